@@ -1,0 +1,23 @@
+/* fork-exec: fork(); the child execve()s the target; the parent waitpid()s. */
+#include <errno.h>
+#include <unistd.h>
+
+#include "method.h"
+
+static int fork_exec(struct spawn_ctx *c)
+{
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return spawn_failed(c, FAIL_ERRNO, errno, "fork");
+	if (pid == 0)
+		child_exec(c);
+	return reap(c, pid);
+}
+
+const struct method method_fork_exec = {
+	.name = "fork-exec",
+	.summary = "fork(); the child execve()s the target; waitpid()",
+	.execs = true,
+	.once = fork_exec,
+};

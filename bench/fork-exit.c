@@ -1,0 +1,22 @@
+/* fork-exit: fork(); the child _exit(0)s; the parent waitpid()s. */
+#include <errno.h>
+#include <unistd.h>
+
+#include "method.h"
+
+static int fork_exit(struct spawn_ctx *c)
+{
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return spawn_failed(c, FAIL_ERRNO, errno, "fork");
+	if (pid == 0)
+		_exit(0);
+	return reap(c, pid);
+}
+
+const struct method method_fork_exit = {
+	.name = "fork-exit",
+	.summary = "fork(); the child _exit(0)s; waitpid()",
+	.once = fork_exit,
+};

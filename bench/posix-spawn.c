@@ -1,0 +1,25 @@
+/* posix-spawn: posix_spawn() of the target; waitpid().
+ *
+ * glibc spawns with clone(CLONE_VM|CLONE_VFORK) on a separate stack and
+ * returns the child's exec errno itself, so a failed exec comes back as
+ * posix_spawn's result rather than through the error pipe. */
+#include <spawn.h>
+
+#include "method.h"
+
+static int posix_spawn_once(struct spawn_ctx *c)
+{
+	pid_t pid;
+	int err = posix_spawn(&pid, c->target, NULL, NULL, c->argv, c->envp);
+
+	if (err)
+		return spawn_failed(c, FAIL_EXEC, err, "posix_spawn");
+	return reap(c, pid);
+}
+
+const struct method method_posix_spawn = {
+	.name = "posix-spawn",
+	.summary = "posix_spawn() of the target; waitpid()",
+	.execs = true,
+	.once = posix_spawn_once,
+};

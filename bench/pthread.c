@@ -1,0 +1,31 @@
+/* pthread: pthread_create() of an empty function; pthread_join().
+ *
+ * Default attributes, as most programs use them: glibc caches the stack of
+ * a joined thread, so after the first iteration a create reuses it. */
+#include <pthread.h>
+
+#include "method.h"
+
+static void *empty(void *arg)
+{
+	return arg;
+}
+
+static int pthread_once_(struct spawn_ctx *c)
+{
+	pthread_t t;
+	int err = pthread_create(&t, NULL, empty, NULL);
+
+	if (err)
+		return spawn_failed(c, FAIL_ERRNO, err, "pthread_create");
+	err = pthread_join(t, NULL);
+	if (err)
+		return spawn_failed(c, FAIL_ERRNO, err, "pthread_join");
+	return 0;
+}
+
+const struct method method_pthread = {
+	.name = "pthread",
+	.summary = "pthread_create() of an empty function; pthread_join()",
+	.once = pthread_once_,
+};

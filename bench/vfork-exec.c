@@ -1,0 +1,28 @@
+/* vfork-exec: vfork(); the child execve()s the target; the parent waitpid()s.
+ *
+ * glibc's vfork() on Linux is the vfork system call (CLONE_VM|CLONE_VFORK):
+ * the parent sleeps until the child's exec or exit releases the shared
+ * address space. tests/cli/methods.bats checks the syscall with strace,
+ * because some libcs have shipped vfork as a plain fork. */
+#include <errno.h>
+#include <unistd.h>
+
+#include "method.h"
+
+static int vfork_exec(struct spawn_ctx *c)
+{
+	pid_t pid = vfork();
+
+	if (pid < 0)
+		return spawn_failed(c, FAIL_ERRNO, errno, "vfork");
+	if (pid == 0)
+		child_exec(c);
+	return reap(c, pid);
+}
+
+const struct method method_vfork_exec = {
+	.name = "vfork-exec",
+	.summary = "vfork(); the child execve()s the target; waitpid()",
+	.execs = true,
+	.once = vfork_exec,
+};

@@ -1,0 +1,22 @@
+/* vfork-exit: vfork(); the child _exit(0)s; the parent waitpid()s. */
+#include <errno.h>
+#include <unistd.h>
+
+#include "method.h"
+
+static int vfork_exit(struct spawn_ctx *c)
+{
+	pid_t pid = vfork();
+
+	if (pid < 0)
+		return spawn_failed(c, FAIL_ERRNO, errno, "vfork");
+	if (pid == 0)
+		_exit(0);
+	return reap(c, pid);
+}
+
+const struct method method_vfork_exit = {
+	.name = "vfork-exit",
+	.summary = "vfork(); the child _exit(0)s; waitpid()",
+	.once = vfork_exit,
+};

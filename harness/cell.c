@@ -1,0 +1,111 @@
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "cell.h"
+#include "memory.h"
+#include "timing.h"
+
+static int samples_map(struct samples *s, size_t cap)
+{
+	void *p = mmap(NULL, cap * sizeof *s->ns, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (p == MAP_FAILED)
+		return errno;
+	madvise(p, cap * sizeof *s->ns, MADV_DONTFORK);
+	s->ns = p;
+	s->cap = cap;
+	return 0;
+}
+
+int samples_init(struct samples *s, size_t cap)
+{
+	s->n = 0;
+	return samples_map(s, cap < 4096 ? 4096 : cap);
+}
+
+void samples_free(struct samples *s)
+{
+	if (s->ns)
+		munmap(s->ns, s->cap * sizeof *s->ns);
+	s->ns = NULL;
+	s->n = s->cap = 0;
+}
+
+/* Double the buffer, between iterations (never inside a timed one). */
+static int samples_grow(struct samples *s)
+{
+	size_t cap = s->cap * 2;
+	void *p = mremap(s->ns, s->cap * sizeof *s->ns, cap * sizeof *s->ns, MREMAP_MAYMOVE);
+
+	if (p == MAP_FAILED)
+		return errno;
+	madvise(p, cap * sizeof *s->ns, MADV_DONTFORK);
+	s->ns = p;
+	s->cap = cap;
+	return 0;
+}
+
+void fail_format(const struct spawn_fail *f, char *buf, size_t len)
+{
+	const char *name;
+
+	switch (f->kind) {
+	case FAIL_ERRNO:
+	case FAIL_EXEC:
+		name = strerrorname_np(f->code);
+		snprintf(buf, len, "%s: %s failed", name ? name : "EUNKNOWN",
+			 f->kind == FAIL_EXEC ? "exec of the target" : f->call);
+		break;
+	case FAIL_SIGNAL:
+		name = sigabbrev_np(f->code);
+		snprintf(buf, len, "SIG%s: child killed by signal %d", name ? name : "UNKNOWN",
+			 f->code);
+		break;
+	case FAIL_STATUS:
+		snprintf(buf, len, "EXIT%d: child exited with status %d", f->code, f->code);
+		break;
+	default:
+		snprintf(buf, len, "unknown failure");
+	}
+}
+
+static int failed(struct spawn_ctx *c, struct cell_result *r)
+{
+	fail_format(&c->fail, r->error, sizeof r->error);
+	return -1;
+}
+
+int cell_measure(const struct method *m, struct spawn_ctx *c, const struct budget *b,
+		 struct samples *s, struct cell_result *r)
+{
+	uint64_t min_ns = (uint64_t)(b->min_time * 1e9), start;
+
+	r->error[0] = '\0';
+	s->n = 0;
+	for (uint64_t i = 0; i < b->warmup; i++)
+		if (m->once(c) != 0)
+			return failed(c, r);
+	r->rss_kib = proc_kib("/proc/self/status", "VmRSS");
+	r->pte_kib = proc_kib("/proc/self/status", "VmPTE");
+
+	start = now_ns();
+	for (;;) {
+		if (s->n == s->cap && samples_grow(s) != 0) {
+			snprintf(r->error, sizeof r->error, "ENOMEM: no room for samples");
+			return -1;
+		}
+		uint64_t t0 = now_ns();
+		int rc = m->once(c);
+		uint64_t t1 = now_ns();
+		if (rc != 0)
+			return failed(c, r);
+		s->ns[s->n++] = t1 - t0;
+		if (b->iterations ? s->n == b->iterations
+				  : t1 - start >= min_ns && s->n >= MIN_ITERATIONS)
+			return 0;
+	}
+}

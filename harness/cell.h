@@ -1,0 +1,45 @@
+/* Measuring one cell: one method at one parent size, many iterations. */
+#ifndef SPAWNCOST_CELL_H
+#define SPAWNCOST_CELL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "method.h"
+#include "stats.h"
+
+/* Fewest timed iterations of a time-budgeted cell. */
+#define MIN_ITERATIONS 30
+
+struct budget {
+	uint64_t iterations;	/* fixed count; 0 means: run for min_time */
+	double min_time;	/* seconds of timed iterations, at least MIN_ITERATIONS */
+	uint64_t warmup;	/* untimed iterations first */
+};
+
+/* Per-iteration durations in ns. The buffer is mapped MADV_DONTFORK so that
+ * a fork child does not copy its page tables: what a fork costs is the
+ * ballast and the process, not the harness's bookkeeping. */
+struct samples {
+	uint64_t *ns;
+	size_t n, cap;
+};
+
+int samples_init(struct samples *s, size_t cap);
+void samples_free(struct samples *s);
+
+struct cell_result {
+	long rss_kib, pte_kib;	/* the parent's VmRSS and VmPTE in the cell */
+	char error[160];	/* "" when every iteration succeeded */
+};
+
+/* Run warm-up and timed iterations of m into s (s->n is reset). Returns 0
+ * when the cell succeeded; otherwise -1 with r->error saying why, and the
+ * samples must not be used. */
+int cell_measure(const struct method *m, struct spawn_ctx *c, const struct budget *b,
+		 struct samples *s, struct cell_result *r);
+
+/* "ENOENT: execve failed" and the like, for the error column. */
+void fail_format(const struct spawn_fail *f, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,70 @@
+/* spawncost: what it costs Linux to create a process.
+ * The commands, and the one table that routes to them. */
+#include <stdio.h>
+#include <string.h>
+
+#include "env.h"
+#include "methods.h"
+#include "run.h"
+#include "version.h"
+
+static const char usage[] =
+	"usage: spawncost COMMAND [ARGS]\n"
+	"  list        the methods, one per line: name<TAB>summary\n"
+	"  env         machine facts as key=value lines\n"
+	"  run         measure methods across parent sizes (spawncost run --help)\n"
+	"  --help      this text\n"
+	"  --version   the version\n";
+
+static int cmd_list(int argc, char **argv)
+{
+	(void)argv;
+	if (argc > 1) {
+		fprintf(stderr, "spawncost list: takes no arguments\n");
+		return 2;
+	}
+	for (const struct method *const *m = methods; *m; m++)
+		printf("%s\t%s\n", (*m)->name, (*m)->summary);
+	return 0;
+}
+
+static int cmd_env(int argc, char **argv)
+{
+	(void)argv;
+	if (argc > 1) {
+		fprintf(stderr, "spawncost env: takes no arguments\n");
+		return 2;
+	}
+	env_write(stdout);
+	return 0;
+}
+
+static const struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+} commands[] = {
+	{ "list", cmd_list },
+	{ "env", cmd_env },
+	{ "run", cmd_run },
+};
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("spawncost %s (%s)\n", SPAWNCOST_VERSION, SPAWNCOST_GIT);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "spawncost: unknown command '%s' (see spawncost --help)\n", argv[1]);
+	return 2;
+}

@@ -1,0 +1,41 @@
+/* What `spawncost run` was asked to do, after parsing and checking. */
+#ifndef SPAWNCOST_OPTIONS_H
+#define SPAWNCOST_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cell.h"
+#include "memory.h"
+#include "methods.h"
+
+#define MAX_METHODS 64
+#define MAX_RSS 32
+#define MAX_RSS_MIB (1ULL << 22)	/* 4 TiB: past that a number is a typo */
+#define MAX_ITERATIONS 100000000ULL
+
+struct run_opts {
+	const struct method *methods[MAX_METHODS];
+	size_t nmethods;
+	uint64_t rss[MAX_RSS];
+	size_t nrss;
+	enum thp_mode thp[2];
+	size_t nthp;
+	struct budget budget;
+	const char *target;	/* path of the exec target */
+	const char *target_name;	/* its name in the target column */
+	const char *outdir;	/* NULL: results/<host>-<stamp> */
+};
+
+/* Parse `run` arguments (argv[0] is "run") into o, applying the profile
+ * first and explicit options over it. Returns 0, 1 when --help was printed,
+ * or 2 after printing one line on stderr. Checks only what needs no machine
+ * state; run_check() does the rest. */
+int run_parse(int argc, char **argv, struct run_opts *o);
+
+/* Checks against the machine: the target is an executable file, the largest
+ * ballast fits in memory. Returns 0 or 2 after one line on stderr. */
+int run_check(struct run_opts *o);
+
+#endif

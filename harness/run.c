@@ -1,0 +1,288 @@
+/* `spawncost run`: the sweep. For each THP setting and parent size, build
+ * the ballast once, then measure every method on it; write each finished
+ * cell at once; print a table at the end. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "csv.h"
+#include "env.h"
+#include "options.h"
+#include "run.h"
+#include "table.h"
+
+#define SUMMARY_COLUMNS                                                                   \
+	"run_id,host,method,target,rss_mib,thp,pin,rss_kib,pte_kib,iterations,median_us," \
+	"p10_us,p90_us,p99_us,mean_us,stddev_us,min_us,max_us,ci_lo_us,ci_hi_us,error"
+#define SAMPLES_COLUMNS "run_id,host,method,target,rss_mib,thp,pin,iter,ns"
+
+/* The exec target's environment: fixed and small, so that hosts with
+ * different login environments copy the same strings at exec. */
+static char *const target_envp[] = { "PATH=/usr/bin:/bin", NULL };
+
+struct run {
+	struct run_opts o;
+	char run_id[300];
+	char dir[PATH_MAX];
+	char **argv;
+	int argc;
+	struct outfile env, summary, samples;
+	struct csv summary_csv, samples_csv;
+	struct table_row *rows;	/* allocated before the first cell */
+	size_t nrows, ncells;
+};
+
+static const char *thp_name(enum thp_mode t)
+{
+	return t == THP_ON ? "on" : "off";
+}
+
+/* mkdir -p, for the default results/<host>-<stamp>. */
+static int make_dirs(const char *path)
+{
+	char buf[PATH_MAX];
+
+	snprintf(buf, sizeof buf, "%s", path);
+	for (char *p = buf + 1; *p; p++)
+		if (*p == '/') {
+			*p = '\0';
+			if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+				return errno;
+			*p = '/';
+		}
+	if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+		return errno;
+	return 0;
+}
+
+/* Choose and create the result folder. An existing folder is taken only if
+ * it holds no run: results are never overwritten. */
+static int make_run_dir(struct run *r)
+{
+	char stamp[32], probe[PATH_MAX + 16];
+	time_t now = time(NULL);
+	struct stat st;
+	int err;
+
+	strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%S", gmtime(&now));
+	snprintf(r->run_id, sizeof r->run_id, "%s-%s", env_host(), stamp);
+	if (r->o.outdir) {
+		snprintf(r->dir, sizeof r->dir, "%s", r->o.outdir);
+	} else {
+		snprintf(r->dir, sizeof r->dir, "results/%s", r->run_id);
+		for (int i = 2; stat(r->dir, &st) == 0; i++)
+			snprintf(r->dir, sizeof r->dir, "results/%s-%d", r->run_id, i);
+	}
+	if (stat(r->dir, &st) == 0 && !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "spawncost run: --output: %s exists and is not a folder\n", r->dir);
+		return 2;
+	}
+	snprintf(probe, sizeof probe, "%s/summary.csv", r->dir);
+	if (access(probe, F_OK) == 0) {
+		fprintf(stderr, "spawncost run: --output: %s already holds a run "
+				"(results are never overwritten)\n", r->dir);
+		return 2;
+	}
+	if ((err = make_dirs(r->dir)) != 0 || access(r->dir, W_OK) != 0) {
+		fprintf(stderr, "spawncost run: --output: cannot write to %s: %s\n", r->dir,
+			strerror(err ? err : errno));
+		return 2;
+	}
+	return 0;
+}
+
+static int write_env(struct run *r, const char *complete)
+{
+	struct outfile o;
+	int err = outfile_open(&o, r->dir, "env.txt");
+
+	if (err)
+		return err;
+	fprintf(o.f, "run_id=%s\n", r->run_id);
+	fprintf(o.f, "command=");
+	for (int i = 0; i < r->argc; i++)
+		fprintf(o.f, "%s%s", i ? " " : "spawncost ", r->argv[i]);
+	fprintf(o.f, "\ncomplete=%s\n", complete);
+	env_write(o.f);
+	return outfile_commit(&o);
+}
+
+/* The columns every row starts with: who, what, where. */
+static void row_key(struct run *r, struct csv *c, const struct method *m, uint64_t rss,
+		    enum thp_mode thp)
+{
+	csv_str(c, r->run_id);
+	csv_str(c, env_host());
+	csv_str(c, m->name);
+	csv_str(c, m->execs ? r->o.target_name : "none");
+	csv_u64(c, rss);
+	csv_str(c, thp_name(thp));
+	csv_str(c, "none");	/* pin */
+}
+
+static void write_samples(struct run *r, const struct method *m, uint64_t rss,
+			  enum thp_mode thp, const struct samples *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		row_key(r, &r->samples_csv, m, rss, thp);
+		csv_u64(&r->samples_csv, i + 1);
+		csv_u64(&r->samples_csv, s->ns[i]);
+		csv_end(&r->samples_csv);
+	}
+}
+
+static void write_summary(struct run *r, const struct table_row *t)
+{
+	struct csv *c = &r->summary_csv;
+	const struct stats *s = &t->stats;
+
+	row_key(r, c, t->method, t->rss_mib, t->thp);
+	if (t->rss_kib >= 0) csv_i64(c, t->rss_kib); else csv_empty(c);
+	if (t->pte_kib >= 0) csv_i64(c, t->pte_kib); else csv_empty(c);
+	if (t->error[0]) {
+		csv_u64(c, 0);
+		for (int i = 0; i < 10; i++)	/* median .. ci_hi stay empty */
+			csv_empty(c);
+		csv_str(c, t->error);
+	} else {
+		csv_u64(c, s->n);
+		csv_us(c, s->median);
+		csv_us(c, s->p10);
+		csv_us(c, s->p90);
+		csv_us(c, s->p99);
+		csv_us(c, s->mean);
+		csv_us(c, s->stddev);
+		csv_us(c, s->min);
+		csv_us(c, s->max);
+		csv_us(c, s->ci_lo);
+		csv_us(c, s->ci_hi);
+		csv_empty(c);
+	}
+	csv_end(c);
+	fflush(c->f);
+}
+
+/* One cell: measure, then write its samples and summary. */
+static void run_cell(struct run *r, const struct method *m, uint64_t rss, enum thp_mode thp,
+		     struct spawn_ctx *ctx, struct samples *s, const char *ballast_error)
+{
+	struct table_row *t = &r->rows[r->nrows++];
+	struct cell_result res = { .rss_kib = -1, .pte_kib = -1 };
+
+	t->method = m;
+	t->rss_mib = rss;
+	t->thp = thp;
+	progress_start(r->nrows, r->ncells, t);
+	if (ballast_error)
+		snprintf(res.error, sizeof res.error, "%s", ballast_error);
+	else if (cell_measure(m, ctx, &r->o.budget, s, &res) == 0) {
+		write_samples(r, m, rss, thp, s);
+		if (stats_compute(s->ns, s->n, &t->stats) != 0)
+			snprintf(res.error, sizeof res.error, "ENOMEM: no room for statistics");
+	}
+	t->rss_kib = res.rss_kib;
+	t->pte_kib = res.pte_kib;
+	snprintf(t->error, sizeof t->error, "%s", res.error);
+	write_summary(r, t);
+	progress_done(r->nrows, r->ncells, t);
+}
+
+static int open_outputs(struct run *r)
+{
+	int err;
+
+	if ((err = write_env(r, "no")) || (err = outfile_open(&r->summary, r->dir, "summary.csv")) ||
+	    (err = outfile_open(&r->samples, r->dir, "samples.csv"))) {
+		fprintf(stderr, "spawncost run: cannot write in %s: %s\n", r->dir, strerror(err));
+		return 2;
+	}
+	r->summary_csv.f = r->summary.f;
+	r->samples_csv.f = r->samples.f;
+	csv_header(&r->summary_csv, SUMMARY_COLUMNS);
+	csv_header(&r->samples_csv, SAMPLES_COLUMNS);
+	return 0;
+}
+
+static int close_outputs(struct run *r)
+{
+	int err;
+
+	if ((err = outfile_commit(&r->samples)) || (err = outfile_commit(&r->summary)) ||
+	    (err = write_env(r, "yes"))) {
+		fprintf(stderr, "spawncost run: cannot finish the files in %s: %s\n", r->dir,
+			strerror(err));
+		return 2;
+	}
+	return 0;
+}
+
+/* The sweep itself: ballast per (thp, rss), every method on it. */
+static void sweep(struct run *r, struct samples *s)
+{
+	char *argv[] = { "spawncost-noop", NULL };
+	struct spawn_ctx ctx = { .target = r->o.target, .argv = argv, .envp = target_envp };
+
+	for (size_t t = 0; t < r->o.nthp; t++)
+		for (size_t i = 0; i < r->o.nrss; i++) {
+			struct ballast b;
+			char berr[160] = "";
+			int err = ballast_make(&b, r->o.rss[i], r->o.thp[t]);
+
+			if (err)
+				snprintf(berr, sizeof berr, "%s: ballast mmap failed",
+					 strerrorname_np(err));
+			for (size_t k = 0; k < r->o.nmethods; k++) {
+				/* A fresh error pipe per cell, so no stale errno
+				 * from one cell can name another's failure. */
+				if (pipe2(ctx.errpipe, O_CLOEXEC | O_NONBLOCK) != 0) {
+					snprintf(berr, sizeof berr, "%s: pipe2 failed",
+						 strerrorname_np(errno));
+					ctx.errpipe[0] = ctx.errpipe[1] = -1;
+				}
+				run_cell(r, r->o.methods[k], r->o.rss[i], r->o.thp[t], &ctx, s,
+					 berr[0] ? berr : NULL);
+				close(ctx.errpipe[0]);
+				close(ctx.errpipe[1]);
+			}
+			ballast_free(&b);
+		}
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run r = { .argc = argc, .argv = argv };
+	struct samples s = { 0 };
+	int rc = run_parse(argc, argv, &r.o);
+	size_t failed = 0;
+
+	if (rc)
+		return rc == 1 ? 0 : rc;
+	if ((rc = run_check(&r.o)))
+		return rc;
+	r.ncells = r.o.nthp * r.o.nrss * r.o.nmethods;
+	r.rows = calloc(r.ncells, sizeof *r.rows);
+	if (!r.rows || samples_init(&s, r.o.budget.iterations) != 0) {
+		fprintf(stderr, "spawncost run: out of memory\n");
+		return 2;
+	}
+	if ((rc = make_run_dir(&r)) || (rc = open_outputs(&r)))
+		goto out;
+	fprintf(stderr, "spawncost: %zu cells into %s\n", r.ncells, r.dir);
+	sweep(&r, &s);
+	if ((rc = close_outputs(&r)))
+		goto out;
+	table_print(stdout, r.rows, r.nrows);
+	for (size_t i = 0; i < r.nrows; i++)
+		failed += r.rows[i].error[0] != '\0';
+	fprintf(stderr, "spawncost: results in %s\n", r.dir);
+	rc = failed ? 1 : 0;
+out:
+	samples_free(&s);
+	free(r.rows);
+	return rc;
+}

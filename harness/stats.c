@@ -1,0 +1,112 @@
+/* Order statistics, moments and a bootstrap interval for the median. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stats.h"
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return (x > y) - (x < y);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+double quantile_sorted(const uint64_t *x, size_t n, double q)
+{
+	double h = (double)(n - 1) * q;
+	size_t lo = (size_t)h;
+
+	if (lo + 1 >= n)
+		return (double)x[n - 1];
+	return (double)x[lo] + (h - (double)lo) * ((double)x[lo + 1] - (double)x[lo]);
+}
+
+double quantile_sorted_d(const double *x, size_t n, double q)
+{
+	double h = (double)(n - 1) * q;
+	size_t lo = (size_t)h;
+
+	if (lo + 1 >= n)
+		return x[n - 1];
+	return x[lo] + (h - (double)lo) * (x[lo + 1] - x[lo]);
+}
+
+/* splitmix64: small, fast, and good enough to draw resampling indices. */
+static uint64_t next_random(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* The k-th smallest (0-based) of the resample whose index counts are in
+ * count[]: x is sorted, so walking the counts finds it without sorting. */
+static size_t kth_index(const uint32_t *count, size_t n, size_t k)
+{
+	size_t seen = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		seen += count[i];
+		if (seen > k)
+			return i;
+	}
+	return n - 1;
+}
+
+/* Percentile bootstrap of the median: draw n indices with replacement,
+ * take the resample's median, repeat, and read the 2.5% and 97.5% points
+ * of those medians. x must be sorted. */
+static int bootstrap_median(const uint64_t *x, size_t n, double *lo, double *hi)
+{
+	uint32_t *count = malloc(n * sizeof *count);
+	double *medians = malloc(BOOTSTRAP_RESAMPLES * sizeof *medians);
+	uint64_t seed = 0x5eed5eedULL;
+	int rc = -1;
+
+	if (!count || !medians)
+		goto out;
+	for (int b = 0; b < BOOTSTRAP_RESAMPLES; b++) {
+		memset(count, 0, n * sizeof *count);
+		for (size_t i = 0; i < n; i++)
+			count[(next_random(&seed) >> 11) % n]++;
+		size_t a = kth_index(count, n, (n - 1) / 2);
+		size_t z = kth_index(count, n, n / 2);
+		medians[b] = ((double)x[a] + (double)x[z]) / 2;
+	}
+	qsort(medians, BOOTSTRAP_RESAMPLES, sizeof *medians, cmp_double);
+	*lo = quantile_sorted_d(medians, BOOTSTRAP_RESAMPLES, 0.025);
+	*hi = quantile_sorted_d(medians, BOOTSTRAP_RESAMPLES, 0.975);
+	rc = 0;
+out:
+	free(count);
+	free(medians);
+	return rc;
+}
+
+int stats_compute(uint64_t *x, size_t n, struct stats *s)
+{
+	double sum = 0, sq = 0;
+
+	qsort(x, n, sizeof *x, cmp_u64);
+	s->n = n;
+	s->min = (double)x[0];
+	s->max = (double)x[n - 1];
+	s->median = quantile_sorted(x, n, 0.50);
+	s->p10 = quantile_sorted(x, n, 0.10);
+	s->p90 = quantile_sorted(x, n, 0.90);
+	s->p99 = quantile_sorted(x, n, 0.99);
+	for (size_t i = 0; i < n; i++)
+		sum += (double)x[i];
+	s->mean = sum / (double)n;
+	for (size_t i = 0; i < n; i++)
+		sq += ((double)x[i] - s->mean) * ((double)x[i] - s->mean);
+	s->stddev = n > 1 ? sqrt(sq / (double)(n - 1)) : 0;
+	return bootstrap_median(x, n, &s->ci_lo, &s->ci_hi);
+}

@@ -1,0 +1,52 @@
+#include <unistd.h>
+
+#include "table.h"
+
+/* Half the 95% interval as a share of the median: how sure the median is. */
+static double ci_pct(const struct stats *s)
+{
+	return s->median > 0 ? 100.0 * (s->ci_hi - s->ci_lo) / 2 / s->median : 0;
+}
+
+/* On a terminal one live line is rewritten; elsewhere (CI logs, files) each
+ * finished cell gets a line of its own. */
+void progress_start(size_t i, size_t n, const struct table_row *t)
+{
+	if (isatty(STDERR_FILENO))
+		fprintf(stderr, "\r\033[K[%zu/%zu] %s rss=%lluMiB thp=%s ...", i, n,
+			t->method->name, (unsigned long long)t->rss_mib,
+			t->thp == THP_ON ? "on" : "off");
+}
+
+void progress_done(size_t i, size_t n, const struct table_row *t)
+{
+	if (isatty(STDERR_FILENO))
+		fputs("\r\033[K", stderr);
+	fprintf(stderr, "[%zu/%zu] %s rss=%lluMiB thp=%s: ", i, n, t->method->name,
+		(unsigned long long)t->rss_mib, t->thp == THP_ON ? "on" : "off");
+	if (t->error[0])
+		fprintf(stderr, "error: %s\n", t->error);
+	else
+		fprintf(stderr, "median %.2f us (95%% CI +-%.1f%%, n=%zu)\n",
+			t->stats.median / 1e3, ci_pct(&t->stats), t->stats.n);
+}
+
+void table_print(FILE *f, const struct table_row *rows, size_t n)
+{
+	fprintf(f, "%-12s %8s %4s %9s %12s %7s %12s %12s %9s  %s\n", "method", "rss_mib", "thp",
+		"rss_kib", "median_us", "ci95_%", "p10_us", "p90_us", "n", "error");
+	for (size_t i = 0; i < n; i++) {
+		const struct table_row *t = &rows[i];
+		const struct stats *s = &t->stats;
+
+		fprintf(f, "%-12s %8llu %4s %9ld ", t->method->name,
+			(unsigned long long)t->rss_mib, t->thp == THP_ON ? "on" : "off",
+			t->rss_kib);
+		if (t->error[0])
+			fprintf(f, "%12s %7s %12s %12s %9s  %s\n", "-", "-", "-", "-", "-",
+				t->error);
+		else
+			fprintf(f, "%12.2f %6.1f%% %12.2f %12.2f %9zu\n", s->median / 1e3,
+				ci_pct(s), s->p10 / 1e3, s->p90 / 1e3, s->n);
+	}
+}
