@@ -1,0 +1,64 @@
+#!/usr/bin/env bats
+# The commands as a user types them: list, env, help, version, and the
+# syscalls each method really issues.
+load helpers
+
+@test "list prints name<TAB>summary for the six core methods" {
+	run "$SC" list
+	[ "$status" -eq 0 ]
+	for m in fork-exec vfork-exec posix-spawn fork-exit vfork-exit pthread; do
+		printf '%s\n' "$output" | grep -q "^$m	."
+	done
+	printf '%s\n' "$output" | awk -F'\t' 'NF != 2 { exit 1 }'
+}
+
+@test "env prints the machine facts as key=value" {
+	run "$SC" env
+	[ "$status" -eq 0 ]
+	for k in kernel_release cpu_model cpu_count glibc_version thp_enabled thp_defrag \
+		randomize_va_space perf_event_paranoid clocksource hypervisor compiler cflags \
+		git_revision; do
+		printf '%s\n' "$output" | grep -q "^$k="
+	done
+	printf '%s\n' "$output" | grep -qv '='  && return 1 || true
+}
+
+@test "--help and --version answer on stdout with status 0" {
+	run "$SC" --help
+	[ "$status" -eq 0 ] && [[ "$output" == *usage* ]]
+	run "$SC" run --help
+	[ "$status" -eq 0 ] && [[ "$output" == *--min-time* ]]
+	run "$SC" --version
+	[ "$status" -eq 0 ] && [[ "$output" == spawncost* ]]
+}
+
+# strace shows what really reaches the kernel: glibc's vfork must be the
+# vfork system call, not a fork in disguise.
+@test "each method issues the system call it is named after" {
+	command -v strace
+	trace() {
+		strace -f -qq -e signal=none -e trace=fork,vfork,clone,clone3,execve -o trace.txt \
+			"$SC" run -m "$1" -r 0 -n 3 -w 0 -o "out-$1" >/dev/null 2>&1
+	}
+	trace vfork-exec
+	grep -Eq '^[0-9]+ vfork\(' trace.txt
+	grep -q 'execve(".*spawncost-noop"' trace.txt
+	trace vfork-exit
+	grep -Eq '^[0-9]+ vfork\(' trace.txt
+	refute grep -q 'spawncost-noop' trace.txt
+	trace fork-exec
+	grep -Eq 'clone\(.*flags=CLONE_CHILD_CLEARTID\|CLONE_CHILD_SETTID\|SIGCHLD' trace.txt
+	grep -q 'execve(".*spawncost-noop"' trace.txt
+	refute grep -Eq '^[0-9]+ vfork\(' trace.txt
+	trace posix-spawn
+	grep -Eq 'clone3?\(.*CLONE_VM\|CLONE_VFORK' trace.txt
+	trace pthread
+	grep -q 'CLONE_THREAD' trace.txt
+}
+
+@test "make install puts the binary and its target where it finds them" {
+	make -C "$BATS_TEST_DIRNAME/../.." install PREFIX="$SCRATCH/prefix" >/dev/null
+	run "$SCRATCH/prefix/bin/spawncost" run -m fork-exec -r 0 -n 30 -o out
+	[ "$status" -eq 0 ]
+	[ "$(col out/summary.csv target fork-exec 0)" = static ]
+}

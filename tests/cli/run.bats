@@ -1,0 +1,122 @@
+#!/usr/bin/env bats
+# A tiny sweep, checked for shape and for plain physics. No absolute times.
+load helpers
+
+SUMMARY_HEADER="run_id,host,method,target,rss_mib,thp,pin,rss_kib,pte_kib,iterations,median_us,p10_us,p90_us,p99_us,mean_us,stddev_us,min_us,max_us,ci_lo_us,ci_hi_us,error"
+
+@test "a sweep writes summary, samples and env with every column in every row" {
+	run "$SC" run -m fork-exit,vfork-exit,pthread -r 0,16 -n 40 -w 2 -o out
+	[ "$status" -eq 0 ]
+	[ "$(head -1 out/summary.csv)" = "$SUMMARY_HEADER" ]
+	[ "$(head -1 out/samples.csv)" = "run_id,host,method,target,rss_mib,thp,pin,iter,ns" ]
+	[ "$(wc -l < out/summary.csv)" -eq 7 ]
+	# the count asked for is the count done
+	[ "$(wc -l < out/samples.csv)" -eq $((6 * 40 + 1)) ]
+	awk -F, 'NF != 21 { exit 1 }' out/summary.csv
+	awk -F, 'NF != 9 { exit 1 }' out/samples.csv
+	grep -qx 'complete=yes' out/env.txt
+	grep -q '^kernel_release=' out/env.txt
+	refute sh -c 'ls -A out | grep -q tmp'
+}
+
+@test "every median is positive and the quantiles are ordered" {
+	run "$SC" run -r 0 -n 30 -w 1 -o out
+	[ "$status" -eq 0 ]
+	awk -F, 'NR > 1 {
+		if (!($11 > 0)) exit 1                     # median_us
+		if (!($17 <= $12 && $12 <= $11 && $11 <= $13 && $13 <= $14 && $14 <= $18)) exit 1
+		if (!($19 <= $11 && $11 <= $20)) exit 1     # ci around the median
+		if ($21 != "") exit 1
+	}' out/summary.csv
+}
+
+@test "run ids and hosts let files of many runs concatenate" {
+	"$SC" run -m vfork-exit -r 0 -n 30 -o a 2>/dev/null >/dev/null
+	sleep 1
+	"$SC" run -m vfork-exit -r 0 -n 30 -o b 2>/dev/null >/dev/null
+	a=$(cut -d, -f1 a/summary.csv | tail -1)
+	b=$(cut -d, -f1 b/summary.csv | tail -1)
+	[ -n "$a" ] && [ "$a" != "$b" ]
+	[ "$(cut -d, -f2 a/summary.csv | tail -1)" = "$(hostname -s)" ]
+}
+
+@test "at 256 MiB vfork-exec is cheaper than fork-exec and the ballast is resident" {
+	run "$SC" run -m fork-exec,vfork-exec -r 256 --min-time 0.2 -o out
+	[ "$status" -eq 0 ]
+	fork=$(col out/summary.csv median_us fork-exec 256)
+	vfork=$(col out/summary.csv median_us vfork-exec 256)
+	awk -v f="$fork" -v v="$vfork" 'BEGIN { exit !(v < f) }'
+	rss=$(col out/summary.csv rss_kib fork-exec 256)
+	[ "$rss" -ge 262144 ]
+}
+
+@test "fork grows with the parent's size and vfork does not" {
+	run "$SC" run -m fork-exit,vfork-exit -r 0,256 --min-time 0.2 -o out
+	[ "$status" -eq 0 ]
+	f0=$(col out/summary.csv median_us fork-exit 0)
+	f256=$(col out/summary.csv median_us fork-exit 256)
+	v0=$(col out/summary.csv median_us vfork-exit 0)
+	v256=$(col out/summary.csv median_us vfork-exit 256)
+	# fork copies 64k page-table entries at 256 MiB: several times dearer
+	awk -v a="$f0" -v b="$f256" 'BEGIN { exit !(b > 3 * a) }'
+	awk -v a="$v0" -v b="$v256" 'BEGIN { exit !(b < 2 * a) }'
+}
+
+@test "the 0 MiB cell's parent is within 1 MiB of a minimal C program" {
+	printf '#include <stdio.h>\n#include <string.h>\nint main(void){char l[256];FILE*f=fopen("/proc/self/status","r");while(fgets(l,256,f))if(!strncmp(l,"VmRSS:",6))fputs(l+6,stdout);return 0;}\n' > minimal.c
+	cc -O2 -o minimal minimal.c
+	minimal=$(./minimal | tr -dc 0-9)
+	run "$SC" run -m fork-exit -r 0 -n 30 -o out
+	[ "$status" -eq 0 ]
+	ours=$(col out/summary.csv rss_kib fork-exit 0)
+	echo "minimal=$minimal ours=$ours"
+	[ "$ours" -le $((minimal + 1024)) ]
+}
+
+@test "a failed exec is an error row, not a sample, and the run goes on" {
+	: > notexec && chmod +x notexec          # empty file: execve says ENOEXEC
+	run --separate-stderr "$SC" run -m fork-exec,vfork-exec,posix-spawn,fork-exit -r 0 -n 30 \
+		--target "$SCRATCH/notexec" -o out
+	[ "$status" -eq 1 ]
+	for m in fork-exec vfork-exec posix-spawn; do
+		[ "$(col out/summary.csv error $m 0)" = "ENOEXEC: exec of the target failed" ]
+		[ "$(col out/summary.csv iterations $m 0)" = 0 ]
+		[ -z "$(col out/summary.csv median_us $m 0)" ]
+	done
+	[ -z "$(col out/summary.csv error fork-exit 0)" ]
+	refute grep -q ',fork-exec,' out/samples.csv
+}
+
+@test "a target that exits non-zero or dies is an error row" {
+	printf '#!/bin/sh\nexit 3\n' > three && chmod +x three
+	printf '#!/bin/sh\nkill -SEGV $$\n' > segv && chmod +x segv
+	run "$SC" run -m fork-exec -r 0 -n 30 --target "$SCRATCH/three" -o a
+	[ "$status" -eq 1 ]
+	[ "$(col a/summary.csv error fork-exec 0)" = "EXIT3: child exited with status 3" ]
+	run "$SC" run -m vfork-exec -r 0 -n 30 --target "$SCRATCH/segv" -o b
+	[ "$status" -eq 1 ]
+	[[ "$(col b/summary.csv error vfork-exec 0)" == SIGSEGV* ]]
+}
+
+@test "the closing table goes to stdout and progress to stderr" {
+	run --separate-stderr "$SC" run -m vfork-exit -r 0 -n 30 -o out
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == method* ]]
+	[[ "$output" == *vfork-exit* ]]
+	[[ "$stderr" == *"[1/1] vfork-exit"* ]]
+}
+
+@test "an existing run is never overwritten" {
+	"$SC" run -m vfork-exit -r 0 -n 30 -o out >/dev/null 2>&1
+	before=$(cat out/summary.csv)
+	run --separate-stderr "$SC" run -m vfork-exit -r 0 -n 30 -o out
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"already holds a run"* ]]
+	[ "$(cat out/summary.csv)" = "$before" ]
+}
+
+@test "the default folder is results/<host>-<UTC time>" {
+	run "$SC" run -m vfork-exit -r 0 -n 30
+	[ "$status" -eq 0 ]
+	ls -d results/"$(hostname -s)"-20[0-9][0-9][01][0-9][0-3][0-9]T[0-9][0-9][0-9][0-9][0-9][0-9]
+}
