@@ -5,12 +5,16 @@
 #   make install  PREFIX=/usr/local (the binary finds its target relative to itself)
 
 CC      ?= cc
-CFLAGS  ?= -O2 -g
-CFLAGS  += -std=gnu11 -Wall -Wextra -Wshadow -Wno-unused-parameter -D_GNU_SOURCE -fno-math-errno
-CPPFLAGS += -Iharness -Ibuild
-LDLIBS  += -pthread
 PREFIX  ?= /usr/local
 B       := build
+CFLAGS  ?= -O2 -g
+# What the code needs whatever CFLAGS a user gives.
+SC_CFLAGS := -std=gnu11 -Wall -Wextra -Wshadow -Wno-unused-parameter -D_GNU_SOURCE \
+	     -fno-math-errno -Iharness -I$(B)
+# libm only if something still calls it (sqrt inlines at -O1 and above):
+# every shared library mapped raises the parent's footprint, and so what
+# the 0 MiB cell's fork copies.
+LDLIBS  += -pthread -Wl,--as-needed -lm -Wl,--no-as-needed
 
 # One file per method; the harness lists them in harness/methods.c.
 METHODS := $(wildcard bench/*.c)
@@ -28,7 +32,7 @@ endif
 all: $(B)/spawncost $(B)/spawncost-noop
 
 $(B)/spawncost: $(B)/harness/main.o $(OBJS)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(SC_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/spawncost-noop: bench/target/noop.c Makefile
 	@mkdir -p $(@D)
@@ -36,7 +40,7 @@ $(B)/spawncost-noop: bench/target/noop.c Makefile
 
 $(B)/%.o: %.c $(B)/version.h $(wildcard harness/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+	$(CC) $(SC_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 # The version header records the revision and flags; rewritten only when
 # they change, so a rebuild stays incremental.
@@ -44,7 +48,7 @@ $(B)/version.h: FORCE
 	@mkdir -p $(B)
 	@{ echo '#define SPAWNCOST_VERSION "0.1.0"'; \
 	   echo '#define SPAWNCOST_GIT "$(shell git describe --always --dirty 2>/dev/null || echo unknown)"'; \
-	   echo '#define SPAWNCOST_CFLAGS "$(CFLAGS)"'; } > $@.new
+	   echo '#define SPAWNCOST_CFLAGS "$(SC_CFLAGS) $(CFLAGS)"'; } > $@.new
 	@cmp -s $@.new $@ && rm $@.new || mv $@.new $@
 
 deps:
@@ -60,7 +64,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 
 $(B)/tests/%: tests/unit/%.c $(OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+	$(CC) $(SC_CFLAGS) $(CPPFLAGS) $(CFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
 test-unit: $(UNIT_BINS)
 	@for t in $(UNIT_BINS); do $$t || exit 1; done

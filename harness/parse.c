@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "parse.h"
 
@@ -41,21 +42,23 @@ int parse_double(const char *s, double min, double max, double *out, char *err)
 	char *end;
 	double v;
 
-	if (!isdigit((unsigned char)s[0]) && s[0] != '.') {
+	/* Decimal only: strtod would also take hex ("0x10"), "nan" and "inf". */
+	if ((!isdigit((unsigned char)s[0]) && s[0] != '.') ||
+	    s[strspn(s, "0123456789.eE+-")] != '\0') {
 		snprintf(err, PARSE_ERR_LEN, "'%s' is not a number", s);
 		return -1;
 	}
 	errno = 0;
 	v = strtod(s, &end);
-	if (*end || !isfinite(v)) {
+	if (*end || end == s) {
 		snprintf(err, PARSE_ERR_LEN, "'%s' is not a number", s);
 		return -1;
 	}
-	if (errno == ERANGE || v > max) {
+	if ((errno == ERANGE && v > 1) || !isfinite(v) || v > max) {
 		snprintf(err, PARSE_ERR_LEN, "'%s' is too large (at most %g)", s, max);
 		return -1;
 	}
-	if (v < min) {
+	if (errno == ERANGE || v < min) {
 		snprintf(err, PARSE_ERR_LEN, "'%s' is too small (at least %g)", s, min);
 		return -1;
 	}
