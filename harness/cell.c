@@ -1,6 +1,8 @@
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -79,10 +81,56 @@ static int failed(struct spawn_ctx *c, struct cell_result *r)
 	return -1;
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* Is the median known to within pct percent? The distribution-free 95%
+ * interval of the median spans the order statistics n/2 -+ 0.98 sqrt(n); it
+ * is close to the bootstrap interval reported later and needs no resampling.
+ * The sorted copy lives in its own mapping, unmapped at once, so that checking
+ * leaves the parent no larger. */
+static bool precise_enough(const struct samples *s, double pct)
+{
+	size_t n = s->n, bytes = n * sizeof *s->ns, lo, hi;
+	double half = 0.98 * sqrt((double)n), width, median;
+	uint64_t *x = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (x == MAP_FAILED)
+		return true;	/* cannot tell: stop at the minimum */
+	memcpy(x, s->ns, bytes);
+	qsort(x, n, sizeof *x, cmp_u64);
+	lo = (double)n / 2 > half ? (size_t)((double)n / 2 - half) : 0;
+	hi = (size_t)ceil((double)n / 2 + half);
+	if (hi > n - 1)
+		hi = n - 1;
+	median = n % 2 ? (double)x[n / 2] : ((double)x[n / 2 - 1] + (double)x[n / 2]) / 2;
+	width = ((double)x[hi] - (double)x[lo]) / 2;
+	munmap(x, bytes);
+	return median > 0 && width <= median * pct / 100;
+}
+
+/* After the iteration that ended at elapsed ns: is the cell done? */
+static bool budget_spent(const struct budget *b, const struct samples *s, uint64_t elapsed,
+			 uint64_t *next_check)
+{
+	if (b->iterations)
+		return s->n == b->iterations;
+	if (elapsed < *next_check || s->n < MIN_ITERATIONS)
+		return false;
+	if (b->precision_pct <= 0 || elapsed >= (uint64_t)(b->max_time * 1e9) ||
+	    precise_enough(s, b->precision_pct))
+		return true;
+	*next_check = elapsed * 2;
+	return false;
+}
+
 int cell_measure(const struct method *m, struct spawn_ctx *c, const struct budget *b,
 		 struct samples *s, struct cell_result *r)
 {
-	uint64_t min_ns = (uint64_t)(b->min_time * 1e9), start;
+	uint64_t next_check = (uint64_t)(b->min_time * 1e9), start;
 
 	r->error[0] = '\0';
 	s->n = 0;
@@ -104,8 +152,7 @@ int cell_measure(const struct method *m, struct spawn_ctx *c, const struct budge
 		if (rc != 0)
 			return failed(c, r);
 		s->ns[s->n++] = t1 - t0;
-		if (b->iterations ? s->n == b->iterations
-				  : t1 - start >= min_ns && s->n >= MIN_ITERATIONS)
+		if (budget_spent(b, s, t1 - start, &next_check))
 			return 0;
 	}
 }

@@ -11,9 +11,16 @@
 /* Fewest timed iterations of a time-budgeted cell. */
 #define MIN_ITERATIONS 30
 
+/* How long a cell runs. A fixed count is exactly that many iterations. A
+ * time budget runs at least min_time and MIN_ITERATIONS, then keeps going
+ * (doubling its time) while the median's 95% interval is wider than
+ * precision_pct of the median, until max_time: noisy cells get more samples,
+ * quiet ones stop early. */
 struct budget {
-	uint64_t iterations;	/* fixed count; 0 means: run for min_time */
-	double min_time;	/* seconds of timed iterations, at least MIN_ITERATIONS */
+	uint64_t iterations;	/* fixed count; 0 means: use the time budget */
+	double min_time;	/* seconds */
+	double max_time;	/* seconds; at least min_time */
+	double precision_pct;	/* wanted CI half-width, % of the median; 0: off */
 	uint64_t warmup;	/* untimed iterations first */
 };
 

@@ -35,7 +35,11 @@ static const char run_usage[] =
 	"      --thp LIST       off (MADV_NOHUGEPAGE, default) or on (MADV_HUGEPAGE)\n"
 	"  -n, --iterations N   timed iterations per cell\n"
 	"      --min-time S     else time budget per cell in seconds (default 0.5,\n"
-	"                       at least 30 iterations)\n"
+	"                       at least 30 iterations), extended while the median's\n"
+	"                       95%% interval is wider than --precision\n"
+	"      --precision PCT  wanted interval half-width, %% of the median\n"
+	"                       (default 2; 0 stops at --min-time)\n"
+	"      --max-time S     longest a cell is extended to (default 10 x min-time)\n"
 	"  -w, --warmup N       untimed iterations first (default 5)\n"
 	"      --target PATH    exec target (default: the bundled static no-op)\n"
 	"  -o, --output DIR     result folder (default results/<host>-<UTC time>)\n"
@@ -116,7 +120,8 @@ static const struct profile *find_profile(const char *name)
 	return NULL;
 }
 
-enum { OPT_THP = 256, OPT_MIN_TIME, OPT_TARGET, OPT_PROFILE, OPT_HELP };
+enum { OPT_THP = 256, OPT_MIN_TIME, OPT_MAX_TIME, OPT_PRECISION, OPT_TARGET, OPT_PROFILE,
+       OPT_HELP };
 
 static const struct option long_options[] = {
 	{ "methods", required_argument, NULL, 'm' },
@@ -124,6 +129,8 @@ static const struct option long_options[] = {
 	{ "thp", required_argument, NULL, OPT_THP },
 	{ "iterations", required_argument, NULL, 'n' },
 	{ "min-time", required_argument, NULL, OPT_MIN_TIME },
+	{ "max-time", required_argument, NULL, OPT_MAX_TIME },
+	{ "precision", required_argument, NULL, OPT_PRECISION },
 	{ "warmup", required_argument, NULL, 'w' },
 	{ "target", required_argument, NULL, OPT_TARGET },
 	{ "output", required_argument, NULL, 'o' },
@@ -134,13 +141,15 @@ static const struct option long_options[] = {
 
 int run_parse(int argc, char **argv, struct run_opts *o)
 {
-	const char *rss = NULL, *thp = NULL, *n = NULL, *min_time = NULL;
+	const char *rss = NULL, *thp = NULL, *n = NULL, *min_time = NULL, *max_time = NULL,
+		   *precision = NULL;
 	const struct profile *profile = find_profile("default");
 	char err[PARSE_ERR_LEN];
 	int c, rc;
 
 	memset(o, 0, sizeof *o);
 	o->budget.min_time = 0.5;
+	o->budget.precision_pct = 2;
 	o->budget.warmup = 5;
 	opterr = 0;
 	optind = 1;
@@ -154,6 +163,8 @@ int run_parse(int argc, char **argv, struct run_opts *o)
 		case OPT_THP: thp = optarg; break;
 		case 'n': n = optarg; break;
 		case OPT_MIN_TIME: min_time = optarg; break;
+		case OPT_MAX_TIME: max_time = optarg; break;
+		case OPT_PRECISION: precision = optarg; break;
 		case 'w':
 			if (parse_u64(optarg, 0, MAX_ITERATIONS, &o->budget.warmup, err))
 				return bad("--warmup", err);
@@ -188,8 +199,8 @@ int run_parse(int argc, char **argv, struct run_opts *o)
 	}
 	if (optind < argc)
 		return bad(argv[optind], "unexpected argument (see spawncost run --help)");
-	if (n && min_time)
-		return bad("-n and --min-time", "give one or the other");
+	if (n && (min_time || max_time || precision))
+		return bad("-n", "a fixed count takes no --min-time, --max-time or --precision");
 
 	if (o->nmethods == 0)
 		for (const struct method *const *m = methods; *m; m++)
@@ -215,6 +226,13 @@ int run_parse(int argc, char **argv, struct run_opts *o)
 		return bad("--iterations", err);
 	if (min_time && parse_double(min_time, 0.001, 86400, &o->budget.min_time, err))
 		return bad("--min-time", err);
+	o->budget.max_time = 10 * o->budget.min_time;
+	if (max_time && parse_double(max_time, 0.001, 864000, &o->budget.max_time, err))
+		return bad("--max-time", err);
+	if (o->budget.max_time < o->budget.min_time)
+		return bad("--max-time", "is shorter than --min-time");
+	if (precision && parse_double(precision, 0, 100, &o->budget.precision_pct, err))
+		return bad("--precision", err);
 	return 0;
 }
 

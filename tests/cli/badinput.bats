@@ -22,7 +22,9 @@ load helpers
 @test "bad thp"                    { expect_bad "--thp" run --thp maybe; }
 @test "bad min-time"               { expect_bad "not a number" run --min-time soon; }
 @test "zero min-time"              { expect_bad "too small" run --min-time 0; }
-@test "both -n and --min-time"     { expect_bad "one or the other" run -n 30 --min-time 1; }
+@test "both -n and --min-time"     { expect_bad "a fixed count takes no" run -n 30 --min-time 1; }
+@test "max-time below min-time"    { expect_bad "shorter than --min-time" run --min-time 2 --max-time 1; }
+@test "precision out of range"     { expect_bad "too large" run --precision 101; }
 @test "unknown profile"            { expect_bad "unknown profile 'huge'" run --profile huge; }
 @test "missing target"             { expect_bad "No such file" run --target /nonexistent/noop; }
 @test "non-executable target"      { : > plain; chmod -x plain; mv plain ../plain-$$;

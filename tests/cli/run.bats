@@ -120,3 +120,9 @@ SUMMARY_HEADER="run_id,host,method,target,rss_mib,thp,pin,rss_kib,pte_kib,iterat
 	[ "$status" -eq 0 ]
 	ls -d results/"$(hostname -s)"-20[0-9][0-9][01][0-9][0-3][0-9]T[0-9][0-9][0-9][0-9][0-9][0-9]
 }
+
+@test "a time budget still runs at least 30 iterations" {
+	run "$SC" run -m fork-exit -r 0 --min-time 0.001 --precision 0 -o out
+	[ "$status" -eq 0 ]
+	[ "$(col out/summary.csv iterations fork-exit 0)" -ge 30 ]
+}
