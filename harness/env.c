@@ -1,4 +1,5 @@
 #include <dirent.h>
+#include <sched.h>
 #include <gnu/libc-version.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -119,6 +120,29 @@ static void vulnerabilities(FILE *f)
 		free(names);
 }
 
+/* The CPUs this process may run on, as a list like "0-3,6": a run started
+ * under taskset or a cgroup cpuset is pinned even before --pin exists. */
+static const char *cpus_allowed(char *buf, size_t len)
+{
+	cpu_set_t set;
+	size_t used = 0;
+
+	buf[0] = '\0';
+	if (sched_getaffinity(0, sizeof set, &set) != 0)
+		return buf;
+	for (int c = 0; c < CPU_SETSIZE && used + 16 < len; c++) {
+		if (!CPU_ISSET(c, &set) || (c > 0 && CPU_ISSET(c - 1, &set)))
+			continue;
+		int end = c;
+		while (end + 1 < CPU_SETSIZE && CPU_ISSET(end + 1, &set))
+			end++;
+		used += (size_t)snprintf(buf + used, len - used, used ? ",%d" : "%d", c);
+		if (end > c)
+			used += (size_t)snprintf(buf + used, len - used, "-%d", end);
+	}
+	return buf;
+}
+
 const char *env_host(void)
 {
 	static char host[256];
@@ -145,6 +169,7 @@ void env_write(FILE *f)
 	fact(f, "arch", u.machine);
 	fact(f, "cpu_model", cpuinfo("model name", buf, sizeof buf));
 	fprintf(f, "cpu_count=%ld\n", sysconf(_SC_NPROCESSORS_ONLN));
+	fact(f, "cpus_allowed", cpus_allowed(buf, sizeof buf));
 	fprintf(f, "page_size=%ld\n", sysconf(_SC_PAGESIZE));
 	fprintf(f, "mem_total_kib=%ld\n", proc_kib("/proc/meminfo", "MemTotal"));
 	fact(f, "glibc_version", gnu_get_libc_version());

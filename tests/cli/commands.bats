@@ -16,7 +16,7 @@ load helpers
 	run "$SC" env
 	[ "$status" -eq 0 ]
 	for k in kernel_release cpu_model cpu_count glibc_version thp_enabled thp_defrag \
-		randomize_va_space perf_event_paranoid clocksource hypervisor compiler cflags \
+		randomize_va_space perf_event_paranoid clocksource hypervisor compiler cflags cpus_allowed \
 		git_revision; do
 		printf '%s\n' "$output" | grep -q "^$k="
 	done
