@@ -72,7 +72,9 @@ test-unit: $(UNIT_BINS)
 test-cli: all
 	bats tests/cli
 
-check: deps all test-unit test-cli
+# Every test, closing on one "check: N passed, N failed" line.
+check: deps all $(UNIT_BINS)
+	tests/run $(UNIT_BINS)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/libexec/spawncost
