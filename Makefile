@@ -15,11 +15,32 @@ SC_CFLAGS := -std=gnu11 -Wall -Wextra -Wshadow -Wno-unused-parameter -D_GNU_SOUR
 # every shared library mapped raises the parent's footprint, and so what
 # the 0 MiB cell's fork copies.
 LDLIBS  += -pthread -Wl,--as-needed -lm -Wl,--no-as-needed
+# Libraries of the front end only (never of spawncost-measure).
+FRONT_LDLIBS :=
 
 # One file per method; the harness lists them in harness/methods.c.
 METHODS := $(wildcard bench/*.c)
-HARNESS := $(filter-out harness/main.c,$(wildcard harness/*.c))
-OBJS    := $(patsubst %.c,$(B)/%.o,$(METHODS) $(HARNESS))
+
+# The measuring engine (spawncost-measure) links libc only: whatever it
+# maps, every fork it times copies (see harness/launch.c). List here only
+# files that need no library beyond libc.
+ENGINE  := $(METHODS) \
+	harness/cell.c \
+	harness/child.c \
+	harness/csv.c \
+	harness/env.c \
+	harness/memory.c \
+	harness/methods.c \
+	harness/options.c \
+	harness/parse.c \
+	harness/run.c \
+	harness/stats.c \
+	harness/table.c \
+	harness/target.c
+# The front end (spawncost) has every command; it may link libraries.
+FRONT   := harness/launch.c
+OBJS    := $(patsubst %.c,$(B)/%.o,$(ENGINE) $(FRONT))
+ENGINE_OBJS := $(patsubst %.c,$(B)/%.o,$(ENGINE))
 
 # The no-op target has no libc where we have an entry point for the arch.
 NOOP_LDFLAGS := -static -no-pie -s -Wl,--build-id=none -Wl,-z,noseparate-code
@@ -29,9 +50,12 @@ endif
 
 .PHONY: all run check test-unit test-cli install clean deps FORCE
 
-all: $(B)/spawncost $(B)/spawncost-noop
+all: $(B)/spawncost $(B)/spawncost-measure $(B)/spawncost-noop
 
 $(B)/spawncost: $(B)/harness/main.o $(OBJS)
+	$(CC) $(SC_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(FRONT_LDLIBS)
+
+$(B)/spawncost-measure: $(B)/harness/engine.o $(ENGINE_OBJS)
 	$(CC) $(SC_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/spawncost-noop: bench/target/noop.c Makefile
@@ -79,7 +103,7 @@ check: deps all $(UNIT_BINS)
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/libexec/spawncost
 	install -m 755 $(B)/spawncost $(DESTDIR)$(PREFIX)/bin/spawncost
-	install -m 755 $(B)/spawncost-noop $(DESTDIR)$(PREFIX)/libexec/spawncost/spawncost-noop
+	install -m 755 $(B)/spawncost-measure $(B)/spawncost-noop $(DESTDIR)$(PREFIX)/libexec/spawncost/
 
 clean:
 	rm -rf $(B)

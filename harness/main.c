@@ -45,7 +45,7 @@ static const struct command {
 } commands[] = {
 	{ "list", cmd_list },
 	{ "env", cmd_env },
-	{ "run", cmd_run },
+	{ "run", cmd_run_front },
 };
 
 int main(int argc, char **argv)

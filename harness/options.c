@@ -52,11 +52,14 @@ static int bad(const char *what, const char *why)
 	return 2;
 }
 
-static int parse_methods(char *arg, struct run_opts *o)
+/* Lists are split in a copy: argv is handed on to the engine intact. */
+static int parse_methods(const char *arg, struct run_opts *o)
 {
-	char *items[MAX_METHODS], err[PARSE_ERR_LEN];
+	char buf[4096], *items[MAX_METHODS], err[PARSE_ERR_LEN];
 
-	if (split_list(arg, items, MAX_METHODS, &o->nmethods, err))
+	if (snprintf(buf, sizeof buf, "%s", arg) >= (int)sizeof buf)
+		return bad("--methods", "list too long");
+	if (split_list(buf, items, MAX_METHODS, &o->nmethods, err))
 		return bad("--methods", err);
 	for (size_t i = 0; i < o->nmethods; i++) {
 		o->methods[i] = method_find(items[i]);
@@ -139,7 +142,7 @@ static const struct option long_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-int run_parse(int argc, char **argv, struct run_opts *o)
+int run_parse(int argc, char **argv, struct run_opts *o, bool notes)
 {
 	const char *rss = NULL, *thp = NULL, *n = NULL, *min_time = NULL, *max_time = NULL,
 		   *precision = NULL;
@@ -214,7 +217,7 @@ int run_parse(int argc, char **argv, struct run_opts *o)
 		for (size_t i = 0; i < o->nrss; i++)
 			if (limit < 0 || o->rss[i] <= (uint64_t)limit)
 				o->rss[keep++] = o->rss[i];
-			else
+			else if (notes)
 				fprintf(stderr, "spawncost run: note: leaving out %llu MiB: "
 					"only %ld MiB may be used here\n",
 					(unsigned long long)o->rss[i], limit);

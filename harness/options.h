@@ -31,8 +31,9 @@ struct run_opts {
 /* Parse `run` arguments (argv[0] is "run") into o, applying the profile
  * first and explicit options over it. Returns 0, 1 when --help was printed,
  * or 2 after printing one line on stderr. Checks only what needs no machine
- * state; run_check() does the rest. */
-int run_parse(int argc, char **argv, struct run_opts *o);
+ * state; run_check() does the rest. notes: say on stderr what a profile left
+ * out (once, by whichever process runs the sweep). */
+int run_parse(int argc, char **argv, struct run_opts *o, bool notes);
 
 /* Checks against the machine: the target is an executable file, the largest
  * ballast fits in memory. Returns 0 or 2 after one line on stderr. */

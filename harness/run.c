@@ -257,7 +257,7 @@ int cmd_run(int argc, char **argv)
 {
 	struct run r = { .argc = argc, .argv = argv };
 	struct samples s = { 0 };
-	int rc = run_parse(argc, argv, &r.o);
+	int rc = run_parse(argc, argv, &r.o, true);
 	size_t failed = 0;
 
 	if (rc)

@@ -1,5 +1,6 @@
-/* Finding the bundled exec target next to the spawncost binary, so that a
- * build tree and an installed tree both work without configuration. */
+/* Finding the programs bundled with spawncost (the exec target and the
+ * measuring engine) next to the running binary, so that a build tree and an
+ * installed tree both work without configuration. */
 #include <errno.h>
 #include <libgen.h>
 #include <limits.h>
@@ -12,9 +13,16 @@
 const char *bundled_target(void)
 {
 	static char path[PATH_MAX];
+
+	return bundled("spawncost-noop", path, sizeof path);
+}
+
+
+const char *bundled(const char *name, char *path, size_t len)
+{
 	static const char *const places[] = {
-		"%s/spawncost-noop",			/* build/ */
-		"%s/../libexec/spawncost/spawncost-noop",	/* PREFIX/bin */
+		"%s/%s",			/* build/, or PREFIX/libexec/spawncost/ */
+		"%s/../libexec/spawncost/%s",	/* PREFIX/bin */
 	};
 	char self[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
@@ -25,7 +33,7 @@ const char *bundled_target(void)
 	for (size_t i = 0; i < sizeof places / sizeof places[0]; i++) {
 		char dir[PATH_MAX];
 		snprintf(dir, sizeof dir, "%s", self);
-		snprintf(path, sizeof path, places[i], dirname(dir));
+		snprintf(path, len, places[i], dirname(dir), name);
 		if (access(path, X_OK) == 0)
 			return path;
 	}

@@ -62,3 +62,13 @@ load helpers
 	[ "$status" -eq 0 ]
 	[ "$(col out/summary.csv target fork-exec 0)" = static ]
 }
+
+# Whatever the engine maps, every timed fork copies: it must stay libc-only
+# however many libraries the front end grows (see harness/launch.c).
+@test "the measuring engine links nothing but libc" {
+	engine="$BATS_TEST_DIRNAME/../../build/spawncost-measure"
+	run ldd "$engine"
+	[ "$status" -eq 0 ]
+	printf '%s\n' "$output" | grep -q 'libc\.so'
+	refute sh -c "printf '%s\n' \"\$1\" | grep -Ev 'linux-vdso|libc\.so|ld-linux' | grep -q ." _ "$output"
+}
