@@ -38,7 +38,8 @@ ENGINE  := $(METHODS) \
 	harness/table.c \
 	harness/target.c
 # The front end (spawncost) has every command; it may link libraries.
-FRONT   := harness/launch.c
+FRONT   := harness/launch.c \
+	harness/csvread.c
 OBJS    := $(patsubst %.c,$(B)/%.o,$(ENGINE) $(FRONT))
 ENGINE_OBJS := $(patsubst %.c,$(B)/%.o,$(ENGINE))
 

@@ -1,0 +1,204 @@
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csvread.h"
+
+/* Fields are collected as offsets into text while parsing (text may move as
+ * it grows) and turned into pointers at the end. */
+struct builder {
+	char *text;
+	size_t len, cap;
+	size_t *fields;	/* start offset of each field */
+	size_t nfields, fcap;
+};
+
+static int push_char(struct builder *b, char c)
+{
+	if (b->len == b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 4096;
+		char *p = realloc(b->text, cap);
+		if (!p)
+			return -1;
+		b->text = p;
+		b->cap = cap;
+	}
+	b->text[b->len++] = c;
+	return 0;
+}
+
+static int start_field(struct builder *b)
+{
+	if (b->nfields == b->fcap) {
+		size_t cap = b->fcap ? b->fcap * 2 : 256;
+		size_t *p = realloc(b->fields, cap * sizeof *p);
+		if (!p)
+			return -1;
+		b->fields = p;
+		b->fcap = cap;
+	}
+	b->fields[b->nfields++] = b->len;
+	return 0;
+}
+
+static int fail(struct builder *b, char *err, const char *why, size_t line)
+{
+	snprintf(err, CSV_ERR_LEN, "%s at line %zu", why, line);
+	free(b->text);
+	free(b->fields);
+	return -1;
+}
+
+int csv_parse(const char *data, size_t len, struct csv_table *t, char *err)
+{
+	struct builder b = { 0 };
+	size_t line = 1, row_fields = 0, i = 0;
+
+	memset(t, 0, sizeof *t);
+	if (len == 0)
+		return fail(&b, err, "empty file", 1);
+	if (data[len - 1] != '\n')
+		return fail(&b, err, "file cut short: no newline at the end", line);
+	while (i < len) {
+		/* One field, starting at data[i]. */
+		if (start_field(&b))
+			return fail(&b, err, "out of memory", line);
+		if (data[i] == '"') {
+			for (i++;; i++) {
+				if (i >= len)
+					return fail(&b, err, "unterminated quote", line);
+				if (data[i] == '"') {
+					if (i + 1 < len && data[i + 1] == '"') {
+						i++;
+					} else {
+						i++;
+						break;
+					}
+				}
+				if (data[i] == '\0')
+					return fail(&b, err, "NUL byte", line);
+				if (data[i] == '\n')
+					line++;
+				if (push_char(&b, data[i]))
+					return fail(&b, err, "out of memory", line);
+			}
+			if (data[i] != ',' && data[i] != '\n' && data[i] != '\r')
+				return fail(&b, err, "text after a closing quote", line);
+		} else {
+			for (; data[i] != ',' && data[i] != '\n' && data[i] != '\r'; i++) {
+				if (data[i] == '\0')
+					return fail(&b, err, "NUL byte", line);
+				if (data[i] == '"')
+					return fail(&b, err, "quote inside an unquoted field", line);
+				if (push_char(&b, data[i]))
+					return fail(&b, err, "out of memory", line);
+			}
+		}
+		if (push_char(&b, '\0'))
+			return fail(&b, err, "out of memory", line);
+		row_fields++;
+		if (data[i] == '\r') {
+			if (i + 1 >= len || data[i + 1] != '\n')
+				return fail(&b, err, "stray carriage return", line);
+			i++;
+		}
+		if (data[i] == ',') {
+			i++;
+			continue;
+		}
+		/* End of a row. */
+		if (t->ncols == 0)
+			t->ncols = row_fields;
+		else if (row_fields != t->ncols) {
+			char why[96];
+			snprintf(why, sizeof why, "%zu fields where the header has %zu", row_fields,
+				 t->ncols);
+			return fail(&b, err, why, line);
+		}
+		row_fields = 0;
+		line++;
+		i++;
+	}
+
+	t->nrows = b.nfields / t->ncols - 1;
+	t->text = b.text;
+	t->header = malloc(b.nfields * sizeof *t->header);
+	if (!t->header) {
+		memset(t, 0, sizeof *t);
+		return fail(&b, err, "out of memory", line);
+	}
+	for (size_t f = 0; f < b.nfields; f++)
+		t->header[f] = b.text + b.fields[f];
+	t->cells = t->header + t->ncols;
+	free(b.fields);
+	for (size_t c = 0; c < t->ncols; c++) {
+		if (!t->header[c][0]) {
+			csv_table_free(t);
+			snprintf(err, CSV_ERR_LEN, "empty column name in the header");
+			return -1;
+		}
+		for (size_t d = 0; d < c; d++)
+			if (strcmp(t->header[c], t->header[d]) == 0) {
+				snprintf(err, CSV_ERR_LEN, "column '%s' appears twice in the header",
+					 t->header[c]);
+				csv_table_free(t);
+				return -1;
+			}
+	}
+	return 0;
+}
+
+int csv_read(const char *path, struct csv_table *t, char *err)
+{
+	FILE *f = fopen(path, "re");
+	char *data = NULL;
+	size_t len = 0, cap = 0;
+	int rc;
+
+	memset(t, 0, sizeof *t);
+	if (!f) {
+		snprintf(err, CSV_ERR_LEN, "%s", strerror(errno));
+		return -1;
+	}
+	for (;;) {
+		if (len == cap) {
+			char *p = realloc(data, cap = cap ? cap * 2 : 65536);
+			if (!p) {
+				free(data);
+				fclose(f);
+				snprintf(err, CSV_ERR_LEN, "out of memory");
+				return -1;
+			}
+			data = p;
+		}
+		size_t got = fread(data + len, 1, cap - len, f);
+		len += got;
+		if (got == 0)
+			break;
+	}
+	if (ferror(f)) {
+		snprintf(err, CSV_ERR_LEN, "read error: %s", strerror(errno));
+		rc = -1;
+	} else {
+		rc = csv_parse(data, len, t, err);
+	}
+	fclose(f);
+	free(data);
+	return rc;
+}
+
+void csv_table_free(struct csv_table *t)
+{
+	free(t->text);
+	free(t->header);
+	memset(t, 0, sizeof *t);
+}
+
+int csv_col(const struct csv_table *t, const char *name)
+{
+	for (size_t c = 0; c < t->ncols; c++)
+		if (strcmp(t->header[c], name) == 0)
+			return (int)c;
+	return -1;
+}
