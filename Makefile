@@ -27,6 +27,7 @@ METHODS := $(wildcard bench/*.c)
 ENGINE  := $(METHODS) \
 	harness/cell.c \
 	harness/child.c \
+	harness/clone3.c \
 	harness/csv.c \
 	harness/env.c \
 	harness/memory.c \
@@ -51,7 +52,9 @@ endif
 
 .PHONY: all run check test-unit test-cli install clean deps FORCE
 
-all: $(B)/spawncost $(B)/spawncost-measure $(B)/spawncost-noop
+TARGETS := $(B)/spawncost-noop $(B)/spawncost-chain $(B)/spawncost-noop-dyn
+
+all: $(B)/spawncost $(B)/spawncost-measure $(TARGETS)
 
 $(B)/spawncost: $(B)/harness/main.o $(OBJS)
 	$(CC) $(SC_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(FRONT_LDLIBS)
@@ -62,6 +65,15 @@ $(B)/spawncost-measure: $(B)/harness/engine.o $(ENGINE_OBJS)
 $(B)/spawncost-noop: bench/target/noop.c Makefile
 	@mkdir -p $(@D)
 	$(CC) -O2 -o $@ $< $(NOOP_LDFLAGS)
+
+$(B)/spawncost-chain: bench/target/chain.c Makefile
+	@mkdir -p $(@D)
+	$(CC) -O2 -fno-stack-protector -o $@ $< $(NOOP_LDFLAGS)
+
+# --target dynamic: the same no-op through ld.so and libc, as most programs.
+$(B)/spawncost-noop-dyn: bench/target/noop-dyn.c Makefile
+	@mkdir -p $(@D)
+	$(CC) -O2 -o $@ $<
 
 $(B)/%.o: %.c $(B)/version.h $(wildcard harness/*.h)
 	@mkdir -p $(@D)
@@ -104,7 +116,7 @@ check: deps all $(UNIT_BINS)
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/libexec/spawncost
 	install -m 755 $(B)/spawncost $(DESTDIR)$(PREFIX)/bin/spawncost
-	install -m 755 $(B)/spawncost-measure $(B)/spawncost-noop $(DESTDIR)$(PREFIX)/libexec/spawncost/
+	install -m 755 $(B)/spawncost-measure $(TARGETS) $(DESTDIR)$(PREFIX)/libexec/spawncost/
 
 clean:
 	rm -rf $(B)

@@ -4,7 +4,7 @@
 
 #include "method.h"
 
-static int fork_exec(struct spawn_ctx *c)
+static int fork_exec(struct spawn_ctx *c, const struct method *m)
 {
 	pid_t pid = fork();
 
@@ -18,6 +18,8 @@ static int fork_exec(struct spawn_ctx *c)
 const struct method method_fork_exec = {
 	.name = "fork-exec",
 	.summary = "fork(); the child execve()s the target; waitpid()",
+	.syscall = "clone(CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD), execve",
+	.group = "core",
 	.execs = true,
 	.once = fork_exec,
 };

@@ -4,7 +4,7 @@
 
 #include "method.h"
 
-static int fork_exit(struct spawn_ctx *c)
+static int fork_exit(struct spawn_ctx *c, const struct method *m)
 {
 	pid_t pid = fork();
 
@@ -18,5 +18,7 @@ static int fork_exit(struct spawn_ctx *c)
 const struct method method_fork_exit = {
 	.name = "fork-exit",
 	.summary = "fork(); the child _exit(0)s; waitpid()",
+	.syscall = "clone(CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD), exit_group",
+	.group = "core",
 	.once = fork_exit,
 };

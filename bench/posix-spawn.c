@@ -7,7 +7,7 @@
 
 #include "method.h"
 
-static int posix_spawn_once(struct spawn_ctx *c)
+static int posix_spawn_once(struct spawn_ctx *c, const struct method *m)
 {
 	pid_t pid;
 	int err = posix_spawn(&pid, c->target, NULL, NULL, c->argv, c->envp);
@@ -20,6 +20,8 @@ static int posix_spawn_once(struct spawn_ctx *c)
 const struct method method_posix_spawn = {
 	.name = "posix-spawn",
 	.summary = "posix_spawn() of the target; waitpid()",
+	.syscall = "clone3(CLONE_VM|CLONE_VFORK) on its own stack (glibc 2.34+; clone before), execve",
+	.group = "core",
 	.execs = true,
 	.once = posix_spawn_once,
 };

@@ -11,7 +11,7 @@ static void *empty(void *arg)
 	return arg;
 }
 
-static int pthread_once_(struct spawn_ctx *c)
+static int pthread_once_(struct spawn_ctx *c, const struct method *m)
 {
 	pthread_t t;
 	int err = pthread_create(&t, NULL, empty, NULL);
@@ -27,5 +27,7 @@ static int pthread_once_(struct spawn_ctx *c)
 const struct method method_pthread = {
 	.name = "pthread",
 	.summary = "pthread_create() of an empty function; pthread_join()",
+	.syscall = "clone3(CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID)",
+	.group = "core",
 	.once = pthread_once_,
 };

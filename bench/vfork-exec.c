@@ -9,7 +9,7 @@
 
 #include "method.h"
 
-static int vfork_exec(struct spawn_ctx *c)
+static int vfork_exec(struct spawn_ctx *c, const struct method *m)
 {
 	pid_t pid = vfork();
 
@@ -23,6 +23,8 @@ static int vfork_exec(struct spawn_ctx *c)
 const struct method method_vfork_exec = {
 	.name = "vfork-exec",
 	.summary = "vfork(); the child execve()s the target; waitpid()",
+	.syscall = "vfork(), execve",
+	.group = "core",
 	.execs = true,
 	.once = vfork_exec,
 };

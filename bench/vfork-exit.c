@@ -4,7 +4,7 @@
 
 #include "method.h"
 
-static int vfork_exit(struct spawn_ctx *c)
+static int vfork_exit(struct spawn_ctx *c, const struct method *m)
 {
 	pid_t pid = vfork();
 
@@ -18,5 +18,7 @@ static int vfork_exit(struct spawn_ctx *c)
 const struct method method_vfork_exit = {
 	.name = "vfork-exit",
 	.summary = "vfork(); the child _exit(0)s; waitpid()",
+	.syscall = "vfork(), exit_group",
+	.group = "core",
 	.once = vfork_exit,
 };

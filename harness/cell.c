@@ -59,8 +59,11 @@ void fail_format(const struct spawn_fail *f, char *buf, size_t len)
 	case FAIL_ERRNO:
 	case FAIL_EXEC:
 		name = strerrorname_np(f->code);
-		snprintf(buf, len, "%s: %s failed", name ? name : "EUNKNOWN",
-			 f->kind == FAIL_EXEC ? "exec of the target" : f->call);
+		if (f->why)
+			snprintf(buf, len, "%s: %s", name ? name : "EUNKNOWN", f->why);
+		else
+			snprintf(buf, len, "%s: %s failed", name ? name : "EUNKNOWN",
+				 f->kind == FAIL_EXEC ? "exec of the target" : f->call);
 		break;
 	case FAIL_SIGNAL:
 		name = sigabbrev_np(f->code);
@@ -132,27 +135,41 @@ int cell_measure(const struct method *m, struct spawn_ctx *c, const struct budge
 {
 	uint64_t next_check = (uint64_t)(b->min_time * 1e9), start;
 
+	unsigned ops = m->ops ? m->ops : 1;
+	int rc = -1;
+
 	r->error[0] = '\0';
 	s->n = 0;
+	c->fail.why = NULL;
+	if (m->setup && m->setup(c, m) != 0)
+		return failed(c, r);
 	for (uint64_t i = 0; i < b->warmup; i++)
-		if (m->once(c) != 0)
-			return failed(c, r);
+		if (m->once(c, m) != 0)
+			goto out;
 	r->rss_kib = proc_kib("/proc/self/status", "VmRSS");
 	r->pte_kib = proc_kib("/proc/self/status", "VmPTE");
 
 	start = now_ns();
 	for (;;) {
 		if (s->n == s->cap && samples_grow(s) != 0) {
-			snprintf(r->error, sizeof r->error, "ENOMEM: no room for samples");
-			return -1;
+			spawn_failed(c, FAIL_ERRNO, ENOMEM, "mremap of the samples");
+			goto out;
 		}
 		uint64_t t0 = now_ns();
-		int rc = m->once(c);
+		int bad = m->once(c, m);
 		uint64_t t1 = now_ns();
-		if (rc != 0)
-			return failed(c, r);
-		s->ns[s->n++] = t1 - t0;
-		if (budget_spent(b, s, t1 - start, &next_check))
-			return 0;
+		if (bad)
+			goto out;
+		/* A method doing several operations per round trip (exec-only)
+		 * reports the time of one. */
+		s->ns[s->n++] = (t1 - t0) / ops;
+		if (budget_spent(b, s, t1 - start, &next_check)) {
+			rc = 0;
+			break;
+		}
 	}
+out:
+	if (m->teardown)
+		m->teardown(c, m);
+	return rc == 0 ? 0 : failed(c, r);
 }

@@ -1,7 +1,12 @@
 /* Creating, exec'ing and reaping children: the pieces every method shares. */
 #include <errno.h>
+#include <signal.h>
 #include <unistd.h>
 #include <sys/wait.h>
+
+#ifndef P_PIDFD
+#define P_PIDFD 3
+#endif
 
 #include "method.h"
 
@@ -42,6 +47,34 @@ int reap(struct spawn_ctx *c, pid_t pid)
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return spawn_failed(c, FAIL_ERRNO, errno, "waitpid");
+	return judge_status(c, status);
+}
+
+int reap_pidfd(struct spawn_ctx *c, int pidfd)
+{
+	siginfo_t info;
+	int rc;
+
+	for (;;) {
+		info.si_pid = 0;
+		if (waitid(P_PIDFD, (id_t)pidfd, &info, WEXITED) == 0)
+			break;
+		if (errno != EINTR) {
+			rc = errno;
+			close(pidfd);
+			return spawn_failed(c, FAIL_ERRNO, rc, "waitid");
+		}
+	}
+	close(pidfd);
+	if (info.si_code == CLD_EXITED)
+		return judge_status(c, W_EXITCODE(info.si_status, 0));
+	return spawn_failed(c, FAIL_SIGNAL, info.si_status, NULL);
+}
+
+int judge_status(struct spawn_ctx *c, int status)
+{
+	if (status == -1)
+		return spawn_failed(c, FAIL_ERRNO, errno, "fork");
 	if (WIFSIGNALED(status))
 		return spawn_failed(c, FAIL_SIGNAL, WTERMSIG(status), NULL);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)

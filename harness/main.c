@@ -10,7 +10,7 @@
 
 static const char usage[] =
 	"usage: spawncost COMMAND [ARGS]\n"
-	"  list        the methods, one per line: name<TAB>summary\n"
+	"  list        the methods, one per line: name<TAB>summary<TAB>syscall and flags\n"
 	"  env         machine facts as key=value lines\n"
 	"  run         measure methods across parent sizes (spawncost run --help)\n"
 	"  --help      this text\n"
@@ -23,8 +23,12 @@ static int cmd_list(int argc, char **argv)
 		fprintf(stderr, "spawncost list: takes no arguments\n");
 		return 2;
 	}
-	for (const struct method *const *m = methods; *m; m++)
-		printf("%s\t%s\n", (*m)->name, (*m)->summary);
+	for (const struct method *const *m = methods; *m; m++) {
+		printf("%s\t%s", (*m)->name, (*m)->summary);
+		if ((*m)->unavailable)
+			printf(" (unavailable: %s)", (*m)->unavailable);
+		printf("\t%s\n", (*m)->syscall);
+	}
 	return 0;
 }
 

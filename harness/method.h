@@ -24,6 +24,8 @@ struct spawn_fail {
 	enum fail_kind kind;
 	int code;
 	const char *call;	/* the call that failed, for FAIL_ERRNO */
+	const char *why;	/* if set, said instead of "<call> failed", e.g.
+				 * "needs CAP_SYS_ADMIN or unprivileged user namespaces" */
 };
 
 /* Everything a method may use; set up by the harness before a cell. */
@@ -31,16 +33,34 @@ struct spawn_ctx {
 	const char *target;	/* exec target's path */
 	char *const *argv;	/* its argv */
 	char *const *envp;	/* its environment (fixed and small) */
+	const char *noop;	/* the bundled static no-op (system, popen) */
+	const char *chain;	/* the bundled self-exec'ing target (exec-only) */
 	int errpipe[2];		/* close-on-exec pipe: a child whose exec failed
 				 * writes its errno here, then _exit(127)s */
-	struct spawn_fail fail;	/* filled when once() returns -1 */
+	unsigned long clone_flags;	/* clone-custom: the user's flags */
+	bool then_exec;		/* clone-custom: the child execs (else _exit) */
+	void *state;		/* the method's own, from setup() */
+	struct spawn_fail fail;	/* filled when a hook returns -1 */
 };
 
 struct method {
 	const char *name;	/* kebab-case, the road taken: "fork-exec" */
 	const char *summary;	/* one line for `spawncost list` */
-	bool execs;		/* runs the exec target */
-	int (*once)(struct spawn_ctx *c);	/* 0, or -1 with c->fail set */
+	const char *syscall;	/* what reaches the kernel: "clone(CLONE_VM|SIGCHLD)" */
+	const char *group;	/* for -m: core, clone, ns, clone3, exec */
+	const char *unavailable;	/* why this build cannot run it, or NULL */
+	bool execs;		/* runs the exec target (--target applies) */
+	const char *fixed_target;	/* the target column of a method that
+					 * always runs the same program */
+	unsigned ops;		/* operations in one round trip (0 means 1): the
+				 * harness divides each sample by it */
+	unsigned long flags;	/* for a family of methods: this entry's flags */
+	/* Optional, once per cell, untimed: 0, or -1 with c->fail set (the
+	 * cell is then an error row, e.g. a namespace the user may not make). */
+	int (*setup)(struct spawn_ctx *c, const struct method *m);
+	void (*teardown)(struct spawn_ctx *c, const struct method *m);
+	/* One round trip: 0, or -1 with c->fail set. */
+	int (*once)(struct spawn_ctx *c, const struct method *m);
 };
 
 /* Shared by methods (harness/child.c). */
@@ -54,7 +74,21 @@ __attribute__((noreturn)) void child_exec(const struct spawn_ctx *c);
  * c->fail saying why. */
 int reap(struct spawn_ctx *c, pid_t pid);
 
+/* The same for a child known by a pidfd (waitid(P_PIDFD)); closes it. */
+int reap_pidfd(struct spawn_ctx *c, int pidfd);
+
+/* Judge a wait status from waitpid, system or pclose: 0 for exit status 0. */
+int judge_status(struct spawn_ctx *c, int status);
+
 /* Record a failure and return -1. */
 int spawn_failed(struct spawn_ctx *c, enum fail_kind kind, int code, const char *call);
+
+/* clone3(2) with the child on its own stack running fn(arg), then
+ * exit(2)ing with its result: glibc has no wrapper, and a child that
+ * returned from a plain syscall() on a shared stack would corrupt the
+ * parent's frame. Returns the child's tid, or -1 with errno. On an
+ * architecture without the trampoline, fails with ENOSYS. */
+struct clone_args;
+long clone3_run(struct clone_args *args, int (*fn)(void *), void *arg);
 
 #endif

@@ -3,17 +3,47 @@
 #include "methods.h"
 
 extern const struct method method_fork_exec, method_vfork_exec, method_posix_spawn,
-	method_fork_exit, method_vfork_exit, method_pthread;
+	method_fork_exit, method_vfork_exit, method_pthread,
+	method_clone_fork, method_clone_vm, method_clone_vfork, method_clone_files,
+	method_clone_fs, method_clone_sighand, method_clone_thread, method_clone_custom,
+	method_clone_newpid, method_clone_newns, method_clone_newuts, method_clone_newipc,
+	method_clone_newnet, method_clone_newuser, method_clone_container,
+	method_clone3_pidfd, method_clone3_clear_sighand, method_clone3_into_cgroup,
+	method_clone3_vfork_exec, method_pidfd_spawn,
+	method_exec_only, method_system, method_popen;
 
-/* The order is the order of a run: process methods first, pthread last,
- * because glibc keeps a joined thread's stack cached (a mapping the later
- * fork-based cells would otherwise copy). */
+/* The order is the order of a run with -m all: pthread last, because glibc
+ * keeps a joined thread's stack cached (a mapping the later fork-based cells
+ * would otherwise copy). */
 const struct method *const methods[] = {
 	&method_fork_exec,
 	&method_vfork_exec,
 	&method_posix_spawn,
 	&method_fork_exit,
 	&method_vfork_exit,
+	&method_clone_fork,
+	&method_clone_vm,
+	&method_clone_vfork,
+	&method_clone_files,
+	&method_clone_fs,
+	&method_clone_sighand,
+	&method_clone_thread,
+	&method_clone_newpid,
+	&method_clone_newns,
+	&method_clone_newuts,
+	&method_clone_newipc,
+	&method_clone_newnet,
+	&method_clone_newuser,
+	&method_clone_container,
+	&method_clone3_pidfd,
+	&method_clone3_clear_sighand,
+	&method_clone3_into_cgroup,
+	&method_clone3_vfork_exec,
+	&method_pidfd_spawn,
+	&method_exec_only,
+	&method_system,
+	&method_popen,
+	&method_clone_custom,
 	&method_pthread,
 	NULL,
 };
@@ -24,4 +54,21 @@ const struct method *method_find(const char *name)
 		if (strcmp((*m)->name, name) == 0)
 			return *m;
 	return NULL;
+}
+
+bool method_in_group(const struct method *m, const char *group)
+{
+	if (strcmp(m->group, "custom") == 0 || m->unavailable)
+		return false;	/* only ever run when named */
+	return strcmp(group, "all") == 0 || strcmp(group, m->group) == 0;
+}
+
+bool is_group(const char *name)
+{
+	static const char *const groups[] = { "all", "core", "clone", "ns", "clone3", "exec" };
+
+	for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++)
+		if (strcmp(name, groups[i]) == 0)
+			return true;
+	return false;
 }

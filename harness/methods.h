@@ -9,4 +9,10 @@ extern const struct method *const methods[];
 /* The method called name, or NULL. */
 const struct method *method_find(const char *name);
 
+/* Groups -m accepts besides names: all, core (the default), clone, ns,
+ * clone3, exec. A group leaves out clone-custom (run by --clone-flags) and
+ * what this build cannot run. */
+bool is_group(const char *name);
+bool method_in_group(const struct method *m, const char *group);
+
 #endif

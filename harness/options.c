@@ -1,6 +1,7 @@
 /* `spawncost run` options: profiles, lists and numbers, checked strictly. */
 #include <errno.h>
 #include <getopt.h>
+#include <sched.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,9 +29,11 @@ static const struct profile profiles[] = {
 
 static const char run_usage[] =
 	"usage: spawncost run [-m METHODS] [-r RSS_MIB_LIST] [--thp off|on[,...]]\n"
-	"                     [-n N | --min-time S] [-w N] [--target PATH] [-o DIR]\n"
+	"                     [-n N | --min-time S] [-w N] [--target static|dynamic|shell|PATH]\n"
+	"                     [--clone-flags FLAGS [--then exit|exec]] [-o DIR]\n"
 	"                     [--profile quick|default|full]\n"
-	"  -m, --methods LIST   comma list of methods (default: all; see spawncost list)\n"
+	"  -m, --methods LIST   comma list of methods and groups: core (default), clone,\n"
+	"                       ns, clone3, exec, all (see spawncost list)\n"
 	"  -r, --rss LIST       parent ballast sizes in MiB (default from the profile)\n"
 	"      --thp LIST       off (MADV_NOHUGEPAGE, default) or on (MADV_HUGEPAGE)\n"
 	"  -n, --iterations N   timed iterations per cell\n"
@@ -41,7 +44,11 @@ static const char run_usage[] =
 	"                       (default 2; 0 stops at --min-time)\n"
 	"      --max-time S     longest a cell is extended to (default 10 x min-time)\n"
 	"  -w, --warmup N       untimed iterations first (default 5)\n"
-	"      --target PATH    exec target (default: the bundled static no-op)\n"
+	"      --target T       exec target: static (the bundled no-op, default), dynamic\n"
+	"                       (a dynamically linked no-op), shell (/bin/sh -c static),\n"
+	"                       or the path of a program\n"
+	"      --clone-flags L  run clone-custom with these clone flags, e.g. VM,FILES,NEWPID\n"
+	"      --then W         what clone-custom's child does: exit (default) or exec\n"
 	"  -o, --output DIR     result folder (default results/<host>-<UTC time>)\n"
 	"      --profile NAME   quick (RSS 0,64), default (0,16,64,256,1024) or\n"
 	"                       full (adds 4096 where memory allows; THP off and on)\n";
@@ -52,28 +59,100 @@ static int bad(const char *what, const char *why)
 	return 2;
 }
 
+static int add_method(struct run_opts *o, const struct method *m)
+{
+	for (size_t j = 0; j < o->nmethods; j++)
+		if (o->methods[j] == m)
+			return 0;
+	if (o->nmethods == MAX_METHODS)
+		return bad("--methods", "too many methods");
+	o->methods[o->nmethods++] = m;
+	return 0;
+}
+
 /* Lists are split in a copy: argv is handed on to the engine intact. */
 static int parse_methods(const char *arg, struct run_opts *o)
 {
 	char buf[4096], *items[MAX_METHODS], err[PARSE_ERR_LEN];
+	size_t n;
 
 	if (snprintf(buf, sizeof buf, "%s", arg) >= (int)sizeof buf)
 		return bad("--methods", "list too long");
-	if (split_list(buf, items, MAX_METHODS, &o->nmethods, err))
+	if (split_list(buf, items, MAX_METHODS, &n, err))
 		return bad("--methods", err);
-	for (size_t i = 0; i < o->nmethods; i++) {
-		o->methods[i] = method_find(items[i]);
-		if (!o->methods[i]) {
+	for (size_t i = 0; i < n; i++) {
+		const struct method *m = method_find(items[i]);
+		int rc;
+
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(items[i], items[j]) == 0) {
+				snprintf(err, sizeof err, "'%s' named twice", items[i]);
+				return bad("--methods", err);
+			}
+		if (is_group(items[i])) {
+			for (const struct method *const *g = methods; *g; g++)
+				if (method_in_group(*g, items[i]) && (rc = add_method(o, *g)))
+					return rc;
+			continue;
+		}
+		if (!m) {
 			snprintf(err, sizeof err, "unknown method '%s' (see spawncost list)", items[i]);
 			return bad("--methods", err);
 		}
-		for (size_t j = 0; j < i; j++)
-			if (o->methods[j] == o->methods[i]) {
-				snprintf(err, sizeof err, "method '%s' named twice", items[i]);
-				return bad("--methods", err);
-			}
+		if ((rc = add_method(o, m)))
+			return rc;
 	}
 	return 0;
+}
+
+/* clone flag names, as --clone-flags takes them (CLONE_ left off). */
+static const struct { const char *name; unsigned long flag; } clone_flag_names[] = {
+	{ "VM", CLONE_VM }, { "FS", CLONE_FS }, { "FILES", CLONE_FILES },
+	{ "SIGHAND", CLONE_SIGHAND }, { "PTRACE", CLONE_PTRACE }, { "VFORK", CLONE_VFORK },
+	{ "THREAD", CLONE_THREAD }, { "SYSVSEM", CLONE_SYSVSEM }, { "IO", CLONE_IO },
+	{ "NEWNS", CLONE_NEWNS }, { "NEWCGROUP", CLONE_NEWCGROUP }, { "NEWUTS", CLONE_NEWUTS },
+	{ "NEWIPC", CLONE_NEWIPC }, { "NEWUSER", CLONE_NEWUSER }, { "NEWPID", CLONE_NEWPID },
+	{ "NEWNET", CLONE_NEWNET },
+};
+
+static int parse_clone_flags(const char *arg, const char *then, struct run_opts *o)
+{
+	char buf[512], *items[32], err[PARSE_ERR_LEN];
+	size_t n, used = 0;
+
+	if (snprintf(buf, sizeof buf, "%s", arg) >= (int)sizeof buf)
+		return bad("--clone-flags", "list too long");
+	if (split_list(buf, items, 32, &n, err))
+		return bad("--clone-flags", err);
+	used = (size_t)snprintf(o->variant, sizeof o->variant, "flags=");
+	for (size_t i = 0; i < n; i++) {
+		size_t k = 0, count = sizeof clone_flag_names / sizeof clone_flag_names[0];
+		while (k < count && strcmp(items[i], clone_flag_names[k].name) != 0)
+			k++;
+		if (k == count) {
+			snprintf(err, sizeof err, "unknown flag '%s' (known: VM, FS, FILES, SIGHAND, "
+				 "PTRACE, VFORK, THREAD, SYSVSEM, IO, NEW{NS,CGROUP,UTS,IPC,USER,PID,NET})",
+				 items[i]);
+			return bad("--clone-flags", err);
+		}
+		if (o->clone_flags & clone_flag_names[k].flag) {
+			snprintf(err, sizeof err, "flag '%s' named twice", items[i]);
+			return bad("--clone-flags", err);
+		}
+		o->clone_flags |= clone_flag_names[k].flag;
+		used += (size_t)snprintf(o->variant + used, sizeof o->variant - used, "%s%s",
+					 i ? "|" : "", items[i]);
+	}
+	if (then && strcmp(then, "exec") != 0 && strcmp(then, "exit") != 0)
+		return bad("--then", "expected exit or exec");
+	o->then_exec = then && strcmp(then, "exec") == 0;
+	/* exec in a thread replaces every thread of the process, the harness
+	 * included: no round trip could be timed. */
+	if (o->then_exec && (o->clone_flags & CLONE_THREAD))
+		return bad("--then exec", "a THREAD child's exec would replace spawncost itself");
+	snprintf(o->variant + used, sizeof o->variant - used, ";then=%s",
+		 o->then_exec ? "exec" : "exit");
+	return add_method(o, method_find("clone-custom"));
 }
 
 static int parse_rss(const char *arg, struct run_opts *o)
@@ -124,7 +203,7 @@ static const struct profile *find_profile(const char *name)
 }
 
 enum { OPT_THP = 256, OPT_MIN_TIME, OPT_MAX_TIME, OPT_PRECISION, OPT_TARGET, OPT_PROFILE,
-       OPT_HELP };
+       OPT_CLONE_FLAGS, OPT_THEN, OPT_HELP };
 
 static const struct option long_options[] = {
 	{ "methods", required_argument, NULL, 'm' },
@@ -138,6 +217,8 @@ static const struct option long_options[] = {
 	{ "target", required_argument, NULL, OPT_TARGET },
 	{ "output", required_argument, NULL, 'o' },
 	{ "profile", required_argument, NULL, OPT_PROFILE },
+	{ "clone-flags", required_argument, NULL, OPT_CLONE_FLAGS },
+	{ "then", required_argument, NULL, OPT_THEN },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -145,7 +226,7 @@ static const struct option long_options[] = {
 int run_parse(int argc, char **argv, struct run_opts *o, bool notes)
 {
 	const char *rss = NULL, *thp = NULL, *n = NULL, *min_time = NULL, *max_time = NULL,
-		   *precision = NULL;
+		   *precision = NULL, *methods_arg = NULL, *clone_flags = NULL, *then = NULL;
 	const struct profile *profile = find_profile("default");
 	char err[PARSE_ERR_LEN];
 	int c, rc;
@@ -158,10 +239,9 @@ int run_parse(int argc, char **argv, struct run_opts *o, bool notes)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":m:r:n:w:o:", long_options, NULL)) != -1) {
 		switch (c) {
-		case 'm':
-			if ((rc = parse_methods(optarg, o)))
-				return rc;
-			break;
+		case 'm': methods_arg = optarg; break;
+		case OPT_CLONE_FLAGS: clone_flags = optarg; break;
+		case OPT_THEN: then = optarg; break;
 		case 'r': rss = optarg; break;
 		case OPT_THP: thp = optarg; break;
 		case 'n': n = optarg; break;
@@ -175,7 +255,7 @@ int run_parse(int argc, char **argv, struct run_opts *o, bool notes)
 		case OPT_TARGET:
 			if (!optarg[0])
 				return bad("--target", "empty path");
-			o->target = o->target_name = optarg;
+			o->target_name = optarg;
 			break;
 		case 'o':
 			if (!optarg[0])
@@ -205,9 +285,16 @@ int run_parse(int argc, char **argv, struct run_opts *o, bool notes)
 	if (n && (min_time || max_time || precision))
 		return bad("-n", "a fixed count takes no --min-time, --max-time or --precision");
 
-	if (o->nmethods == 0)
-		for (const struct method *const *m = methods; *m; m++)
-			o->methods[o->nmethods++] = *m;
+	if (then && !clone_flags)
+		return bad("--then", "goes with --clone-flags");
+	/* Default: the core six, or only clone-custom when flags are given. */
+	if ((methods_arg || !clone_flags) && (rc = parse_methods(methods_arg ? methods_arg : "core", o)))
+		return rc;
+	if (clone_flags && (rc = parse_clone_flags(clone_flags, then, o)))
+		return rc;
+	for (size_t i = 0; i < o->nmethods; i++)
+		if (o->methods[i] == method_find("clone-custom") && !clone_flags)
+			return bad("--methods", "clone-custom needs --clone-flags");
 	if ((rc = parse_rss(rss ? rss : profile->rss, o)))
 		return rc;
 	if (!rss && strcmp(profile->name, "full") == 0) {
@@ -239,41 +326,97 @@ int run_parse(int argc, char **argv, struct run_opts *o, bool notes)
 	return 0;
 }
 
-static bool any_execs(const struct run_opts *o)
+static bool uses(const struct run_opts *o, bool (*pred)(const struct method *))
 {
 	for (size_t i = 0; i < o->nmethods; i++)
-		if (o->methods[i]->execs)
+		if (pred(o->methods[i]))
 			return true;
 	return false;
+}
+
+static bool execs_target(const struct method *m)
+{
+	return m->execs;
+}
+
+static bool runs_noop(const struct method *m)
+{
+	return m->execs || (m->fixed_target && strcmp(m->fixed_target, "static") == 0);
+}
+
+static bool runs_chain(const struct method *m)
+{
+	return m->fixed_target && strcmp(m->fixed_target, "chain") == 0;
+}
+
+/* A bundled program, or one line saying it is missing. */
+static int need_bundled(const char *name, const char **out)
+{
+	static char paths[3][PATH_MAX];
+	static int used;
+	char err[PATH_MAX + 64];
+
+	if (used == 3 || !(*out = bundled(name, paths[used], sizeof paths[used]))) {
+		snprintf(err, sizeof err, "the bundled %s is not next to spawncost (build it with "
+			 "make, or give --target PATH)", name);
+		return bad("--target", err);
+	}
+	used++;
+	return 0;
+}
+
+/* Resolve --target: static, dynamic and shell name bundled programs;
+ * anything else is the path of an executable file. */
+static int resolve_target(struct run_opts *o)
+{
+	char err[PATH_MAX + 64];
+	struct stat st;
+	const char *name = o->target_name ? o->target_name : "static";
+	int rc;
+
+	o->target_name = name;
+	if (uses(o, runs_noop) && (rc = need_bundled("spawncost-noop", &o->noop)))
+		return rc;
+	if (uses(o, runs_chain) && (rc = need_bundled("spawncost-chain", &o->chain)))
+		return rc;
+	if (!uses(o, execs_target))
+		return 0;
+	o->target_argv[0] = "spawncost-noop";
+	if (strcmp(name, "static") == 0) {
+		o->target = o->noop;
+	} else if (strcmp(name, "dynamic") == 0) {
+		if ((rc = need_bundled("spawncost-noop-dyn", &o->target)))
+			return rc;
+		o->target_argv[0] = "spawncost-noop-dyn";
+	} else if (strcmp(name, "shell") == 0) {
+		o->target = "/bin/sh";
+		o->target_argv[0] = "sh";
+		o->target_argv[1] = "-c";
+		o->target_argv[2] = (char *)o->noop;
+	} else {
+		o->target = name;
+		o->target_argv[0] = (char *)name;
+	}
+	if (stat(o->target, &st) != 0) {
+		snprintf(err, sizeof err, "%s: %s", o->target, strerror(errno));
+		return bad("--target", err);
+	}
+	if (!S_ISREG(st.st_mode) || access(o->target, X_OK) != 0) {
+		snprintf(err, sizeof err, "%s is not an executable file", o->target);
+		return bad("--target", err);
+	}
+	return 0;
 }
 
 int run_check(struct run_opts *o)
 {
 	char err[PATH_MAX + 64];
 	uint64_t largest = 0;
-	struct stat st;
 	long limit;
+	int rc;
 
-	if (!o->target) {
-		o->target = bundled_target();
-		o->target_name = "static";
-		if (!o->target && any_execs(o))
-			return bad("--target", "the bundled no-op target is not next to spawncost "
-					       "(build it with make, or give --target PATH)");
-	}
-	if (o->target && any_execs(o)) {
-		if (stat(o->target, &st) != 0) {
-			snprintf(err, sizeof err, "%s: %s", o->target, strerror(errno));
-			return bad("--target", err);
-		}
-		if (!S_ISREG(st.st_mode) || access(o->target, X_OK) != 0) {
-			snprintf(err, sizeof err, "%s is not an executable file", o->target);
-			return bad("--target", err);
-		}
-	}
-	if (!any_execs(o))
-		o->target_name = "none";
-
+	if ((rc = resolve_target(o)))
+		return rc;
 	for (size_t i = 0; i < o->nrss; i++)
 		if (o->rss[i] > largest)
 			largest = o->rss[i];

@@ -24,7 +24,14 @@ struct run_opts {
 	size_t nthp;
 	struct budget budget;
 	const char *target;	/* path of the exec target */
-	const char *target_name;	/* its name in the target column */
+	const char *target_name;	/* its name in the target column: static,
+					 * dynamic, shell or the path */
+	char *target_argv[4];	/* its argv */
+	const char *noop;	/* the bundled static no-op (system, popen) */
+	const char *chain;	/* the bundled chain target (exec-only) */
+	unsigned long clone_flags;	/* --clone-flags, for clone-custom */
+	bool then_exec;		/* --then exec */
+	char variant[256];	/* clone-custom's variant column */
 	const char *outdir;	/* NULL: results/<host>-<stamp> */
 };
 

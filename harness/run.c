@@ -18,8 +18,9 @@
 
 #define SUMMARY_COLUMNS                                                                   \
 	"run_id,host,method,target,rss_mib,thp,pin,rss_kib,pte_kib,iterations,median_us," \
-	"p10_us,p90_us,p99_us,mean_us,stddev_us,min_us,max_us,ci_lo_us,ci_hi_us,error"
-#define SAMPLES_COLUMNS "run_id,host,method,target,rss_mib,thp,pin,iter,ns"
+	"p10_us,p90_us,p99_us,mean_us,stddev_us,min_us,max_us,ci_lo_us,ci_hi_us,error,"    \
+	"variant"
+#define SAMPLES_COLUMNS "run_id,host,method,target,rss_mib,thp,pin,iter,ns,variant"
 
 /* The exec target's environment: fixed and small, so that hosts with
  * different login environments copy the same strings at exec. */
@@ -119,10 +120,25 @@ static void row_key(struct run *r, struct csv *c, const struct method *m, uint64
 	csv_str(c, r->run_id);
 	csv_str(c, env_host());
 	csv_str(c, m->name);
-	csv_str(c, m->execs ? r->o.target_name : "none");
+	csv_str(c, m->fixed_target ? m->fixed_target : m->execs ? r->o.target_name : "none");
 	csv_u64(c, rss);
 	csv_str(c, thp_name(thp));
 	csv_str(c, "none");	/* pin */
+}
+
+/* What sets a cell apart beyond its method: clone-custom's flags, how many
+ * operations exec-only's round trip holds. Empty for most methods. */
+static const char *variant(const struct run *r, const struct method *m)
+{
+	static char buf[32];
+
+	if (strcmp(m->name, "clone-custom") == 0)
+		return r->o.variant;
+	if (m->ops > 1) {
+		snprintf(buf, sizeof buf, "ops_per_iteration=%u", m->ops);
+		return buf;
+	}
+	return "";
 }
 
 static void write_samples(struct run *r, const struct method *m, uint64_t rss,
@@ -132,6 +148,7 @@ static void write_samples(struct run *r, const struct method *m, uint64_t rss,
 		row_key(r, &r->samples_csv, m, rss, thp);
 		csv_u64(&r->samples_csv, i + 1);
 		csv_u64(&r->samples_csv, s->ns[i]);
+		csv_str(&r->samples_csv, variant(r, m));
 		csv_end(&r->samples_csv);
 	}
 }
@@ -163,6 +180,7 @@ static void write_summary(struct run *r, const struct table_row *t)
 		csv_us(c, s->ci_hi);
 		csv_empty(c);
 	}
+	csv_str(c, variant(r, t->method));
 	csv_end(c);
 	fflush(c->f);
 }
@@ -224,8 +242,15 @@ static int close_outputs(struct run *r)
 /* The sweep itself: ballast per (thp, rss), every method on it. */
 static void sweep(struct run *r, struct samples *s)
 {
-	char *argv[] = { "spawncost-noop", NULL };
-	struct spawn_ctx ctx = { .target = r->o.target, .argv = argv, .envp = target_envp };
+	struct spawn_ctx ctx = {
+		.target = r->o.target,
+		.argv = r->o.target_argv,
+		.envp = target_envp,
+		.noop = r->o.noop,
+		.chain = r->o.chain,
+		.clone_flags = r->o.clone_flags,
+		.then_exec = r->o.then_exec,
+	};
 
 	for (size_t t = 0; t < r->o.nthp; t++)
 		for (size_t i = 0; i < r->o.nrss; i++) {

@@ -33,15 +33,18 @@ void progress_done(size_t i, size_t n, const struct table_row *t)
 
 void table_print(FILE *f, const struct table_row *rows, size_t n)
 {
-	fprintf(f, "%-12s %8s %4s %9s %12s %7s %12s %12s %9s  %s\n", "method", "rss_mib", "thp",
+	fprintf(f, "%-20s %8s %4s %9s %12s %7s %12s %12s %9s  %s\n", "method", "rss_mib", "thp",
 		"rss_kib", "median_us", "ci95_%", "p10_us", "p90_us", "n", "error");
 	for (size_t i = 0; i < n; i++) {
 		const struct table_row *t = &rows[i];
 		const struct stats *s = &t->stats;
 
-		fprintf(f, "%-12s %8llu %4s %9ld ", t->method->name,
-			(unsigned long long)t->rss_mib, t->thp == THP_ON ? "on" : "off",
-			t->rss_kib);
+		char rss[24] = "-";
+
+		if (t->rss_kib >= 0)
+			snprintf(rss, sizeof rss, "%ld", t->rss_kib);
+		fprintf(f, "%-20s %8llu %4s %9s ", t->method->name,
+			(unsigned long long)t->rss_mib, t->thp == THP_ON ? "on" : "off", rss);
 		if (t->error[0])
 			fprintf(f, "%12s %7s %12s %12s %9s  %s\n", "-", "-", "-", "-", "-",
 				t->error);

@@ -34,3 +34,9 @@ load helpers
 @test "output under a file"        { expect_bad "cannot write" run -m vfork-exit -n 30 -r 0 -o /dev/null/out; }
 @test "output is a file"           { expect_bad "not a folder" run -m vfork-exit -n 30 -r 0 -o /etc/hostname; }
 @test "list takes no arguments"    { expect_bad "takes no arguments" list extra; }
+@test "unknown clone flag"         { expect_bad "unknown flag 'BOGUS'" run --clone-flags VM,BOGUS; }
+@test "clone flag named twice"     { expect_bad "named twice" run --clone-flags VM,VM; }
+@test "--then without flags"       { expect_bad "goes with --clone-flags" run --then exec; }
+@test "--then unknown"             { expect_bad "expected exit or exec" run --clone-flags VM --then fly; }
+@test "exec from a thread"         { expect_bad "would replace spawncost" run --clone-flags VM,SIGHAND,THREAD --then exec; }
+@test "clone-custom without flags" { expect_bad "needs --clone-flags" run -m clone-custom; }
