@@ -30,6 +30,7 @@ ENGINE  := $(METHODS) \
 	harness/clone3.c \
 	harness/csv.c \
 	harness/env.c \
+	harness/guard.c \
 	harness/memory.c \
 	harness/methods.c \
 	harness/options.c \

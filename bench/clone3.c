@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "guard.h"
 #include "method.h"
 
 static char stack[64 * 1024] __attribute__((aligned(16)));
@@ -121,6 +122,7 @@ static int cgroup_setup(struct spawn_ctx *c, const struct method *m)
 		return -1;
 	}
 	c->state = s;
+	guard_dir(s->path);	/* removed even if a second signal leaves at once */
 	return 0;
 }
 
@@ -132,6 +134,7 @@ static void cgroup_teardown(struct spawn_ctx *c, const struct method *m)
 	if (!s)
 		return;
 	close(s->fd);
+	guard_dir(NULL);
 	/* The last child is reaped, but the kernel may take a moment to
 	 * notice the cgroup is empty. */
 	for (int i = 0; i < 100 && rmdir(s->path) != 0 && errno == EBUSY; i++)

@@ -7,6 +7,7 @@
 #include <sys/mman.h>
 
 #include "cell.h"
+#include "guard.h"
 #include "memory.h"
 #include "timing.h"
 
@@ -130,22 +131,84 @@ static bool budget_spent(const struct budget *b, const struct samples *s, uint64
 	return false;
 }
 
+/* The deadline of one iteration, in ns: --timeout, or 100 x the median of
+ * the first few iterations (warm-up included), never under the floor. */
+struct deadline {
+	uint64_t fixed, first[5];
+	unsigned nfirst;
+};
+
+static uint64_t deadline_ns(const struct deadline *d)
+{
+	uint64_t floor = (uint64_t)(DEADLINE_FLOOR * 1e9), v[5], m;
+
+	if (d->fixed)
+		return d->fixed;
+	if (d->nfirst == 0)
+		return floor;
+	for (unsigned i = 0; i < d->nfirst; i++)
+		v[i] = d->first[i];
+	qsort(v, d->nfirst, sizeof v[0], cmp_u64);
+	m = v[d->nfirst / 2];
+	return 100 * m > floor ? 100 * m : floor;
+}
+
+static void deadline_learn(struct deadline *d, uint64_t took)
+{
+	if (d->nfirst < 5)
+		d->first[d->nfirst++] = took;
+}
+
+/* After a failed or interrupted iteration: why. */
+static int judge_end(struct spawn_ctx *c, struct cell_result *r, uint64_t limit)
+{
+	/* Ctrl-C reaches the whole process group. Inside system() glibc
+	 * ignores SIGINT in the parent, so the child's death is the only
+	 * sign that the user asked to stop. */
+	if (!guard_stop && c->fail.kind == FAIL_SIGNAL && c->fail.code == SIGINT)
+		guard_stop = SIGINT;
+	if (guard_stop)
+		return CELL_ABANDONED;
+	if (guard_timed_out) {
+		guard_timed_out = 0;
+		snprintf(r->error, sizeof r->error,
+			 "ETIME: an iteration ran past its %.3g s deadline; the child was killed",
+			 (double)limit / 1e9);
+		return -1;
+	}
+	return failed(c, r);
+}
+
 int cell_measure(const struct method *m, struct spawn_ctx *c, const struct budget *b,
 		 struct samples *s, struct cell_result *r)
 {
-	uint64_t next_check = (uint64_t)(b->min_time * 1e9), start;
-
+	uint64_t next_check = (uint64_t)(b->min_time * 1e9), start, limit;
+	struct deadline d = { .fixed = (uint64_t)(b->timeout * 1e9) };
 	unsigned ops = m->ops ? m->ops : 1;
 	int rc = -1;
 
 	r->error[0] = '\0';
 	s->n = 0;
 	c->fail.why = NULL;
+	c->fail.kind = FAIL_NONE;
+	guard_timed_out = 0;
+	if (guard_stop)
+		return CELL_ABANDONED;
 	if (m->setup && m->setup(c, m) != 0)
 		return failed(c, r);
-	for (uint64_t i = 0; i < b->warmup; i++)
-		if (m->once(c, m) != 0)
+	limit = deadline_ns(&d);
+	guard_tick(limit / 10 < 10000000u ? 10000000u : limit / 10 > 1000000000u ? 1000000000u
+										   : limit / 10);
+	for (uint64_t i = 0; i < b->warmup; i++) {
+		uint64_t t0 = now_ns();
+		guard_deadline = t0 + limit;
+		int bad = m->once(c, m);
+		guard_deadline = 0;
+		if (bad || guard_stop)
 			goto out;
+		deadline_learn(&d, now_ns() - t0);
+		limit = deadline_ns(&d);
+	}
 	r->rss_kib = proc_kib("/proc/self/status", "VmRSS");
 	r->pte_kib = proc_kib("/proc/self/status", "VmPTE");
 
@@ -156,20 +219,29 @@ int cell_measure(const struct method *m, struct spawn_ctx *c, const struct budge
 			goto out;
 		}
 		uint64_t t0 = now_ns();
+		guard_deadline = t0 + limit;
 		int bad = m->once(c, m);
 		uint64_t t1 = now_ns();
-		if (bad)
+		guard_deadline = 0;
+		if (bad || guard_stop)
 			goto out;
 		/* A method doing several operations per round trip (exec-only)
 		 * reports the time of one. */
 		s->ns[s->n++] = (t1 - t0) / ops;
+		if (d.nfirst < 5) {
+			deadline_learn(&d, t1 - t0);
+			limit = deadline_ns(&d);
+		}
 		if (budget_spent(b, s, t1 - start, &next_check)) {
 			rc = 0;
 			break;
 		}
 	}
 out:
+	guard_tick(0);
+	if (rc != 0)
+		guard_reap_strays();
 	if (m->teardown)
 		m->teardown(c, m);
-	return rc == 0 ? 0 : failed(c, r);
+	return rc == 0 ? 0 : judge_end(c, r, limit);
 }

@@ -22,7 +22,12 @@ struct budget {
 	double max_time;	/* seconds; at least min_time */
 	double precision_pct;	/* wanted CI half-width, % of the median; 0: off */
 	uint64_t warmup;	/* untimed iterations first */
+	double timeout;		/* seconds one iteration may take; 0: the default,
+				 * 100 x the first iterations' median, at least
+				 * DEADLINE_FLOOR */
 };
+
+#define DEADLINE_FLOOR 10.0	/* seconds */
 
 /* Per-iteration durations in ns. The buffer is mapped MADV_DONTFORK so that
  * a fork child does not copy its page tables: what a fork costs is the
@@ -41,8 +46,9 @@ struct cell_result {
 };
 
 /* Run warm-up and timed iterations of m into s (s->n is reset). Returns 0
- * when the cell succeeded; otherwise -1 with r->error saying why, and the
- * samples must not be used. */
+ * when the cell succeeded; -1 with r->error saying why (the samples must not
+ * be used); CELL_ABANDONED when a signal asked the run to stop. */
+#define CELL_ABANDONED 1
 int cell_measure(const struct method *m, struct spawn_ctx *c, const struct budget *b,
 		 struct samples *s, struct cell_result *r);
 

@@ -43,6 +43,9 @@ static const char run_usage[] =
 	"      --precision PCT  wanted interval half-width, %% of the median\n"
 	"                       (default 2; 0 stops at --min-time)\n"
 	"      --max-time S     longest a cell is extended to (default 10 x min-time)\n"
+	"      --timeout S      longest one iteration may take before its child is\n"
+	"                       killed and the cell marked as an error (default:\n"
+	"                       100 x the cell's first iterations, at least 10 s)\n"
 	"  -w, --warmup N       untimed iterations first (default 5)\n"
 	"      --target T       exec target: static (the bundled no-op, default), dynamic\n"
 	"                       (a dynamically linked no-op), shell (/bin/sh -c static),\n"
@@ -203,7 +206,7 @@ static const struct profile *find_profile(const char *name)
 }
 
 enum { OPT_THP = 256, OPT_MIN_TIME, OPT_MAX_TIME, OPT_PRECISION, OPT_TARGET, OPT_PROFILE,
-       OPT_CLONE_FLAGS, OPT_THEN, OPT_HELP };
+       OPT_CLONE_FLAGS, OPT_THEN, OPT_TIMEOUT, OPT_HELP };
 
 static const struct option long_options[] = {
 	{ "methods", required_argument, NULL, 'm' },
@@ -219,6 +222,7 @@ static const struct option long_options[] = {
 	{ "profile", required_argument, NULL, OPT_PROFILE },
 	{ "clone-flags", required_argument, NULL, OPT_CLONE_FLAGS },
 	{ "then", required_argument, NULL, OPT_THEN },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -242,6 +246,10 @@ int run_parse(int argc, char **argv, struct run_opts *o, bool notes)
 		case 'm': methods_arg = optarg; break;
 		case OPT_CLONE_FLAGS: clone_flags = optarg; break;
 		case OPT_THEN: then = optarg; break;
+		case OPT_TIMEOUT:
+			if (parse_double(optarg, 0.001, 86400, &o->budget.timeout, err))
+				return bad("--timeout", err);
+			break;
 		case 'r': rss = optarg; break;
 		case OPT_THP: thp = optarg; break;
 		case 'n': n = optarg; break;

@@ -2,6 +2,7 @@
  * the ballast once, then measure every method on it; write each finished
  * cell at once; print a table at the end. */
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 
 #include "csv.h"
 #include "env.h"
+#include "guard.h"
 #include "options.h"
 #include "run.h"
 #include "table.h"
@@ -185,20 +187,36 @@ static void write_summary(struct run *r, const struct table_row *t)
 	fflush(c->f);
 }
 
-/* One cell: measure, then write its samples and summary. */
+/* Both files now end on a whole cell: what a second signal keeps. */
+static void mark_whole(struct run *r)
+{
+	fflush(r->samples.f);
+	fflush(r->summary.f);
+	guard_file_whole(0, ftello(r->summary.f));
+	guard_file_whole(1, ftello(r->samples.f));
+}
+
+/* One cell: measure, then write its samples and summary. An interrupted
+ * cell is dropped whole. */
 static void run_cell(struct run *r, const struct method *m, uint64_t rss, enum thp_mode thp,
 		     struct spawn_ctx *ctx, struct samples *s, const char *ballast_error)
 {
-	struct table_row *t = &r->rows[r->nrows++];
+	struct table_row *t = &r->rows[r->nrows];
 	struct cell_result res = { .rss_kib = -1, .pte_kib = -1 };
+	int rc = 0;
 
 	t->method = m;
 	t->rss_mib = rss;
 	t->thp = thp;
-	progress_start(r->nrows, r->ncells, t);
+	progress_start(r->nrows + 1, r->ncells, t);
 	if (ballast_error)
 		snprintf(res.error, sizeof res.error, "%s", ballast_error);
-	else if (cell_measure(m, ctx, &r->o.budget, s, &res) == 0) {
+	else
+		rc = cell_measure(m, ctx, &r->o.budget, s, &res);
+	if (rc == CELL_ABANDONED)
+		return;	/* interrupted: the cell is neither a figure nor an error */
+	r->nrows++;
+	if (rc == 0 && !ballast_error) {
 		write_samples(r, m, rss, thp, s);
 		if (stats_compute(s->ns, s->n, &t->stats) != 0)
 			snprintf(res.error, sizeof res.error, "ENOMEM: no room for statistics");
@@ -207,6 +225,7 @@ static void run_cell(struct run *r, const struct method *m, uint64_t rss, enum t
 	t->pte_kib = res.pte_kib;
 	snprintf(t->error, sizeof t->error, "%s", res.error);
 	write_summary(r, t);
+	mark_whole(r);
 	progress_done(r->nrows, r->ncells, t);
 }
 
@@ -223,15 +242,33 @@ static int open_outputs(struct run *r)
 	r->samples_csv.f = r->samples.f;
 	csv_header(&r->summary_csv, SUMMARY_COLUMNS);
 	csv_header(&r->samples_csv, SAMPLES_COLUMNS);
+	guard_file(0, r->summary.tmp, r->summary.path, fileno(r->summary.f));
+	guard_file(1, r->samples.tmp, r->samples.path, fileno(r->samples.f));
+	mark_whole(r);
 	return 0;
 }
 
-static int close_outputs(struct run *r)
+/* complete: "yes", or "no" for a run a signal cut short. */
+static int close_outputs(struct run *r, const char *complete)
 {
+	sigset_t stop, old;
 	int err;
 
-	if ((err = outfile_commit(&r->samples)) || (err = outfile_commit(&r->summary)) ||
-	    (err = write_env(r, "yes"))) {
+	/* A signal now would find the files half renamed: hold it until they
+	 * are final (a second Ctrl-C then just exits). */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigprocmask(SIG_BLOCK, &stop, &old);
+	guard_file(0, "", "", -1);
+	guard_file(1, "", "", -1);
+	err = outfile_commit(&r->samples);
+	if (!err)
+		err = outfile_commit(&r->summary);
+	if (!err)
+		err = write_env(r, complete);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (err) {
 		fprintf(stderr, "spawncost run: cannot finish the files in %s: %s\n", r->dir,
 			strerror(err));
 		return 2;
@@ -252,8 +289,8 @@ static void sweep(struct run *r, struct samples *s)
 		.then_exec = r->o.then_exec,
 	};
 
-	for (size_t t = 0; t < r->o.nthp; t++)
-		for (size_t i = 0; i < r->o.nrss; i++) {
+	for (size_t t = 0; t < r->o.nthp && !guard_stop; t++)
+		for (size_t i = 0; i < r->o.nrss && !guard_stop; i++) {
 			struct ballast b;
 			char berr[160] = "";
 			int err = ballast_make(&b, r->o.rss[i], r->o.thp[t]);
@@ -261,7 +298,7 @@ static void sweep(struct run *r, struct samples *s)
 			if (err)
 				snprintf(berr, sizeof berr, "%s: ballast mmap failed",
 					 strerrorname_np(err));
-			for (size_t k = 0; k < r->o.nmethods; k++) {
+			for (size_t k = 0; k < r->o.nmethods && !guard_stop; k++) {
 				/* A fresh error pipe per cell, so no stale errno
 				 * from one cell can name another's failure. */
 				if (pipe2(ctx.errpipe, O_CLOEXEC | O_NONBLOCK) != 0) {
@@ -295,15 +332,26 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "spawncost run: out of memory\n");
 		return 2;
 	}
+	if ((rc = guard_install())) {
+		fprintf(stderr, "spawncost run: cannot install signal handlers: %s\n", strerror(rc));
+		rc = 2;
+		goto out;
+	}
 	if ((rc = make_run_dir(&r)) || (rc = open_outputs(&r)))
 		goto out;
 	fprintf(stderr, "spawncost: %zu cells into %s\n", r.ncells, r.dir);
 	sweep(&r, &s);
-	if ((rc = close_outputs(&r)))
+	if ((rc = close_outputs(&r, guard_stop ? "no" : "yes")))
 		goto out;
 	table_print(stdout, r.rows, r.nrows);
 	for (size_t i = 0; i < r.nrows; i++)
 		failed += r.rows[i].error[0] != '\0';
+	if (guard_stop) {
+		fprintf(stderr, "spawncost: interrupted by %s: %zu of %zu cells kept in %s\n",
+			sigabbrev_np(guard_stop), r.nrows, r.ncells, r.dir);
+		rc = 128 + guard_stop;
+		goto out;
+	}
 	fprintf(stderr, "spawncost: results in %s\n", r.dir);
 	rc = failed ? 1 : 0;
 out:

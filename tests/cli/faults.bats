@@ -1,0 +1,93 @@
+#!/usr/bin/env bats
+# Faults and interrupts: errors become rows, signals leave valid files,
+# nothing outlives a run.
+load helpers
+
+# The files of a run folder are whole: every row has every column.
+files_whole() {
+	awk -F, 'NR == 1 { n = NF } NF != n { exit 1 }' "$1/summary.csv"
+	awk -F, 'NR == 1 { n = NF } NF != n { exit 1 }' "$1/samples.csv"
+	refute sh -c "ls -A '$1' | grep -q tmp"
+}
+
+no_children_of() {
+	refute pgrep -P "$1"
+}
+
+start_sweep() {
+	"$SC" run -m fork-exit,vfork-exit -r 0,16,64 --min-time 0.5 -o out >out.txt 2>err.txt &
+	PID=$!
+	sleep 1.5
+}
+
+@test "SIGINT mid-run keeps the finished cells, marks complete=no and exits 130" {
+	start_sweep
+	kill -INT "$PID"
+	status=0; wait "$PID" || status=$?
+	[ "$status" -eq 130 ]
+	files_whole out
+	grep -qx 'complete=no' out/env.txt
+	rows=$(($(wc -l < out/summary.csv) - 1))
+	[ "$rows" -ge 1 ] && [ "$rows" -lt 6 ]
+	grep -q 'interrupted by INT' err.txt
+	no_children_of "$PID"
+}
+
+@test "a second SIGINT exits at once, still with valid files" {
+	start_sweep
+	kill -INT "$PID"; kill -INT "$PID"
+	status=0; wait "$PID" || status=$?
+	[ "$status" -eq 130 ]
+	files_whole out
+	grep -qx 'complete=no' out/env.txt
+}
+
+@test "SIGTERM exits 143 with valid files" {
+	start_sweep
+	kill -TERM "$PID"
+	status=0; wait "$PID" || status=$?
+	[ "$status" -eq 143 ]
+	files_whole out
+}
+
+@test "a hanging target is killed at its deadline, with its children, and the run goes on" {
+	printf '#!/bin/sh\nsleep 300\n' > hang && chmod +x hang
+	run "$SC" run -m fork-exec,vfork-exit -r 0 -n 30 --target "$SCRATCH/hang" --timeout 0.3 -o out
+	[ "$status" -eq 1 ]
+	[[ "$(col out/summary.csv error fork-exec 0)" == "ETIME: an iteration ran past its 0.3 s deadline"* ]]
+	[ -z "$(col out/summary.csv error vfork-exit 0)" ]
+	refute pgrep -f "$SCRATCH/hang"
+	refute pgrep -fx 'sleep 300'
+}
+
+@test "fork refused by RLIMIT_NPROC is an EAGAIN row, not an abort" {
+	[ "$(id -u)" -eq 0 ] && command -v setpriv prlimit || skip "needs root to drop to nobody"
+	chmod 777 "$SCRATCH"
+	# nobody may own one process: the run itself. (Root ignores the limit.)
+	run prlimit --nproc=1 setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$SC" run -m fork-exit,pthread -r 0 -n 30 -o out
+	[ "$status" -eq 1 ]
+	[ "$(col out/summary.csv error fork-exit 0)" = "EAGAIN: fork failed" ]
+	[ "$(col out/summary.csv error pthread 0)" = "EAGAIN: pthread_create failed" ]
+}
+
+@test "a ballast refused by RLIMIT_AS is an ENOMEM row; smaller sizes still run" {
+	command -v prlimit || skip "no prlimit"
+	run prlimit --as=$((768 << 20)) "$SC" run -m vfork-exit -r 0,1024 -n 30 -o out
+	[ "$status" -eq 1 ]
+	[ -z "$(col out/summary.csv error vfork-exit 0)" ]
+	[ "$(col out/summary.csv error vfork-exit 1024)" = "ENOMEM: ballast mmap failed" ]
+	[ -z "$(col out/summary.csv median_us vfork-exit 1024)" ]
+}
+
+@test "an interrupted clone3-into-cgroup leaves no cgroup folder" {
+	[ "$(id -u)" -eq 0 ] || skip "needs a writable cgroup v2"
+	mnt=$(awk '$0 ~ / - cgroup2 / { print $5; exit }' /proc/self/mountinfo)
+	[ -n "$mnt" ] || skip "no cgroup v2 here"
+	"$SC" run -m clone3-into-cgroup -r 0,16 --min-time 2 -o out >/dev/null 2>&1 &
+	PID=$!
+	sleep 1
+	kill -INT "$PID"; kill -INT "$PID"
+	wait "$PID" || true
+	[ -z "$(find "$mnt" -maxdepth 3 -name "spawncost-$PID")" ]
+}
