@@ -41,6 +41,8 @@ ENGINE  := $(METHODS) \
 	harness/target.c
 # The front end (spawncost) has every command; it may link libraries.
 FRONT   := harness/launch.c \
+	harness/mwu.c \
+	harness/ratioci.c \
 	harness/csvread.c
 OBJS    := $(patsubst %.c,$(B)/%.o,$(ENGINE) $(FRONT))
 ENGINE_OBJS := $(patsubst %.c,$(B)/%.o,$(ENGINE))
