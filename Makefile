@@ -16,7 +16,7 @@ SC_CFLAGS := -std=gnu11 -Wall -Wextra -Wshadow -Wno-unused-parameter -D_GNU_SOUR
 # the 0 MiB cell's fork copies.
 LDLIBS  += -pthread -Wl,--as-needed -lm -Wl,--no-as-needed
 # Libraries of the front end only (never of spawncost-measure).
-FRONT_LDLIBS :=
+FRONT_LDLIBS := -ljansson
 
 # One file per method; the harness lists them in harness/methods.c.
 METHODS := $(wildcard bench/*.c)
@@ -41,8 +41,12 @@ ENGINE  := $(METHODS) \
 	harness/target.c
 # The front end (spawncost) has every command; it may link libraries.
 FRONT   := harness/launch.c \
+	harness/compare.c \
+	harness/compare_report.c \
+	harness/export.c \
 	harness/mwu.c \
 	harness/ratioci.c \
+	harness/rundir.c \
 	harness/csvread.c
 OBJS    := $(patsubst %.c,$(B)/%.o,$(ENGINE) $(FRONT))
 ENGINE_OBJS := $(patsubst %.c,$(B)/%.o,$(ENGINE))
@@ -104,7 +108,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 
 $(B)/tests/%: tests/unit/%.c $(OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(SC_CFLAGS) $(CPPFLAGS) $(CFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+	$(CC) $(SC_CFLAGS) $(CPPFLAGS) $(CFLAGS) -o $@ $^ $(LDLIBS) $(FRONT_LDLIBS) -lcmocka
 
 test-unit: $(UNIT_BINS)
 	@for t in $(UNIT_BINS); do $$t || exit 1; done

@@ -3,7 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "compare.h"
 #include "env.h"
+#include "export.h"
 #include "methods.h"
 #include "run.h"
 #include "version.h"
@@ -13,6 +15,8 @@ static const char usage[] =
 	"  list        the methods, one per line: name<TAB>summary<TAB>syscall and flags\n"
 	"  env         machine facts as key=value lines\n"
 	"  run         measure methods across parent sizes (spawncost run --help)\n"
+	"  compare     compare two runs cell by cell; exit 1 on a regression (CI gate)\n"
+	"  export      a run as gbench, github-action-benchmark or bencher JSON\n"
 	"  --help      this text\n"
 	"  --version   the version\n";
 
@@ -50,6 +54,8 @@ static const struct command {
 	{ "list", cmd_list },
 	{ "env", cmd_env },
 	{ "run", cmd_run_front },
+	{ "compare", cmd_compare },
+	{ "export", cmd_export },
 };
 
 int main(int argc, char **argv)

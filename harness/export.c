@@ -1,0 +1,325 @@
+/* `spawncost export DIR --format F`: a run folder in the formats benchmark
+ * trackers read, on stdout.
+ *
+ *   gbench                   Google Benchmark's JSON reporter output: a context
+ *                            block, one "iteration" entry per timed iteration
+ *                            and mean/median/stddev/cv "aggregate" entries per
+ *                            cell, so its tools/compare.py can read two runs.
+ *   github-action-benchmark  the customSmallerIsBetter list: name, unit, value
+ *                            (the median), range (p10..p90), extra (n, run).
+ *   bencher                  Bencher Metric Format: name -> {"latency":
+ *                            {value, lower_value, upper_value}} = median, p10,
+ *                            p90, in nanoseconds, the unit of Bencher's
+ *                            built-in latency measure.
+ *
+ * Cell names are fork-exec/rss_mib:64/thp:off/pin:none. Cells that ended in
+ * an error are error entries in gbench and left out of the other two, with a
+ * note on stderr. */
+#include <getopt.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "export.h"
+#include "parse.h"
+#include "rundir.h"
+
+static const char export_usage[] =
+	"usage: spawncost export DIR --format gbench|github-action-benchmark|bencher\n"
+	"  DIR        a run folder (summary.csv; samples.csv too for gbench)\n"
+	"  --format   gbench: Google Benchmark JSON, every iteration and the\n"
+	"                     mean/median/stddev/cv aggregates (time_unit us)\n"
+	"             github-action-benchmark: its customSmallerIsBetter list,\n"
+	"                     value = median in us, range p10..p90\n"
+	"             bencher: Bencher Metric Format, latency in ns (median,\n"
+	"                     p10 as lower_value, p90 as upper_value)\n";
+
+enum format { F_NONE, F_GBENCH, F_GAB, F_BENCHER };
+
+/* Reals with 10 significant digits: 164.889, not 164.88900000000001. */
+#define JSON_FLAGS (JSON_REAL_PRECISION(10))
+
+static int bad(const char *what, const char *why)
+{
+	fprintf(stderr, "spawncost export: %s: %s\n", what, why);
+	return 2;
+}
+
+static int parse_opts(int argc, char **argv, const char **dir, enum format *fmt)
+{
+	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	*dir = NULL;
+	*fmt = F_NONE;
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "-:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 1:
+			if (*dir)
+				return bad(optarg, "unexpected argument (see spawncost export --help)");
+			*dir = optarg;
+			break;
+		case 'f':
+			if (strcmp(optarg, "gbench") == 0)
+				*fmt = F_GBENCH;
+			else if (strcmp(optarg, "github-action-benchmark") == 0)
+				*fmt = F_GAB;
+			else if (strcmp(optarg, "bencher") == 0)
+				*fmt = F_BENCHER;
+			else
+				return bad("--format", "expected gbench, github-action-benchmark or bencher");
+			break;
+		case 'h':
+			fputs(export_usage, stdout);
+			return 1;
+		case ':':
+			return bad(argv[optind - 1], "needs a value");
+		default:
+			return bad(argv[optind - 1], "unknown option (see spawncost export --help)");
+		}
+	}
+	if (!*dir)
+		return bad("DIR", "missing: give a run folder");
+	if (*fmt == F_NONE)
+		return bad("--format", "missing: gbench, github-action-benchmark or bencher");
+	return 0;
+}
+
+/* When the run started, ISO 8601, from the run id's UTC stamp
+ * (host-yyyymmddThhmmss); else summary.csv's modification time. */
+static void run_date(const struct rundir *r, char *buf, size_t len)
+{
+	const char *id = rundir_env(r, "run_id");
+	size_t n = id ? strlen(id) : 0;
+	struct stat st;
+	time_t t = 0;
+
+	if (n >= 15 && strspn(id + n - 15, "0123456789") == 8 && id[n - 7] == 'T' &&
+	    strspn(id + n - 6, "0123456789") == 6) {
+		const char *s = id + n - 15;
+		snprintf(buf, len, "%.4s-%.2s-%.2sT%.2s:%.2s:%.2s+00:00", s, s + 4, s + 6, s + 9,
+			 s + 11, s + 13);
+		return;
+	}
+	if (stat(r->summary_path, &st) == 0)
+		t = st.st_mtime;
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%S+00:00", gmtime(&t));
+}
+
+/* The context block: what Google Benchmark writes, then env.txt's facts
+ * as extra string keys (as --benchmark_context=k=v would add them). The
+ * run does not record a clock rate or frequency scaling: mhz_per_cpu is 0
+ * and cpu_scaling_enabled false, there only because readers expect them. */
+static json_t *gbench_context(const struct rundir *r)
+{
+	const char *cpus = rundir_env(r, "cpu_count"), *host = rundir_env(r, "host");
+	int hcol = csv_col(&r->summary, "host");
+	char date[64], perr[PARSE_ERR_LEN];
+	uint64_t ncpu = 0;
+	json_t *ctx;
+
+	run_date(r, date, sizeof date);
+	if (cpus)
+		parse_u64(cpus, 0, 1 << 20, &ncpu, perr);
+	ctx = json_pack("{s:s, s:s, s:s, s:I, s:i, s:b, s:[], s:[], s:s, s:i}", "date", date,
+			"host_name", host ? host : hcol >= 0 ? csv_cell(&r->summary, 0, hcol) : "", "executable", "spawncost",
+			"num_cpus", (json_int_t)ncpu, "mhz_per_cpu", 0, "cpu_scaling_enabled", 0,
+			"caches", "load_avg", "library_build_type", "release",
+			"json_schema_version", 1);
+	for (size_t i = 0; ctx && i < r->nenv; i++)
+		if (!json_object_get(ctx, r->env_key[i]) &&
+		    json_object_set_new(ctx, r->env_key[i], json_string(r->env_val[i]))) {
+			json_decref(ctx);
+			return NULL;
+		}
+	return ctx;
+}
+
+/* One benchmark entry, compact, preceded by the separator. */
+static int emit(json_t *o, bool *first)
+{
+	int rc;
+
+	if (!o)
+		return -1;
+	fputs(*first ? "\n    " : ",\n    ", stdout);
+	*first = false;
+	rc = json_dumpf(o, stdout, JSON_COMPACT | JSON_FLAGS);
+	json_decref(o);
+	return rc;
+}
+
+static int gbench_cell(const struct cell *c, size_t family, size_t instance, bool *first)
+{
+	static const char *const aggs[] = { "mean", "median", "stddev", "cv" };
+	json_int_t fam = (json_int_t)family, inst = (json_int_t)instance;
+	double agg[4] = { c->mean_us, c->median_us, c->stddev_us,
+			  c->mean_us > 0 ? c->stddev_us / c->mean_us : 0 };
+	char name[8192];
+
+	if (c->error[0])
+		return emit(json_pack("{s:s, s:I, s:I, s:s, s:s, s:i, s:i, s:i, s:b, s:s, s:i, "
+				      "s:f, s:f, s:s}", "name", c->name, "family_index", fam,
+				      "per_family_instance_index", inst, "run_name", c->name,
+				      "run_type", "iteration", "repetitions", 0,
+				      "repetition_index", 0, "threads", 1, "error_occurred", 1,
+				      "error_message", c->error, "iterations", 0, "real_time", 0.0,
+				      "cpu_time", 0.0, "time_unit", "us"), first);
+	/* We time wall-clock round trips only: cpu_time repeats real_time. */
+	for (size_t i = 0; i < c->n; i++) {
+		double us = (double)c->ns[i] / 1000;
+		if (emit(json_pack("{s:s, s:I, s:I, s:s, s:s, s:I, s:I, s:i, s:i, s:f, s:f, s:s}",
+				   "name", c->name, "family_index", fam,
+				   "per_family_instance_index", inst, "run_name", c->name,
+				   "run_type", "iteration", "repetitions", (json_int_t)c->n,
+				   "repetition_index", (json_int_t)i, "threads", 1, "iterations", 1,
+				   "real_time", us, "cpu_time", us, "time_unit", "us"), first))
+			return -1;
+	}
+	for (size_t a = 0; a < 4; a++) {
+		snprintf(name, sizeof name, "%s_%s", c->name, aggs[a]);
+		if (emit(json_pack("{s:s, s:I, s:I, s:s, s:s, s:I, s:i, s:s, s:s, s:I, s:f, s:f, "
+				   "s:s}", "name", name, "family_index", fam,
+				   "per_family_instance_index", inst, "run_name", c->name,
+				   "run_type", "aggregate", "repetitions", (json_int_t)c->n,
+				   "threads", 1, "aggregate_name", aggs[a], "aggregate_unit",
+				   a == 3 ? "percentage" : "time", "iterations", (json_int_t)c->n,
+				   "real_time", agg[a], "cpu_time", agg[a], "time_unit", "us"), first))
+			return -1;
+	}
+	return 0;
+}
+
+/* Google Benchmark's families are functions and their instances argument
+ * sets: here a family is a method, its instances its cells in file order. */
+static void families(const struct rundir *r, size_t *fam, size_t *inst)
+{
+	size_t nfam = 0;
+
+	for (size_t i = 0; i < r->ncells; i++) {
+		size_t j = i;
+		while (j-- > 0)
+			if (strcmp(r->cells[j].key[KEY_METHOD], r->cells[i].key[KEY_METHOD]) == 0)
+				break;
+		if (j < i) {
+			fam[i] = fam[j];
+			inst[i] = inst[j] + 1;
+		} else {
+			fam[i] = nfam++;
+			inst[i] = 0;
+		}
+	}
+}
+
+static int export_gbench(const struct rundir *r)
+{
+	size_t *fam = calloc(r->ncells, sizeof *fam), *inst = calloc(r->ncells, sizeof *inst);
+	json_t *ctx = gbench_context(r);
+	bool first = true;
+	int rc = -1;
+
+	if (!fam || !inst || !ctx)
+		goto out;
+	families(r, fam, inst);
+	fputs("{\n  \"context\": ", stdout);
+	if (json_dumpf(ctx, stdout, JSON_INDENT(4) | JSON_FLAGS))
+		goto out;
+	fputs(",\n  \"benchmarks\": [", stdout);
+	for (size_t i = 0; i < r->ncells; i++)
+		if (gbench_cell(&r->cells[i], fam[i], inst[i], &first))
+			goto out;
+	fputs("\n  ]\n}\n", stdout);
+	rc = 0;
+out:
+	free(fam);
+	free(inst);
+	json_decref(ctx);
+	return rc;
+}
+
+static void skipped(const struct cell *c)
+{
+	fprintf(stderr, "spawncost export: note: left out %s, which ended in an error: %s\n",
+		c->name, c->error);
+}
+
+static json_t *gab_entry(const struct rundir *r, const struct cell *c)
+{
+	const char *run = rundir_env(r, "run_id");
+	char range[128], extra[512];
+
+	snprintf(range, sizeof range, "p10..p90 %.3f..%.3f", c->p10_us, c->p90_us);
+	snprintf(extra, sizeof extra, "n: %llu\np10: %.3f us\np90: %.3f us\nmean: %.3f us%s%s",
+		 (unsigned long long)c->iterations, c->p10_us, c->p90_us, c->mean_us,
+		 run ? "\nrun: " : "", run ? run : "");
+	return json_pack("{s:s, s:s, s:f, s:s, s:s}", "name", c->name, "unit", "us", "value",
+			 c->median_us, "range", range, "extra", extra);
+}
+
+static int export_list(const struct rundir *r, enum format fmt)
+{
+	json_t *out = fmt == F_GAB ? json_array() : json_object();
+	int rc = -1;
+
+	if (!out)
+		return -1;
+	for (size_t i = 0; i < r->ncells; i++) {
+		const struct cell *c = &r->cells[i];
+		if (c->error[0]) {
+			skipped(c);
+			continue;
+		}
+		if (fmt == F_GAB ? json_array_append_new(out, gab_entry(r, c)) :
+		    json_object_set_new(out, c->name,
+					json_pack("{s:{s:f, s:f, s:f}}", "latency", "value",
+						  c->median_us * 1000, "lower_value",
+						  c->p10_us * 1000, "upper_value",
+						  c->p90_us * 1000)))
+			goto out;
+	}
+	if (json_dumpf(out, stdout, JSON_INDENT(2) | JSON_FLAGS) == 0) {
+		fputc('\n', stdout);
+		rc = 0;
+	}
+out:
+	json_decref(out);
+	return rc;
+}
+
+int cmd_export(int argc, char **argv)
+{
+	struct rundir r;
+	enum format fmt;
+	const char *dir;
+	char err[RUNDIR_ERR_LEN];
+	int rc = parse_opts(argc, argv, &dir, &fmt);
+
+	if (rc)
+		return rc == 1 ? 0 : rc;
+	if (rundir_open(&r, dir, err) || rundir_index(&r, r.has_key, err) ||
+	    (fmt == F_GBENCH && rundir_samples(&r, err))) {
+		fprintf(stderr, "spawncost export: %s\n", err);
+		rundir_free(&r);
+		return 2;
+	}
+	if (rundir_env(&r, "complete") && strcmp(rundir_env(&r, "complete"), "yes") != 0)
+		fprintf(stderr, "spawncost export: note: %s/env.txt says complete=%s: the run did "
+				"not reach its end\n", dir, rundir_env(&r, "complete"));
+	rc = fmt == F_GBENCH ? export_gbench(&r) : export_list(&r, fmt);
+	if (rc || fflush(stdout) != 0) {
+		fprintf(stderr, "spawncost export: cannot write the output\n");
+		rc = 2;
+	}
+	rundir_free(&r);
+	return rc;
+}

@@ -1,0 +1,159 @@
+#!/usr/bin/env bats
+# spawncost compare, the CI gate, on hand-made run folders whose outcome is
+# known (tests/fixtures/compare/generate says what each one holds).
+load helpers
+
+FX="$BATS_TEST_DIRNAME/../fixtures/compare"
+SLOW="fork-exit/rss_mib:64/thp:off/pin:none"
+
+# The verdict column of the text row for cell $1 in $output.
+verdict() {
+	printf '%s\n' "$output" | awk -v c="$1" '$1 == c { sub(/.*[0-9e-] +/, ""); print }'
+}
+
+@test "identical runs: no change anywhere, exit 0" {
+	run "$SC" compare "$FX/base" "$FX/identical"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"result: 0 regressions, 0 improvements, 4 no change, 0 errors in NEW"* ]]
+	[[ "$output" == *"geometric mean of NEW/BASE over 4 cells: 1.000 (+0.0%)"* ]]
+	refute grep -q warning <<< "$output"
+}
+
+@test "fresh draws of the same cells (A/A): exit 0" {
+	run "$SC" compare "$FX/base" "$FX/rerun"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"0 regressions"* ]]
+}
+
+@test "a 20% shift in one cell: exit 1, naming that cell and only that cell" {
+	run "$SC" compare "$FX/base" "$FX/shift20"
+	[ "$status" -eq 1 ]
+	[ "$(verdict "$SLOW")" = "regression" ]
+	[ "$(printf '%s\n' "$output" | grep -c ' regression$')" -eq 1 ]
+	[[ "$output" == *"result: 1 regression, 0 improvements, 3 no change"* ]]
+}
+
+@test "a 20% speed-up is an improvement and passes; swapping BASE and NEW mirrors it" {
+	run "$SC" compare "$FX/base" "$FX/faster20"
+	[ "$status" -eq 0 ]
+	[ "$(verdict "$SLOW")" = "improvement" ]
+	run "$SC" compare "$FX/shift20" "$FX/base"
+	[ "$status" -eq 0 ]
+	[ "$(verdict "$SLOW")" = "improvement" ]
+}
+
+@test "a 3% shift is significant but under the 5% bar; --threshold 1 flags it" {
+	run "$SC" compare "$FX/base" "$FX/shift3"
+	[ "$status" -eq 0 ]
+	[ "$(verdict "$SLOW")" = "no change" ]
+	run "$SC" compare "$FX/base" "$FX/shift3" --threshold 1
+	[ "$status" -eq 1 ]
+	[ "$(verdict "$SLOW")" = "regression" ]
+}
+
+@test "--alpha: a stricter level turns the 20% shift of 40 samples into no change" {
+	# p is about 3.5e-11 there.
+	run "$SC" compare "$FX/base" "$FX/shift20" --alpha 1e-12
+	[ "$status" -eq 0 ]
+	[ "$(verdict "$SLOW")" = "no change" ]
+}
+
+@test "a kernel and a mitigation differ in env.txt: said first, before the table" {
+	run "$SC" compare "$FX/base" "$FX/kernel"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "warning: not like for like: the machines differ in" ]
+	[ "${lines[1]}" = "  kernel_release: BASE 6.1.0-fx, NEW 6.8.0-fx" ]
+	[ "${lines[2]}" = "  vuln_meltdown: BASE Not affected, NEW Mitigation: PTI" ]
+	[[ "${lines[3]}" == cell* ]]
+	run "$SC" compare "$FX/base" "$FX/noenv"
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == "warning: a run has no env.txt"* ]]
+}
+
+@test "columns in another order read the same" {
+	run "$SC" compare "$FX/base" "$FX/identical"
+	expected="$output"
+	run "$SC" compare "$FX/base" "$FX/shuffled"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$expected" ]
+}
+
+@test "cells on one side only are listed; --strict refuses them" {
+	run "$SC" compare "$FX/base" "$FX/partial"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"only in BASE: vfork-exit/rss_mib:0/thp:off/pin:none"* ]]
+	[[ "$output" == *"only in NEW: fork-exit/rss_mib:16/thp:off/pin:none"* ]]
+	[[ "$output" == *"over 3 cells"* ]]
+	expect_bad "1 only in BASE, 1 only in NEW" compare "$FX/base" "$FX/partial" --strict
+}
+
+@test "a cell that errs in NEW fails the gate" {
+	run "$SC" compare "$FX/base" "$FX/errored"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"error in NEW: ENOEXEC: exec of the target failed"* ]]
+	[[ "$output" == *"1 error in NEW"* ]]
+	# ... but one that already erred in BASE does not
+	run "$SC" compare "$FX/errored" "$FX/base"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"error in BASE"* ]]
+}
+
+@test "a variant column tells cells apart" {
+	run "$SC" compare "$FX/variant-base" "$FX/variant-new"
+	[ "$status" -eq 1 ]
+	[ "$(verdict "$SLOW/variant:a")" = "no change" ]
+	[ "$(verdict "$SLOW/variant:b")" = "regression" ]
+}
+
+@test "markdown: the warning first, a table, the verdict in bold" {
+	run "$SC" compare "$FX/base" "$FX/kernel" --format markdown
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == "> **Warning: not like for like.**"* ]]
+	run "$SC" compare "$FX/base" "$FX/shift20" --format markdown
+	[ "$status" -eq 1 ]
+	[[ "${lines[0]}" == "**FAIL**: 1 regression"* ]]
+	printf '%s\n' "$output" | grep -qx '| cell | base µs | new µs | change | ratio 95% CI | p | verdict |'
+	printf '%s\n' "$output" | grep -q "^| \`$SLOW\` | 1907.61 | .* | \*\*regression\*\* |$"
+}
+
+@test "json: one object, the gate's numbers in it" {
+	run --separate-stderr "$SC" compare "$FX/base" "$FX/shift20" --format json
+	[ "$status" -eq 1 ]
+	[ -z "$stderr" ]
+	[ "${lines[0]}" = "{" ]
+	[[ "$output" == *'"regressions": 1,'* ]]
+	[[ "$output" == *'"exit_status": 1'* ]]
+}
+
+@test "the same inputs always give the same report (fixed bootstrap seed)" {
+	a=$("$SC" compare "$FX/base" "$FX/rerun" --format json)
+	b=$("$SC" compare "$FX/base" "$FX/rerun" --format json)
+	[ "$a" = "$b" ]
+}
+
+@test "a run compared with itself, end to end" {
+	"$SC" run -m fork-exit,vfork-exit -r 0 -n 40 -w 2 -o out 2>/dev/null >/dev/null
+	run "$SC" compare out out
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"0 regressions, 0 improvements, 2 no change"* ]]
+}
+
+# Bad input: exit 2, one line on stderr naming the file and what is wrong.
+@test "malformed summary"   { expect_bad "malformed/summary.csv: 7 fields where the header has 21 at line 3" compare "$FX/base" "$FX/malformed"; }
+@test "empty summary"       { expect_bad "empty/summary.csv: empty file" compare "$FX/empty" "$FX/base"; }
+@test "truncated samples"   { expect_bad "truncated/samples.csv: file cut short" compare "$FX/base" "$FX/truncated"; }
+@test "samples cut at a row boundary" {
+	expect_bad "short/samples.csv: 35 samples of vfork-exit/rss_mib:0/thp:off/pin:none where summary.csv counts 40" \
+		compare "$FX/base" "$FX/short"
+}
+@test "no cell in common"   { expect_bad "the runs have no cell in common" compare "$FX/base" "$FX/mismatched"; }
+@test "missing folder"      { expect_bad "nowhere: No such file or directory" compare "$FX/base" nowhere; }
+@test "a file, not a folder" { expect_bad "not a folder" compare "$FX/base" "$FX/generate"; }
+@test "one run only"        { expect_bad "give two run folders" compare "$FX/base"; }
+@test "three runs"          { expect_bad "unexpected argument" compare "$FX/base" "$FX/base" "$FX/base"; }
+@test "unknown format"      { expect_bad "expected text, markdown or json" compare "$FX/base" "$FX/base" --format csv; }
+@test "bad threshold"       { expect_bad "'-5' is not a number" compare "$FX/base" "$FX/base" --threshold -5; }
+@test "alpha of 0"          { expect_bad "must be above 0" compare "$FX/base" "$FX/base" --alpha 0; }
+@test "alpha above 1"       { expect_bad "too large" compare "$FX/base" "$FX/base" --alpha 2; }
+@test "unknown option"      { expect_bad "unknown option" compare "$FX/base" "$FX/base" --frob; }
+@test "option without value" { expect_bad "needs a value" compare "$FX/base" "$FX/base" --alpha; }
