@@ -1,0 +1,162 @@
+#include <math.h>
+#include <stdio.h>
+
+#include "verdict.h"
+
+bool est_ok(struct est e)
+{
+	return isfinite(e.v) && isfinite(e.lo) && isfinite(e.hi);
+}
+
+struct est est_ratio(struct est a, struct est b)
+{
+	struct est r = { NAN, NAN, NAN };
+
+	if (!est_ok(a) || !est_ok(b) || !(b.lo > 0) || !(b.v > 0))
+		return r;
+	r.v = a.v / b.v;
+	r.lo = a.lo / b.hi;
+	r.hi = a.hi / b.lo;
+	return r;
+}
+
+struct est est_slope(struct est a, struct est b, double dx)
+{
+	struct est s = { NAN, NAN, NAN };
+
+	if (!est_ok(a) || !est_ok(b) || !(dx > 0))
+		return s;
+	s.v = (b.v - a.v) / dx;
+	s.lo = (b.lo - a.hi) / dx;
+	s.hi = (b.hi - a.lo) / dx;
+	return s;
+}
+
+enum side band_side(struct est e, double lo, double hi)
+{
+	if (e.hi < lo)
+		return SIDE_BELOW;
+	if (e.lo > hi)
+		return SIDE_ABOVE;
+	if (e.lo >= lo && e.hi <= hi)
+		return SIDE_WITHIN;
+	return SIDE_ACROSS;
+}
+
+enum status status_in_band(enum side s)
+{
+	switch (s) {
+	case SIDE_WITHIN:
+		return ST_HOLDS;
+	case SIDE_ACROSS:
+		return ST_UNSURE;
+	default:
+		return ST_FAILS;
+	}
+}
+
+struct verdict verdict_of(const struct point *p, size_t n)
+{
+	struct verdict v = { .kind = V_NO_DATA, .from = NAN, .to = NAN };
+	size_t first = n, last = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (p[i].st == ST_HOLDS) {
+			v.holds++;
+			if (first == n)
+				first = i;
+			last = i;
+		} else if (p[i].st == ST_FAILS) {
+			v.fails++;
+		} else {
+			v.unsure++;
+		}
+	}
+	if (n == 0)
+		return v;
+	if (v.holds == n) {
+		v.kind = V_HOLDS;
+	} else if (v.holds) {
+		v.kind = V_HOLDS_ONLY;
+		v.from = p[first].rss_mib;
+		v.to = p[last].rss_mib;
+		v.gaps = last - first + 1 != v.holds;
+	} else {
+		v.kind = v.fails ? V_FAILS : V_UNDECIDED;
+	}
+	return v;
+}
+
+char *verdict_phrase(const struct verdict *v, char *buf, size_t len)
+{
+	switch (v->kind) {
+	case V_NO_DATA:
+		snprintf(buf, len, "no data");
+		break;
+	case V_HOLDS:
+		snprintf(buf, len, "holds");
+		break;
+	case V_HOLDS_ONLY:
+		snprintf(buf, len, "holds only for RSS in [%g, %g] MiB%s", v->from, v->to,
+			 v->gaps ? " (not at every RSS between)" : "");
+		break;
+	case V_FAILS:
+		snprintf(buf, len, "does not hold");
+		break;
+	case V_UNDECIDED:
+		snprintf(buf, len, "undecided (every interval straddles the line)");
+		break;
+	}
+	return buf;
+}
+
+size_t crossings(const struct point *p, size_t n, double level, struct point *at, size_t max)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i + 1 < n && k < max; i++) {
+		double a = p[i].r.v - level, b = p[i + 1].r.v - level, t;
+
+		if (!isfinite(a) || !isfinite(b))
+			continue;
+		/* A point exactly on the level counts once, at the end of the
+		 * segment that reaches it; a curve that only touches it and
+		 * turns back does not cross. */
+		if (!((a < 0 && b >= 0) || (a > 0 && b <= 0)))
+			continue;
+		if (b == 0 && i + 2 < n && (p[i + 2].r.v - level) * a > 0)
+			continue;
+		t = a / (a - b);
+		at[k] = p[i];
+		at[k].rss_mib = p[i].rss_mib + t * (p[i + 1].rss_mib - p[i].rss_mib);
+		at[k].res_mib = p[i].res_mib + t * (p[i + 1].res_mib - p[i].res_mib);
+		at[k].r.v = at[k].r.lo = at[k].r.hi = level;
+		k++;
+	}
+	return k;
+}
+
+int line_fit(const double *x, const double *y, size_t n, struct line *out)
+{
+	double mx = 0, my = 0, sxx = 0, sxy = 0, syy = 0;
+
+	if (n < 2)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		mx += x[i];
+		my += y[i];
+	}
+	mx /= (double)n;
+	my /= (double)n;
+	for (size_t i = 0; i < n; i++) {
+		sxx += (x[i] - mx) * (x[i] - mx);
+		sxy += (x[i] - mx) * (y[i] - my);
+		syy += (y[i] - my) * (y[i] - my);
+	}
+	if (!(sxx > 0))
+		return -1;
+	out->slope = sxy / sxx;
+	out->fixed = my - out->slope * mx;
+	out->r2 = syy > 0 ? sxy * sxy / (sxx * syy) : 1.0;
+	return 0;
+}
