@@ -1,0 +1,246 @@
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "plotdata.h"
+#include "plotgp.h"
+
+const struct chart charts[] = {
+	{ "latency", "Round trip against the parent's resident memory" },
+	{ "claims", "fork / vfork ratios against the claimed 4-5×" },
+	{ "rss0", "Every method at the smallest parent" },
+	{ "cdf", "Distribution of the samples at one parent size" },
+	{ "cow", "Copy-on-write cost per page, and fork's cost per GiB" },
+	{ "counters", "Counters per operation" },
+	{ "phases", "Where a spawn's time goes" },
+};
+const size_t ncharts = sizeof charts / sizeof charts[0];
+
+static bool has_counter_data(const struct run *r, size_t k)
+{
+	for (size_t i = 0; i < r->ncells; i++)
+		if (cell_ok(&r->cells[i]) &&
+		    !isnan(field_num(csv_cell(&r->sum, i, r->counter_col[k]), &(bool){ false })))
+			return true;
+	return false;
+}
+
+const char *chart_absent(const struct run *r, const struct claims *c, const char *name,
+			 char *why, size_t len)
+{
+	char path[PATH_MAX + 16];
+	size_t k = 0;
+
+	if (strcmp(name, "claims") == 0 && !c->vfork_exit[0].n && !c->vfork_exec[0].n &&
+	    !c->spawn[0].n) {
+		snprintf(why, len, "no fork/vfork or fork-exec/posix-spawn pair ran");
+		return why;
+	}
+	if (strcmp(name, "cdf") == 0) {
+		snprintf(path, sizeof path, "%s/samples.csv", r->dir);
+		if (access(path, R_OK)) {
+			snprintf(why, len, "the run has no samples.csv");
+			return why;
+		}
+	}
+	if (strcmp(name, "cow") == 0 && !r->has_per_page && !r->fit.ncols) {
+		snprintf(why, len, "the run has no per_page_ns column and no fit.csv (they come "
+				   "with the copy-on-write methods: cow-child, first-touch, ...)");
+		return why;
+	}
+	if (strcmp(name, "counters") == 0) {
+		while (k < r->ncounters && !has_counter_data(r, k))
+			k++;
+		if (k == r->ncounters) {
+			snprintf(why, len, r->ncounters ? "every <event>_per_op cell is empty: this "
+							  "machine could count none of the events"
+							: "the run has no <event>_per_op column (counters "
+							  "come with -e/--events)");
+			return why;
+		}
+	}
+	if (strcmp(name, "phases") == 0 && !r->has_phases) {
+		snprintf(why, len, "the run has no phase columns (child_start_us, exec_us, ...: "
+				   "they come with --phases)");
+		return why;
+	}
+	return NULL;
+}
+
+/* Latency ---------------------------------------------------------------- */
+
+static void latency(struct plot *p)
+{
+	struct sorted s;
+
+	if (sorted_cells(p, &s, spawn_cell))
+		return;
+	csv_open(p, "latency.csv",
+		 "series,x_mib,rss_mib,median_us,p10_us,p90_us,ci_lo_us,ci_hi_us");
+	for (size_t i = 0; i < s.n; i++) {
+		const struct cell *x = s.c[i];
+
+		if (i == 0 || !same_series(s.c[i - 1], x))
+			series_add(p, &p->lat, x, series_label(p->r, x));
+		row(p, "%zu,%s,%s,%s,%s,%s,%s,%s", p->lat.n, num(run_resident(p->r, x->rss_mib)),
+		    num(x->rss_mib), num(x->med.v), num(x->p10), num(x->p90), num(x->med.lo),
+		    num(x->med.hi));
+	}
+	csv_close(p);
+	free(s.c);
+}
+
+/* Claims: the three ratio curves and where they cross the band --------- */
+
+/* Where curve cv crosses 4x and 5x, by rising RSS. */
+static size_t band_crossings(const struct curve *cv, struct point *at)
+{
+	size_t n = crossings(cv->pt, cv->n, CLAIM1_LO, at, MAX_CROSS);
+
+	n += crossings(cv->pt, cv->n, CLAIM1_HI, at + n, MAX_CROSS - n);
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && at[j].rss_mib < at[j - 1].rss_mib; j--) {
+			struct point t = at[j];
+
+			at[j] = at[j - 1];
+			at[j - 1] = t;
+		}
+	return n;
+}
+
+static void ratios(struct plot *p)
+{
+	const struct claims *c = p->c;
+	const struct curve *drawn[3 * MAX_THP];
+	struct point at[MAX_CROSS];
+	size_t nd = 0;
+
+	csv_open(p, "claims.csv", "series,x_mib,rss_mib,ratio,ratio_lo,ratio_hi");
+	for (size_t t = 0; t < c->nthp; t++) {
+		const struct curve *cv[] = { &c->vfork_exit[t], &c->vfork_exec[t], &c->spawn[t] };
+
+		for (size_t k = 0; k < 3; k++) {
+			char label[LABEL_LEN];
+			size_t n = band_crossings(cv[k], at);
+			int len;
+
+			if (!cv[k]->n)
+				continue;
+			/* The key says where the curve crosses the band. */
+			len = snprintf(label, sizeof label, "%s / %s%s", cv[k]->a, cv[k]->b,
+				       strcmp(c->thp[t], "off") ? ", THP" : "");
+			for (size_t i = 0; i < n && len > 0 && (size_t)len < sizeof label; i++)
+				len += snprintf(label + len, sizeof label - (size_t)len, "%s%g× at %s",
+						i ? ", " : ": crosses ", at[i].r.v,
+						approx(at[i].rss_mib));
+			if (n && len > 0 && (size_t)len < sizeof label)
+				snprintf(label + len, sizeof label - (size_t)len, " MiB of ballast");
+			series_add_raw(p, &p->clm, label, (int)k + 1, strcmp(c->thp[t], "off") ? 2 : 1);
+			drawn[nd++] = cv[k];
+			for (size_t i = 0; i < cv[k]->n; i++) {
+				const struct point *q = &cv[k]->pt[i];
+
+				row(p, "%zu,%s,%s,%s,%s,%s", p->clm.n, num(q->res_mib),
+				    num(q->rss_mib), num(q->r.v), num(q->r.lo), num(q->r.hi));
+			}
+		}
+	}
+	csv_close(p);
+	csv_open(p, "crossings.csv", "series,x_mib,rss_mib,level");
+	for (size_t j = 0; j < nd; j++) {
+		size_t n = band_crossings(drawn[j], at);
+
+		for (size_t i = 0; i < n; i++)
+			row(p, "%zu,%s,%s,%s", j + 1, num(at[i].res_mib), num(at[i].rss_mib),
+			    num(at[i].r.v));
+	}
+	csv_close(p);
+}
+
+/* Every method at the smallest parent, cheapest first --------------------- */
+
+static int by_median(const void *a, const void *b)
+{
+	const struct cell *x = *(const struct cell *const *)a, *y = *(const struct cell *const *)b;
+
+	return (x->med.v > y->med.v) - (x->med.v < y->med.v);
+}
+
+static void smallest(struct plot *p)
+{
+	struct sorted s;
+	size_t k = 0;
+
+	if (sorted_cells(p, &s, plain_off_cell))
+		return;
+	for (size_t i = 0; i < s.n; i++)
+		if (s.c[i]->rss_mib == p->c->rss[0])
+			s.c[k++] = s.c[i];
+	qsort(s.c, k, sizeof *s.c, by_median);
+	p->bar_rss = p->c->rss[0];
+	csv_open(p, "rss0.csv", "series,rss_mib,median_us,p10_us,p90_us,ci_lo_us,ci_hi_us");
+	for (size_t i = 0; i < k; i++) {
+		const struct cell *x = s.c[i];
+
+		series_add(p, &p->bar, x, series_label(p->r, x));
+		row(p, "%zu,%s,%s,%s,%s,%s,%s", p->bar.n, num(x->rss_mib), num(x->med.v),
+		    num(x->p10), num(x->p90), num(x->med.lo), num(x->med.hi));
+	}
+	csv_close(p);
+	free(s.c);
+}
+
+/* COW per page, and fork's fit ------------------------------------------- */
+
+static void cow(struct plot *p)
+{
+	struct sorted s;
+
+	if (p->r->has_per_page && !sorted_cells(p, &s, per_page_cell)) {
+		csv_open(p, "cow.csv", "series,x_mib,rss_mib,per_page_ns");
+		for (size_t i = 0; i < s.n; i++) {
+			const struct cell *x = s.c[i];
+
+			if (i == 0 || !same_series(s.c[i - 1], x))
+				series_add(p, &p->cow, x, series_label(p->r, x));
+			row(p, "%zu,%s,%s,%s", p->cow.n, num(run_resident(p->r, x->rss_mib)),
+			    num(x->rss_mib), num(x->per_page_ns));
+		}
+		csv_close(p);
+		free(s.c);
+	}
+	if (p->r->fit.ncols)
+		fork_fit(p);
+}
+
+int plot_data(const struct run *r, const struct claims *c, const char *out, double cdf_rss,
+	      char *err)
+{
+	struct plot *p = calloc(1, sizeof *p);
+	char why[300];
+	int rc;
+
+	if (!p) {
+		snprintf(err, PLOT_ERR_LEN, "out of memory");
+		return -1;
+	}
+	plot_init(p, r, c, out);
+	latency(p);
+	if (!chart_absent(r, c, "claims", why, sizeof why))
+		ratios(p);
+	smallest(p);
+	if (!chart_absent(r, c, "cdf", why, sizeof why))
+		distribution(p, isnan(cdf_rss) ? c->rss[0] : cdf_rss);
+	if (!chart_absent(r, c, "cow", why, sizeof why))
+		cow(p);
+	if (!chart_absent(r, c, "counters", why, sizeof why))
+		counters(p);
+	if (!chart_absent(r, c, "phases", why, sizeof why))
+		phases(p);
+	rc = plot_finish(p, err);
+	free(p);
+	return rc;
+}

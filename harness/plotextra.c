@@ -1,0 +1,323 @@
+/* The charts that need more than summary.csv's medians: the distribution
+ * (samples.csv), fork's fit (fit.csv), counters, phases, and the overlay of
+ * several runs. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plotdata.h"
+#include "plotgp.h"
+
+#define CDF_POINTS 400	/* per curve: enough for a smooth line, a small SVG */
+
+struct samples {
+	double *v;
+	size_t n, cap;
+};
+
+static int push(struct samples *s, double v)
+{
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 1024;
+		double *p = realloc(s->v, cap * sizeof *p);
+
+		if (!p)
+			return -1;
+		s->v = p;
+		s->cap = cap;
+	}
+	s->v[s->n++] = v;
+	return 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Does samples row i belong to cell c? Columns the file lacks match "". */
+static bool sample_of(const struct csv_table *t, size_t i, const int *col, const struct cell *c)
+{
+	bool bad = false;
+	const char *want[] = { c->method, c->target, c->thp, c->ballast, c->variant };
+
+	for (size_t k = 0; k < 5; k++) {
+		const char *got = col[k] < 0 ? "" : csv_cell(t, i, col[k]), *w = want[k];
+
+		/* No ballast column and ballast "anon" are the same ballast. */
+		if (k == 3 && strcmp(got, "anon") == 0)
+			got = "";
+		if (k == 3 && strcmp(w, "anon") == 0)
+			w = "";
+		if (strcmp(got, w))
+			return false;
+	}
+	return field_num(csv_cell(t, i, col[5]), &bad) == c->rss_mib;
+}
+
+void distribution(struct plot *p, double rss)
+{
+	static const char *const names[] = { "method", "target", "thp", "ballast", "variant",
+					     "rss_mib", "ns" };
+	struct csv_table t;
+	struct sorted s;
+	struct samples *v = NULL;
+	char path[PATH_MAX + 16], why[CSV_ERR_LEN];
+	int col[7];
+	size_t k = 0;
+
+	snprintf(path, sizeof path, "%s/samples.csv", p->r->dir);
+	if (csv_read(path, &t, why)) {
+		fprintf(stderr, "spawncost report: no cdf chart: %s: %s\n", path, why);
+		return;
+	}
+	for (size_t i = 0; i < 7; i++)
+		col[i] = csv_col(&t, names[i]);
+	if (col[0] < 0 || col[5] < 0 || col[6] < 0 || sorted_cells(p, &s, plain_off_cell)) {
+		fprintf(stderr, "spawncost report: no cdf chart: %s lacks method, rss_mib or ns\n",
+			path);
+		csv_table_free(&t);
+		return;
+	}
+	for (size_t i = 0; i < s.n; i++)
+		if (s.c[i]->rss_mib == rss)
+			s.c[k++] = s.c[i];
+	v = calloc(k + 1, sizeof *v);
+	for (size_t i = 0; v && i < t.nrows; i++)
+		for (size_t j = 0; j < k; j++)
+			if (sample_of(&t, i, col, s.c[j])) {
+				bool bad = false;
+				double ns = field_num(csv_cell(&t, i, col[6]), &bad);
+
+				if (!bad && !isnan(ns))
+					push(&v[j], ns / 1000);
+				break;
+			}
+	if (!k)
+		fprintf(stderr, "spawncost report: no cdf chart: no cell at %g MiB\n", rss);
+	p->cdf_rss = rss;
+	csv_open(p, "cdf.csv", "series,us,frac");
+	for (size_t j = 0; v && j < k; j++) {
+		size_t m = v[j].n < CDF_POINTS ? v[j].n : CDF_POINTS;
+
+		if (!m)
+			continue;
+		qsort(v[j].v, v[j].n, sizeof *v[j].v, cmp_double);
+		series_add(p, &p->cdf, s.c[j], series_label(p->r, s.c[j]));
+		for (size_t q = 0; q < m; q++) {
+			size_t at = m > 1 ? q * (v[j].n - 1) / (m - 1) : 0;
+
+			row(p, "%zu,%s,%s", p->cdf.n, num(v[j].v[at]),
+			    num((double)(at + 1) / (double)v[j].n));
+		}
+	}
+	csv_close(p);
+	for (size_t j = 0; v && j < k; j++)
+		free(v[j].v);
+	free(v);
+	free(s.c);
+	csv_table_free(&t);
+}
+
+/* fork-exit's line from fit.csv, for every THP setting and ballast it has,
+ * over the medians it was fitted to. */
+void fork_fit(struct plot *p)
+{
+	const struct csv_table *t = &p->r->fit;
+	int cm = csv_col(t, "method"), ct = csv_col(t, "thp"), cb = csv_col(t, "ballast");
+	int cf = csv_col(t, "fixed_us"), cs = csv_col(t, "us_per_gib");
+
+	if (cm < 0 || ct < 0 || cf < 0 || cs < 0)
+		return;
+	csv_open(p, "forkfit.csv", "series,rss_mib,median_us,fit_us");
+	for (size_t i = 0; i < t->nrows; i++) {
+		const char *b = cb < 0 ? "" : csv_cell(t, i, cb);
+		bool bad = false, any = false;
+		double fixed = field_num(csv_cell(t, i, cf), &bad);
+		double slope = field_num(csv_cell(t, i, cs), &bad);
+		char label[LABEL_LEN];
+
+		if (strcmp(csv_cell(t, i, cm), "fork-exit") || bad || isnan(slope))
+			continue;
+		if (!strcmp(b, "anon"))
+			b = "";
+		for (size_t j = 0; j < p->r->ncells; j++) {
+			const struct cell *c = &p->r->cells[j];
+
+			if (strcmp(c->method, "fork-exit") || strcmp(c->thp, csv_cell(t, i, ct)) ||
+			    strcmp(*c->ballast && strcmp(c->ballast, "anon") ? c->ballast : "", b) ||
+			    *c->variant || !cell_ok(c))
+				continue;
+			if (!any) {
+				snprintf(label, sizeof label, "%s%s%s: %.3g µs + %.3g ms/GiB",
+					 strcmp(c->thp, "off") ? "THP" : "4 KiB pages", *b ? ", " : "",
+					 b, fixed, slope / 1000);
+				/* Colour by line here: they are all fork-exit. */
+				series_add_raw(p, &p->fit, label, (int)p->fit.n + 1, 1);
+				any = true;
+			}
+			row(p, "%zu,%s,%s,%s", p->fit.n, num(c->rss_mib), num(c->med.v),
+			    num(fixed + slope * c->rss_mib / 1024));
+		}
+	}
+	csv_close(p);
+}
+
+void counters(struct plot *p)
+{
+	const struct run *r = p->r;
+	struct sorted s;
+
+	if (sorted_cells(p, &s, plain_off_cell))
+		return;
+	for (size_t i = 0; i < s.n; i++)
+		if (i == 0 || !same_series(s.c[i - 1], s.c[i]))
+			series_add(p, &p->cnt, s.c[i], series_label(r, s.c[i]));
+	csv_open(p, "counters.csv", "event,series,x_mib,per_op");
+	for (size_t k = 0; k < r->ncounters; k++) {
+		const char *name = r->sum.header[r->counter_col[k]];
+		size_t rows = 0, series = 0;
+		int positive = 1;
+		char label[LABEL_LEN];
+
+		for (size_t i = 0; i < s.n; i++) {
+			bool bad = false;
+			double v = field_num(csv_cell(&r->sum, s.c[i]->row, r->counter_col[k]), &bad);
+
+			if (i == 0 || !same_series(s.c[i - 1], s.c[i]))
+				series++;
+			if (isnan(v))
+				continue;
+			positive &= v > 0;
+			row(p, "%zu,%zu,%s,%s", p->ev.n + 1, series,
+			    num(run_resident(r, s.c[i]->rss_mib)), num(v));
+			rows++;
+		}
+		if (!rows)
+			continue;	/* the machine could not count it */
+		snprintf(label, sizeof label, "%.*s per operation",
+			 (int)(strlen(name) - strlen("_per_op")), name);
+		p->ev_log[p->ev.n] = positive;
+		series_add_raw(p, &p->ev, label, 1, 1);
+	}
+	csv_close(p);
+	free(s.c);
+}
+
+static bool has_phase(const struct plot *p, const struct cell *c)
+{
+	if (!plain_off_cell(p, c))
+		return false;
+	for (int k = 0; k < NPHASES; k++)
+		if (!isnan(c->phase[k]))
+			return true;
+	return false;
+}
+
+static double or0(double v)
+{
+	return isnan(v) ? 0 : v;
+}
+
+/* Two panels: the smallest and the largest parent that have phases. */
+void phases(struct plot *p)
+{
+	struct sorted s;
+	double lo = INFINITY, hi = -INFINITY;
+
+	if (sorted_cells(p, &s, has_phase) || !s.n) {
+		free(s.c);
+		return;
+	}
+	for (size_t i = 0; i < s.n; i++) {
+		lo = s.c[i]->rss_mib < lo ? s.c[i]->rss_mib : lo;
+		hi = s.c[i]->rss_mib > hi ? s.c[i]->rss_mib : hi;
+	}
+	p->ph_rss[0] = lo;
+	p->ph_rss[1] = hi;
+	for (int panel = 0; panel < 2; panel++) {
+		char name[32];
+
+		snprintf(name, sizeof name, "phases-%d.csv", panel + 1);
+		csv_open(p, name, "series,child_start_us,exec_us,exit_reap_us,rest_us,"
+				  "parent_resume_us,median_us");
+		for (size_t i = 0; i < s.n; i++) {
+			const struct cell *c = s.c[i];
+			const double *ph = c->phase;
+			double rest;
+
+			if (c->rss_mib != p->ph_rss[panel])
+				continue;
+			/* What the child's phases leave of the round trip. */
+			rest = c->med.v - or0(ph[PH_CHILD_START]) - or0(ph[PH_EXEC]) -
+			       or0(ph[PH_EXIT_REAP]);
+			series_add(p, &p->ph, c, series_label(p->r, c));
+			row(p, "%zu,%s,%s,%s,%s,%s,%s", p->ph.n, num(or0(ph[PH_CHILD_START])),
+			    num(or0(ph[PH_EXEC])), num(or0(ph[PH_EXIT_REAP])),
+			    num(rest > 0 ? rest : 0), num(ph[PH_PARENT_RESUME]), num(c->med.v));
+			p->ph_rows[panel]++;
+		}
+		csv_close(p);
+	}
+	free(s.c);
+}
+
+/* Compare ------------------------------------------------------------------ */
+
+int plot_compare(const struct run *runs, const struct claims *const *c, size_t n,
+		 const char *out, char *err)
+{
+	struct plot *p = calloc(1, sizeof *p);
+	int rc;
+
+	if (!p) {
+		snprintf(err, PLOT_ERR_LEN, "out of memory");
+		return -1;
+	}
+	plot_init(p, &runs[0], c[0], out);
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < runs[i].ncells; j++)
+			method_color(p, runs[i].cells[j].method);
+	for (size_t i = 0; i < p->nmethods; i++)
+		series_add_raw(p, &p->cmp, p->methods[i], (int)i + 1, 1);
+	csv_open(p, "compare-latency.csv", "run,series,x_mib,median_us,p10_us,p90_us");
+	for (size_t i = 0; i < n; i++) {
+		struct sorted s;
+		char label[LABEL_LEN];
+
+		p->r = &runs[i];
+		p->c = c[i];
+		series_add_raw(p, &p->cmr, run_label(&runs[i], label, sizeof label), 1, (int)i + 1);
+		if (sorted_cells(p, &s, plain_off_cell))
+			continue;
+		for (size_t j = 0; j < s.n; j++)
+			row(p, "%zu,%d,%s,%s,%s,%s", i + 1, method_color(p, s.c[j]->method),
+			    num(run_resident(p->r, s.c[j]->rss_mib)), num(s.c[j]->med.v),
+			    num(s.c[j]->p10), num(s.c[j]->p90));
+		free(s.c);
+	}
+	csv_close(p);
+	series_add_raw(p, &p->cmq, "fork-exit / vfork-exit", 1, 1);
+	series_add_raw(p, &p->cmq, "fork-exec / vfork-exec", 2, 1);
+	series_add_raw(p, &p->cmq, "fork-exec / posix-spawn", 3, 1);
+	csv_open(p, "compare-claims.csv", "run,pair,x_mib,ratio,ratio_lo,ratio_hi");
+	for (size_t i = 0; i < n; i++) {
+		const struct curve *cv[] = { &c[i]->vfork_exit[0], &c[i]->vfork_exec[0],
+					     &c[i]->spawn[0] };
+
+		for (size_t k = 0; k < 3; k++)
+			for (size_t j = 0; j < cv[k]->n; j++)
+				row(p, "%zu,%zu,%s,%s,%s,%s", i + 1, k + 1, num(cv[k]->pt[j].res_mib),
+				    num(cv[k]->pt[j].r.v), num(cv[k]->pt[j].r.lo),
+				    num(cv[k]->pt[j].r.hi));
+	}
+	csv_close(p);
+	p->r = &runs[0];
+	p->c = c[0];
+	rc = plot_finish(p, err);
+	free(p);
+	return rc;
+}
