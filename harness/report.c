@@ -1,0 +1,312 @@
+/* `spawncost report DIR`: DIR/report.md (machine facts, the summary, the
+ * charts, a verdict on each claim) and the verdicts on stdout.
+ * `spawncost report --plot-data OUT DIR...`: the tables the chart scripts in plots/ draw
+ * (scripts/plots calls it; with several DIRs, the overlay of runs). */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "claimtext.h"
+#include "csv.h"
+#include "plotdata.h"
+#include "report.h"
+
+static const char report_usage[] =
+	"usage: spawncost report [--plot-data OUT] [--cdf-rss MIB] DIR...\n"
+	"  DIR                 a run folder (summary.csv, env.txt, samples.csv)\n"
+	"  without --plot-data write DIR/report.md (one DIR) and print the verdicts\n"
+	"  --plot-data OUT     write the tables the charts draw into the folder OUT\n"
+	"                      (several DIRs: the overlay of those runs)\n"
+	"  --cdf-rss MIB       the parent size of the distribution chart (default: the\n"
+	"                      smallest)\n";
+
+/* The env.txt facts a reader needs to place the figures. */
+static const char *const facts[] = {
+	"host", "run_id", "command", "complete", "kernel_release", "cpu_model", "cpu_count",
+	"cpus_allowed", "hypervisor", "glibc_version", "compiler", "thp_enabled", "thp_defrag",
+	"clocksource", "page_size", "mem_total_kib", "randomize_va_space", "git_revision",
+};
+
+static void machine(FILE *f, const struct run *r)
+{
+	fputs("## Machine\n\n", f);
+	if (!r->nenv) {
+		fputs("The run has no env.txt.\n\n", f);
+		return;
+	}
+	for (size_t i = 0; i < sizeof facts / sizeof facts[0]; i++) {
+		const char *v = run_env(r, facts[i]);
+
+		if (v)
+			fprintf(f, "- %s: `%s`\n", facts[i], v);
+	}
+	fputc('\n', f);
+}
+
+/* The plain cell of method at rss and thp, failed or not. */
+static const struct cell *plain_cell(const struct run *r, const char *m, double rss,
+				     const char *thp)
+{
+	for (size_t i = 0; i < r->ncells; i++) {
+		const struct cell *c = &r->cells[i];
+
+		if (!strcmp(c->method, m) && c->rss_mib == rss && !strcmp(c->thp, thp) &&
+		    cell_plain(c) && (!strcmp(c->target, "none") || !strcmp(c->target, r->target)))
+			return c;
+	}
+	return NULL;
+}
+
+/* Medians, methods by RSS, for each THP setting: the README's table. */
+static void medians(FILE *f, const struct run *r, const struct claims *c)
+{
+	for (size_t t = 0; t < c->nthp; t++) {
+		const char *done[256];
+		size_t ndone = 0;
+
+		fprintf(f, "Medians in µs, THP %s, plain ballast:\n\n| method |", c->thp[t]);
+		for (size_t i = 0; i < c->nrss; i++)
+			fprintf(f, " %g MiB |", c->rss[i]);
+		fputs("\n|---|", f);
+		for (size_t i = 0; i < c->nrss; i++)
+			fputs("--:|", f);
+		fputc('\n', f);
+		for (size_t i = 0; i < r->ncells && ndone < 256; i++) {
+			const struct cell *x = &r->cells[i];
+			size_t k = 0;
+
+			while (k < ndone && strcmp(done[k], x->method))
+				k++;
+			if (k < ndone || cell_per_page(x) || strcmp(x->thp, c->thp[t]) ||
+			    x != plain_cell(r, x->method, x->rss_mib, c->thp[t]))
+				continue;
+			done[ndone++] = x->method;
+			fprintf(f, "| `%s` |", x->method);
+			for (size_t j = 0; j < c->nrss; j++) {
+				const struct cell *y = plain_cell(r, x->method, c->rss[j], c->thp[t]);
+
+				fprintf(f, " %s |", !y ? "" : cell_ok(y) ? fig(y->med.v) : "error");
+			}
+			fputc('\n', f);
+		}
+		fputc('\n', f);
+	}
+}
+
+static void all_cells(FILE *f, const struct run *r)
+{
+	fputs("Every cell:\n\n| method | target | thp | ballast | variant | RSS (MiB) | VmRSS "
+	      "(MiB) | n | median µs [95% CI] | p10 | p90 | per page (ns) | error |\n"
+	      "|---|---|---|---|---|--:|--:|--:|--:|--:|--:|--:|---|\n", f);
+	for (size_t i = 0; i < r->ncells; i++) {
+		const struct cell *c = &r->cells[i];
+
+		fprintf(f, "| `%s` | %s | %s | %s | %s | %g | %s | %g | ", c->method, c->target,
+			c->thp, c->ballast, c->variant, c->rss_mib, fig(c->rss_kib / 1024),
+			c->iterations);
+		if (cell_ok(c))
+			fprintf(f, "%s [%s, %s] | %s | %s | %s |", fig(c->med.v), fig(c->med.lo),
+				fig(c->med.hi), fig(c->p10), fig(c->p90),
+				isnan(c->per_page_ns) ? "" : fig(c->per_page_ns));
+		else
+			fputs(" | | | |", f);
+		fprintf(f, " %s |\n", c->error);
+	}
+	fputc('\n', f);
+}
+
+static void chart_list(FILE *f, const struct run *r, const struct claims *c)
+{
+	fputs("## Charts\n\n", f);
+	for (size_t i = 0; i < ncharts; i++) {
+		char path[PATH_MAX + 64], why[300];
+
+		snprintf(path, sizeof path, "%s/%s.png", r->dir, charts[i].name);
+		if (chart_absent(r, c, charts[i].name, why, sizeof why))
+			fprintf(f, "- %s: left out, %s.\n\n", charts[i].title, why);
+		else if (access(path, R_OK) == 0)
+			fprintf(f, "%s ([SVG](%s.svg)):\n\n![%s](%s.png)\n\n", charts[i].title,
+				charts[i].name, charts[i].title, charts[i].name);
+		else
+			fprintf(f, "- %s: not drawn yet (`make plots RUN=%s`).\n\n",
+				charts[i].title, r->dir);
+	}
+}
+
+static void verdicts(FILE *f, const struct claims *c, bool md)
+{
+	for (int id = 0; id < NCLAIMS; id++) {
+		if (md)
+			fprintf(f, "### %d. \"%s\"\n\nTaken to mean: %s.\n\n", id + 1,
+				claim_said[id], claim_meaning[id]);
+		else
+			fprintf(f, "claim %d, \"%s\":\n", id + 1, claim_said[id]);
+		claim_lines(f, c, (enum claim_id)id, md);
+		for (size_t t = 0; md && t < c->nthp; t++)
+			claim_table(f, c, (enum claim_id)id, t);
+		if (md)
+			fputc('\n', f);
+	}
+}
+
+static int write_report(const struct run *r, const struct claims *c)
+{
+	struct outfile o;
+	char label[300];
+	int e = outfile_open(&o, r->dir, "report.md");
+
+	if (e) {
+		fprintf(stderr, "spawncost report: cannot write %s/report.md: %s\n", r->dir,
+			strerror(e));
+		return 2;
+	}
+	fprintf(o.f, "# spawncost report: %s\n\n", run_label(r, label, sizeof label));
+	fputs("Written by `spawncost report` from this folder's CSV files; `make plots` "
+	      "redraws the charts.\n\n", o.f);
+	machine(o.f, r);
+	fputs("## Verdicts\n\nEach claim is checked at every parent size (RSS, the ballast "
+	      "in MiB; VmRSS is what the parent really had resident). A ratio's interval comes "
+	      "from the two medians' 95% bootstrap intervals, conservatively: lo = a_lo / b_hi, "
+	      "hi = a_hi / b_lo. It holds the true ratio whenever both medians' intervals hold "
+	      "theirs, and is wider than a joint 95% interval. A claim holds at an RSS when the "
+	      "whole interval lies in the claim's band, fails when it lies wholly outside, and "
+	      "is undecided when it straddles an edge. Crossings are interpolated linearly "
+	      "between neighbouring sizes.\n\n", o.f);
+	verdicts(o.f, c, true);
+	chart_list(o.f, r, c);
+	fputs("## Summary\n\n", o.f);
+	medians(o.f, r, c);
+	all_cells(o.f, r);
+	if ((e = outfile_commit(&o))) {
+		fprintf(stderr, "spawncost report: cannot write %s/report.md: %s\n", r->dir,
+			strerror(e));
+		return 2;
+	}
+	return 0;
+}
+
+static int load(const char *dir, struct run *r, struct claims **c)
+{
+	char err[RESULTS_ERR_LEN];
+
+	if (run_load(dir, r, err)) {
+		fprintf(stderr, "spawncost report: %s\n", err);
+		return 2;
+	}
+	*c = calloc(1, sizeof **c);
+	if (!*c) {
+		fprintf(stderr, "spawncost report: out of memory\n");
+		run_free(r);
+		return 2;
+	}
+	claims_compute(r, *c);
+	return 0;
+}
+
+static int plot_tables(char **dirs, int n, const char *out, double cdf_rss)
+{
+	struct run *runs = calloc((size_t)n, sizeof *runs);
+	struct claims **c = calloc((size_t)n, sizeof *c);
+	char err[PLOT_ERR_LEN], why[300];
+	int rc = 0, loaded = 0;
+
+	if (!runs || !c) {
+		fprintf(stderr, "spawncost report: out of memory\n");
+		rc = 2;
+		goto cleanup;
+	}
+	for (; loaded < n; loaded++)
+		if ((rc = load(dirs[loaded], &runs[loaded], &c[loaded])))
+			goto cleanup;
+	if (mkdir(out, 0777) && errno != EEXIST) {
+		fprintf(stderr, "spawncost report: cannot make %s: %s\n", out, strerror(errno));
+		rc = 2;
+		goto cleanup;
+	}
+	if (n == 1) {
+		for (size_t i = 0; i < ncharts; i++)
+			if (chart_absent(&runs[0], c[0], charts[i].name, why, sizeof why))
+				fprintf(stderr, "spawncost report: no %s chart: %s\n",
+					charts[i].name, why);
+		if (plot_data(&runs[0], c[0], out, cdf_rss, err))
+			rc = 2;
+	} else if (plot_compare(runs, (const struct claims *const *)c, (size_t)n, out, err)) {
+		rc = 2;
+	}
+	if (rc)
+		fprintf(stderr, "spawncost report: %s\n", err);
+cleanup:
+	for (int i = 0; i < loaded; i++) {
+		run_free(&runs[i]);
+		free(c[i]);
+	}
+	free(runs);
+	free(c);
+	return rc;
+}
+
+int cmd_report(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "plot-data", required_argument, NULL, 'p' },
+		{ "cdf-rss", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *out = NULL;
+	double cdf_rss = NAN;
+	struct run r;
+	struct claims *c;
+	int opt, rc;
+
+	opterr = 0;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'p':
+			out = optarg;
+			break;
+		case 'c': {
+			char *end;
+
+			errno = 0;
+			cdf_rss = strtod(optarg, &end);
+			if (*end || errno || !(cdf_rss >= 0) || end == optarg) {
+				fprintf(stderr, "spawncost report: --cdf-rss '%s' is not a size in "
+						"MiB\n", optarg);
+				return 2;
+			}
+			break;
+		}
+		case 'h':
+			fputs(report_usage, stdout);
+			return 0;
+		default:
+			fprintf(stderr, "spawncost report: unknown option '%s' (see spawncost "
+					"report --help)\n", argv[optind - 1]);
+			return 2;
+		}
+	}
+	if (optind >= argc || (!out && argc - optind > 1)) {
+		fprintf(stderr, "spawncost report: %s (see spawncost report --help)\n",
+			optind >= argc ? "no run folder given" : "one run folder at a time");
+		return 2;
+	}
+	if (out)
+		return plot_tables(argv + optind, argc - optind, out, cdf_rss);
+	if ((rc = load(argv[optind], &r, &c)))
+		return rc;
+	rc = write_report(&r, c);
+	if (rc == 0) {
+		verdicts(stdout, c, false);
+		fprintf(stderr, "spawncost report: wrote %s/report.md\n", r.dir);
+	}
+	run_free(&r);
+	free(c);
+	return rc;
+}
