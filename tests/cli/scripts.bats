@@ -1,0 +1,77 @@
+#!/usr/bin/env bats
+# scripts/ci-regress and scripts/validate-gate, on fixture runs. Nothing is
+# measured: --run hands ci-regress a finished run, SPAWNCOST="$SC" makes the
+# scripts use the build under test, and the stub-spawncost fixture stands in
+# where they would measure (its `run` copies a fixture).
+load helpers
+
+FX="$BATS_TEST_DIRNAME/../fixtures/compare"
+CI="$BATS_TEST_DIRNAME/../../scripts/ci-regress"
+VG="$BATS_TEST_DIRNAME/../../scripts/validate-gate"
+
+@test "ci-regress: a run like its baseline passes, with markdown on stdout" {
+	SPAWNCOST="$SC" run --separate-stderr "$CI" --run "$FX/identical" --baseline "$FX/base"
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == "### spawncost: "*", quick profile against its baseline" ]]
+	[[ "$output" == *"**PASS**: 0 regressions"* ]]
+}
+
+@test "ci-regress: a 20% regression fails with 1, and --report appends the markdown" {
+	SPAWNCOST="$SC" run --separate-stderr "$CI" --run "$FX/shift20" --baseline "$FX/base" --report report.md
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"**FAIL**: 1 regression"* ]]
+	grep -q '\*\*regression\*\*' report.md
+	[ "$(cat report.md)" = "$output" ]
+}
+
+@test "ci-regress: compare options reach the gate" {
+	SPAWNCOST="$SC" run --separate-stderr "$CI" --run "$FX/shift3" --baseline "$FX/base" --threshold 1
+	[ "$status" -eq 1 ]
+	SPAWNCOST="$SC" run --separate-stderr "$CI" --run "$FX/partial" --baseline "$FX/base" --strict
+	[ "$status" -eq 2 ]
+}
+
+@test "ci-regress: no baseline is exit 2 saying how to make one; --update-baseline makes it" {
+	SPAWNCOST="$SC" run --separate-stderr "$CI" --run "$FX/base" --baseline bl/fx
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"no baseline for "*"--update-baseline"* ]]
+	SPAWNCOST="$SC" run --separate-stderr "$CI" --run "$FX/base" --baseline bl/fx --update-baseline
+	[ "$status" -eq 0 ]
+	cmp bl/fx/summary.csv "$FX/base/summary.csv"
+	cmp bl/fx/samples.csv "$FX/base/samples.csv"
+	# replacing it shows the old comparison first, and leaves nothing aside
+	SPAWNCOST="$SC" run --separate-stderr "$CI" --run "$FX/shift20" --baseline bl/fx --update-baseline
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"**FAIL**: 1 regression"* ]]
+	cmp bl/fx/summary.csv "$FX/shift20/summary.csv"
+	[ "$(ls bl)" = "fx" ]
+}
+
+@test "ci-regress: measures into --out, pinned, when given no run" {
+	SPAWNCOST="$FX/stub-spawncost" run --separate-stderr "$CI" --baseline "$FX/base" --out new
+	[ "$status" -eq 0 ] || { echo "status $status: $stderr"; return 1; }
+	[[ "$stderr" == *"measuring the quick profile into new (pinned: "* ]]
+	[ -f new/summary.csv ]
+}
+
+@test "ci-regress: bad options" {
+	SPAWNCOST="$SC" run "$CI" --frob
+	[ "$status" -eq 2 ]
+	SPAWNCOST="$SC" run "$CI" --baseline
+	[ "$status" -eq 2 ]
+	SPAWNCOST="$SC" run "$CI" --run "$FX" --baseline "$FX/base"
+	[ "$status" -eq 2 ]
+}
+
+@test "validate-gate: A/A and A/B pairs, summed up" {
+	SPAWNCOST="$FX/stub-spawncost" run --separate-stderr "$VG" --pairs 2 --out vg
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"A/A: 0 of 2 pairs failed the gate (goal 0); of 8 cells compared, 0 flagged as regressions"* ]]
+	[[ "$output" == *"A/B: 2 of 2 pairs flagged fork-exit 64 -> 72 MiB as a regression"* ]]
+	# the B run is relabelled in a copy; the measured folder keeps 72
+	grep -q ',fork-exit,none,72,' vg/ab-1-b/summary.csv
+	grep -q ',fork-exit,none,64,' vg/ab-1-b-as-64/summary.csv
+	[ "$(cat vg/summary.txt)" = "$output" ]
+	run "$VG" --pairs 0
+	[ "$status" -eq 2 ]
+}
