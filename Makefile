@@ -47,7 +47,15 @@ FRONT   := harness/launch.c \
 	harness/mwu.c \
 	harness/ratioci.c \
 	harness/rundir.c \
-	harness/csvread.c
+	harness/csvread.c \
+	harness/claims.c \
+	harness/claimtext.c \
+	harness/plotdata.c \
+	harness/plotextra.c \
+	harness/plotgp.c \
+	harness/report.c \
+	harness/results.c \
+	harness/verdict.c
 OBJS    := $(patsubst %.c,$(B)/%.o,$(ENGINE) $(FRONT))
 ENGINE_OBJS := $(patsubst %.c,$(B)/%.o,$(ENGINE))
 
@@ -127,3 +135,13 @@ install: all
 
 clean:
 	rm -rf $(B)
+
+# Charts of a run, SVG and PNG into its folder (plots/*.gp through
+# scripts/plots): make plots [RUN=results/<dir>] (default: the newest run).
+# Several runs overlaid: make compare-plots RUNS="dirA dirB ..." [OUT=dir].
+.PHONY: plots compare-plots
+plots: all
+	scripts/plots $(RUN)
+
+compare-plots: all
+	scripts/plots --compare $(if $(OUT),-o $(OUT)) $(RUNS)

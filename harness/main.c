@@ -7,6 +7,7 @@
 #include "env.h"
 #include "export.h"
 #include "methods.h"
+#include "report.h"
 #include "run.h"
 #include "version.h"
 
@@ -15,6 +16,7 @@ static const char usage[] =
 	"  list        the methods, one per line: name<TAB>summary<TAB>syscall and flags\n"
 	"  env         machine facts as key=value lines\n"
 	"  run         measure methods across parent sizes (spawncost run --help)\n"
+	"  report      verdicts on the claims, and DIR/report.md (spawncost report --help)\n"
 	"  compare     compare two runs cell by cell; exit 1 on a regression (CI gate)\n"
 	"  export      a run as gbench, github-action-benchmark or bencher JSON\n"
 	"  --help      this text\n"
@@ -54,6 +56,7 @@ static const struct command {
 	{ "list", cmd_list },
 	{ "env", cmd_env },
 	{ "run", cmd_run_front },
+	{ "report", cmd_report },
 	{ "compare", cmd_compare },
 	{ "export", cmd_export },
 };
