@@ -120,6 +120,16 @@ static void all_cells(FILE *f, const struct run *r)
 	fputc('\n', f);
 }
 
+/* Text for markdown: a "<" would open an HTML tag. */
+static void md_text(FILE *f, const char *s)
+{
+	for (; *s; s++)
+		if (*s == '<')
+			fputs("&lt;", f);
+		else
+			fputc(*s, f);
+}
+
 static void chart_list(FILE *f, const struct run *r, const struct claims *c)
 {
 	fputs("## Charts\n\n", f);
@@ -127,9 +137,11 @@ static void chart_list(FILE *f, const struct run *r, const struct claims *c)
 		char path[PATH_MAX + 64], why[300];
 
 		snprintf(path, sizeof path, "%s/%s.png", r->dir, charts[i].name);
-		if (chart_absent(r, c, charts[i].name, why, sizeof why))
-			fprintf(f, "- %s: left out, %s.\n\n", charts[i].title, why);
-		else if (access(path, R_OK) == 0)
+		if (chart_absent(r, c, charts[i].name, why, sizeof why)) {
+			fprintf(f, "- %s: left out, ", charts[i].title);
+			md_text(f, why);
+			fputs(".\n\n", f);
+		} else if (access(path, R_OK) == 0)
 			fprintf(f, "%s ([SVG](%s.svg)):\n\n![%s](%s.png)\n\n", charts[i].title,
 				charts[i].name, charts[i].title, charts[i].name);
 		else

@@ -76,7 +76,7 @@ drawn() {
 	grep -q 'lo = a_lo / b_hi, hi = a_hi / b_lo' run/report.md
 	grep -q '"as efficient" = fork-exec.s median at most 10% above' run/report.md
 	grep -q '^!\[fork / vfork ratios against the claimed 4-5×\](claims.png)$' run/report.md
-	grep -q '^- Counters per operation: left out, the run has no <event>_per_op column' run/report.md
+	grep -q '^- Counters per operation: left out, the run has no &lt;event>_per_op column' run/report.md
 	grep -q '^| `fork-exit` | 106 | 587 | 1918 | 7326 | 28979 |$' run/report.md
 }
 
