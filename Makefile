@@ -3,10 +3,13 @@
 #   make run      install missing dependencies, build, run the default profile
 #   make check    install missing dependencies, build, run every test
 #   make install  PREFIX=/usr/local (the binary finds its target relative to itself)
+#   make check-sanitize   every test against an ASan+UBSan build (build/san)
+#   make check-valgrind   a quick sweep under valgrind memcheck, no leaks or errors
+#   make fuzz [FUZZ_SECONDS=60]   fuzz the CSV reader with libFuzzer
 
 CC      ?= cc
 PREFIX  ?= /usr/local
-B       := build
+B       ?= build
 CFLAGS  ?= -O2 -g
 # What the code needs whatever CFLAGS a user gives.
 SC_CFLAGS := -std=gnu11 -Wall -Wextra -Wshadow -Wno-unused-parameter -D_GNU_SOURCE \
@@ -65,7 +68,8 @@ ifneq ($(filter x86_64% aarch64%,$(shell $(CC) -dumpmachine)),)
 NOOP_LDFLAGS += -nostdlib -nostartfiles
 endif
 
-.PHONY: all run check test-unit test-cli install clean deps FORCE
+.PHONY: all run check test-unit test-cli install clean deps FORCE fuzz check-sanitize \
+	check-valgrind
 
 TARGETS := $(B)/spawncost-noop $(B)/spawncost-chain $(B)/spawncost-noop-dyn
 
@@ -106,8 +110,14 @@ $(B)/version.h: FORCE
 deps:
 	scripts/deps
 
+# The main job: the default sweep, then its charts and the verdicts on the
+# claims. Charts and verdicts are drawn when the sweep finished, even with
+# some cells in error (status 1); the sweep's status is make's.
 run: deps all
-	$(B)/spawncost run --profile default
+	@dir=results/$$(hostname -s)-$$(date -u +%Y%m%dT%H%M%S); \
+	$(B)/spawncost run --profile default -o "$$dir"; rc=$$?; \
+	if [ $$rc -le 1 ]; then scripts/plots "$$dir" && $(B)/spawncost report "$$dir" || rc=2; fi; \
+	exit $$rc
 
 # Unit tests (cmocka): one program per tests/unit/test_*.c, linked with the
 # harness objects.
@@ -124,9 +134,42 @@ test-unit: $(UNIT_BINS)
 test-cli: all
 	bats tests/cli
 
-# Every test, closing on one "check: N passed, N failed" line.
+# Every test, closing on one "check: N passed, N failed" line; a short
+# fuzz of the CSV reader first.
 check: deps all $(UNIT_BINS)
+	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=10
 	tests/run $(UNIT_BINS)
+
+# The CSV reader that compare, export and report trust, under libFuzzer
+# with ASan and UBSan. New inputs go to $(B)/fuzz-corpus, crashes to $(B)/.
+FUZZ_SECONDS ?= 60
+$(B)/fuzz_csvread: tests/fuzz/fuzz_csvread.c harness/csvread.c harness/csvread.h
+	@mkdir -p $(@D)
+	clang -g -O1 -fsanitize=fuzzer,address,undefined -Iharness -o $@ \
+		tests/fuzz/fuzz_csvread.c harness/csvread.c
+
+fuzz: $(B)/fuzz_csvread
+	@mkdir -p $(B)/fuzz-corpus
+	$(B)/fuzz_csvread -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+		-artifact_prefix=$(B)/ $(B)/fuzz-corpus tests/fuzz/corpus
+
+# Every test against a build with AddressSanitizer and UBSan. Tests that
+# measure the process itself (footprint, libraries, address-space limits)
+# skip there: the sanitizers change exactly that.
+SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+	     -fno-sanitize-recover=undefined
+check-sanitize: deps
+	$(MAKE) --no-print-directory B=build/san CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" \
+		all $(patsubst $(B)/%,build/san/%,$(UNIT_BINS))
+	SPAWNCOST_BUILD=$(CURDIR)/build/san SPAWNCOST_SANITIZED=1 \
+		tests/run $(patsubst $(B)/%,build/san/%,$(UNIT_BINS))
+
+# The engine (the parent process) under memcheck for a quick sweep.
+check-valgrind: deps all
+	out=$$(mktemp -d) && valgrind --quiet --error-exitcode=1 --leak-check=full \
+		--show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect \
+		$(B)/spawncost-measure run -m core,exec -r 0,16 -n 5 -w 1 -o $$out/run >/dev/null \
+		&& rm -rf $$out && echo "check-valgrind: no errors, no leaks"
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/libexec/spawncost

@@ -23,13 +23,13 @@
  * child runs on its own copy of it. */
 static char stack[64 * 1024] __attribute__((aligned(16)));
 
-static int child_exit(void *arg)
+CHILD_STACK_CODE static int child_exit(void *arg)
 {
 	(void)arg;
 	return 0;	/* glibc's clone returns into exit(2), not exit_group */
 }
 
-static int child_then_exec(void *arg)
+CHILD_STACK_CODE static int child_then_exec(void *arg)
 {
 	child_exec(arg);
 }

@@ -2,6 +2,7 @@
  * handlers reset, a child born in a cgroup, and vfork-style exec.
  * glibc 2.36 has no clone3 wrapper; clone3_run (harness/clone3.c) starts
  * the child on a stack of its own. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -19,13 +20,13 @@
 
 static char stack[64 * 1024] __attribute__((aligned(16)));
 
-static int child_exit(void *arg)
+CHILD_STACK_CODE static int child_exit(void *arg)
 {
 	(void)arg;
 	return 0;
 }
 
-static int child_then_exec(void *arg)
+CHILD_STACK_CODE static int child_then_exec(void *arg)
 {
 	child_exec(arg);
 }
@@ -85,6 +86,28 @@ static int cgroup2_mount(char *buf, size_t len)
 	return found;
 }
 
+/* Folders left by runs that were killed outright (SIGKILL leaves no chance
+ * to clean up): spawncost-<pid> whose process is gone. Empty by then, so
+ * rmdir takes them; anything else is left alone. */
+static void remove_stale(const char *parent)
+{
+	DIR *d = opendir(parent);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d)))
+		if (strncmp(e->d_name, "spawncost-", 10) == 0) {
+			char path[PATH_MAX + 256];
+			long pid = strtol(e->d_name + 10, NULL, 10);
+			if (pid > 0 && kill((pid_t)pid, 0) != 0 && errno == ESRCH) {
+				snprintf(path, sizeof path, "%s/%s", parent, e->d_name);
+				rmdir(path);
+			}
+		}
+	closedir(d);
+}
+
 static int cgroup_setup(struct spawn_ctx *c, const struct method *m)
 {
 	struct cgroup_state *s = calloc(1, sizeof *s);
@@ -111,8 +134,10 @@ static int cgroup_setup(struct spawn_ctx *c, const struct method *m)
 		c->fail.why = "no cgroup v2 hierarchy is mounted";
 		return -1;
 	}
-	snprintf(s->path, sizeof s->path, "%s%s/spawncost-%d", mnt,
-		 strcmp(self, "/") == 0 ? "" : self, (int)getpid());
+	snprintf(s->path, sizeof s->path, "%s%s", mnt, strcmp(self, "/") == 0 ? "" : self);
+	remove_stale(s->path);
+	snprintf(s->path + strlen(s->path), sizeof s->path - strlen(s->path), "/spawncost-%d",
+		 (int)getpid());
 	if (mkdir(s->path, 0755) != 0 || (s->fd = open(s->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
 		err = errno;
 		rmdir(s->path);

@@ -18,7 +18,7 @@ int spawn_failed(struct spawn_ctx *c, enum fail_kind kind, int code, const char 
 	return -1;
 }
 
-void child_exec(const struct spawn_ctx *c)
+CHILD_STACK_CODE void child_exec(const struct spawn_ctx *c)
 {
 	execve(c->target, c->argv, c->envp);
 	/* Only reached when exec failed. In a vfork child errno and the stack

@@ -58,8 +58,12 @@ int csv_parse(const char *data, size_t len, struct csv_table *t, char *err)
 	memset(t, 0, sizeof *t);
 	if (len == 0)
 		return fail(&b, err, "empty file", 1);
-	if (data[len - 1] != '\n')
-		return fail(&b, err, "file cut short: no newline at the end", line);
+	if (data[len - 1] != '\n') {
+		size_t lines = 1;
+		for (size_t k = 0; k < len; k++)
+			lines += data[k] == '\n';
+		return fail(&b, err, "file cut short: no newline at the end of the last line", lines);
+	}
 	while (i < len) {
 		/* One field, starting at data[i]. */
 		if (start_field(&b))

@@ -3,6 +3,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -124,8 +125,15 @@ static void leave_now(int sig)
 			if (ftruncate(files[i].fd, files[i].whole) == 0)
 				rename(files[i].tmp, files[i].final);
 		}
-	if (dir_to_remove[0])
-		rmdir(dir_to_remove);
+	if (dir_to_remove[0]) {
+		/* A cgroup is busy until its killed members are gone: reap them
+		 * (waitpid and nanosleep are async-signal-safe), then remove. */
+		struct timespec ms = { 0, 1000000 };
+		for (int i = 0; i < 1000 && waitpid(-1, NULL, __WALL) > 0; i++)
+			;
+		for (int i = 0; i < 200 && rmdir(dir_to_remove) != 0 && errno == EBUSY; i++)
+			nanosleep(&ms, NULL);
+	}
 	_exit(128 + sig);
 }
 

@@ -65,10 +65,16 @@ struct method {
 
 /* Shared by methods (harness/child.c). */
 
+/* Code that runs on a child's own stack (clone, clone3) is not instrumented
+ * by AddressSanitizer: before a noreturn call ASan unpoisons "the rest of
+ * the stack", which it takes to be the thread's, and on a foreign stack
+ * that walk never ends. */
+#define CHILD_STACK_CODE __attribute__((no_sanitize_address))
+
 /* In the child after fork/vfork: exec the target; on failure report errno
  * over c->errpipe and _exit(127). Safe in a vfork child: it only calls
  * execve, write and _exit. */
-__attribute__((noreturn)) void child_exec(const struct spawn_ctx *c);
+CHILD_STACK_CODE __attribute__((noreturn)) void child_exec(const struct spawn_ctx *c);
 
 /* Wait for pid and judge how it ended: 0 for exit status 0, else -1 with
  * c->fail saying why. */

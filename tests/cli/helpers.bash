@@ -2,7 +2,14 @@
 # stray default results/ would show), and small readers of the CSV files.
 bats_require_minimum_version 1.5.0
 
-SC="$BATS_TEST_DIRNAME/../../build/spawncost"
+# SPAWNCOST_BUILD points at another build (make check-sanitize uses build/san).
+BUILD="${SPAWNCOST_BUILD:-$BATS_TEST_DIRNAME/../../build}"
+SC="$BUILD/spawncost"
+
+# Tests that measure the process itself skip under sanitizers.
+skip_if_sanitized() {
+	[ -z "${SPAWNCOST_SANITIZED:-}" ] || skip "the sanitizers change what this measures"
+}
 
 setup() {
 	SCRATCH="$(mktemp -d)"
