@@ -33,6 +33,7 @@ ENGINE  := $(METHODS) \
 	harness/clone3.c \
 	harness/csv.c \
 	harness/env.c \
+	harness/fit.c \
 	harness/guard.c \
 	harness/memory.c \
 	harness/methods.c \

@@ -42,6 +42,7 @@ void samples_free(struct samples *s);
 
 struct cell_result {
 	long rss_kib, pte_kib;	/* the parent's VmRSS and VmPTE in the cell */
+	long thp_kib;		/* of it, what huge pages back (asking is not getting) */
 	char error[160];	/* "" when every iteration succeeded */
 };
 

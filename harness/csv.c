@@ -80,6 +80,12 @@ void csv_us(struct csv *c, double ns)
 	fprintf(c->f, "%.3f", ns / 1000.0);
 }
 
+void csv_double(struct csv *c, double v)
+{
+	sep(c);
+	fprintf(c->f, "%.3f", v);
+}
+
 void csv_empty(struct csv *c)
 {
 	sep(c);

@@ -33,6 +33,8 @@ void csv_i64(struct csv *c, int64_t v);
 /* A duration in nanoseconds written as microseconds with 3 decimals
  * (nanosecond resolution). */
 void csv_us(struct csv *c, double ns);
+/* A plain number with 3 decimals (per_page_ns and the like). */
+void csv_double(struct csv *c, double v);
 void csv_empty(struct csv *c);
 void csv_end(struct csv *c);
 /* A header row from a comma-separated string of column names. */

@@ -1,50 +1,166 @@
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include "memory.h"
+#include "timing.h"
 
 #define HUGE_ALIGN (2UL << 20)
+#define PAGE 4096UL
 
-int ballast_make(struct ballast *b, uint64_t mib, enum thp_mode thp)
+const char *const ballast_names[BALLAST_KINDS] = {
+	[BALLAST_ANON] = "anon",
+	[BALLAST_UNTOUCHED] = "anon-untouched",
+	[BALLAST_SHARED_FILE] = "shared-file",
+	[BALLAST_DONTFORK] = "dontfork",
+	[BALLAST_WIPEONFORK] = "wipeonfork",
+};
+
+/* Reserve the whole range at once, aligned to 2 MiB so that THP can back
+ * it when asked to; the chunks are carved out of it. */
+static char *reserve(size_t bytes, int prot)
 {
-	size_t bytes = (size_t)mib << 20, page = (size_t)sysconf(_SC_PAGESIZE);
-	char *raw, *base;
+	char *raw = mmap(NULL, bytes + HUGE_ALIGN, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *base;
 
-	b->base = NULL;
-	b->bytes = 0;
-	if (mib == 0)
-		return 0;
-	/* Over-map by 2 MiB and trim, so the ballast starts on a huge-page
-	 * boundary and THP can back all of it when asked to. */
-	raw = mmap(NULL, bytes + HUGE_ALIGN, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (raw == MAP_FAILED)
-		return errno;
+		return NULL;
 	base = (char *)(((uintptr_t)raw + HUGE_ALIGN - 1) & ~(HUGE_ALIGN - 1));
 	if (base > raw)
 		munmap(raw, (size_t)(base - raw));
 	munmap(base + bytes, (size_t)(raw + HUGE_ALIGN - base));
-	if (madvise(base, bytes, thp == THP_ON ? MADV_HUGEPAGE : MADV_NOHUGEPAGE) < 0) {
-		int err = errno;
-		munmap(base, bytes);
-		return err;
+	return base;
+}
+
+static int map_chunks(struct ballast *b, enum ballast_kind kind, size_t stride)
+{
+	char *base = reserve(stride * b->nchunks, PROT_NONE);
+
+	if (!base)
+		return errno;
+	for (size_t i = 0; i < b->nchunks; i++) {
+		char *want = base + i * stride;
+		char *p = kind == BALLAST_SHARED_FILE
+				  ? mmap(want, b->chunk_bytes, PROT_READ | PROT_WRITE,
+					 MAP_SHARED | MAP_FIXED, b->fd, (off_t)(i * b->chunk_bytes))
+				  : mmap(want, b->chunk_bytes, PROT_READ | PROT_WRITE,
+					 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+		if (p == MAP_FAILED) {
+			int err = errno;
+			munmap(base, stride * b->nchunks);
+			return err;
+		}
+		b->chunk[i] = p;
+		/* The hole after each chunk (still PROT_NONE reserved) keeps
+		 * neighbours from merging; unmap it so it is no mapping at all. */
+		if (stride > b->chunk_bytes)
+			munmap(p + b->chunk_bytes, stride - b->chunk_bytes);
 	}
-	for (size_t off = 0; off < bytes; off += page)
-		base[off] = 1;
-	b->base = base;
-	b->bytes = bytes;
 	return 0;
+}
+
+static int advise(struct ballast *b, int advice)
+{
+	for (size_t i = 0; i < b->nchunks; i++)
+		if (madvise(b->chunk[i], b->chunk_bytes, advice) != 0)
+			return errno;
+	return 0;
+}
+
+char *map_fresh(size_t bytes, enum thp_mode thp)
+{
+	char *p = reserve(bytes, PROT_READ | PROT_WRITE);
+
+	if (p && madvise(p, bytes, thp == THP_ON ? MADV_HUGEPAGE : MADV_NOHUGEPAGE) != 0) {
+		int err = errno;
+		munmap(p, bytes);
+		errno = err;
+		return NULL;
+	}
+	return p;
+}
+
+int ballast_make(struct ballast *b, uint64_t mib, enum thp_mode thp, enum ballast_kind kind,
+		 size_t vmas)
+{
+	size_t bytes = (size_t)mib << 20;
+	int err;
+
+	memset(b, 0, sizeof *b);
+	b->fd = -1;
+	if (mib == 0)
+		return 0;
+	if (vmas == 0 || bytes / vmas < PAGE)
+		return EINVAL;
+	b->nchunks = vmas;
+	b->chunk_bytes = bytes / vmas / PAGE * PAGE;
+	b->bytes = b->chunk_bytes * vmas;
+	b->chunk = calloc(vmas, sizeof *b->chunk);
+	if (!b->chunk)
+		return ENOMEM;
+	if (kind == BALLAST_SHARED_FILE) {
+		/* A memfd: a real shared file mapping that leaves no file behind. */
+		b->fd = memfd_create("spawncost-ballast", MFD_CLOEXEC);
+		if (b->fd < 0 || ftruncate(b->fd, (off_t)b->bytes) != 0) {
+			err = errno;
+			goto fail;
+		}
+	}
+	if ((err = map_chunks(b, kind, vmas > 1 ? b->chunk_bytes + PAGE : b->chunk_bytes)))
+		goto fail;
+	if ((err = advise(b, thp == THP_ON ? MADV_HUGEPAGE : MADV_NOHUGEPAGE)))
+		goto fail_mapped;
+	if (kind == BALLAST_DONTFORK && (err = advise(b, MADV_DONTFORK)))
+		goto fail_mapped;
+	if (kind == BALLAST_WIPEONFORK && (err = advise(b, MADV_WIPEONFORK)))
+		goto fail_mapped;
+	if (kind == BALLAST_SHARED_FILE) {
+		/* Read every page in: resident and mapped, but not written. */
+		volatile char sink = 0;
+		for (size_t i = 0; i < b->nchunks; i++)
+			for (size_t off = 0; off < b->chunk_bytes; off += PAGE)
+				sink += b->chunk[i][off];
+		(void)sink;
+	} else if (kind != BALLAST_UNTOUCHED) {
+		write_every_page(b->chunk, b->nchunks, b->chunk_bytes);
+	}
+	return 0;
+fail_mapped:
+	for (size_t i = 0; i < b->nchunks; i++)
+		munmap(b->chunk[i], b->chunk_bytes);
+fail:
+	if (b->fd >= 0)
+		close(b->fd);
+	free(b->chunk);
+	memset(b, 0, sizeof *b);
+	b->fd = -1;
+	return err;
 }
 
 void ballast_free(struct ballast *b)
 {
-	if (b->base)
-		munmap(b->base, b->bytes);
-	b->base = NULL;
-	b->bytes = 0;
+	for (size_t i = 0; i < b->nchunks; i++)
+		munmap(b->chunk[i], b->chunk_bytes);
+	if (b->fd >= 0)
+		close(b->fd);
+	free(b->chunk);
+	memset(b, 0, sizeof *b);
+	b->fd = -1;
+}
+
+uint64_t write_every_page(char *const *chunk, size_t n, size_t bytes)
+{
+	uint64_t t0 = now_ns();
+
+	for (size_t i = 0; i < n; i++) {
+		volatile char *p = chunk[i];
+		for (size_t off = 0; off < bytes; off += PAGE)
+			p[off]++;
+	}
+	return now_ns() - t0;
 }
 
 long proc_kib(const char *path, const char *key)

@@ -8,16 +8,45 @@
 
 enum thp_mode { THP_OFF, THP_ON };
 
-struct ballast {
-	void *base;
-	size_t bytes;
+/* What the ballast is made of (--ballast). */
+enum ballast_kind {
+	BALLAST_ANON,		/* private anonymous, every page written (default) */
+	BALLAST_UNTOUCHED,	/* private anonymous, mapped but never touched */
+	BALLAST_SHARED_FILE,	/* MAP_SHARED of a file (a memfd), every page read in */
+	BALLAST_DONTFORK,	/* anonymous, written, MADV_DONTFORK: not in the child */
+	BALLAST_WIPEONFORK,	/* anonymous, written, MADV_WIPEONFORK: zero in the child */
+	BALLAST_KINDS
 };
 
-/* Map mib MiB of private anonymous memory, advise it for or against huge
- * pages, and write every 4 KiB page so that it is resident. Returns 0, or
- * an errno value (nothing is left mapped then). mib 0 maps nothing. */
-int ballast_make(struct ballast *b, uint64_t mib, enum thp_mode thp);
+extern const char *const ballast_names[BALLAST_KINDS];
+
+#define MAX_VMAS 65536
+
+/* The ballast: vmas mappings that cannot merge (a page-sized hole between
+ * each), together mib MiB. */
+struct ballast {
+	char **chunk;		/* each mapping's start */
+	size_t nchunks;
+	size_t chunk_bytes;	/* each mapping's length */
+	size_t bytes;		/* all of it */
+	int fd;			/* the memfd of a shared-file ballast, else -1 */
+};
+
+/* Map the ballast, advise it for or against huge pages, and make it
+ * resident as its kind says. Returns 0, or an errno value (nothing is left
+ * mapped then). mib 0 maps nothing. */
+int ballast_make(struct ballast *b, uint64_t mib, enum thp_mode thp, enum ballast_kind kind,
+		 size_t vmas);
 void ballast_free(struct ballast *b);
+
+/* A fresh private anonymous mapping of bytes, 2 MiB aligned and advised for
+ * or against huge pages like the ballast; NULL with errno on failure. */
+char *map_fresh(size_t bytes, enum thp_mode thp);
+
+/* Write one byte in every 4 KiB page of the n mappings at chunk[] of bytes
+ * each, and return how long that took in ns: the harness's clock around the
+ * page walk that the copy-on-write methods time. */
+uint64_t write_every_page(char *const *chunk, size_t n, size_t bytes);
 
 /* A "Key:   123 kB" field of a /proc file, in KiB; -1 when absent. */
 long proc_kib(const char *path, const char *key);

@@ -8,6 +8,7 @@
 #define SPAWNCOST_METHOD_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 /* Why an operation failed. A failure ends the cell as an error row; it is
@@ -37,6 +38,13 @@ struct spawn_ctx {
 	const char *chain;	/* the bundled self-exec'ing target (exec-only) */
 	int errpipe[2];		/* close-on-exec pipe: a child whose exec failed
 				 * writes its errno here, then _exit(127)s */
+	/* The ballast, for the methods that write it (bench/cow.c). */
+	char *const *chunk;	/* its mappings */
+	size_t nchunks, chunk_bytes;
+	int ballast_kind;	/* enum ballast_kind */
+	int thp;		/* enum thp_mode */
+	uint64_t *shared;	/* a MAP_SHARED page a child can leave a result in */
+	uint64_t inner_ns;	/* a per_page method's timed interval */
 	unsigned long clone_flags;	/* clone-custom: the user's flags */
 	bool then_exec;		/* clone-custom: the child execs (else _exit) */
 	void *state;		/* the method's own, from setup() */
@@ -54,6 +62,9 @@ struct method {
 					 * always runs the same program */
 	unsigned ops;		/* operations in one round trip (0 means 1): the
 				 * harness divides each sample by it */
+	bool per_page;		/* the sample is the interval the method had the
+				 * harness time (inner_ns), reported per ballast
+				 * page too; needs a ballast */
 	unsigned long flags;	/* for a family of methods: this entry's flags */
 	/* Optional, once per cell, untimed: 0, or -1 with c->fail set (the
 	 * cell is then an error row, e.g. a namespace the user may not make). */

@@ -10,7 +10,8 @@ extern const struct method method_fork_exec, method_vfork_exec, method_posix_spa
 	method_clone_newnet, method_clone_newuser, method_clone_container,
 	method_clone3_pidfd, method_clone3_clear_sighand, method_clone3_into_cgroup,
 	method_clone3_vfork_exec, method_pidfd_spawn,
-	method_exec_only, method_system, method_popen;
+	method_exec_only, method_system, method_popen,
+	method_cow_child, method_cow_parent, method_first_touch, method_rewrite;
 
 /* The order is the order of a run with -m all: pthread last, because glibc
  * keeps a joined thread's stack cached (a mapping the later fork-based cells
@@ -43,6 +44,10 @@ const struct method *const methods[] = {
 	&method_exec_only,
 	&method_system,
 	&method_popen,
+	&method_cow_child,
+	&method_cow_parent,
+	&method_first_touch,
+	&method_rewrite,
 	&method_clone_custom,
 	&method_pthread,
 	NULL,
@@ -65,7 +70,8 @@ bool method_in_group(const struct method *m, const char *group)
 
 bool is_group(const char *name)
 {
-	static const char *const groups[] = { "all", "core", "clone", "ns", "clone3", "exec" };
+	static const char *const groups[] = { "all", "core", "clone", "ns", "clone3", "exec",
+					      "cow" };
 
 	for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++)
 		if (strcmp(name, groups[i]) == 0)

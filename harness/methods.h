@@ -10,7 +10,7 @@ extern const struct method *const methods[];
 const struct method *method_find(const char *name);
 
 /* Groups -m accepts besides names: all, core (the default), clone, ns,
- * clone3, exec. A group leaves out clone-custom (run by --clone-flags) and
+ * clone3, exec, cow. A group leaves out clone-custom (run by --clone-flags) and
  * what this build cannot run. */
 bool is_group(const char *name);
 bool method_in_group(const struct method *m, const char *group);

@@ -33,9 +33,12 @@ static const char run_usage[] =
 	"                     [--clone-flags FLAGS [--then exit|exec]] [-o DIR]\n"
 	"                     [--profile quick|default|full]\n"
 	"  -m, --methods LIST   comma list of methods and groups: core (default), clone,\n"
-	"                       ns, clone3, exec, all (see spawncost list)\n"
+	"                       ns, clone3, exec, cow, all (see spawncost list)\n"
 	"  -r, --rss LIST       parent ballast sizes in MiB (default from the profile)\n"
 	"      --thp LIST       off (MADV_NOHUGEPAGE, default) or on (MADV_HUGEPAGE)\n"
+	"      --ballast LIST   what the ballast is: anon (written, default),\n"
+	"                       anon-untouched, shared-file (read in), dontfork, wipeonfork\n"
+	"      --vmas N         split the ballast into N mappings that cannot merge (default 1)\n"
 	"  -n, --iterations N   timed iterations per cell\n"
 	"      --min-time S     else time budget per cell in seconds (default 0.5,\n"
 	"                       at least 30 iterations), extended while the median's\n"
@@ -197,6 +200,31 @@ static int parse_thp(const char *arg, struct run_opts *o)
 	return 0;
 }
 
+static int parse_ballast(const char *arg, struct run_opts *o)
+{
+	char buf[256], *items[BALLAST_KINDS], err[PARSE_ERR_LEN];
+
+	if (snprintf(buf, sizeof buf, "%s", arg) >= (int)sizeof buf)
+		return bad("--ballast", "list too long");
+	if (split_list(buf, items, BALLAST_KINDS, &o->nkinds, err))
+		return bad("--ballast", err);
+	for (size_t i = 0; i < o->nkinds; i++) {
+		int k = 0;
+		while (k < BALLAST_KINDS && strcmp(items[i], ballast_names[k]) != 0)
+			k++;
+		if (k == BALLAST_KINDS) {
+			snprintf(err, sizeof err, "unknown kind '%s' (anon, anon-untouched, "
+				 "shared-file, dontfork, wipeonfork)", items[i]);
+			return bad("--ballast", err);
+		}
+		for (size_t j = 0; j < i; j++)
+			if (o->kinds[j] == (enum ballast_kind)k)
+				return bad("--ballast", "a kind is named twice");
+		o->kinds[i] = (enum ballast_kind)k;
+	}
+	return 0;
+}
+
 static const struct profile *find_profile(const char *name)
 {
 	for (size_t i = 0; i < sizeof profiles / sizeof profiles[0]; i++)
@@ -206,7 +234,7 @@ static const struct profile *find_profile(const char *name)
 }
 
 enum { OPT_THP = 256, OPT_MIN_TIME, OPT_MAX_TIME, OPT_PRECISION, OPT_TARGET, OPT_PROFILE,
-       OPT_CLONE_FLAGS, OPT_THEN, OPT_TIMEOUT, OPT_HELP };
+       OPT_CLONE_FLAGS, OPT_THEN, OPT_TIMEOUT, OPT_BALLAST, OPT_VMAS, OPT_HELP };
 
 static const struct option long_options[] = {
 	{ "methods", required_argument, NULL, 'm' },
@@ -223,6 +251,8 @@ static const struct option long_options[] = {
 	{ "clone-flags", required_argument, NULL, OPT_CLONE_FLAGS },
 	{ "then", required_argument, NULL, OPT_THEN },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "ballast", required_argument, NULL, OPT_BALLAST },
+	{ "vmas", required_argument, NULL, OPT_VMAS },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -238,6 +268,7 @@ int run_parse(int argc, char **argv, struct run_opts *o, bool notes)
 	memset(o, 0, sizeof *o);
 	o->budget.min_time = 0.5;
 	o->budget.precision_pct = 2;
+	o->vmas = 1;
 	o->budget.warmup = 5;
 	opterr = 0;
 	optind = 1;
@@ -246,6 +277,14 @@ int run_parse(int argc, char **argv, struct run_opts *o, bool notes)
 		case 'm': methods_arg = optarg; break;
 		case OPT_CLONE_FLAGS: clone_flags = optarg; break;
 		case OPT_THEN: then = optarg; break;
+		case OPT_BALLAST:
+			if ((rc = parse_ballast(optarg, o)))
+				return rc;
+			break;
+		case OPT_VMAS:
+			if (parse_u64(optarg, 1, MAX_VMAS, &o->vmas, err))
+				return bad("--vmas", err);
+			break;
 		case OPT_TIMEOUT:
 			if (parse_double(optarg, 0.001, 86400, &o->budget.timeout, err))
 				return bad("--timeout", err);
@@ -293,6 +332,8 @@ int run_parse(int argc, char **argv, struct run_opts *o, bool notes)
 	if (n && (min_time || max_time || precision))
 		return bad("-n", "a fixed count takes no --min-time, --max-time or --precision");
 
+	if (o->nkinds == 0)
+		o->kinds[o->nkinds++] = BALLAST_ANON;
 	if (then && !clone_flags)
 		return bad("--then", "goes with --clone-flags");
 	/* Default: the core six, or only clone-custom when flags are given. */
@@ -350,6 +391,11 @@ static bool execs_target(const struct method *m)
 static bool runs_noop(const struct method *m)
 {
 	return m->execs || (m->fixed_target && strcmp(m->fixed_target, "static") == 0);
+}
+
+static bool copies_ballast(const struct method *m)
+{
+	return m->per_page && strcmp(m->name, "rewrite") != 0;
 }
 
 static bool runs_chain(const struct method *m)
@@ -428,12 +474,16 @@ int run_check(struct run_opts *o)
 	for (size_t i = 0; i < o->nrss; i++)
 		if (o->rss[i] > largest)
 			largest = o->rss[i];
+	/* cow-child and cow-parent copy the whole ballast, first-touch maps as
+	 * much again: they need twice the room. */
+	int copies = uses(o, copies_ballast) ? 2 : 1;
 	limit = ballast_limit_mib();
 	if (limit < 0)
 		return bad("--rss", "cannot read MemAvailable from /proc/meminfo");
-	if (largest > (uint64_t)limit) {
-		snprintf(err, sizeof err, "%llu MiB does not fit: MemAvailable less a margin "
-			 "leaves %ld MiB", (unsigned long long)largest, limit);
+	if (largest * (uint64_t)copies > (uint64_t)limit) {
+		snprintf(err, sizeof err, "%llu MiB does not fit%s: MemAvailable less a margin "
+			 "leaves %ld MiB", (unsigned long long)largest,
+			 copies > 1 ? " twice (the copy-on-write methods copy it)" : "", limit);
 		return bad("--rss", err);
 	}
 	return 0;

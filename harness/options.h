@@ -22,6 +22,9 @@ struct run_opts {
 	size_t nrss;
 	enum thp_mode thp[2];
 	size_t nthp;
+	enum ballast_kind kinds[BALLAST_KINDS];	/* --ballast */
+	size_t nkinds;
+	uint64_t vmas;		/* --vmas: mappings the ballast is split into */
 	struct budget budget;
 	const char *target;	/* path of the exec target */
 	const char *target_name;	/* its name in the target column: static,

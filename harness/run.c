@@ -7,12 +7,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "csv.h"
 #include "env.h"
+#include "fit.h"
 #include "guard.h"
 #include "options.h"
 #include "run.h"
@@ -21,8 +23,8 @@
 #define SUMMARY_COLUMNS                                                                   \
 	"run_id,host,method,target,rss_mib,thp,pin,rss_kib,pte_kib,iterations,median_us," \
 	"p10_us,p90_us,p99_us,mean_us,stddev_us,min_us,max_us,ci_lo_us,ci_hi_us,error,"    \
-	"variant"
-#define SAMPLES_COLUMNS "run_id,host,method,target,rss_mib,thp,pin,iter,ns,variant"
+	"variant,ballast,vmas,thp_kib,pages,per_page_ns"
+#define SAMPLES_COLUMNS "run_id,host,method,target,rss_mib,thp,pin,iter,ns,variant,ballast,vmas"
 
 /* The exec target's environment: fixed and small, so that hosts with
  * different login environments copy the same strings at exec. */
@@ -37,6 +39,7 @@ struct run {
 	struct outfile env, summary, samples;
 	struct csv summary_csv, samples_csv;
 	struct table_row *rows;	/* allocated before the first cell */
+	uint64_t *shared;	/* a page children can write to (cow-child) */
 	size_t nrows, ncells;
 };
 
@@ -115,6 +118,13 @@ static int write_env(struct run *r, const char *complete)
 	return outfile_commit(&o);
 }
 
+static const char *target_of(const struct method *m, void *arg)
+{
+	const struct run *r = arg;
+
+	return m->fixed_target ? m->fixed_target : m->execs ? r->o.target_name : "none";
+}
+
 /* The columns every row starts with: who, what, where. */
 static void row_key(struct run *r, struct csv *c, const struct method *m, uint64_t rss,
 		    enum thp_mode thp)
@@ -122,10 +132,22 @@ static void row_key(struct run *r, struct csv *c, const struct method *m, uint64
 	csv_str(c, r->run_id);
 	csv_str(c, env_host());
 	csv_str(c, m->name);
-	csv_str(c, m->fixed_target ? m->fixed_target : m->execs ? r->o.target_name : "none");
+	csv_str(c, target_of(m, r));
 	csv_u64(c, rss);
 	csv_str(c, thp_name(thp));
 	csv_str(c, "none");	/* pin */
+}
+
+/* fit.csv: the line through each method's sweep (harness/fit.c). */
+static int write_fit(struct run *r)
+{
+	struct outfile o;
+	int err = outfile_open(&o, r->dir, "fit.csv");
+
+	if (err)
+		return err;
+	fit_rows(r->rows, r->nrows, o.f, NULL, target_of, r, r->run_id, env_host(), r->o.vmas);
+	return outfile_commit(&o);
 }
 
 /* What sets a cell apart beyond its method: clone-custom's flags, how many
@@ -143,14 +165,15 @@ static const char *variant(const struct run *r, const struct method *m)
 	return "";
 }
 
-static void write_samples(struct run *r, const struct method *m, uint64_t rss,
-			  enum thp_mode thp, const struct samples *s)
+static void write_samples(struct run *r, const struct table_row *t, const struct samples *s)
 {
 	for (size_t i = 0; i < s->n; i++) {
-		row_key(r, &r->samples_csv, m, rss, thp);
+		row_key(r, &r->samples_csv, t->method, t->rss_mib, t->thp);
 		csv_u64(&r->samples_csv, i + 1);
 		csv_u64(&r->samples_csv, s->ns[i]);
-		csv_str(&r->samples_csv, variant(r, m));
+		csv_str(&r->samples_csv, variant(r, t->method));
+		csv_str(&r->samples_csv, ballast_names[t->kind]);
+		csv_u64(&r->samples_csv, r->o.vmas);
 		csv_end(&r->samples_csv);
 	}
 }
@@ -183,6 +206,16 @@ static void write_summary(struct run *r, const struct table_row *t)
 		csv_empty(c);
 	}
 	csv_str(c, variant(r, t->method));
+	csv_str(c, ballast_names[t->kind]);
+	csv_u64(c, r->o.vmas);
+	if (t->thp_kib >= 0) csv_i64(c, t->thp_kib); else csv_empty(c);
+	if (t->pages && !t->error[0]) {
+		csv_u64(c, t->pages);
+		csv_double(c, t->stats.median / (double)t->pages);
+	} else {
+		csv_empty(c);
+		csv_empty(c);
+	}
 	csv_end(c);
 	fflush(c->f);
 }
@@ -199,15 +232,18 @@ static void mark_whole(struct run *r)
 /* One cell: measure, then write its samples and summary. An interrupted
  * cell is dropped whole. */
 static void run_cell(struct run *r, const struct method *m, uint64_t rss, enum thp_mode thp,
-		     struct spawn_ctx *ctx, struct samples *s, const char *ballast_error)
+		     enum ballast_kind kind, struct spawn_ctx *ctx, struct samples *s,
+		     const char *ballast_error)
 {
 	struct table_row *t = &r->rows[r->nrows];
-	struct cell_result res = { .rss_kib = -1, .pte_kib = -1 };
+	struct cell_result res = { .rss_kib = -1, .pte_kib = -1, .thp_kib = -1 };
 	int rc = 0;
 
 	t->method = m;
 	t->rss_mib = rss;
 	t->thp = thp;
+	t->kind = kind;
+	t->pages = m->per_page ? ctx->nchunks * ctx->chunk_bytes / 4096 : 0;
 	progress_start(r->nrows + 1, r->ncells, t);
 	if (ballast_error)
 		snprintf(res.error, sizeof res.error, "%s", ballast_error);
@@ -217,12 +253,13 @@ static void run_cell(struct run *r, const struct method *m, uint64_t rss, enum t
 		return;	/* interrupted: the cell is neither a figure nor an error */
 	r->nrows++;
 	if (rc == 0 && !ballast_error) {
-		write_samples(r, m, rss, thp, s);
+		write_samples(r, t, s);
 		if (stats_compute(s->ns, s->n, &t->stats) != 0)
 			snprintf(res.error, sizeof res.error, "ENOMEM: no room for statistics");
 	}
 	t->rss_kib = res.rss_kib;
 	t->pte_kib = res.pte_kib;
+	t->thp_kib = res.thp_kib;
 	snprintf(t->error, sizeof t->error, "%s", res.error);
 	write_summary(r, t);
 	mark_whole(r);
@@ -266,6 +303,8 @@ static int close_outputs(struct run *r, const char *complete)
 	if (!err)
 		err = outfile_commit(&r->summary);
 	if (!err)
+		err = write_fit(r);
+	if (!err)
 		err = write_env(r, complete);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (err) {
@@ -276,7 +315,55 @@ static int close_outputs(struct run *r, const char *complete)
 	return 0;
 }
 
-/* The sweep itself: ballast per (thp, rss), every method on it. */
+/* Page-writing methods have nothing to write without a ballast: such cells
+ * are left out of the sweep (said once on stderr), not run as errors. */
+static bool cell_wanted(const struct method *m, uint64_t rss)
+{
+	return !(m->per_page && rss == 0);
+}
+
+static size_t count_cells(const struct run_opts *o)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < o->nrss; i++)
+		for (size_t k = 0; k < o->nmethods; k++)
+			n += cell_wanted(o->methods[k], o->rss[i]);
+	return n * o->nthp * o->nkinds;
+}
+
+/* Every method on one ballast. */
+static void sweep_ballast(struct run *r, struct spawn_ctx *ctx, struct samples *s, uint64_t rss,
+			  enum thp_mode thp, enum ballast_kind kind)
+{
+	struct ballast b;
+	char berr[160] = "";
+	int err = ballast_make(&b, rss, thp, kind, r->o.vmas);
+
+	if (err)
+		snprintf(berr, sizeof berr, "%s: ballast mmap failed", strerrorname_np(err));
+	ctx->chunk = b.chunk;
+	ctx->nchunks = b.nchunks;
+	ctx->chunk_bytes = b.chunk_bytes;
+	ctx->ballast_kind = kind;
+	ctx->thp = thp;
+	for (size_t k = 0; k < r->o.nmethods && !guard_stop; k++) {
+		if (!cell_wanted(r->o.methods[k], rss))
+			continue;
+		/* A fresh error pipe per cell, so no stale errno from one cell
+		 * can name another's failure. */
+		if (pipe2(ctx->errpipe, O_CLOEXEC | O_NONBLOCK) != 0) {
+			snprintf(berr, sizeof berr, "%s: pipe2 failed", strerrorname_np(errno));
+			ctx->errpipe[0] = ctx->errpipe[1] = -1;
+		}
+		run_cell(r, r->o.methods[k], rss, thp, kind, ctx, s, berr[0] ? berr : NULL);
+		close(ctx->errpipe[0]);
+		close(ctx->errpipe[1]);
+	}
+	ballast_free(&b);
+}
+
+/* The sweep itself: a ballast per (thp, kind, rss), every method on it. */
 static void sweep(struct run *r, struct samples *s)
 {
 	struct spawn_ctx ctx = {
@@ -285,34 +372,28 @@ static void sweep(struct run *r, struct samples *s)
 		.envp = target_envp,
 		.noop = r->o.noop,
 		.chain = r->o.chain,
+		.shared = r->shared,
 		.clone_flags = r->o.clone_flags,
 		.then_exec = r->o.then_exec,
 	};
 
 	for (size_t t = 0; t < r->o.nthp && !guard_stop; t++)
-		for (size_t i = 0; i < r->o.nrss && !guard_stop; i++) {
-			struct ballast b;
-			char berr[160] = "";
-			int err = ballast_make(&b, r->o.rss[i], r->o.thp[t]);
+		for (size_t b = 0; b < r->o.nkinds && !guard_stop; b++)
+			for (size_t i = 0; i < r->o.nrss && !guard_stop; i++)
+				sweep_ballast(r, &ctx, s, r->o.rss[i], r->o.thp[t], r->o.kinds[b]);
+}
 
-			if (err)
-				snprintf(berr, sizeof berr, "%s: ballast mmap failed",
-					 strerrorname_np(err));
-			for (size_t k = 0; k < r->o.nmethods && !guard_stop; k++) {
-				/* A fresh error pipe per cell, so no stale errno
-				 * from one cell can name another's failure. */
-				if (pipe2(ctx.errpipe, O_CLOEXEC | O_NONBLOCK) != 0) {
-					snprintf(berr, sizeof berr, "%s: pipe2 failed",
-						 strerrorname_np(errno));
-					ctx.errpipe[0] = ctx.errpipe[1] = -1;
-				}
-				run_cell(r, r->o.methods[k], r->o.rss[i], r->o.thp[t], &ctx, s,
-					 berr[0] ? berr : NULL);
-				close(ctx.errpipe[0]);
-				close(ctx.errpipe[1]);
-			}
-			ballast_free(&b);
+/* The page a child leaves a result in (cow-child), mapped only when a
+ * method needs it, so that other runs' forks copy nothing more. */
+static uint64_t *shared_page(const struct run_opts *o)
+{
+	for (size_t k = 0; k < o->nmethods; k++)
+		if (o->methods[k]->per_page) {
+			void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+				       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+			return p == MAP_FAILED ? NULL : p;
 		}
+	return NULL;
 }
 
 int cmd_run(int argc, char **argv)
@@ -326,8 +407,12 @@ int cmd_run(int argc, char **argv)
 		return rc == 1 ? 0 : rc;
 	if ((rc = run_check(&r.o)))
 		return rc;
-	r.ncells = r.o.nthp * r.o.nrss * r.o.nmethods;
-	r.rows = calloc(r.ncells, sizeof *r.rows);
+	r.ncells = count_cells(&r.o);
+	if (r.ncells < r.o.nthp * r.o.nkinds * r.o.nrss * r.o.nmethods)
+		fprintf(stderr, "spawncost run: note: the page-writing methods need a ballast; "
+				"their 0 MiB cells are left out\n");
+	r.rows = calloc(r.ncells ? r.ncells : 1, sizeof *r.rows);
+	r.shared = shared_page(&r.o);
 	if (!r.rows || samples_init(&s, r.o.budget.iterations) != 0) {
 		fprintf(stderr, "spawncost run: out of memory\n");
 		return 2;
@@ -344,6 +429,7 @@ int cmd_run(int argc, char **argv)
 	if ((rc = close_outputs(&r, guard_stop ? "no" : "yes")))
 		goto out;
 	table_print(stdout, r.rows, r.nrows);
+	fit_rows(r.rows, r.nrows, NULL, stdout, target_of, &r, r.run_id, env_host(), r.o.vmas);
 	for (size_t i = 0; i < r.nrows; i++)
 		failed += r.rows[i].error[0] != '\0';
 	if (guard_stop) {

@@ -11,7 +11,7 @@
 #include "rundir.h"
 
 const char *const key_names[NKEYS] = { "method", "target", "rss_mib", "thp", "pin",
-				       "variant", "ballast" };
+				       "variant", "ballast", "vmas" };
 
 /* The summary columns compare and export read, beside the keys. */
 static const char *const summary_needs[] = { "iterations", "median_us", "p10_us", "p90_us",

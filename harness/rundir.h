@@ -16,9 +16,9 @@
 #define RUNDIR_ERR_LEN (PATH_MAX + 400)
 
 /* The columns that say which cell a row belongs to. The first five are in
- * every run; later issues append variant and ballast. */
+ * every run; later issues append variant, ballast and vmas. */
 enum { KEY_METHOD, KEY_TARGET, KEY_RSS_MIB, KEY_THP, KEY_PIN, KEY_VARIANT, KEY_BALLAST,
-       NKEYS };
+       KEY_VMAS, NKEYS };
 #define NBASE_KEYS 5
 extern const char *const key_names[NKEYS];
 

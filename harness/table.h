@@ -13,7 +13,9 @@ struct table_row {
 	const struct method *method;
 	uint64_t rss_mib;
 	enum thp_mode thp;
-	long rss_kib, pte_kib;
+	enum ballast_kind kind;
+	long rss_kib, pte_kib, thp_kib;
+	uint64_t pages;		/* pages a per_page method wrote; 0 otherwise */
 	struct stats stats;
 	char error[160];
 };

@@ -3,7 +3,8 @@
  * itself.
  *
  * usage: crosscheck-loop METHOD RSS_MIB ITERATIONS TARGET
- * prints the median round trip in microseconds. */
+ * prints the median round trip in microseconds; for cow-child, the median
+ * time the child takes to write every ballast page, in ns per page. */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <spawn.h>
@@ -31,6 +32,34 @@ static void check(pid_t pid)
 		fprintf(stderr, "child failed\n");
 		exit(1);
 	}
+}
+
+static char *ballast;
+static size_t ballast_bytes;
+static int cow_pipe[2];
+
+/* cow-child: the child writes one byte per page of the inherited ballast,
+ * timing itself, and sends the time back. */
+static long long cow_child(void)
+{
+	long long ns;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		struct timespec a, b;
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		for (size_t i = 0; i < ballast_bytes; i += 4096)
+			((volatile char *)ballast)[i]++;
+		clock_gettime(CLOCK_MONOTONIC, &b);
+		ns = (b.tv_sec - a.tv_sec) * 1000000000LL + (b.tv_nsec - a.tv_nsec);
+		if (write(cow_pipe[1], &ns, sizeof ns) != sizeof ns)
+			_exit(1);
+		_exit(0);
+	}
+	check(pid);
+	if (read(cow_pipe[0], &ns, sizeof ns) != sizeof ns)
+		die("read");
+	return ns;
 }
 
 static void once(const char *m)
@@ -78,6 +107,17 @@ int main(int argc, char **argv)
 		if (p == MAP_FAILED) die("mmap");
 		madvise(p, bytes, MADV_NOHUGEPAGE);
 		for (size_t i = 0; i < bytes; i += 4096) p[i] = 1;
+		ballast = p;
+		ballast_bytes = bytes;
+	}
+	if (!strcmp(argv[1], "cow-child")) {
+		long long *w = malloc(sizeof *w * (size_t)n);
+		if (!bytes || pipe(cow_pipe)) die("cow-child needs a ballast");
+		for (int i = 0; i < 5; i++) cow_child();
+		for (int i = 0; i < n; i++) w[i] = cow_child();
+		qsort(w, (size_t)n, sizeof *w, by_value);
+		printf("%.3f\n", (n % 2 ? w[n / 2] : (w[n / 2 - 1] + w[n / 2]) / 2.0) / (double)(bytes / 4096));
+		return 0;
 	}
 	long long *t = malloc(sizeof *t * (size_t)n);
 	for (int i = 0; i < 5; i++) once(argv[1]);

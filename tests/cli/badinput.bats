@@ -40,3 +40,7 @@ load helpers
 @test "--then unknown"             { expect_bad "expected exit or exec" run --clone-flags VM --then fly; }
 @test "exec from a thread"         { expect_bad "would replace spawncost" run --clone-flags VM,SIGHAND,THREAD --then exec; }
 @test "clone-custom without flags" { expect_bad "needs --clone-flags" run -m clone-custom; }
+@test "unknown ballast kind"       { expect_bad "unknown kind 'lead'" run --ballast anon,lead; }
+@test "zero vmas"                  { expect_bad "too small" run --vmas 0; }
+@test "too many vmas"              { expect_bad "too large" run --vmas 99999999; }
+@test "binary garbage method"      { expect_bad "unknown method" run -m "$(printf '\001\377\376')"; }

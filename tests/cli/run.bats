@@ -2,18 +2,18 @@
 # A tiny sweep, checked for shape and for plain physics. No absolute times.
 load helpers
 
-SUMMARY_HEADER="run_id,host,method,target,rss_mib,thp,pin,rss_kib,pte_kib,iterations,median_us,p10_us,p90_us,p99_us,mean_us,stddev_us,min_us,max_us,ci_lo_us,ci_hi_us,error,variant"
+SUMMARY_HEADER="run_id,host,method,target,rss_mib,thp,pin,rss_kib,pte_kib,iterations,median_us,p10_us,p90_us,p99_us,mean_us,stddev_us,min_us,max_us,ci_lo_us,ci_hi_us,error,variant,ballast,vmas,thp_kib,pages,per_page_ns"
 
 @test "a sweep writes summary, samples and env with every column in every row" {
 	run "$SC" run -m fork-exit,vfork-exit,pthread -r 0,16 -n 40 -w 2 -o out
 	[ "$status" -eq 0 ]
 	[ "$(head -1 out/summary.csv)" = "$SUMMARY_HEADER" ]
-	[ "$(head -1 out/samples.csv)" = "run_id,host,method,target,rss_mib,thp,pin,iter,ns,variant" ]
+	[ "$(head -1 out/samples.csv)" = "run_id,host,method,target,rss_mib,thp,pin,iter,ns,variant,ballast,vmas" ]
 	[ "$(wc -l < out/summary.csv)" -eq 7 ]
 	# the count asked for is the count done
 	[ "$(wc -l < out/samples.csv)" -eq $((6 * 40 + 1)) ]
-	awk -F, 'NF != 22 { exit 1 }' out/summary.csv
-	awk -F, 'NF != 10 { exit 1 }' out/samples.csv
+	awk -F, 'NF != 27 { exit 1 }' out/summary.csv
+	awk -F, 'NF != 12 { exit 1 }' out/samples.csv
 	grep -qx 'complete=yes' out/env.txt
 	grep -q '^kernel_release=' out/env.txt
 	refute sh -c 'ls -A out | grep -q tmp'

@@ -1,0 +1,30 @@
+/* latency = fixed + slope x ballast, by least squares over a sweep: the
+ * "ms of fork per GiB" people compare with published tables. */
+#ifndef SPAWNCOST_FIT_H
+#define SPAWNCOST_FIT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "table.h"
+
+struct line_fit {
+	double fixed, slope;	/* y = fixed + slope * x */
+	double r2;		/* 1 - SS_res / SS_tot (1 when every y is equal) */
+	size_t points;
+};
+
+/* Fit n points. Returns 0, or -1 when fewer than two distinct x. */
+int fit_line(const double *x, const double *y, size_t n, struct line_fit *f);
+
+#define FIT_COLUMNS "method,target,thp,ballast,fixed_us,us_per_gib,r2,run_id,host,vmas,points"
+
+/* One fit per (method, thp, ballast) over the rows' sizes (GiB of ballast
+ * against median µs; error rows left out): a CSV row each into csv (with
+ * target, run_id, host and vmas as given by the callbacks' caller) and a
+ * readable line each into text. */
+void fit_rows(const struct table_row *rows, size_t n, FILE *csv, FILE *text,
+	      const char *(*target)(const struct method *m, void *arg), void *arg,
+	      const char *run_id, const char *host, unsigned long vmas);
+
+#endif

@@ -1,0 +1,79 @@
+/* The least-squares line behind fit.csv, on points worked out by hand. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "fit.h"
+
+static int near(double a, double b)
+{
+	double d = a - b;
+	return d < 1e-9 && d > -1e-9;
+}
+
+/* y = 1 + 2x exactly: fixed 1, slope 2, r2 1. */
+static void test_exact_line(void **state)
+{
+	double x[] = { 0, 1, 2 }, y[] = { 1, 3, 5 };
+	struct line_fit f;
+
+	(void)state;
+	assert_int_equal(fit_line(x, y, 3, &f), 0);
+	assert_true(near(f.fixed, 1));
+	assert_true(near(f.slope, 2));
+	assert_true(near(f.r2, 1));
+	assert_int_equal(f.points, 3);
+}
+
+/* x = 0,1,2,3; y = 1,3,2,4. mean x 1.5, mean y 2.5.
+ * Sxx = 2.25+0.25+0.25+2.25 = 5; Sxy = 2.25-0.25-0.25+2.25 = 4:
+ * slope 0.8, fixed 2.5 - 0.8*1.5 = 1.3. Predictions 1.3, 2.1, 2.9, 3.7;
+ * residuals -0.3, 0.9, -0.9, 0.3: SS_res = 1.8; SS_tot = 5; r2 = 0.64. */
+static void test_noisy_line(void **state)
+{
+	double x[] = { 0, 1, 2, 3 }, y[] = { 1, 3, 2, 4 };
+	struct line_fit f;
+
+	(void)state;
+	assert_int_equal(fit_line(x, y, 4, &f), 0);
+	assert_true(near(f.slope, 0.8));
+	assert_true(near(f.fixed, 1.3));
+	assert_true(near(f.r2, 0.64));
+}
+
+/* A flat line through equal values explains them all. */
+static void test_flat(void **state)
+{
+	double x[] = { 0, 0.25, 1 }, y[] = { 20, 20, 20 };
+	struct line_fit f;
+
+	(void)state;
+	assert_int_equal(fit_line(x, y, 3, &f), 0);
+	assert_true(near(f.slope, 0));
+	assert_true(near(f.fixed, 20));
+	assert_true(near(f.r2, 1));
+}
+
+/* One point, or one size repeated, gives no line. */
+static void test_too_few(void **state)
+{
+	double x[] = { 1, 1 }, y[] = { 2, 3 };
+	struct line_fit f;
+
+	(void)state;
+	assert_int_equal(fit_line(x, y, 1, &f), -1);
+	assert_int_equal(fit_line(x, y, 2, &f), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_exact_line),
+		cmocka_unit_test(test_noisy_line),
+		cmocka_unit_test(test_flat),
+		cmocka_unit_test(test_too_few),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
