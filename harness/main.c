@@ -9,6 +9,7 @@
 #include "methods.h"
 #include "report.h"
 #include "run.h"
+#include "topo.h"
 #include "version.h"
 
 static const char usage[] =
@@ -19,6 +20,7 @@ static const char usage[] =
 	"  report      verdicts on the claims, and DIR/report.md (spawncost report --help)\n"
 	"  compare     compare two runs cell by cell; exit 1 on a regression (CI gate)\n"
 	"  export      a run as gbench, github-action-benchmark or bencher JSON\n"
+	"  topo        the CPU topology, and what --pin would pick (spawncost topo --help)\n"
 	"  --help      this text\n"
 	"  --version   the version\n";
 
@@ -59,6 +61,7 @@ static const struct command {
 	{ "report", cmd_report },
 	{ "compare", cmd_compare },
 	{ "export", cmd_export },
+	{ "topo", cmd_topo },
 };
 
 int main(int argc, char **argv)
