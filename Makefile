@@ -19,7 +19,7 @@ SC_CFLAGS := -std=gnu11 -Wall -Wextra -Wshadow -Wno-unused-parameter -D_GNU_SOUR
 # the 0 MiB cell's fork copies.
 LDLIBS  += -pthread -Wl,--as-needed -lm -Wl,--no-as-needed
 # Libraries of the front end only (never of spawncost-measure).
-FRONT_LDLIBS := -ljansson -lhwloc
+FRONT_LDLIBS := -ljansson
 
 # One file per method; the harness lists them in harness/methods.c.
 METHODS := $(wildcard bench/*.c)
@@ -48,6 +48,7 @@ FRONT   := harness/launch.c \
 	harness/compare.c \
 	harness/compare_report.c \
 	harness/export.c \
+	harness/meta.c \
 	harness/mwu.c \
 	harness/ratioci.c \
 	harness/rundir.c \
@@ -59,9 +60,6 @@ FRONT   := harness/launch.c \
 	harness/plotgp.c \
 	harness/report.c \
 	harness/results.c \
-	harness/topo.c \
-	harness/topo_cmd.c \
-	harness/topo_cpus.c \
 	harness/verdict.c
 OBJS    := $(patsubst %.c,$(B)/%.o,$(ENGINE) $(FRONT))
 ENGINE_OBJS := $(patsubst %.c,$(B)/%.o,$(ENGINE))
@@ -77,7 +75,7 @@ endif
 
 TARGETS := $(B)/spawncost-noop $(B)/spawncost-chain $(B)/spawncost-noop-dyn
 
-all: $(B)/spawncost $(B)/spawncost-measure $(TARGETS)
+all: $(B)/spawncost $(B)/spawncost-measure $(TARGETS) $(B)/sysprep
 
 $(B)/spawncost: $(B)/harness/main.o $(OBJS)
 	$(CC) $(SC_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(FRONT_LDLIBS)
@@ -97,6 +95,11 @@ $(B)/spawncost-chain: bench/target/chain.c Makefile
 $(B)/spawncost-noop-dyn: bench/target/noop-dyn.c Makefile
 	@mkdir -p $(@D)
 	$(CC) -O2 -o $@ $<
+
+# scripts/sysprep next to the engine, where the front end looks for it.
+$(B)/sysprep: scripts/sysprep
+	@mkdir -p $(@D)
+	install -m 755 $< $@
 
 $(B)/%.o: %.c $(B)/version.h $(wildcard harness/*.h)
 	@mkdir -p $(@D)
@@ -179,6 +182,7 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/libexec/spawncost
 	install -m 755 $(B)/spawncost $(DESTDIR)$(PREFIX)/bin/spawncost
 	install -m 755 $(B)/spawncost-measure $(TARGETS) $(DESTDIR)$(PREFIX)/libexec/spawncost/
+	install -m 755 $(B)/sysprep $(DESTDIR)$(PREFIX)/libexec/spawncost/
 
 clean:
 	rm -rf $(B)

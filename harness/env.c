@@ -44,6 +44,8 @@ static const char *bracketed(const char *path, char *buf, size_t len)
 	return buf;
 }
 
+#define THP "/sys/kernel/mm/transparent_hugepage/"
+
 static void fact(FILE *f, const char *key, const char *value)
 {
 	fprintf(f, "%s=%s\n", key, value);
@@ -143,6 +145,73 @@ static const char *cpus_allowed(char *buf, size_t len)
 	return buf;
 }
 
+/* A file's first line, written whether or not the file is there ("" when
+ * not): for facts whose absence is itself the answer (no isolated CPUs). */
+static void fact_line(FILE *f, const char *key, const char *path)
+{
+	char buf[4096];
+
+	fact(f, key, first_line(path, buf, sizeof buf));
+}
+
+/* Is a process named irqbalance running? It moves interrupts between CPUs
+ * every few seconds, onto the CPUs being measured too. */
+static const char *irqbalance(void)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	const char *state = "not running";
+
+	if (!d)
+		return "unknown";
+	while ((e = readdir(d))) {
+		char path[300], comm[64];
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof path, "/proc/%s/comm", e->d_name);
+		if (strcmp(first_line(path, comm, sizeof comm), "irqbalance") == 0) {
+			state = "running";
+			break;
+		}
+	}
+	closedir(d);
+	return state;
+}
+
+/* The kernel's view of CPUs kept apart from ordinary work. */
+static void isolation(FILE *f)
+{
+	char buf[4096];
+
+	fact_line(f, "isolated_cpus", "/sys/devices/system/cpu/isolated");
+	if (access("/sys/devices/system/cpu/nohz_full", R_OK) == 0) {
+		/* Kernels built with NO_HZ_FULL but booted without it say "(null)". */
+		first_line("/sys/devices/system/cpu/nohz_full", buf, sizeof buf);
+		fact(f, "nohz_full", strcmp(buf, "(null)") == 0 ? "" : buf);
+	}
+	fact_file(f, "smt_active", "/sys/devices/system/cpu/smt/active");
+	fact(f, "irqbalance", irqbalance());
+}
+
+const char *env_loadavg(char *buf, size_t len)
+{
+	char line[128];
+	double l1, l5, l15;
+
+	buf[0] = '\0';
+	first_line("/proc/loadavg", line, sizeof line);
+	if (sscanf(line, "%lf %lf %lf", &l1, &l5, &l15) == 3)
+		snprintf(buf, len, "%.2f %.2f %.2f", l1, l5, l15);
+	return buf;
+}
+
+void env_write_load(FILE *f, const char *key)
+{
+	char buf[64];
+
+	fact(f, key, env_loadavg(buf, sizeof buf));
+}
+
 const char *env_host(void)
 {
 	static char host[256];
@@ -168,6 +237,7 @@ void env_write(FILE *f)
 	fact(f, "kernel_version", u.version);
 	fact(f, "arch", u.machine);
 	fact(f, "cpu_model", cpuinfo("model name", buf, sizeof buf));
+	fact(f, "microcode", cpuinfo("microcode", buf, sizeof buf));
 	fprintf(f, "cpu_count=%ld\n", sysconf(_SC_NPROCESSORS_ONLN));
 	fact(f, "cpus_allowed", cpus_allowed(buf, sizeof buf));
 	fprintf(f, "page_size=%ld\n", sysconf(_SC_PAGESIZE));
@@ -177,6 +247,9 @@ void env_write(FILE *f)
 	     bracketed("/sys/kernel/mm/transparent_hugepage/enabled", buf, sizeof buf));
 	fact(f, "thp_defrag",
 	     bracketed("/sys/kernel/mm/transparent_hugepage/defrag", buf, sizeof buf));
+	if (access(THP "shmem_enabled", R_OK) == 0)
+		fact(f, "thp_shmem_enabled", bracketed(THP "shmem_enabled", buf, sizeof buf));
+	fact_file(f, "thp_khugepaged_defrag", THP "khugepaged/defrag");
 	fact_file(f, "randomize_va_space", "/proc/sys/kernel/randomize_va_space");
 	fact_file(f, "perf_event_paranoid", "/proc/sys/kernel/perf_event_paranoid");
 	fact_file(f, "clocksource",
@@ -185,6 +258,8 @@ void env_write(FILE *f)
 		  "/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor");
 	fact_file(f, "cpufreq_boost", "/sys/devices/system/cpu/cpufreq/boost");
 	fact_file(f, "intel_pstate_no_turbo", "/sys/devices/system/cpu/intel_pstate/no_turbo");
+	fact_line(f, "kernel_cmdline", "/proc/cmdline");
+	isolation(f);
 	fact(f, "hypervisor", hypervisor(buf, sizeof buf));
 	vulnerabilities(f);
 	#ifdef __clang__

@@ -2,10 +2,19 @@
 #ifndef SPAWNCOST_ENV_H
 #define SPAWNCOST_ENV_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 /* Write key=value lines, one fact per line, to f. */
 void env_write(FILE *f);
+
+/* The 1, 5 and 15 minute load averages as "0.12 0.34 0.56" (from
+ * /proc/loadavg) into buf; "" when unreadable. Returns buf. */
+const char *env_loadavg(char *buf, size_t len);
+
+/* Write one line key=<the load averages now>, e.g. load_avg_start=0.12 0.34 0.56.
+ * env_write leaves the load out: a run records it at its start and end. */
+void env_write_load(FILE *f, const char *key);
 
 /* The short host name, for run ids and the host column. */
 const char *env_host(void);

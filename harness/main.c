@@ -6,10 +6,10 @@
 #include "compare.h"
 #include "env.h"
 #include "export.h"
+#include "meta.h"
 #include "methods.h"
 #include "report.h"
 #include "run.h"
-#include "topo.h"
 #include "version.h"
 
 static const char usage[] =
@@ -20,7 +20,7 @@ static const char usage[] =
 	"  report      verdicts on the claims, and DIR/report.md (spawncost report --help)\n"
 	"  compare     compare two runs cell by cell; exit 1 on a regression (CI gate)\n"
 	"  export      a run as gbench, github-action-benchmark or bencher JSON\n"
-	"  topo        the CPU topology, and what --pin would pick (spawncost topo --help)\n"
+	"  meta        DIR/env.txt as DIR/meta.json, for tools\n"
 	"  --help      this text\n"
 	"  --version   the version\n";
 
@@ -48,6 +48,7 @@ static int cmd_env(int argc, char **argv)
 		return 2;
 	}
 	env_write(stdout);
+	env_write_load(stdout, "load_avg");
 	return 0;
 }
 
@@ -61,7 +62,7 @@ static const struct command {
 	{ "report", cmd_report },
 	{ "compare", cmd_compare },
 	{ "export", cmd_export },
-	{ "topo", cmd_topo },
+	{ "meta", cmd_meta },
 };
 
 int main(int argc, char **argv)

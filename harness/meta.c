@@ -1,0 +1,205 @@
+/* `spawncost meta DIR`: the facts of DIR/env.txt as DIR/meta.json, so that
+ * tools read a run's machine without parsing key=value lines.
+ *
+ * One flat object: every env.txt key in file order, after
+ * "schema": "spawncost-meta/1". Values are strings, except the counts and
+ * kernel knobs below, which are JSON integers when the whole value is one
+ * (perf_event_paranoid may be -1). A key that appears twice, or a line that
+ * is not key=value, is refused rather than guessed at. */
+#include <errno.h>
+#include <jansson.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "meta.h"
+
+static const char meta_usage[] =
+	"usage: spawncost meta DIR\n"
+	"  DIR   a run folder: reads DIR/env.txt (key=value lines) and writes\n"
+	"        DIR/meta.json, {\"schema\": \"" META_SCHEMA "\", key: value, ...}\n";
+
+static const char *const integer_keys[] = {
+	"cpu_count", "page_size", "mem_total_kib", "randomize_va_space",
+	"perf_event_paranoid",
+};
+
+static int fail(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* The hwloc topology counts (topo_packages, topo_cores, ...) are integers too. */
+static bool integer_key(const char *key)
+{
+	if (strncmp(key, "topo_", 5) == 0)
+		return true;
+	for (size_t i = 0; i < sizeof integer_keys / sizeof integer_keys[0]; i++)
+		if (strcmp(key, integer_keys[i]) == 0)
+			return true;
+	return false;
+}
+
+static json_t *value_of(const char *key, const char *val)
+{
+	json_t *v;
+
+	if (integer_key(key) && *val && strspn(val, " \t") == 0) {
+		char *end;
+		errno = 0;
+		long long n = strtoll(val, &end, 10);
+		if (!*end && !errno)
+			return json_integer(n);
+	}
+	if (!(v = json_string(val))) {
+		/* Not UTF-8 (a stray byte in a kernel string): keep the ASCII, mark
+		 * the rest, rather than lose the whole file. */
+		char *ascii = strdup(val);
+		if (!ascii)
+			return NULL;
+		for (char *p = ascii; *p; p++)
+			if ((unsigned char)*p >= 0x80)
+				*p = '?';
+		v = json_string(ascii);
+		free(ascii);
+	}
+	return v;
+}
+
+/* Add one "key=value" line (without its newline) to o. */
+static int add_line(json_t *o, char *line, const char *path, size_t lineno, char *err,
+		    size_t errlen)
+{
+	char *eq = strchr(line, '=');
+	json_t *v;
+
+	if (!eq || eq == line)
+		return fail(err, errlen, "%s: line %zu: not key=value", path, lineno);
+	*eq = '\0';
+	if (strcmp(line, "schema") == 0)
+		return fail(err, errlen, "%s: line %zu: the key 'schema' is meta.json's own",
+			    path, lineno);
+	if (json_object_get(o, line))
+		return fail(err, errlen, "%s: line %zu: key '%s' given twice", path, lineno,
+			    line);
+	v = value_of(line, eq + 1);
+	if (!v)
+		return fail(err, errlen, "%s: out of memory", path);
+	if (json_object_set_new(o, line, v) != 0)
+		return fail(err, errlen, "%s: line %zu: the key is not UTF-8", path, lineno);
+	return 0;
+}
+
+/* env.txt as a JSON object; NULL with a reason in err. */
+static json_t *read_env(const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "re");
+	json_t *o = NULL;
+	char *line = NULL;
+	size_t cap = 0, lineno = 0, keys = 0;
+	ssize_t n;
+
+	if (!f) {
+		fail(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	o = json_object();
+	if (!o || json_object_set_new(o, "schema", json_string(META_SCHEMA)) != 0) {
+		fail(err, errlen, "%s: out of memory", path);
+		goto fail;
+	}
+	while ((n = getline(&line, &cap, f)) >= 0) {
+		lineno++;
+		if (n > 0 && line[n - 1] == '\n')
+			line[--n] = '\0';
+		if (strlen(line) != (size_t)n) {
+			fail(err, errlen, "%s: line %zu: holds a NUL byte", path, lineno);
+			goto fail;
+		}
+		if (n == 0)
+			continue;
+		if (add_line(o, line, path, lineno, err, errlen) != 0)
+			goto fail;
+		keys++;
+	}
+	if (ferror(f)) {
+		fail(err, errlen, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (keys == 0) {
+		fail(err, errlen, "%s: no key=value lines", path);
+		goto fail;
+	}
+	free(line);
+	fclose(f);
+	return o;
+fail:
+	free(line);
+	fclose(f);
+	json_decref(o);
+	return NULL;
+}
+
+int meta_write(const char *dir, char *err, size_t errlen)
+{
+	char src[PATH_MAX], dst[PATH_MAX], tmp[PATH_MAX];
+	json_t *o;
+	FILE *f;
+	int rc = -1;
+
+	if ((size_t)snprintf(src, sizeof src, "%s/env.txt", dir) >= sizeof src ||
+	    (size_t)snprintf(dst, sizeof dst, "%s/meta.json", dir) >= sizeof dst ||
+	    (size_t)snprintf(tmp, sizeof tmp, "%s/.meta.json.tmp", dir) >= sizeof tmp)
+		return fail(err, errlen, "%s: path too long", dir);
+	if (!(o = read_env(src, err, errlen)))
+		return -1;
+	if (!(f = fopen(tmp, "we"))) {
+		fail(err, errlen, "%s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	errno = 0;
+	if (json_dumpf(o, f, JSON_INDENT(2)) != 0 || fputc('\n', f) == EOF ||
+	    fflush(f) != 0 || fsync(fileno(f)) != 0) {
+		fail(err, errlen, "%s: cannot write: %s", tmp, strerror(errno ? errno : EIO));
+		fclose(f);
+		unlink(tmp);
+		goto out;
+	}
+	if (fclose(f) != 0 || rename(tmp, dst) != 0) {
+		fail(err, errlen, "%s: cannot write: %s", dst, strerror(errno));
+		unlink(tmp);
+		goto out;
+	}
+	rc = 0;
+out:
+	json_decref(o);
+	return rc;
+}
+
+int cmd_meta(int argc, char **argv)
+{
+	char err[PATH_MAX + 200];
+
+	if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		fputs(meta_usage, stdout);
+		return 0;
+	}
+	if (argc != 2 || argv[1][0] == '-') {
+		fprintf(stderr, "spawncost meta: expected one run folder (see spawncost meta --help)\n");
+		return 2;
+	}
+	if (meta_write(argv[1], err, sizeof err) != 0) {
+		fprintf(stderr, "spawncost meta: %s\n", err);
+		return 2;
+	}
+	return 0;
+}
