@@ -19,7 +19,7 @@ SC_CFLAGS := -std=gnu11 -Wall -Wextra -Wshadow -Wno-unused-parameter -D_GNU_SOUR
 # the 0 MiB cell's fork copies.
 LDLIBS  += -pthread -Wl,--as-needed -lm -Wl,--no-as-needed
 # Libraries of the front end only (never of spawncost-measure).
-FRONT_LDLIBS := -ljansson
+FRONT_LDLIBS := -ljansson -lhwloc
 
 # One file per method; the harness lists them in harness/methods.c.
 METHODS := $(wildcard bench/*.c)
@@ -60,6 +60,9 @@ FRONT   := harness/launch.c \
 	harness/plotgp.c \
 	harness/report.c \
 	harness/results.c \
+	harness/topo.c \
+	harness/topo_cmd.c \
+	harness/topo_cpus.c \
 	harness/verdict.c
 OBJS    := $(patsubst %.c,$(B)/%.o,$(ENGINE) $(FRONT))
 ENGINE_OBJS := $(patsubst %.c,$(B)/%.o,$(ENGINE))

@@ -10,6 +10,7 @@
 #include "methods.h"
 #include "report.h"
 #include "run.h"
+#include "topo.h"
 #include "version.h"
 
 static const char usage[] =
@@ -21,6 +22,7 @@ static const char usage[] =
 	"  compare     compare two runs cell by cell; exit 1 on a regression (CI gate)\n"
 	"  export      a run as gbench, github-action-benchmark or bencher JSON\n"
 	"  meta        DIR/env.txt as DIR/meta.json, for tools\n"
+	"  topo        the CPU topology, and what --pin would pick (spawncost topo --help)\n"
 	"  --help      this text\n"
 	"  --version   the version\n";
 
@@ -63,6 +65,7 @@ static const struct command {
 	{ "compare", cmd_compare },
 	{ "export", cmd_export },
 	{ "meta", cmd_meta },
+	{ "topo", cmd_topo },
 };
 
 int main(int argc, char **argv)
