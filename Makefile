@@ -38,8 +38,10 @@ ENGINE  := $(METHODS) \
 	harness/memory.c \
 	harness/methods.c \
 	harness/options.c \
+	harness/output.c \
 	harness/parse.c \
 	harness/run.c \
+	harness/spill.c \
 	harness/stats.c \
 	harness/table.c \
 	harness/target.c

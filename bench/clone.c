@@ -25,7 +25,7 @@ static char stack[64 * 1024] __attribute__((aligned(16)));
 
 CHILD_STACK_CODE static int child_exit(void *arg)
 {
-	(void)arg;
+	note_child_cpu(arg);
 	return 0;	/* glibc's clone returns into exit(2), not exit_group */
 }
 

@@ -22,7 +22,7 @@ static char stack[64 * 1024] __attribute__((aligned(16)));
 
 CHILD_STACK_CODE static int child_exit(void *arg)
 {
-	(void)arg;
+	note_child_cpu(arg);
 	return 0;
 }
 

@@ -28,6 +28,7 @@ static int cow_child(struct spawn_ctx *c, const struct method *m)
 	if (pid < 0)
 		return spawn_failed(c, FAIL_ERRNO, errno, "fork");
 	if (pid == 0) {
+		note_child_cpu(c);
 		c->shared[0] = write_every_page(c->chunk, c->nchunks, c->chunk_bytes);
 		_exit(0);
 	}
@@ -61,6 +62,7 @@ static int cow_parent(struct spawn_ctx *c, const struct method *m)
 	if (pid < 0)
 		return spawn_failed(c, FAIL_ERRNO, errno, "fork");
 	if (pid == 0) {
+		note_child_cpu(c);
 		ssize_t unused = read(pipefd[0], &byte, 1);
 		(void)unused;
 		_exit(0);

@@ -10,8 +10,10 @@ static int fork_exit(struct spawn_ctx *c, const struct method *m)
 
 	if (pid < 0)
 		return spawn_failed(c, FAIL_ERRNO, errno, "fork");
-	if (pid == 0)
+	if (pid == 0) {
+		note_child_cpu(c);
 		_exit(0);
+	}
 	return reap(c, pid);
 }
 

@@ -8,13 +8,14 @@
 
 static void *empty(void *arg)
 {
-	return arg;
+	note_child_cpu(arg);
+	return NULL;
 }
 
 static int pthread_once_(struct spawn_ctx *c, const struct method *m)
 {
 	pthread_t t;
-	int err = pthread_create(&t, NULL, empty, NULL);
+	int err = pthread_create(&t, NULL, empty, c);
 
 	if (err)
 		return spawn_failed(c, FAIL_ERRNO, err, "pthread_create");

@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <sched.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -11,44 +12,65 @@
 #include "memory.h"
 #include "timing.h"
 
-static int samples_map(struct samples *s, size_t cap)
+static void *map_dontfork(size_t bytes)
 {
-	void *p = mmap(NULL, cap * sizeof *s->ns, PROT_READ | PROT_WRITE,
+	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 
 	if (p == MAP_FAILED)
-		return errno;
-	madvise(p, cap * sizeof *s->ns, MADV_DONTFORK);
-	s->ns = p;
-	s->cap = cap;
-	return 0;
+		return NULL;
+	madvise(p, bytes, MADV_DONTFORK);
+	return p;
 }
 
 int samples_init(struct samples *s, size_t cap)
 {
 	s->n = 0;
-	return samples_map(s, cap < 4096 ? 4096 : cap);
+	s->cap = cap < 4096 ? 4096 : cap;
+	s->ns = map_dontfork(s->cap * sizeof *s->ns);
+	s->cpu = map_dontfork(s->cap * sizeof *s->cpu);
+	if (!s->ns || !s->cpu) {
+		samples_free(s);
+		return ENOMEM;
+	}
+	return 0;
 }
 
 void samples_free(struct samples *s)
 {
 	if (s->ns)
 		munmap(s->ns, s->cap * sizeof *s->ns);
+	if (s->cpu)
+		munmap(s->cpu, s->cap * sizeof *s->cpu);
 	s->ns = NULL;
+	s->cpu = NULL;
 	s->n = s->cap = 0;
 }
 
-/* Double the buffer, between iterations (never inside a timed one). */
+static void *grow(void *p, size_t old, size_t new)
+{
+	void *q = mremap(p, old, new, MREMAP_MAYMOVE);
+
+	if (q == MAP_FAILED)
+		return NULL;
+	madvise(q, new, MADV_DONTFORK);
+	return q;
+}
+
+/* Double the buffers, between iterations (never inside a timed one). */
 static int samples_grow(struct samples *s)
 {
-	size_t cap = s->cap * 2;
-	void *p = mremap(s->ns, s->cap * sizeof *s->ns, cap * sizeof *s->ns, MREMAP_MAYMOVE);
+	uint64_t *ns = grow(s->ns, s->cap * sizeof *s->ns, 2 * s->cap * sizeof *s->ns);
+	uint32_t *cpu;
 
-	if (p == MAP_FAILED)
-		return errno;
-	madvise(p, cap * sizeof *s->ns, MADV_DONTFORK);
-	s->ns = p;
-	s->cap = cap;
+	if (!ns)
+		return ENOMEM;
+	s->ns = ns;
+	cpu = grow(s->cpu, s->cap * sizeof *s->cpu, 2 * s->cap * sizeof *s->cpu);
+	if (!cpu)
+		return ENOMEM;	/* ns already doubled: cap stays, harmless */
+	s->cpu = cpu;
+	s->cap *= 2;
 	return 0;
 }
 
@@ -122,7 +144,7 @@ static bool budget_spent(const struct budget *b, const struct samples *s, uint64
 {
 	if (b->iterations)
 		return s->n == b->iterations;
-	if (elapsed < *next_check || s->n < MIN_ITERATIONS)
+	if (elapsed < *next_check || s->n < b->min_iterations)
 		return false;
 	if (b->precision_pct <= 0 || elapsed >= (uint64_t)(b->max_time * 1e9) ||
 	    precise_enough(s, b->precision_pct))
@@ -231,6 +253,7 @@ int cell_measure(const struct method *m, struct spawn_ctx *c, const struct budge
 			spawn_failed(c, FAIL_ERRNO, ENOMEM, "mremap of the samples");
 			goto out;
 		}
+		c->shared[1] = CPU_UNKNOWN;
 		uint64_t t0 = now_ns();
 		guard_deadline = t0 + limit;
 		int bad = m->once(c, m);
@@ -238,6 +261,7 @@ int cell_measure(const struct method *m, struct spawn_ctx *c, const struct budge
 		guard_deadline = 0;
 		if (bad || guard_stop)
 			goto out;
+		s->cpu[s->n] = (uint32_t)(sched_getcpu() & 0xffff) << 16 | (uint32_t)c->shared[1];
 		/* A method doing several operations per round trip (exec-only)
 		 * reports the time of one; a per_page method, the page walk it
 		 * had the harness time. */

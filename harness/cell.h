@@ -21,6 +21,7 @@ struct budget {
 	double min_time;	/* seconds */
 	double max_time;	/* seconds; at least min_time */
 	double precision_pct;	/* wanted CI half-width, % of the median; 0: off */
+	uint64_t min_iterations;	/* fewest timed iterations of a time budget */
 	uint64_t warmup;	/* untimed iterations first */
 	double timeout;		/* seconds one iteration may take; 0: the default,
 				 * 100 x the first iterations' median, at least
@@ -34,6 +35,7 @@ struct budget {
  * ballast and the process, not the harness's bookkeeping. */
 struct samples {
 	uint64_t *ns;
+	uint32_t *cpu;		/* parent CPU << 16 | child CPU (CPU_UNKNOWN) */
 	size_t n, cap;
 };
 

@@ -43,7 +43,8 @@ struct spawn_ctx {
 	size_t nchunks, chunk_bytes;
 	int ballast_kind;	/* enum ballast_kind */
 	int thp;		/* enum thp_mode */
-	uint64_t *shared;	/* a MAP_SHARED page a child can leave a result in */
+	uint64_t *shared;	/* a MAP_SHARED page children leave results in:
+				 * [0] cow-child's time, [1] the child's CPU */
 	uint64_t inner_ns;	/* a per_page method's timed interval */
 	unsigned long clone_flags;	/* clone-custom: the user's flags */
 	bool then_exec;		/* clone-custom: the child execs (else _exit) */
@@ -75,6 +76,24 @@ struct method {
 };
 
 /* Shared by methods (harness/child.c). */
+
+#define CPU_UNKNOWN 0xffffu
+
+/* Where a child (or thread) runs, for the child_cpu column: one store from
+ * the child's own code path. On x86_64 it is rdtscp's TSC_AUX, which Linux
+ * sets to the CPU number: a few cycles, and right in a CLONE_VM child, where
+ * glibc's sched_getcpu would read the parent's rseq area. Elsewhere the
+ * column stays empty rather than add a system call to the timed path. */
+static inline void note_child_cpu(const struct spawn_ctx *c)
+{
+#if defined(__x86_64__)
+	unsigned aux;
+	__builtin_ia32_rdtscp(&aux);
+	c->shared[1] = aux & 0xfff;
+#else
+	(void)c;
+#endif
+}
 
 /* Code that runs on a child's own stack (clone, clone3) is not instrumented
  * by AddressSanitizer: before a noreturn call ASan unpoisons "the rest of

@@ -46,6 +46,11 @@ static const char run_usage[] =
 	"      --precision PCT  wanted interval half-width, % of the median\n"
 	"                       (default 2; 0 stops at --min-time)\n"
 	"      --max-time S     longest a cell is extended to (default 10 x min-time)\n"
+	"      --rounds N       measure each cell in N windows spread over the run\n"
+	"                       (default 3), so a passing disturbance moves only a part\n"
+	"      --pin P          none (default), same, smt, core or numa: where the run\n"
+	"                       and its children may run, chosen with hwloc\n"
+	"      --cpus A[,B]     or these CPUs\n"
 	"      --timeout S      longest one iteration may take before its child is\n"
 	"                       killed and the cell marked as an error (default:\n"
 	"                       100 x the cell's first iterations, at least 10 s)\n"
@@ -225,6 +230,36 @@ static int parse_ballast(const char *arg, struct run_opts *o)
 	return 0;
 }
 
+/* --cpus A[,B]: one or two distinct CPUs this process may use. */
+static int parse_cpus(const char *arg, struct run_opts *o)
+{
+	char buf[64], *items[2], err[PARSE_ERR_LEN];
+	cpu_set_t allowed;
+
+	if (snprintf(buf, sizeof buf, "%s", arg) >= (int)sizeof buf)
+		return bad("--cpus", "expected A or A,B");
+	if (split_list(buf, items, 2, &o->ncpus, err))
+		return bad("--cpus", err);
+	if (sched_getaffinity(0, sizeof allowed, &allowed) != 0)
+		CPU_ZERO(&allowed);
+	for (size_t i = 0; i < o->ncpus; i++) {
+		uint64_t v;
+		if (parse_u64(items[i], 0, CPU_SETSIZE - 1, &v, err))
+			return bad("--cpus", err);
+		if (!CPU_ISSET((int)v, &allowed)) {
+			snprintf(err, sizeof err, "CPU %llu is not one this process may use",
+				 (unsigned long long)v);
+			return bad("--cpus", err);
+		}
+		o->cpus[i] = (int)v;
+	}
+	if (o->ncpus == 2 && o->cpus[0] == o->cpus[1])
+		return bad("--cpus", "a CPU is named twice");
+	snprintf(o->cpus_text, sizeof o->cpus_text, o->ncpus == 2 ? "%d %d" : "%d", o->cpus[0],
+		 o->cpus[1]);
+	return 0;
+}
+
 static const struct profile *find_profile(const char *name)
 {
 	for (size_t i = 0; i < sizeof profiles / sizeof profiles[0]; i++)
@@ -234,7 +269,8 @@ static const struct profile *find_profile(const char *name)
 }
 
 enum { OPT_THP = 256, OPT_MIN_TIME, OPT_MAX_TIME, OPT_PRECISION, OPT_TARGET, OPT_PROFILE,
-       OPT_CLONE_FLAGS, OPT_THEN, OPT_TIMEOUT, OPT_BALLAST, OPT_VMAS, OPT_HELP };
+       OPT_CLONE_FLAGS, OPT_THEN, OPT_TIMEOUT, OPT_BALLAST, OPT_VMAS, OPT_ROUNDS, OPT_PIN,
+       OPT_CPUS, OPT_HELP };
 
 static const struct option long_options[] = {
 	{ "methods", required_argument, NULL, 'm' },
@@ -253,6 +289,9 @@ static const struct option long_options[] = {
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "ballast", required_argument, NULL, OPT_BALLAST },
 	{ "vmas", required_argument, NULL, OPT_VMAS },
+	{ "rounds", required_argument, NULL, OPT_ROUNDS },
+	{ "pin", required_argument, NULL, OPT_PIN },
+	{ "cpus", required_argument, NULL, OPT_CPUS },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -268,7 +307,10 @@ int run_parse(int argc, char **argv, struct run_opts *o, bool notes)
 	memset(o, 0, sizeof *o);
 	o->budget.min_time = 0.5;
 	o->budget.precision_pct = 2;
+	o->budget.min_iterations = MIN_ITERATIONS;
 	o->vmas = 1;
+	o->rounds = 3;
+	o->pin = "none";
 	o->budget.warmup = 5;
 	opterr = 0;
 	optind = 1;
@@ -279,6 +321,23 @@ int run_parse(int argc, char **argv, struct run_opts *o, bool notes)
 		case OPT_THEN: then = optarg; break;
 		case OPT_BALLAST:
 			if ((rc = parse_ballast(optarg, o)))
+				return rc;
+			break;
+		case OPT_ROUNDS: {
+			uint64_t v;
+			if (parse_u64(optarg, 1, 100, &v, err))
+				return bad("--rounds", err);
+			o->rounds = (unsigned)v;
+			break;
+		}
+		case OPT_PIN:
+			if (strcmp(optarg, "none") && strcmp(optarg, "same") && strcmp(optarg, "smt") &&
+			    strcmp(optarg, "core") && strcmp(optarg, "numa"))
+				return bad("--pin", "expected none, same, smt, core or numa");
+			o->pin = optarg;
+			break;
+		case OPT_CPUS:
+			if ((rc = parse_cpus(optarg, o)))
 				return rc;
 			break;
 		case OPT_VMAS:
@@ -336,6 +395,11 @@ int run_parse(int argc, char **argv, struct run_opts *o, bool notes)
 		o->kinds[o->nkinds++] = BALLAST_ANON;
 	if (then && !clone_flags)
 		return bad("--then", "goes with --clone-flags");
+	if (o->ncpus && strcmp(o->pin, "none") == 0)
+		o->pin = "cpus";
+	else if (!o->ncpus && strcmp(o->pin, "none") != 0 && notes)
+		/* The front end resolves a policy to CPUs; the engine needs them. */
+		return bad("--pin", "needs the CPUs it chose (run through spawncost)");
 	/* Default: the core six, or only clone-custom when flags are given. */
 	if ((methods_arg || !clone_flags) && (rc = parse_methods(methods_arg ? methods_arg : "core", o)))
 		return rc;

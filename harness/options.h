@@ -36,6 +36,11 @@ struct run_opts {
 	bool then_exec;		/* --then exec */
 	char variant[256];	/* clone-custom's variant column */
 	const char *outdir;	/* NULL: results/<host>-<stamp> */
+	unsigned rounds;	/* windows per cell, spread over the run */
+	const char *pin;	/* the pin column: none, same, smt, core, numa, cpus */
+	int cpus[2];		/* --cpus: where the run (and its children) may run */
+	size_t ncpus;
+	char cpus_text[32];	/* the cpus column: "2" or "2 3" */
 };
 
 /* Parse `run` arguments (argv[0] is "run") into o, applying the profile

@@ -1,4 +1,7 @@
+#include <stdio.h>
 #include <unistd.h>
+
+#include "cell.h"
 
 #include "table.h"
 
@@ -9,32 +12,41 @@ static double ci_pct(const struct stats *s)
 }
 
 /* On a terminal one live line is rewritten; elsewhere (CI logs, files) each
- * finished cell gets a line of its own. */
-void progress_start(size_t i, size_t n, const struct table_row *t)
+ * finished window gets a line of its own. */
+static char label[200];
+
+void progress_start(unsigned round, unsigned rounds, size_t i, size_t n, const struct table_row *t)
 {
+	snprintf(label, sizeof label, "[round %u/%u, %zu/%zu] %s rss=%lluMiB thp=%s%s%s", round + 1,
+		 rounds, i, n, t->method->name, (unsigned long long)t->rss_mib,
+		 t->thp == THP_ON ? "on" : "off", t->kind ? " ballast=" : "",
+		 t->kind ? ballast_names[t->kind] : "");
 	if (isatty(STDERR_FILENO))
-		fprintf(stderr, "\r\033[K[%zu/%zu] %s rss=%lluMiB thp=%s ...", i, n,
-			t->method->name, (unsigned long long)t->rss_mib,
-			t->thp == THP_ON ? "on" : "off");
+		fprintf(stderr, "\r\033[K%s ...", label);
 }
 
-void progress_done(size_t i, size_t n, const struct table_row *t)
+void progress_done(const struct table_row *t, struct samples *s, const char *error)
 {
+	struct stats st;
+
+	(void)t;
 	if (isatty(STDERR_FILENO))
 		fputs("\r\033[K", stderr);
-	fprintf(stderr, "[%zu/%zu] %s rss=%lluMiB thp=%s: ", i, n, t->method->name,
-		(unsigned long long)t->rss_mib, t->thp == THP_ON ? "on" : "off");
-	if (t->error[0])
-		fprintf(stderr, "error: %s\n", t->error);
-	else
-		fprintf(stderr, "median %.2f us (95%% CI +-%.1f%%, n=%zu)\n",
-			t->stats.median / 1e3, ci_pct(&t->stats), t->stats.n);
+	if (error[0]) {
+		fprintf(stderr, "%s: error: %s\n", label, error);
+		return;
+	}
+	/* The window's own median, from a sorted copy: s is written already. */
+	if (s->n && stats_compute(s->ns, s->n, &st) == 0)
+		fprintf(stderr, "%s: median %.2f us (95%% CI +-%.1f%%, n=%zu)\n", label,
+			st.median / 1e3, ci_pct(&st), st.n);
 }
 
 void table_print(FILE *f, const struct table_row *rows, size_t n)
 {
 	fprintf(f, "%-20s %8s %4s %9s %12s %7s %12s %12s %9s  %s\n", "method", "rss_mib", "thp",
 		"rss_kib", "median_us", "ci95_%", "p10_us", "p90_us", "n", "error");
+	/* (ballast kinds other than anon are named after the method) */
 	for (size_t i = 0; i < n; i++) {
 		const struct table_row *t = &rows[i];
 		const struct stats *s = &t->stats;
@@ -43,8 +55,12 @@ void table_print(FILE *f, const struct table_row *rows, size_t n)
 
 		if (t->rss_kib >= 0)
 			snprintf(rss, sizeof rss, "%ld", t->rss_kib);
-		fprintf(f, "%-20s %8llu %4s %9s ", t->method->name,
-			(unsigned long long)t->rss_mib, t->thp == THP_ON ? "on" : "off", rss);
+		char name[64];
+
+		snprintf(name, sizeof name, "%s%s%s", t->method->name, t->kind ? "/" : "",
+			 t->kind ? ballast_names[t->kind] : "");
+		fprintf(f, "%-20s %8llu %4s %9s ", name, (unsigned long long)t->rss_mib,
+			t->thp == THP_ON ? "on" : "off", rss);
 		if (t->error[0])
 			fprintf(f, "%12s %7s %12s %12s %9s  %s\n", "-", "-", "-", "-", "-",
 				t->error);

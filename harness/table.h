@@ -16,12 +16,18 @@ struct table_row {
 	enum ballast_kind kind;
 	long rss_kib, pte_kib, thp_kib;
 	uint64_t pages;		/* pages a per_page method wrote; 0 otherwise */
+	unsigned windows;	/* windows (rounds) that measured it */
+	double child_same_cpu_pct;	/* < 0: the child's CPU was not seen */
 	struct stats stats;
 	char error[160];
 };
 
-void progress_start(size_t i, size_t n, const struct table_row *t);
-void progress_done(size_t i, size_t n, const struct table_row *t);
+struct samples;
+
+/* Progress of window `round` (0-based) of cell i (1-based) of n. */
+void progress_start(unsigned round, unsigned rounds, size_t i, size_t n, const struct table_row *t);
+/* The window just measured: its own samples, or why it failed. */
+void progress_done(const struct table_row *t, struct samples *s, const char *error);
 void table_print(FILE *f, const struct table_row *rows, size_t n);
 
 #endif

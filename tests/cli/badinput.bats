@@ -44,3 +44,7 @@ load helpers
 @test "zero vmas"                  { expect_bad "too small" run --vmas 0; }
 @test "too many vmas"              { expect_bad "too large" run --vmas 99999999; }
 @test "binary garbage method"      { expect_bad "unknown method" run -m "$(printf '\001\377\376')"; }
+@test "zero rounds"                { expect_bad "too small" run --rounds 0; }
+@test "unknown pin policy"         { expect_bad "expected none, same, smt, core or numa" run --pin wherever; }
+@test "a CPU this process may not use" { expect_bad "not one this process may use" run --cpus 1000; }
+@test "the same CPU twice"         { expect_bad "named twice" run --cpus 0,0; }

@@ -15,7 +15,7 @@ no_children_of() {
 }
 
 start_sweep() {
-	"$SC" run -m fork-exit,vfork-exit -r 0,16,64 --min-time 0.5 -o out >out.txt 2>err.txt &
+	"$SC" run -m fork-exit,vfork-exit -r 0,16,64 --min-time 0.5 --rounds 1 -o out >out.txt 2>err.txt &
 	PID=$!
 	sleep 1.5
 }

@@ -2,18 +2,18 @@
 # A tiny sweep, checked for shape and for plain physics. No absolute times.
 load helpers
 
-SUMMARY_HEADER="run_id,host,method,target,rss_mib,thp,pin,rss_kib,pte_kib,iterations,median_us,p10_us,p90_us,p99_us,mean_us,stddev_us,min_us,max_us,ci_lo_us,ci_hi_us,error,variant,ballast,vmas,thp_kib,pages,per_page_ns"
+SUMMARY_HEADER="run_id,host,method,target,rss_mib,thp,pin,rss_kib,pte_kib,iterations,median_us,p10_us,p90_us,p99_us,mean_us,stddev_us,min_us,max_us,ci_lo_us,ci_hi_us,error,variant,ballast,vmas,thp_kib,pages,per_page_ns,cpus,child_same_cpu_pct,rounds"
 
 @test "a sweep writes summary, samples and env with every column in every row" {
 	run "$SC" run -m fork-exit,vfork-exit,pthread -r 0,16 -n 40 -w 2 -o out
 	[ "$status" -eq 0 ]
 	[ "$(head -1 out/summary.csv)" = "$SUMMARY_HEADER" ]
-	[ "$(head -1 out/samples.csv)" = "run_id,host,method,target,rss_mib,thp,pin,iter,ns,variant,ballast,vmas" ]
+	[ "$(head -1 out/samples.csv)" = "run_id,host,method,target,rss_mib,thp,pin,iter,ns,variant,ballast,vmas,round,child_cpu,parent_cpu" ]
 	[ "$(wc -l < out/summary.csv)" -eq 7 ]
 	# the count asked for is the count done
 	[ "$(wc -l < out/samples.csv)" -eq $((6 * 40 + 1)) ]
-	awk -F, 'NF != 27 { exit 1 }' out/summary.csv
-	awk -F, 'NF != 12 { exit 1 }' out/samples.csv
+	awk -F, 'NF != 30 { exit 1 }' out/summary.csv
+	awk -F, 'NF != 15 { exit 1 }' out/samples.csv
 	grep -qx 'complete=yes' out/env.txt
 	grep -q '^kernel_release=' out/env.txt
 	refute sh -c 'ls -A out | grep -q tmp'
@@ -104,7 +104,7 @@ SUMMARY_HEADER="run_id,host,method,target,rss_mib,thp,pin,rss_kib,pte_kib,iterat
 	[ "$status" -eq 0 ]
 	[[ "${lines[0]}" == method* ]]
 	[[ "$output" == *vfork-exit* ]]
-	[[ "$stderr" == *"[1/1] vfork-exit"* ]]
+	[[ "$stderr" == *"1/1] vfork-exit"* ]]
 }
 
 @test "an existing run is never overwritten" {
@@ -126,4 +126,36 @@ SUMMARY_HEADER="run_id,host,method,target,rss_mib,thp,pin,rss_kib,pte_kib,iterat
 	run "$SC" run -m fork-exit -r 0 --min-time 0.001 --precision 0 -o out
 	[ "$status" -eq 0 ]
 	[ "$(col out/summary.csv iterations fork-exit 0)" -ge 30 ]
+}
+
+@test "each cell is measured in --rounds windows spread over the run" {
+	run "$SC" run -m fork-exit,vfork-exit -r 0 -n 31 --rounds 4 -o out
+	[ "$status" -eq 0 ]
+	[ "$(col out/summary.csv rounds fork-exit 0)" -eq 4 ]
+	[ "$(col out/summary.csv iterations fork-exit 0)" -eq 31 ]
+	# 31 over 4 windows: 8, 8, 8, 7; windows of the two cells alternate
+	[ "$(awk -F, '$3 == "fork-exit" { print $13 }' out/samples.csv | uniq -c | awk '{ print $1 }' | tr '\n' ' ')" = "8 8 8 7 " ]
+	[ "$(awk -F, 'NR > 1 { print $3 }' out/samples.csv | uniq | wc -l)" -eq 8 ]
+	# iter numbers the cell's samples across its windows
+	[ "$(awk -F, '$3 == "vfork-exit" { print $8 }' out/samples.csv | tail -1)" -eq 31 ]
+}
+
+@test "samples say where the child and the parent ran" {
+	run "$SC" run -m fork-exit,vfork-exit,pthread -r 0 -n 30 -o out
+	[ "$status" -eq 0 ]
+	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		$c["child_cpu"] == "" || $c["parent_cpu"] == "" { exit 1 }' out/samples.csv
+	p=$(col out/summary.csv child_same_cpu_pct fork-exit 0)
+	awk -v p="$p" 'BEGIN { exit !(p >= 0 && p <= 100) }'
+}
+
+@test "--cpus binds the run: with one CPU, every child runs where its parent does" {
+	cpu=$(($(nproc) - 1))
+	run "$SC" run -m fork-exit,vfork-exec,clone-vm -r 0 -n 30 --cpus "$cpu" -o out
+	[ "$status" -eq 0 ]
+	[ "$(col out/summary.csv pin fork-exit 0)" = cpus ]
+	[ "$(col out/summary.csv cpus fork-exit 0)" = "$cpu" ]
+	awk -F, -v cpu="$cpu" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		$c["child_cpu"] != cpu || $c["parent_cpu"] != cpu { exit 1 }' out/samples.csv
+	[ "$(col out/summary.csv child_same_cpu_pct clone-vm 0)" = "100.000" ]
 }

@@ -1,0 +1,270 @@
+/* The files of a run: its folder, env.txt, summary.csv, samples.csv and
+ * fit.csv, each written under a temporary name and renamed when whole. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "env.h"
+#include "fit.h"
+#include "guard.h"
+#include "run_internal.h"
+
+#define SUMMARY_COLUMNS                                                                   \
+	"run_id,host,method,target,rss_mib,thp,pin,rss_kib,pte_kib,iterations,median_us," \
+	"p10_us,p90_us,p99_us,mean_us,stddev_us,min_us,max_us,ci_lo_us,ci_hi_us,error,"    \
+	"variant,ballast,vmas,thp_kib,pages,per_page_ns,cpus,child_same_cpu_pct,rounds"
+#define SAMPLES_COLUMNS                                                        \
+	"run_id,host,method,target,rss_mib,thp,pin,iter,ns,variant,ballast,vmas," \
+	"round,child_cpu,parent_cpu"
+
+/* mkdir -p, for the default results/<host>-<stamp>. */
+static int make_dirs(const char *path)
+{
+	char buf[PATH_MAX];
+
+	snprintf(buf, sizeof buf, "%s", path);
+	for (char *p = buf + 1; *p; p++)
+		if (*p == '/') {
+			*p = '\0';
+			if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+				return errno;
+			*p = '/';
+		}
+	if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+		return errno;
+	return 0;
+}
+
+/* Choose and create the result folder. An existing folder is taken only if
+ * it holds no run: results are never overwritten. */
+int make_run_dir(struct run *r)
+{
+	char stamp[32], probe[PATH_MAX + 16];
+	time_t now = time(NULL);
+	struct stat st;
+	int err;
+
+	strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%S", gmtime(&now));
+	snprintf(r->run_id, sizeof r->run_id, "%s-%s", env_host(), stamp);
+	if (r->o.outdir) {
+		snprintf(r->dir, sizeof r->dir, "%s", r->o.outdir);
+	} else {
+		snprintf(r->dir, sizeof r->dir, "results/%s", r->run_id);
+		for (int i = 2; stat(r->dir, &st) == 0; i++)
+			snprintf(r->dir, sizeof r->dir, "results/%s-%d", r->run_id, i);
+	}
+	if (stat(r->dir, &st) == 0 && !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "spawncost run: --output: %s exists and is not a folder\n", r->dir);
+		return 2;
+	}
+	snprintf(probe, sizeof probe, "%s/summary.csv", r->dir);
+	if (access(probe, F_OK) == 0) {
+		fprintf(stderr, "spawncost run: --output: %s already holds a run "
+				"(results are never overwritten)\n", r->dir);
+		return 2;
+	}
+	if ((err = make_dirs(r->dir)) != 0 || access(r->dir, W_OK) != 0) {
+		fprintf(stderr, "spawncost run: --output: cannot write to %s: %s\n", r->dir,
+			strerror(err ? err : errno));
+		return 2;
+	}
+	return 0;
+}
+
+static int write_env(struct run *r, const char *complete)
+{
+	struct outfile o;
+	int err = outfile_open(&o, r->dir, "env.txt");
+
+	if (err)
+		return err;
+	fprintf(o.f, "run_id=%s\n", r->run_id);
+	fprintf(o.f, "command=");
+	for (int i = 0; i < r->argc; i++)
+		fprintf(o.f, "%s%s", i ? " " : "spawncost ", r->argv[i]);
+	fprintf(o.f, "\ncomplete=%s\n", complete);
+	fprintf(o.f, "rounds=%u\n", r->o.rounds);
+	env_write(o.f);
+	return outfile_commit(&o);
+}
+
+const char *target_of(const struct method *m, void *run)
+{
+	const struct run *r = run;
+
+	return m->fixed_target ? m->fixed_target : m->execs ? r->o.target_name : "none";
+}
+
+/* What sets a cell apart beyond its method: clone-custom's flags, how many
+ * operations exec-only's round trip holds. Empty for most methods. */
+static const char *variant(const struct run *r, const struct method *m)
+{
+	static char buf[32];
+
+	if (strcmp(m->name, "clone-custom") == 0)
+		return r->o.variant;
+	if (m->ops > 1) {
+		snprintf(buf, sizeof buf, "ops_per_iteration=%u", m->ops);
+		return buf;
+	}
+	return "";
+}
+
+/* The columns every row starts with: who, what, where. */
+static void row_key(struct run *r, struct csv *c, const struct table_row *t)
+{
+	csv_str(c, r->run_id);
+	csv_str(c, env_host());
+	csv_str(c, t->method->name);
+	csv_str(c, target_of(t->method, r));
+	csv_u64(c, t->rss_mib);
+	csv_str(c, t->thp == THP_ON ? "on" : "off");
+	csv_str(c, r->o.pin);
+}
+
+static void csv_cpu(struct csv *c, unsigned cpu)
+{
+	if (cpu == CPU_UNKNOWN)
+		csv_empty(c);
+	else
+		csv_u64(c, cpu);
+}
+
+void write_window_samples(struct run *r, const struct table_row *t, size_t first_iter,
+			  unsigned round, const struct samples *s)
+{
+	struct csv *c = &r->samples_csv;
+
+	for (size_t i = 0; i < s->n; i++) {
+		row_key(r, c, t);
+		csv_u64(c, first_iter + i + 1);
+		csv_u64(c, s->ns[i]);
+		csv_str(c, variant(r, t->method));
+		csv_str(c, ballast_names[t->kind]);
+		csv_u64(c, r->o.vmas);
+		csv_u64(c, round + 1);
+		csv_cpu(c, s->cpu[i] & 0xffff);
+		csv_cpu(c, s->cpu[i] >> 16);
+		csv_end(c);
+	}
+}
+
+void write_summary(struct run *r, const struct table_row *t)
+{
+	struct csv *c = &r->summary_csv;
+	const struct stats *s = &t->stats;
+
+	row_key(r, c, t);
+	if (t->rss_kib >= 0) csv_i64(c, t->rss_kib); else csv_empty(c);
+	if (t->pte_kib >= 0) csv_i64(c, t->pte_kib); else csv_empty(c);
+	if (t->error[0]) {
+		csv_u64(c, 0);
+		for (int i = 0; i < 10; i++)	/* median .. ci_hi stay empty */
+			csv_empty(c);
+		csv_str(c, t->error);
+	} else {
+		csv_u64(c, s->n);
+		csv_us(c, s->median);
+		csv_us(c, s->p10);
+		csv_us(c, s->p90);
+		csv_us(c, s->p99);
+		csv_us(c, s->mean);
+		csv_us(c, s->stddev);
+		csv_us(c, s->min);
+		csv_us(c, s->max);
+		csv_us(c, s->ci_lo);
+		csv_us(c, s->ci_hi);
+		csv_empty(c);
+	}
+	csv_str(c, variant(r, t->method));
+	csv_str(c, ballast_names[t->kind]);
+	csv_u64(c, r->o.vmas);
+	if (t->thp_kib >= 0) csv_i64(c, t->thp_kib); else csv_empty(c);
+	if (t->pages && !t->error[0]) {
+		csv_u64(c, t->pages);
+		csv_double(c, t->stats.median / (double)t->pages);
+	} else {
+		csv_empty(c);
+		csv_empty(c);
+	}
+	csv_str(c, r->o.cpus_text);
+	if (t->child_same_cpu_pct >= 0 && !t->error[0])
+		csv_double(c, t->child_same_cpu_pct);
+	else
+		csv_empty(c);
+	csv_u64(c, t->windows);
+	csv_end(c);
+}
+
+void mark_whole(struct run *r)
+{
+	fflush(r->samples.f);
+	guard_file_whole(1, ftello(r->samples.f));
+}
+
+int open_outputs(struct run *r)
+{
+	int err;
+
+	if ((err = write_env(r, "no")) || (err = outfile_open(&r->summary, r->dir, "summary.csv")) ||
+	    (err = outfile_open(&r->samples, r->dir, "samples.csv")) ||
+	    (err = spill_open(&r->spill, r->dir))) {
+		fprintf(stderr, "spawncost run: cannot write in %s: %s\n", r->dir, strerror(err));
+		return 2;
+	}
+	r->summary_csv.f = r->summary.f;
+	r->samples_csv.f = r->samples.f;
+	csv_header(&r->summary_csv, SUMMARY_COLUMNS);
+	csv_header(&r->samples_csv, SAMPLES_COLUMNS);
+	fflush(r->summary.f);
+	guard_file(0, r->summary.tmp, r->summary.path, fileno(r->summary.f));
+	guard_file(1, r->samples.tmp, r->samples.path, fileno(r->samples.f));
+	guard_file_whole(0, ftello(r->summary.f));
+	mark_whole(r);
+	return 0;
+}
+
+/* fit.csv: the line through each method's sweep (harness/fit.c). */
+static int write_fit(struct run *r)
+{
+	struct outfile o;
+	int err = outfile_open(&o, r->dir, "fit.csv");
+
+	if (err)
+		return err;
+	fit_rows(r->cells, r->ncells, o.f, NULL, target_of, r, r->run_id, env_host(), r->o.vmas);
+	return outfile_commit(&o);
+}
+
+int close_outputs(struct run *r, const char *complete)
+{
+	sigset_t stop, old;
+	int err;
+
+	/* A signal now would find the files half renamed: hold it until they
+	 * are final (a second Ctrl-C then just exits). */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigprocmask(SIG_BLOCK, &stop, &old);
+	guard_file(0, "", "", -1);
+	guard_file(1, "", "", -1);
+	err = outfile_commit(&r->samples);
+	if (!err)
+		err = outfile_commit(&r->summary);
+	if (!err)
+		err = write_fit(r);
+	if (!err)
+		err = write_env(r, complete);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (err) {
+		fprintf(stderr, "spawncost run: cannot finish the files in %s: %s\n", r->dir,
+			strerror(err));
+		return 2;
+	}
+	return 0;
+}

@@ -1,0 +1,38 @@
+/* What harness/run.c (the sweep) and harness/output.c (the files) share. */
+#ifndef SPAWNCOST_RUN_INTERNAL_H
+#define SPAWNCOST_RUN_INTERNAL_H
+
+#include <limits.h>
+
+#include "csv.h"
+#include "options.h"
+#include "spill.h"
+#include "table.h"
+
+struct run {
+	struct run_opts o;
+	char run_id[300];
+	char dir[PATH_MAX];
+	char **argv;
+	int argc;
+	struct outfile summary, samples;
+	struct csv summary_csv, samples_csv;
+	struct spill spill;	/* every window's samples, for the pooled statistics */
+	struct table_row *cells;	/* every cell of the sweep, in sweep order */
+	size_t ncells;
+	uint64_t *shared;	/* the page children leave results in */
+};
+
+/* output.c */
+int make_run_dir(struct run *r);
+int open_outputs(struct run *r);
+/* complete: "yes", or "no" for a run a signal cut short. */
+int close_outputs(struct run *r, const char *complete);
+void write_window_samples(struct run *r, const struct table_row *t, size_t first_iter,
+			  unsigned round, const struct samples *s);
+void write_summary(struct run *r, const struct table_row *t);
+/* The samples file now ends on a whole window: what a second signal keeps. */
+void mark_whole(struct run *r);
+const char *target_of(const struct method *m, void *run);
+
+#endif
