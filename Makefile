@@ -19,7 +19,7 @@ SC_CFLAGS := -std=gnu11 -Wall -Wextra -Wshadow -Wno-unused-parameter -D_GNU_SOUR
 # the 0 MiB cell's fork copies.
 LDLIBS  += -pthread -Wl,--as-needed -lm -Wl,--no-as-needed
 # Libraries of the front end only (never of spawncost-measure).
-FRONT_LDLIBS := -ljansson -lhwloc
+FRONT_LDLIBS := -ljansson -lpfm -lhwloc
 
 # One file per method; the harness lists them in harness/methods.c.
 METHODS := $(wildcard bench/*.c)
@@ -49,6 +49,10 @@ ENGINE  := $(METHODS) \
 FRONT   := harness/launch.c \
 	harness/compare.c \
 	harness/compare_report.c \
+	harness/eventprobe.c \
+	harness/events.c \
+	harness/events_cmd.c \
+	harness/eventspec.c \
 	harness/export.c \
 	harness/meta.c \
 	harness/mwu.c \

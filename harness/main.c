@@ -5,6 +5,7 @@
 
 #include "compare.h"
 #include "env.h"
+#include "events.h"
 #include "export.h"
 #include "meta.h"
 #include "methods.h"
@@ -17,12 +18,13 @@ static const char usage[] =
 	"usage: spawncost COMMAND [ARGS]\n"
 	"  list        the methods, one per line: name<TAB>summary<TAB>syscall and flags\n"
 	"  env         machine facts as key=value lines\n"
+	"  events      what this machine can count: PMUs and counters (spawncost events --help)\n"
 	"  run         measure methods across parent sizes (spawncost run --help)\n"
 	"  report      verdicts on the claims, and DIR/report.md (spawncost report --help)\n"
 	"  compare     compare two runs cell by cell; exit 1 on a regression (CI gate)\n"
 	"  export      a run as gbench, github-action-benchmark or bencher JSON\n"
-	"  meta        DIR/env.txt as DIR/meta.json, for tools\n"
 	"  topo        the CPU topology, and what --pin would pick (spawncost topo --help)\n"
+	"  meta        DIR/env.txt as DIR/meta.json, for tools\n"
 	"  --help      this text\n"
 	"  --version   the version\n";
 
@@ -60,12 +62,13 @@ static const struct command {
 } commands[] = {
 	{ "list", cmd_list },
 	{ "env", cmd_env },
+	{ "events", cmd_events },
 	{ "run", cmd_run_front },
 	{ "report", cmd_report },
 	{ "compare", cmd_compare },
 	{ "export", cmd_export },
-	{ "meta", cmd_meta },
 	{ "topo", cmd_topo },
+	{ "meta", cmd_meta },
 };
 
 int main(int argc, char **argv)
