@@ -1,5 +1,7 @@
-/* The front end's `run`: check what the user asked, then hand the same
- * arguments to spawncost-measure, the engine that does the sweep.
+/* The front end's `run`: check what the user asked, resolve what needs the
+ * front end's libraries (--pin with hwloc; the machine facts of hwloc and
+ * libpfm4), then hand the arguments to spawncost-measure, the engine that
+ * does the sweep.
  *
  * Why two programs: a fork copies the parent's page tables, so everything
  * mapped into the measuring process is part of what fork-based cells time.
@@ -11,34 +13,103 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
+#include "events.h"
 #include "options.h"
 #include "run.h"
+#include "topo.h"
+
+#define MAX_EXTRA 8
+
+/* --pin POLICY: the CPUs hwloc picks, for the engine's --cpus. */
+static int resolve_pin(const struct run_opts *o, char *cpus, size_t len)
+{
+	hwloc_topology_t topo;
+	char err[512];
+	int pick[2], n;
+
+	if (strcmp(o->pin, "none") == 0 || strcmp(o->pin, "cpus") == 0)
+		return 0;
+	if (o->ncpus) {
+		fprintf(stderr, "spawncost run: --pin and --cpus: give one or the other\n");
+		return 2;
+	}
+	if (topo_load(&topo, err, sizeof err) != 0) {
+		fprintf(stderr, "spawncost run: --pin: %s\n", err);
+		return 2;
+	}
+	if (pin_select(topo, o->pin, pick, &n, err, sizeof err) != 0) {
+		hwloc_topology_destroy(topo);
+		fprintf(stderr, "spawncost run: --pin %s: %s\n", o->pin, err);
+		return 2;
+	}
+	hwloc_topology_destroy(topo);
+	pin_format(pick, n, cpus, len);
+	return 0;
+}
+
+/* The facts only the front end's libraries know (hwloc's topology,
+ * libpfm4's PMUs), in an unnamed memory file the engine inherits and copies
+ * into env.txt. -1 when they cannot be had: the run goes on without them. */
+static int front_facts(void)
+{
+	hwloc_topology_t topo;
+	char err[512];
+	int fd = memfd_create("spawncost-facts", 0);
+	FILE *f;
+
+	if (fd < 0 || !(f = fdopen(dup(fd), "w"))) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (topo_load(&topo, err, sizeof err) == 0) {
+		topo_facts(topo, f);
+		hwloc_topology_destroy(topo);
+	} else {
+		fprintf(f, "topo_error=%s\n", err);
+	}
+	events_facts(f);
+	fclose(f);
+	return fd;
+}
 
 int cmd_run_front(int argc, char **argv)
 {
 	struct run_opts o;
-	char engine[PATH_MAX];
+	char engine[PATH_MAX], cpus[32] = "", fdarg[16];
 	char **args;
-	int rc = run_parse(argc, argv, &o, false);
+	int n = 0, facts, rc = run_parse(argc, argv, &o, false);
 
 	if (rc)
 		return rc == 1 ? 0 : rc;
-	if ((rc = run_check(&o)))
+	if ((rc = run_check(&o)) || (rc = resolve_pin(&o, cpus, sizeof cpus)))
 		return rc;
 	if (!bundled("spawncost-measure", engine, sizeof engine)) {
 		fprintf(stderr, "spawncost run: the engine spawncost-measure is not next to "
 				"spawncost (build it with make)\n");
 		return 2;
 	}
-	args = calloc((size_t)argc + 2, sizeof *args);
+	args = calloc((size_t)argc + 2 + MAX_EXTRA, sizeof *args);
 	if (!args) {
 		fprintf(stderr, "spawncost run: out of memory\n");
 		return 2;
 	}
-	args[0] = engine;
-	memcpy(args + 1, argv, (size_t)argc * sizeof *args);
+	args[n++] = engine;
+	for (int i = 0; i < argc; i++)
+		args[n++] = argv[i];
+	if (cpus[0]) {
+		args[n++] = "--cpus";
+		args[n++] = cpus;
+	}
+	facts = front_facts();
+	if (facts >= 0) {
+		snprintf(fdarg, sizeof fdarg, "%d", facts);
+		args[n++] = "--facts-fd";
+		args[n++] = fdarg;
+	}
 	fflush(NULL);
 	execv(engine, args);
 	fprintf(stderr, "spawncost run: cannot start %s: %s\n", engine, strerror(errno));

@@ -270,7 +270,7 @@ static const struct profile *find_profile(const char *name)
 
 enum { OPT_THP = 256, OPT_MIN_TIME, OPT_MAX_TIME, OPT_PRECISION, OPT_TARGET, OPT_PROFILE,
        OPT_CLONE_FLAGS, OPT_THEN, OPT_TIMEOUT, OPT_BALLAST, OPT_VMAS, OPT_ROUNDS, OPT_PIN,
-       OPT_CPUS, OPT_HELP };
+       OPT_CPUS, OPT_FACTS_FD, OPT_HELP };
 
 static const struct option long_options[] = {
 	{ "methods", required_argument, NULL, 'm' },
@@ -292,6 +292,7 @@ static const struct option long_options[] = {
 	{ "rounds", required_argument, NULL, OPT_ROUNDS },
 	{ "pin", required_argument, NULL, OPT_PIN },
 	{ "cpus", required_argument, NULL, OPT_CPUS },
+	{ "facts-fd", required_argument, NULL, OPT_FACTS_FD },	/* from the front end */
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -311,6 +312,7 @@ int run_parse(int argc, char **argv, struct run_opts *o, bool notes)
 	o->vmas = 1;
 	o->rounds = 3;
 	o->pin = "none";
+	o->facts_fd = -1;
 	o->budget.warmup = 5;
 	opterr = 0;
 	optind = 1;
@@ -340,6 +342,13 @@ int run_parse(int argc, char **argv, struct run_opts *o, bool notes)
 			if ((rc = parse_cpus(optarg, o)))
 				return rc;
 			break;
+		case OPT_FACTS_FD: {
+			uint64_t v;
+			if (parse_u64(optarg, 0, 65535, &v, err))
+				return bad("--facts-fd", err);
+			o->facts_fd = (int)v;
+			break;
+		}
 		case OPT_VMAS:
 			if (parse_u64(optarg, 1, MAX_VMAS, &o->vmas, err))
 				return bad("--vmas", err);

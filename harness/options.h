@@ -41,6 +41,7 @@ struct run_opts {
 	int cpus[2];		/* --cpus: where the run (and its children) may run */
 	size_t ncpus;
 	char cpus_text[32];	/* the cpus column: "2" or "2 3" */
+	int facts_fd;		/* the front end's machine facts (hwloc, libpfm4), or -1 */
 };
 
 /* Parse `run` arguments (argv[0] is "run") into o, applying the profile

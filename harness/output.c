@@ -75,6 +75,21 @@ int make_run_dir(struct run *r)
 	return 0;
 }
 
+/* The front end's facts (hwloc, libpfm4), as it left them in facts_fd. */
+static void copy_facts(FILE *f, int fd)
+{
+	char buf[4096];
+	ssize_t n;
+	off_t off = 0;
+
+	if (fd < 0)
+		return;
+	while ((n = pread(fd, buf, sizeof buf, off)) > 0) {
+		fwrite(buf, 1, (size_t)n, f);
+		off += n;
+	}
+}
+
 static int write_env(struct run *r, const char *complete)
 {
 	struct outfile o;
@@ -88,7 +103,9 @@ static int write_env(struct run *r, const char *complete)
 		fprintf(o.f, "%s%s", i ? " " : "spawncost ", r->argv[i]);
 	fprintf(o.f, "\ncomplete=%s\n", complete);
 	fprintf(o.f, "rounds=%u\n", r->o.rounds);
+	fprintf(o.f, "pin=%s\ncpus=%s\n", r->o.pin, r->o.cpus_text);
 	env_write(o.f);
+	copy_facts(o.f, r->o.facts_fd);
 	return outfile_commit(&o);
 }
 

@@ -282,6 +282,9 @@ int cmd_run(int argc, char **argv)
 		rc = 2;
 		goto out;
 	}
+	/* The facts file is ours alone: no exec target should inherit it. */
+	if (r.o.facts_fd >= 0)
+		fcntl(r.o.facts_fd, F_SETFD, FD_CLOEXEC);
 	if ((rc = guard_install())) {
 		fprintf(stderr, "spawncost run: cannot install signal handlers: %s\n", strerror(rc));
 		rc = 2;

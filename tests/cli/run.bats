@@ -159,3 +159,25 @@ SUMMARY_HEADER="run_id,host,method,target,rss_mib,thp,pin,rss_kib,pte_kib,iterat
 		$c["child_cpu"] != cpu || $c["parent_cpu"] != cpu { exit 1 }' out/samples.csv
 	[ "$(col out/summary.csv child_same_cpu_pct clone-vm 0)" = "100.000" ]
 }
+
+@test "--pin same: every sample's child ran on its parent's CPU" {
+	run "$SC" run -m fork-exit,vfork-exec,clone-vm,pthread -r 0 -n 30 --pin same -o out
+	[ "$status" -eq 0 ]
+	[ "$(col out/summary.csv pin fork-exit 0)" = same ]
+	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		$c["child_cpu"] != $c["parent_cpu"] { exit 1 }' out/samples.csv
+	grep -q '^topo_summary=' out/env.txt
+	grep -qx 'pin=same' out/env.txt
+}
+
+@test "a --pin policy the machine cannot offer is refused with what it has" {
+	smt=$("$SC" topo | sed -n 's/^topo_smt=//p')
+	numa=$("$SC" topo | sed -n 's/^topo_numa_nodes=//p')
+	if [ "$smt" = no ]; then
+		expect_bad "no SMT" run --pin smt
+	fi
+	if [ "$numa" -lt 2 ]; then
+		expect_bad "try --pin" run --pin numa
+	fi
+	expect_bad "give one or the other" run --pin same --cpus 0
+}
