@@ -82,7 +82,7 @@ endif
 .PHONY: all run check test-unit test-cli install clean deps FORCE fuzz check-sanitize \
 	check-valgrind
 
-TARGETS := $(B)/spawncost-noop $(B)/spawncost-chain $(B)/spawncost-noop-dyn
+TARGETS := $(B)/spawncost-noop $(B)/spawncost-chain $(B)/spawncost-noop-dyn $(B)/spawncost-stamp
 
 all: $(B)/spawncost $(B)/spawncost-measure $(TARGETS) $(B)/sysprep
 
@@ -97,6 +97,10 @@ $(B)/spawncost-noop: bench/target/noop.c Makefile
 	$(CC) -O2 -o $@ $< $(NOOP_LDFLAGS)
 
 $(B)/spawncost-chain: bench/target/chain.c Makefile
+	@mkdir -p $(@D)
+	$(CC) -O2 -fno-stack-protector -o $@ $< $(NOOP_LDFLAGS)
+
+$(B)/spawncost-stamp: bench/target/stamp.c Makefile
 	@mkdir -p $(@D)
 	$(CC) -O2 -fno-stack-protector -o $@ $< $(NOOP_LDFLAGS)
 

@@ -25,7 +25,8 @@ static char stack[64 * 1024] __attribute__((aligned(16)));
 
 CHILD_STACK_CODE static int child_exit(void *arg)
 {
-	note_child_cpu(arg);
+	note_child_start(arg);
+	note_phase(arg, SLOT_EXIT);
 	return 0;	/* glibc's clone returns into exit(2), not exit_group */
 }
 
@@ -79,11 +80,13 @@ static int clone_with(struct spawn_ctx *c, unsigned long flags, bool then_exec)
 		pid = clone(fn, top, (int)flags, c, &tid, tls, &tid);
 		if (pid < 0)
 			return clone_refused(c, errno, flags);
+		note_phase(c, SLOT_PARENT_RESUME);
 		return wait_cleared(c, &tid);
 	}
 	pid = clone(fn, top, (int)(flags | SIGCHLD), c);
 	if (pid < 0)
 		return clone_refused(c, errno, flags);
+	note_phase(c, SLOT_PARENT_RESUME);
 	return reap(c, pid);
 }
 

@@ -22,7 +22,8 @@ static char stack[64 * 1024] __attribute__((aligned(16)));
 
 CHILD_STACK_CODE static int child_exit(void *arg)
 {
-	note_child_cpu(arg);
+	note_child_start(arg);
+	note_phase(arg, SLOT_EXIT);
 	return 0;
 }
 
@@ -56,6 +57,7 @@ static int clone3_once(struct spawn_ctx *c, const struct method *m)
 
 	if (pid < 0)
 		return clone3_refused(c, errno);
+	note_phase(c, SLOT_PARENT_RESUME);
 	return reap_pidfd(c, pidfd);
 }
 

@@ -12,6 +12,7 @@ static int fork_exec(struct spawn_ctx *c, const struct method *m)
 		return spawn_failed(c, FAIL_ERRNO, errno, "fork");
 	if (pid == 0)
 		child_exec(c);
+	note_phase(c, SLOT_PARENT_RESUME);
 	return reap(c, pid);
 }
 

@@ -11,9 +11,11 @@ static int fork_exit(struct spawn_ctx *c, const struct method *m)
 	if (pid < 0)
 		return spawn_failed(c, FAIL_ERRNO, errno, "fork");
 	if (pid == 0) {
-		note_child_cpu(c);
+		note_child_start(c);
+		note_phase(c, SLOT_EXIT);
 		_exit(0);
 	}
+	note_phase(c, SLOT_PARENT_RESUME);
 	return reap(c, pid);
 }
 

@@ -14,6 +14,7 @@ static int posix_spawn_once(struct spawn_ctx *c, const struct method *m)
 
 	if (err)
 		return spawn_failed(c, FAIL_EXEC, err, "posix_spawn");
+	note_phase(c, SLOT_PARENT_RESUME);
 	return reap(c, pid);
 }
 

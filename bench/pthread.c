@@ -8,7 +8,8 @@
 
 static void *empty(void *arg)
 {
-	note_child_cpu(arg);
+	note_child_start(arg);
+	note_phase(arg, SLOT_EXIT);
 	return NULL;
 }
 
@@ -19,6 +20,7 @@ static int pthread_once_(struct spawn_ctx *c, const struct method *m)
 
 	if (err)
 		return spawn_failed(c, FAIL_ERRNO, err, "pthread_create");
+	note_phase(c, SLOT_PARENT_RESUME);
 	err = pthread_join(t, NULL);
 	if (err)
 		return spawn_failed(c, FAIL_ERRNO, err, "pthread_join");

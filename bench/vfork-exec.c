@@ -17,6 +17,7 @@ static int vfork_exec(struct spawn_ctx *c, const struct method *m)
 		return spawn_failed(c, FAIL_ERRNO, errno, "vfork");
 	if (pid == 0)
 		child_exec(c);
+	note_phase(c, SLOT_PARENT_RESUME);
 	return reap(c, pid);
 }
 

@@ -29,7 +29,8 @@ int samples_init(struct samples *s, size_t cap)
 	s->cap = cap < 4096 ? 4096 : cap;
 	s->ns = map_dontfork(s->cap * sizeof *s->ns);
 	s->cpu = map_dontfork(s->cap * sizeof *s->cpu);
-	if (!s->ns || !s->cpu) {
+	s->phase = map_dontfork(s->cap * sizeof *s->phase);
+	if (!s->ns || !s->cpu || !s->phase) {
 		samples_free(s);
 		return ENOMEM;
 	}
@@ -42,8 +43,11 @@ void samples_free(struct samples *s)
 		munmap(s->ns, s->cap * sizeof *s->ns);
 	if (s->cpu)
 		munmap(s->cpu, s->cap * sizeof *s->cpu);
+	if (s->phase)
+		munmap(s->phase, s->cap * sizeof *s->phase);
 	s->ns = NULL;
 	s->cpu = NULL;
+	s->phase = NULL;
 	s->n = s->cap = 0;
 }
 
@@ -70,6 +74,10 @@ static int samples_grow(struct samples *s)
 	if (!cpu)
 		return ENOMEM;	/* ns already doubled: cap stays, harmless */
 	s->cpu = cpu;
+	struct phases *ph = grow(s->phase, s->cap * sizeof *s->phase, 2 * s->cap * sizeof *s->phase);
+	if (!ph)
+		return ENOMEM;
+	s->phase = ph;
 	s->cap *= 2;
 	return 0;
 }
@@ -193,6 +201,30 @@ static void deadline_learn(struct deadline *d, uint64_t took)
 		d->first[d->nfirst++] = took;
 }
 
+/* An edge's distance from an earlier one, if both were reached in order. */
+static uint32_t span(uint64_t from, uint64_t to)
+{
+	if (!from || !to || to < from || to - from >= PHASE_NONE)
+		return PHASE_NONE;
+	return (uint32_t)(to - from);
+}
+
+/* The four phases of an iteration from its edges: the call (t0), the
+ * child's first moment, the parent's return from the call, the target's
+ * entry, the target's (or child's) exit, and the reap (t1). */
+static struct phases phases_of(const uint64_t *slot, uint64_t t0, uint64_t t1)
+{
+	struct phases p = { { PHASE_NONE, PHASE_NONE, PHASE_NONE, PHASE_NONE } };
+
+	if (!slot)
+		return p;
+	p.v[0] = span(t0, slot[SLOT_CHILD_START]);
+	p.v[1] = span(t0, slot[SLOT_PARENT_RESUME]);
+	p.v[2] = span(slot[SLOT_CHILD_START], slot[SLOT_TARGET_ENTRY]);
+	p.v[3] = span(slot[SLOT_EXIT], t1);
+	return p;
+}
+
 /* After a failed or interrupted iteration: why. */
 static int judge_end(struct spawn_ctx *c, struct cell_result *r, uint64_t limit)
 {
@@ -254,6 +286,8 @@ int cell_measure(const struct method *m, struct spawn_ctx *c, const struct budge
 			goto out;
 		}
 		c->shared[1] = CPU_UNKNOWN;
+		if (c->phases)
+			memset(&c->shared[SLOT_CHILD_START], 0, 4 * sizeof c->shared[0]);
 		uint64_t t0 = now_ns();
 		guard_deadline = t0 + limit;
 		int bad = m->once(c, m);
@@ -262,6 +296,7 @@ int cell_measure(const struct method *m, struct spawn_ctx *c, const struct budge
 		if (bad || guard_stop)
 			goto out;
 		s->cpu[s->n] = (uint32_t)(sched_getcpu() & 0xffff) << 16 | (uint32_t)c->shared[1];
+		s->phase[s->n] = phases_of(c->phases ? c->shared : NULL, t0, t1);
 		/* A method doing several operations per round trip (exec-only)
 		 * reports the time of one; a per_page method, the page walk it
 		 * had the harness time. */

@@ -33,9 +33,18 @@ struct budget {
 /* Per-iteration durations in ns. The buffer is mapped MADV_DONTFORK so that
  * a fork child does not copy its page tables: what a fork costs is the
  * ballast and the process, not the harness's bookkeeping. */
+/* The phases of one iteration (--phases), ns; PHASE_NONE where the
+ * method cannot see that edge. */
+#define NPHASES 4
+#define PHASE_NONE UINT32_MAX
+struct phases {
+	uint32_t v[NPHASES];	/* child start, parent resume, exec, exit and reap */
+};
+
 struct samples {
 	uint64_t *ns;
 	uint32_t *cpu;		/* parent CPU << 16 | child CPU (CPU_UNKNOWN) */
+	struct phases *phase;	/* only with --phases */
 	size_t n, cap;
 };
 

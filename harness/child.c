@@ -20,7 +20,7 @@ int spawn_failed(struct spawn_ctx *c, enum fail_kind kind, int code, const char 
 
 CHILD_STACK_CODE void child_exec(const struct spawn_ctx *c)
 {
-	note_child_cpu(c);
+	note_child_start(c);
 	execve(c->target, c->argv, c->envp);
 	/* Only reached when exec failed. In a vfork child errno and the stack
 	 * are the parent's, so keep to async-signal-safe calls and leave. */

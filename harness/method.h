@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 #include <sys/types.h>
 
 /* Why an operation failed. A failure ends the cell as an error row; it is
@@ -44,7 +45,11 @@ struct spawn_ctx {
 	int ballast_kind;	/* enum ballast_kind */
 	int thp;		/* enum thp_mode */
 	uint64_t *shared;	/* a MAP_SHARED page children leave results in:
-				 * [0] cow-child's time, [1] the child's CPU */
+				 * [0] cow-child's time, [1] the child's CPU,
+				 * with --phases [2] child start, [3] parent
+				 * resume, [4] target entry, [5] target or child
+				 * exit (CLOCK_MONOTONIC ns; 0: not reached) */
+	bool phases;		/* --phases: take the phase timestamps */
 	uint64_t inner_ns;	/* a per_page method's timed interval */
 	unsigned long clone_flags;	/* clone-custom: the user's flags */
 	bool then_exec;		/* clone-custom: the child execs (else _exit) */
@@ -93,6 +98,27 @@ static inline void note_child_cpu(const struct spawn_ctx *c)
 #else
 	(void)c;
 #endif
+}
+
+/* Phase edges (--phases), each one clock read into the shared page when
+ * asked for and a not-taken branch otherwise. The clock is the harness's
+ * (CLOCK_MONOTONIC through the vDSO, which works in a vfork child too). */
+enum { SLOT_CHILD_START = 2, SLOT_PARENT_RESUME, SLOT_TARGET_ENTRY, SLOT_EXIT };
+
+static inline void note_phase(const struct spawn_ctx *c, int slot)
+{
+	if (c->phases) {
+		struct timespec ts;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		c->shared[slot] = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	}
+}
+
+/* The child's first moment after the creating call: where and when. */
+static inline void note_child_start(const struct spawn_ctx *c)
+{
+	note_child_cpu(c);
+	note_phase(c, SLOT_CHILD_START);
 }
 
 /* Code that runs on a child's own stack (clone, clone3) is not instrumented

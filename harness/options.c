@@ -51,6 +51,9 @@ static const char run_usage[] =
 	"      --pin P          none (default), same, smt, core or numa: where the run\n"
 	"                       and its children may run, chosen with hwloc\n"
 	"      --cpus A[,B]     or these CPUs\n"
+	"      --phases         also time where each iteration goes: child start, parent\n"
+	"                       resume, exec, exit and reap (exec methods then run the\n"
+	"                       bundled stamp target, which records its entry and exit)\n"
 	"      --timeout S      longest one iteration may take before its child is\n"
 	"                       killed and the cell marked as an error (default:\n"
 	"                       100 x the cell's first iterations, at least 10 s)\n"
@@ -270,7 +273,7 @@ static const struct profile *find_profile(const char *name)
 
 enum { OPT_THP = 256, OPT_MIN_TIME, OPT_MAX_TIME, OPT_PRECISION, OPT_TARGET, OPT_PROFILE,
        OPT_CLONE_FLAGS, OPT_THEN, OPT_TIMEOUT, OPT_BALLAST, OPT_VMAS, OPT_ROUNDS, OPT_PIN,
-       OPT_CPUS, OPT_FACTS_FD, OPT_HELP };
+       OPT_CPUS, OPT_FACTS_FD, OPT_PHASES, OPT_HELP };
 
 static const struct option long_options[] = {
 	{ "methods", required_argument, NULL, 'm' },
@@ -293,6 +296,7 @@ static const struct option long_options[] = {
 	{ "pin", required_argument, NULL, OPT_PIN },
 	{ "cpus", required_argument, NULL, OPT_CPUS },
 	{ "facts-fd", required_argument, NULL, OPT_FACTS_FD },	/* from the front end */
+	{ "phases", no_argument, NULL, OPT_PHASES },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -342,6 +346,7 @@ int run_parse(int argc, char **argv, struct run_opts *o, bool notes)
 			if ((rc = parse_cpus(optarg, o)))
 				return rc;
 			break;
+		case OPT_PHASES: o->phases = true; break;
 		case OPT_FACTS_FD: {
 			uint64_t v;
 			if (parse_u64(optarg, 0, 65535, &v, err))
@@ -479,11 +484,11 @@ static bool runs_chain(const struct method *m)
 /* A bundled program, or one line saying it is missing. */
 static int need_bundled(const char *name, const char **out)
 {
-	static char paths[3][PATH_MAX];
+	static char paths[4][PATH_MAX];
 	static int used;
 	char err[PATH_MAX + 64];
 
-	if (used == 3 || !(*out = bundled(name, paths[used], sizeof paths[used]))) {
+	if (used == 4 || !(*out = bundled(name, paths[used], sizeof paths[used]))) {
 		snprintf(err, sizeof err, "the bundled %s is not next to spawncost (build it with "
 			 "make, or give --target PATH)", name);
 		return bad("--target", err);
@@ -509,7 +514,14 @@ static int resolve_target(struct run_opts *o)
 	if (!uses(o, execs_target))
 		return 0;
 	o->target_argv[0] = "spawncost-noop";
-	if (strcmp(name, "static") == 0) {
+	if (strcmp(name, "static") == 0 && o->phases) {
+		/* The static no-op that also stamps its entry and exit; its
+		 * argument, the descriptor to stamp into, comes at run time. */
+		if ((rc = need_bundled("spawncost-stamp", &o->target)))
+			return rc;
+		o->target_argv[0] = "spawncost-stamp";
+		o->target_name = "stamp";
+	} else if (strcmp(name, "static") == 0) {
 		o->target = o->noop;
 	} else if (strcmp(name, "dynamic") == 0) {
 		if ((rc = need_bundled("spawncost-noop-dyn", &o->target)))

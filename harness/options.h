@@ -42,6 +42,7 @@ struct run_opts {
 	size_t ncpus;
 	char cpus_text[32];	/* the cpus column: "2" or "2 3" */
 	int facts_fd;		/* the front end's machine facts (hwloc, libpfm4), or -1 */
+	bool phases;		/* --phases: time the phases of each iteration */
 };
 
 /* Parse `run` arguments (argv[0] is "run") into o, applying the profile

@@ -16,10 +16,11 @@
 #define SUMMARY_COLUMNS                                                                   \
 	"run_id,host,method,target,rss_mib,thp,pin,rss_kib,pte_kib,iterations,median_us," \
 	"p10_us,p90_us,p99_us,mean_us,stddev_us,min_us,max_us,ci_lo_us,ci_hi_us,error,"    \
-	"variant,ballast,vmas,thp_kib,pages,per_page_ns,cpus,child_same_cpu_pct,rounds"
+	"variant,ballast,vmas,thp_kib,pages,per_page_ns,cpus,child_same_cpu_pct,rounds,"   \
+	"child_start_us,parent_resume_us,exec_us,exit_reap_us"
 #define SAMPLES_COLUMNS                                                        \
 	"run_id,host,method,target,rss_mib,thp,pin,iter,ns,variant,ballast,vmas," \
-	"round,child_cpu,parent_cpu"
+	"round,child_cpu,parent_cpu,child_start_ns,parent_resume_ns,exec_ns,exit_reap_ns"
 
 /* mkdir -p, for the default results/<host>-<stamp>. */
 static int make_dirs(const char *path)
@@ -166,6 +167,11 @@ void write_window_samples(struct run *r, const struct table_row *t, size_t first
 		csv_u64(c, round + 1);
 		csv_cpu(c, s->cpu[i] & 0xffff);
 		csv_cpu(c, s->cpu[i] >> 16);
+		for (int p = 0; p < NPHASES; p++)
+			if (s->phase[i].v[p] == PHASE_NONE)
+				csv_empty(c);
+			else
+				csv_u64(c, s->phase[i].v[p]);
 		csv_end(c);
 	}
 }
@@ -214,6 +220,11 @@ void write_summary(struct run *r, const struct table_row *t)
 	else
 		csv_empty(c);
 	csv_u64(c, t->windows);
+	for (int p = 0; p < NPHASES; p++)
+		if (t->phase_ns[p] >= 0 && !t->error[0])
+			csv_us(c, t->phase_ns[p]);
+		else
+			csv_empty(c);
 	csv_end(c);
 }
 

@@ -50,6 +50,8 @@ static size_t plan_cells(struct run *r)
 						c->kind = o->kinds[b];
 						c->rss_kib = c->pte_kib = c->thp_kib = -1;
 						c->child_same_cpu_pct = -1;
+						for (int p = 0; p < 4; p++)
+							c->phase_ns[p] = -1;
 					}
 					n++;
 				}
@@ -99,7 +101,8 @@ static void run_window(struct run *r, size_t id, unsigned round, struct spawn_ct
 		snprintf(t->error, sizeof t->error, "%s", res.error);
 	} else {
 		write_window_samples(r, t, t->stats.n, round, s);
-		if ((err = spill_add(&r->spill, (uint32_t)id, s->ns, s->cpu, s->n)))
+		if ((err = spill_add(&r->spill, (uint32_t)id, s->ns, s->cpu,
+				     (const uint32_t (*)[4])s->phase, s->n)))
 			snprintf(t->error, sizeof t->error, "%s: keeping the samples failed",
 				 strerrorname_np(err));
 		t->stats.n += s->n;	/* the count so far; stats come at the end */
@@ -150,6 +153,7 @@ static void sweep(struct run *r, struct samples *s)
 		.shared = r->shared,
 		.clone_flags = r->o.clone_flags,
 		.then_exec = r->o.then_exec,
+		.phases = r->o.phases,
 	};
 
 	for (unsigned round = 0; round < r->o.rounds && !guard_stop; round++) {
@@ -160,6 +164,21 @@ static void sweep(struct run *r, struct samples *s)
 					sweep_ballast(r, &id, round, &ctx, s, r->o.rss[i],
 						      r->o.thp[t], r->o.kinds[b]);
 	}
+}
+
+/* The median of phase p over a cell's records, in scratch (as many slots
+ * as records); -1 when no record saw it. */
+static double phase_median(const struct spill_record *rec, size_t n, int p, uint64_t *scratch)
+{
+	size_t k = 0;
+	struct stats st;
+
+	for (size_t i = 0; i < n; i++)
+		if (rec[i].phase[p] != PHASE_NONE)
+			scratch[k++] = rec[i].phase[p];
+	if (k == 0 || stats_compute(scratch, k, &st) != 0)
+		return -1;
+	return st.median;
 }
 
 /* The statistics of every cell from all of its windows; cells no window
@@ -196,6 +215,8 @@ static int pool(struct run *r)
 					snprintf(t->error, sizeof t->error,
 						 "ENOMEM: no room for statistics");
 				t->child_same_cpu_pct = seen ? 100.0 * (double)same / (double)seen : -1;
+				for (int p = 0; p < 4; p++)
+					t->phase_ns[p] = phase_median(per[id], count[id], p, ns);
 				free(ns);
 			}
 		}
@@ -221,11 +242,25 @@ static int bind_cpus(const struct run_opts *o)
 	return sched_setaffinity(0, sizeof set, &set) == 0 ? 0 : errno;
 }
 
-/* The page children leave results in (their CPU, cow-child's time). */
-static uint64_t *shared_page(void)
+/* The page children leave results in (their CPU, cow-child's time, the
+ * phases). With --phases it is a memory file, so that the stamp target,
+ * after its exec, can still write to it through the descriptor it inherits
+ * (its number is the target's argument). */
+static uint64_t *shared_page(struct run_opts *o)
 {
-	void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	static char fdarg[16];
+	int fd = -1;
+	void *p;
 
+	if (o->phases) {
+		fd = memfd_create("spawncost-phases", 0);
+		if (fd < 0 || ftruncate(fd, 4096) != 0)
+			return NULL;
+		snprintf(fdarg, sizeof fdarg, "%d", fd);
+		o->target_argv[1] = fdarg;
+	}
+	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | (fd < 0 ? MAP_ANONYMOUS : 0),
+		 fd, 0);
 	return p == MAP_FAILED ? NULL : p;
 }
 
@@ -270,7 +305,7 @@ int cmd_run(int argc, char **argv)
 				"their 0 MiB cells are left out\n");
 	r.cells = calloc(planned ? planned : 1, sizeof *r.cells);
 	r.ncells = planned;
-	r.shared = shared_page();
+	r.shared = shared_page(&r.o);
 	if (!r.cells || !r.shared || samples_init(&s, r.o.budget.iterations) != 0) {
 		fprintf(stderr, "spawncost run: out of memory\n");
 		return 2;

@@ -24,14 +24,17 @@ int spill_open(struct spill *sp, const char *dir)
 	return 0;
 }
 
-int spill_add(struct spill *sp, uint32_t cell, const uint64_t *ns, const uint32_t *cpu, size_t n)
+int spill_add(struct spill *sp, uint32_t cell, const uint64_t *ns, const uint32_t *cpu,
+	      const uint32_t (*phase)[4], size_t n)
 {
 	struct spill_record buf[512];
 
 	for (size_t i = 0; i < n;) {
 		size_t k = 0;
-		for (; k < 512 && i < n; k++, i++)
+		for (; k < 512 && i < n; k++, i++) {
 			buf[k] = (struct spill_record){ .cell = cell, .cpu = cpu[i], .ns = ns[i] };
+			memcpy(buf[k].phase, phase[i], sizeof buf[k].phase);
+		}
 		const char *p = (const char *)buf;
 		size_t left = k * sizeof buf[0];
 		while (left) {

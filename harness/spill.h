@@ -12,6 +12,7 @@ struct spill_record {
 	uint32_t cell;
 	uint32_t cpu;	/* parent << 16 | child, as in struct samples */
 	uint64_t ns;
+	uint32_t phase[4];	/* as struct phases; PHASE_NONE when not seen */
 };
 
 struct spill {
@@ -22,7 +23,8 @@ struct spill {
 /* Open an unlinked file in dir. Returns 0 or an errno value. */
 int spill_open(struct spill *sp, const char *dir);
 /* Append n samples of a cell. Returns 0 or an errno value. */
-int spill_add(struct spill *sp, uint32_t cell, const uint64_t *ns, const uint32_t *cpu, size_t n);
+int spill_add(struct spill *sp, uint32_t cell, const uint64_t *ns, const uint32_t *cpu,
+	      const uint32_t (*phase)[4], size_t n);
 /* Read everything back, grouped by cell: per_cell[c] points at count[c]
  * records of cell c inside *all (one allocation, free(*all)). */
 int spill_load(struct spill *sp, size_t ncells, struct spill_record **all,

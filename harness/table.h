@@ -18,6 +18,7 @@ struct table_row {
 	uint64_t pages;		/* pages a per_page method wrote; 0 otherwise */
 	unsigned windows;	/* windows (rounds) that measured it */
 	double child_same_cpu_pct;	/* < 0: the child's CPU was not seen */
+	double phase_ns[4];	/* --phases medians; < 0 where not seen */
 	struct stats stats;
 	char error[160];
 };

@@ -41,15 +41,15 @@ load helpers
 			"$SC" run -m "$1" -r 0 -n 3 -w 0 -o "out-$1" >/dev/null 2>&1 || true
 	}
 	trace vfork-exec
-	grep -Eq '^[0-9]+ vfork\(' trace.txt
+	grep -Eq '^[0-9]+ +vfork\(' trace.txt
 	grep -q 'execve(".*spawncost-noop"' trace.txt
 	trace vfork-exit
-	grep -Eq '^[0-9]+ vfork\(' trace.txt
+	grep -Eq '^[0-9]+ +vfork\(' trace.txt
 	refute grep -q 'spawncost-noop' trace.txt
 	trace fork-exec
 	grep -Eq 'clone\(.*flags=CLONE_CHILD_CLEARTID\|CLONE_CHILD_SETTID\|SIGCHLD' trace.txt
 	grep -q 'execve(".*spawncost-noop"' trace.txt
-	refute grep -Eq '^[0-9]+ vfork\(' trace.txt
+	refute grep -Eq '^[0-9]+ +vfork\(' trace.txt
 	trace posix-spawn
 	grep -Eq 'clone3?\(.*CLONE_VM\|CLONE_VFORK' trace.txt
 	trace pthread

@@ -1,0 +1,73 @@
+#!/usr/bin/env bats
+# --phases: where the time of a spawn goes. No absolute times: sums, orders
+# and growth.
+load helpers
+
+# The median over samples of method $2's (sum of the phase columns named
+# after it) / ns, in file $1.
+sum_ratio() {
+	local file="$1" m="$2"; shift 2
+	awk -F, -v m="$m" -v cols="$*" '
+		NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; k = split(cols, want, " "); next }
+		$c["method"] == m {
+			s = 0
+			for (j = 1; j <= k; j++) { if ($c[want[j]] == "") next; s += $c[want[j]] }
+			print s / $c["ns"]
+		}' "$file" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+
+@test "phases are columns; off by default they are empty and the target is the plain no-op" {
+	run "$SC" run -m fork-exec -r 0 -n 30 -o off
+	[ "$status" -eq 0 ]
+	[ "$(col off/summary.csv target fork-exec 0)" = static ]
+	[ -z "$(col off/summary.csv exec_us fork-exec 0)" ]
+	run "$SC" run -m fork-exec,fork-exit -r 0 -n 30 --phases -o on
+	[ "$status" -eq 0 ]
+	[ "$(col on/summary.csv target fork-exec 0)" = stamp ]
+	for p in child_start_us parent_resume_us exec_us exit_reap_us; do
+		[ -n "$(col on/summary.csv $p fork-exec 0)" ]
+	done
+	[ -z "$(col on/summary.csv exec_us fork-exit 0)" ]
+	[ -n "$(col on/summary.csv exit_reap_us fork-exit 0)" ]
+}
+
+@test "the phases of each iteration add up to its round trip within a few percent" {
+	run "$SC" run -m fork-exec,vfork-exec,fork-exit,vfork-exit,clone-vm -r 0 -n 60 --phases -o out
+	[ "$status" -eq 0 ]
+	for m in fork-exec vfork-exec; do
+		r=$(sum_ratio out/samples.csv $m child_start_ns exec_ns exit_reap_ns)
+		echo "$m: $r"
+		awk -v r="$r" 'BEGIN { exit !(r > 0.95 && r <= 1.0) }'
+	done
+	for m in fork-exit vfork-exit clone-vm; do
+		r=$(sum_ratio out/samples.csv $m child_start_ns exit_reap_ns)
+		echo "$m: $r"
+		awk -v r="$r" 'BEGIN { exit !(r > 0.95 && r <= 1.0) }'
+	done
+}
+
+@test "vfork-exec's parent resumes only after its child began the exec; fork-exec's does not wait" {
+	run "$SC" run -m fork-exec,vfork-exec -r 0 --min-time 0.3 --phases -o out
+	[ "$status" -eq 0 ]
+	# per sample: vfork's parent resumes after the child started
+	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		$c["method"] == "vfork-exec" && $c["parent_resume_ns"] <= $c["child_start_ns"] { bad++ }
+		END { exit bad > 0 }' out/samples.csv
+	pr=$(col out/summary.csv parent_resume_us fork-exec 0)
+	cs=$(col out/summary.csv child_start_us fork-exec 0)
+	ex=$(col out/summary.csv exec_us fork-exec 0)
+	echo "fork-exec: parent resume $pr, child start $cs + exec $ex"
+	awk -v pr="$pr" -v cs="$cs" -v ex="$ex" 'BEGIN { exit !(pr < cs + ex) }'
+}
+
+@test "at 256 MiB fork's child starts later, vfork's does not" {
+	run "$SC" run -m fork-exit,vfork-exit -r 0,256 --min-time 0.2 --phases -o out
+	[ "$status" -eq 0 ]
+	f0=$(col out/summary.csv child_start_us fork-exit 0)
+	f256=$(col out/summary.csv child_start_us fork-exit 256)
+	v0=$(col out/summary.csv child_start_us vfork-exit 0)
+	v256=$(col out/summary.csv child_start_us vfork-exit 256)
+	echo "fork $f0 -> $f256, vfork $v0 -> $v256"
+	awk -v a="$f0" -v b="$f256" 'BEGIN { exit !(b > 3 * a) }'
+	awk -v a="$v0" -v b="$v256" 'BEGIN { exit !(b < 2 * a) }'
+}
