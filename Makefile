@@ -31,8 +31,10 @@ ENGINE  := $(METHODS) \
 	harness/cell.c \
 	harness/child.c \
 	harness/clone3.c \
+	harness/counters.c \
 	harness/csv.c \
 	harness/env.c \
+	harness/eventspec.c \
 	harness/fit.c \
 	harness/guard.c \
 	harness/memory.c \
@@ -52,7 +54,6 @@ FRONT   := harness/launch.c \
 	harness/eventprobe.c \
 	harness/events.c \
 	harness/events_cmd.c \
-	harness/eventspec.c \
 	harness/export.c \
 	harness/meta.c \
 	harness/mwu.c \

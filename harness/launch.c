@@ -13,7 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <spawn.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "events.h"
@@ -21,7 +23,7 @@
 #include "run.h"
 #include "topo.h"
 
-#define MAX_EXTRA 8
+#define MAX_EXTRA 12
 
 /* --pin POLICY: the CPUs hwloc picks, for the engine's --cpus. */
 static int resolve_pin(const struct run_opts *o, char *cpus, size_t len)
@@ -76,16 +78,74 @@ static int front_facts(void)
 	return fd;
 }
 
+/* -e LIST (default: EVENTS_DEFAULT; none: nothing) as raw specs for the
+ * engine, which counts without libpfm4. */
+static int resolve_events(const struct run_opts *o, char *out, size_t len)
+{
+	struct event_spec spec[EVENT_MAX];
+	char err[512];
+	size_t n, used = 0;
+
+	out[0] = '\0';
+	if (o->events_arg && strcmp(o->events_arg, "none") == 0)
+		return 0;
+	if (events_resolve(o->events_arg, spec, EVENT_MAX, &n, err, sizeof err) != 0) {
+		fprintf(stderr, "spawncost run: --events: %s\n", err);
+		return 2;
+	}
+	for (size_t i = 0; i < n && used + EVENT_SPEC_TEXT_LEN + 1 < len; i++) {
+		if (used)
+			out[used++] = ',';
+		event_spec_format(&spec[i], out + used, len - used);
+		used += strlen(out + used);
+	}
+	return 0;
+}
+
+/* What `sysprep check` finds noisy here, as warnings: the run goes on. */
+static void warn_noise(void)
+{
+	char path[PATH_MAX], line[512];
+	char *argv[] = { path, "check", "--quiet", NULL };
+	int fd[2], status;
+	pid_t pid;
+	FILE *f;
+	posix_spawn_file_actions_t fa;
+
+	if (!bundled("sysprep", path, sizeof path) || pipe(fd) != 0)
+		return;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, fd[1], STDOUT_FILENO);
+	posix_spawn_file_actions_addclose(&fa, fd[0]);
+	if (posix_spawn(&pid, path, &fa, NULL, argv, environ) != 0) {
+		posix_spawn_file_actions_destroy(&fa);
+		close(fd[0]);
+		close(fd[1]);
+		return;
+	}
+	posix_spawn_file_actions_destroy(&fa);
+	close(fd[1]);
+	if ((f = fdopen(fd[0], "r"))) {
+		while (fgets(line, sizeof line, f))
+			fprintf(stderr, "spawncost run: warning: %s", line);
+		fclose(f);
+	}
+	waitpid(pid, &status, 0);
+}
+
 int cmd_run_front(int argc, char **argv)
 {
 	struct run_opts o;
-	char engine[PATH_MAX], cpus[32] = "", fdarg[16];
+	char engine[PATH_MAX], cpus[32] = "", fdarg[16], self[PATH_MAX];
+	char specs[EVENT_MAX * EVENT_SPEC_TEXT_LEN];
+	ssize_t len;
 	char **args;
 	int n = 0, facts, rc = run_parse(argc, argv, &o, false);
 
 	if (rc)
 		return rc == 1 ? 0 : rc;
-	if ((rc = run_check(&o)) || (rc = resolve_pin(&o, cpus, sizeof cpus)))
+	if ((rc = run_check(&o)) || (rc = resolve_pin(&o, cpus, sizeof cpus)) ||
+	    (rc = resolve_events(&o, specs, sizeof specs)))
 		return rc;
 	if (!bundled("spawncost-measure", engine, sizeof engine)) {
 		fprintf(stderr, "spawncost run: the engine spawncost-measure is not next to "
@@ -104,6 +164,17 @@ int cmd_run_front(int argc, char **argv)
 		args[n++] = "--cpus";
 		args[n++] = cpus;
 	}
+	if (specs[0]) {
+		args[n++] = "--event-spec";
+		args[n++] = specs;
+	}
+	len = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (len > 0) {
+		self[len] = '\0';
+		args[n++] = "--front";
+		args[n++] = self;
+	}
+	warn_noise();
 	facts = front_facts();
 	if (facts >= 0) {
 		snprintf(fdarg, sizeof fdarg, "%d", facts);

@@ -54,6 +54,10 @@ static const char run_usage[] =
 	"      --phases         also time where each iteration goes: child start, parent\n"
 	"                       resume, exec, exit and reap (exec methods then run the\n"
 	"                       bundled stamp target, which records its entry and exit)\n"
+	"  -e, --events LIST    counters per operation, libpfm4 names (default: cycles,\n"
+	"                       instructions, page-faults, context-switches,\n"
+	"                       cpu-migrations, task-clock; none: no counting), counted\n"
+	"                       in a pass of their own after each cell's timed windows\n"
 	"      --timeout S      longest one iteration may take before its child is\n"
 	"                       killed and the cell marked as an error (default:\n"
 	"                       100 x the cell's first iterations, at least 10 s)\n"
@@ -233,6 +237,21 @@ static int parse_ballast(const char *arg, struct run_opts *o)
 	return 0;
 }
 
+/* --event-spec: the counters the front end resolved, as name:type:config:... */
+static int parse_specs(const char *arg, struct run_opts *o)
+{
+	char buf[EVENT_MAX * EVENT_SPEC_TEXT_LEN], *items[EVENT_MAX], err[PARSE_ERR_LEN];
+
+	if (snprintf(buf, sizeof buf, "%s", arg) >= (int)sizeof buf)
+		return bad("--event-spec", "list too long");
+	if (split_list(buf, items, EVENT_MAX, &o->nspecs, err))
+		return bad("--event-spec", err);
+	for (size_t i = 0; i < o->nspecs; i++)
+		if (event_spec_parse(items[i], &o->specs[i], err, sizeof err))
+			return bad("--event-spec", err);
+	return 0;
+}
+
 /* --cpus A[,B]: one or two distinct CPUs this process may use. */
 static int parse_cpus(const char *arg, struct run_opts *o)
 {
@@ -273,7 +292,7 @@ static const struct profile *find_profile(const char *name)
 
 enum { OPT_THP = 256, OPT_MIN_TIME, OPT_MAX_TIME, OPT_PRECISION, OPT_TARGET, OPT_PROFILE,
        OPT_CLONE_FLAGS, OPT_THEN, OPT_TIMEOUT, OPT_BALLAST, OPT_VMAS, OPT_ROUNDS, OPT_PIN,
-       OPT_CPUS, OPT_FACTS_FD, OPT_PHASES, OPT_HELP };
+       OPT_CPUS, OPT_FACTS_FD, OPT_PHASES, OPT_EVENT_SPEC, OPT_FRONT, OPT_HELP };
 
 static const struct option long_options[] = {
 	{ "methods", required_argument, NULL, 'm' },
@@ -297,6 +316,9 @@ static const struct option long_options[] = {
 	{ "cpus", required_argument, NULL, OPT_CPUS },
 	{ "facts-fd", required_argument, NULL, OPT_FACTS_FD },	/* from the front end */
 	{ "phases", no_argument, NULL, OPT_PHASES },
+	{ "events", required_argument, NULL, 'e' },
+	{ "event-spec", required_argument, NULL, OPT_EVENT_SPEC },	/* from the front end */
+	{ "front", required_argument, NULL, OPT_FRONT },		/* from the front end */
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -320,7 +342,7 @@ int run_parse(int argc, char **argv, struct run_opts *o, bool notes)
 	o->budget.warmup = 5;
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":m:r:n:w:o:", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":m:r:n:w:o:e:", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'm': methods_arg = optarg; break;
 		case OPT_CLONE_FLAGS: clone_flags = optarg; break;
@@ -347,6 +369,16 @@ int run_parse(int argc, char **argv, struct run_opts *o, bool notes)
 				return rc;
 			break;
 		case OPT_PHASES: o->phases = true; break;
+		case 'e':
+			if (!optarg[0])
+				return bad("--events", "empty list (none counts nothing)");
+			o->events_arg = optarg;
+			break;
+		case OPT_EVENT_SPEC:
+			if ((rc = parse_specs(optarg, o)))
+				return rc;
+			break;
+		case OPT_FRONT: o->front = optarg; break;
 		case OPT_FACTS_FD: {
 			uint64_t v;
 			if (parse_u64(optarg, 0, 65535, &v, err))
@@ -547,6 +579,48 @@ static int resolve_target(struct run_opts *o)
 	return 0;
 }
 
+/* The result folder, before anything is measured or printed: an existing
+ * one must be a writable folder holding no run; a new one must have a
+ * writable folder as its nearest existing ancestor. */
+static int check_outdir(const char *dir)
+{
+	char path[PATH_MAX], probe[PATH_MAX + 16], err[PATH_MAX + 80];
+	struct stat st;
+
+	snprintf(path, sizeof path, "%s", dir ? dir : "results");
+	if (stat(path, &st) == 0) {
+		if (!S_ISDIR(st.st_mode)) {
+			snprintf(err, sizeof err, "%s exists and is not a folder", path);
+			return bad("--output", err);
+		}
+		snprintf(probe, sizeof probe, "%s/summary.csv", path);
+		if (dir && access(probe, F_OK) == 0) {
+			snprintf(err, sizeof err, "%s already holds a run (results are never "
+				 "overwritten)", path);
+			return bad("--output", err);
+		}
+	} else {
+		/* Walk up to what exists. */
+		char *slash;
+		while ((slash = strrchr(path, '/')) && stat(path, &st) != 0)
+			*slash = '\0';
+		if (!slash && stat(path, &st) != 0)
+			snprintf(path, sizeof path, ".");
+		if (path[0] == '\0')
+			snprintf(path, sizeof path, "/");
+		if (stat(path, &st) == 0 && !S_ISDIR(st.st_mode)) {
+			snprintf(err, sizeof err, "cannot write to %s: %s is not a folder",
+				 dir ? dir : "results", path);
+			return bad("--output", err);
+		}
+	}
+	if (access(path, W_OK) != 0) {
+		snprintf(err, sizeof err, "cannot write to %s: %s", path, strerror(errno));
+		return bad("--output", err);
+	}
+	return 0;
+}
+
 int run_check(struct run_opts *o)
 {
 	char err[PATH_MAX + 64];
@@ -554,7 +628,7 @@ int run_check(struct run_opts *o)
 	long limit;
 	int rc;
 
-	if ((rc = resolve_target(o)))
+	if ((rc = resolve_target(o)) || (rc = check_outdir(o->outdir)))
 		return rc;
 	for (size_t i = 0; i < o->nrss; i++)
 		if (o->rss[i] > largest)

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "cell.h"
+#include "eventspec.h"
 #include "memory.h"
 #include "methods.h"
 
@@ -43,6 +44,10 @@ struct run_opts {
 	char cpus_text[32];	/* the cpus column: "2" or "2 3" */
 	int facts_fd;		/* the front end's machine facts (hwloc, libpfm4), or -1 */
 	bool phases;		/* --phases: time the phases of each iteration */
+	const char *events_arg;	/* -e LIST as given (the front end resolves it) */
+	struct event_spec specs[EVENT_MAX];	/* --event-spec: resolved counters */
+	size_t nspecs;
+	const char *front;	/* --front: the front end, to write meta.json */
 };
 
 /* Parse `run` arguments (argv[0] is "run") into o, applying the profile

@@ -91,7 +91,8 @@ static void copy_facts(FILE *f, int fd)
 	}
 }
 
-static int write_env(struct run *r, const char *complete)
+/* complete is "no" while the run goes on and for a run cut short. */
+static int write_env_at(struct run *r, const char *complete, bool end)
 {
 	struct outfile o;
 	int err = outfile_open(&o, r->dir, "env.txt");
@@ -107,8 +108,13 @@ static int write_env(struct run *r, const char *complete)
 	fprintf(o.f, "pin=%s\ncpus=%s\n", r->o.pin, r->o.cpus_text);
 	env_write(o.f);
 	copy_facts(o.f, r->o.facts_fd);
+	counters_facts(&r->counters, o.f);
+	fprintf(o.f, "load_avg_start=%s\n", r->load_start);
+	if (end)
+		env_write_load(o.f, "load_avg_end");
 	return outfile_commit(&o);
 }
+
 
 const char *target_of(const struct method *m, void *run)
 {
@@ -225,6 +231,13 @@ void write_summary(struct run *r, const struct table_row *t)
 			csv_us(c, t->phase_ns[p]);
 		else
 			csv_empty(c);
+	for (size_t i = 0; i < r->counters.n; i++)
+		if (t->counted && !t->error[0] && !isnan(t->per_op[i]))
+			csv_double(c, t->per_op[i]);
+		else
+			csv_empty(c);
+	if (r->counters.n)
+		csv_str(c, !t->counted || t->error[0] ? "" : t->scaled ? "yes" : "no");
 	csv_end(c);
 }
 
@@ -238,7 +251,8 @@ int open_outputs(struct run *r)
 {
 	int err;
 
-	if ((err = write_env(r, "no")) || (err = outfile_open(&r->summary, r->dir, "summary.csv")) ||
+	if ((err = write_env_at(r, "no", false)) ||
+	    (err = outfile_open(&r->summary, r->dir, "summary.csv")) ||
 	    (err = outfile_open(&r->samples, r->dir, "samples.csv")) ||
 	    (err = spill_open(&r->spill, r->dir))) {
 		fprintf(stderr, "spawncost run: cannot write in %s: %s\n", r->dir, strerror(err));
@@ -246,7 +260,13 @@ int open_outputs(struct run *r)
 	}
 	r->summary_csv.f = r->summary.f;
 	r->samples_csv.f = r->samples.f;
-	csv_header(&r->summary_csv, SUMMARY_COLUMNS);
+	/* The core columns, then one per counter: <event>_per_op. */
+	fputs(SUMMARY_COLUMNS, r->summary.f);
+	for (size_t i = 0; i < r->counters.n; i++)
+		fprintf(r->summary.f, ",%s_per_op", r->counters.spec[i].name);
+	if (r->counters.n)
+		fputs(",counters_scaled", r->summary.f);
+	fputc('\n', r->summary.f);
 	csv_header(&r->samples_csv, SAMPLES_COLUMNS);
 	fflush(r->summary.f);
 	guard_file(0, r->summary.tmp, r->summary.path, fileno(r->summary.f));
@@ -287,7 +307,7 @@ int close_outputs(struct run *r, const char *complete)
 	if (!err)
 		err = write_fit(r);
 	if (!err)
-		err = write_env(r, complete);
+		err = write_env_at(r, complete, true);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (err) {
 		fprintf(stderr, "spawncost run: cannot finish the files in %s: %s\n", r->dir,

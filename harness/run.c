@@ -10,9 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <spawn.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include "counters.h"
 #include "env.h"
 #include "fit.h"
 #include "guard.h"
@@ -73,6 +76,20 @@ static struct budget window_budget(const struct budget *b, unsigned round, unsig
 	return w;
 }
 
+/* After a cell's last window: its counters, in a pass of their own, a tenth
+ * as many round trips as were timed (10 to 200). */
+static void count_events(struct run *r, struct table_row *t, struct spawn_ctx *ctx, size_t timed)
+{
+	unsigned k = (unsigned)(t->stats.n / 10);
+
+	(void)timed;
+	if (!r->counters.n || guard_stop)
+		return;
+	k = k < 10 ? 10 : k > 200 ? 200 : k;
+	if (counters_measure(&r->counters, t->method, ctx, k, t->per_op, &t->scaled) == 0)
+		t->counted = true;
+}
+
 /* One window of one cell. */
 static void run_window(struct run *r, size_t id, unsigned round, struct spawn_ctx *ctx,
 		       struct samples *s, const char *ballast_error)
@@ -107,6 +124,8 @@ static void run_window(struct run *r, size_t id, unsigned round, struct spawn_ct
 				 strerrorname_np(err));
 		t->stats.n += s->n;	/* the count so far; stats come at the end */
 		mark_whole(r);
+		if (round + 1 == r->o.rounds)
+			count_events(r, t, ctx, s->n);
 	}
 	progress_done(t, s, res.error);
 }
@@ -264,6 +283,21 @@ static uint64_t *shared_page(struct run_opts *o)
 	return p == MAP_FAILED ? NULL : p;
 }
 
+/* meta.json, by the front end (it has the JSON library): `spawncost meta
+ * DIR` once the run is over. A failure is said, and the run stands. */
+static void write_meta(struct run *r)
+{
+	char *argv[] = { (char *)r->o.front, "meta", r->dir, NULL };
+	pid_t pid;
+	int status;
+
+	if (!r->o.front)
+		return;
+	if (posix_spawn(&pid, r->o.front, NULL, NULL, argv, environ) != 0 ||
+	    waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		fprintf(stderr, "spawncost run: note: meta.json was not written\n");
+}
+
 static int finish(struct run *r)
 {
 	size_t failed = 0;
@@ -279,6 +313,7 @@ static int finish(struct run *r)
 	fit_rows(r->cells, r->ncells, NULL, stdout, target_of, r, r->run_id, env_host(), r->o.vmas);
 	for (size_t i = 0; i < r->ncells; i++)
 		failed += r->cells[i].error[0] != '\0';
+	write_meta(r);
 	if (guard_stop) {
 		fprintf(stderr, "spawncost: interrupted by %s: %zu cells kept in %s\n",
 			sigabbrev_np(guard_stop), r->ncells, r->dir);
@@ -325,6 +360,10 @@ int cmd_run(int argc, char **argv)
 		rc = 2;
 		goto out;
 	}
+	r.counters.n = r.o.nspecs;
+	memcpy(r.counters.spec, r.o.specs, sizeof r.o.specs);
+	counters_prepare(&r.counters);
+	env_loadavg(r.load_start, sizeof r.load_start);
 	if ((rc = make_run_dir(&r)) || (rc = open_outputs(&r)))
 		goto out;
 	fprintf(stderr, "spawncost: %zu cells x %u rounds into %s\n", r.ncells, r.o.rounds, r.dir);

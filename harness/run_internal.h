@@ -4,6 +4,7 @@
 
 #include <limits.h>
 
+#include "counters.h"
 #include "csv.h"
 #include "options.h"
 #include "spill.h"
@@ -21,6 +22,8 @@ struct run {
 	struct table_row *cells;	/* every cell of the sweep, in sweep order */
 	size_t ncells;
 	uint64_t *shared;	/* the page children leave results in */
+	struct counters counters;	/* what -e asked for and this machine allows */
+	char load_start[64];	/* the load average when the run began */
 };
 
 /* output.c */

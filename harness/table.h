@@ -8,6 +8,7 @@
 #include "memory.h"
 #include "method.h"
 #include "stats.h"
+#include <math.h>
 
 struct table_row {
 	const struct method *method;
@@ -19,6 +20,8 @@ struct table_row {
 	unsigned windows;	/* windows (rounds) that measured it */
 	double child_same_cpu_pct;	/* < 0: the child's CPU was not seen */
 	double phase_ns[4];	/* --phases medians; < 0 where not seen */
+	double per_op[16];	/* counters per operation (NAN: not counted) */
+	bool counted, scaled;
 	struct stats stats;
 	char error[160];
 };

@@ -7,7 +7,7 @@ load helpers
 trace() {
 	local m="$1"; shift
 	strace -f -qq -s 256 -e signal=none -e trace=clone,clone3,vfork,execve -o trace.txt \
-		"$SC" run -m "$m" -r 0 -n 2 -w 0 -o "out-$m" "$@" >/dev/null 2>&1 || true
+		"$BUILD/spawncost-measure" run -m "$m" -r 0 -n 2 -w 0 -o "out-$m" "$@" >/dev/null 2>&1 || true
 	# (the trace is what is checked; LeakSanitizer fails any run under ptrace)
 }
 
@@ -51,7 +51,7 @@ flags_are() {
 
 @test "exec-only execs the chain 64 times per iteration and reports per exec" {
 	strace -f -qq -s 256 -e signal=none -e trace=execve -o trace.txt \
-		"$SC" run -m exec-only -r 0 -n 1 -w 0 -o out >/dev/null 2>&1 || true
+		"$BUILD/spawncost-measure" run -m exec-only -r 0 -n 1 -w 0 -o out >/dev/null 2>&1 || true
 	[ "$(grep -c 'execve(".*spawncost-chain"' trace.txt)" -eq 64 ]
 	[ "$(col out/summary.csv variant exec-only 0)" = "ops_per_iteration=64" ]
 	[ "$(col out/summary.csv target exec-only 0)" = chain ]
@@ -63,7 +63,7 @@ flags_are() {
 	[ "$(col out/summary.csv variant clone-custom 0)" = "flags=VM|FILES|NEWUTS;then=exec" ]
 	[ "$(col out/samples.csv variant clone-custom 0 | sort -u)" = "flags=VM|FILES|NEWUTS;then=exec" ]
 	strace -f -qq -s 256 -e signal=none -e trace=clone,execve -o trace.txt \
-		"$SC" run --clone-flags VM,FILES,NEWUTS --then exec -r 0 -n 1 -w 0 -o out2 >/dev/null 2>&1 || true
+		"$BUILD/spawncost-measure" run --clone-flags VM,FILES,NEWUTS --then exec -r 0 -n 1 -w 0 -o out2 >/dev/null 2>&1 || true
 	flags_are 'flags=CLONE_VM\|CLONE_FILES\|CLONE_NEWUTS\|SIGCHLD[) ]'
 	grep -q 'execve(".*spawncost-noop"' trace.txt
 }
@@ -125,7 +125,7 @@ flags_are() {
 		[ "$(col "out-$t/summary.csv" target fork-exec 0)" = "$t" ]
 	done
 	strace -f -qq -s 256 -e signal=none -e trace=execve -o trace.txt \
-		"$SC" run -m fork-exec -r 0 -n 1 -w 0 --target shell -o out-sh2 >/dev/null 2>&1 || true
+		"$BUILD/spawncost-measure" run -m fork-exec -r 0 -n 1 -w 0 --target shell -o out-sh2 >/dev/null 2>&1 || true
 	grep -q 'execve("/bin/sh", \["sh", "-c", ".*spawncost-noop"\]' trace.txt
 }
 

@@ -38,7 +38,7 @@ load helpers
 	command -v strace
 	trace() {
 		strace -f -qq -s 256 -e signal=none -e trace=fork,vfork,clone,clone3,execve -o trace.txt \
-			"$SC" run -m "$1" -r 0 -n 3 -w 0 -o "out-$1" >/dev/null 2>&1 || true
+			"$BUILD/spawncost-measure" run -m "$1" -r 0 -n 3 -w 0 -o "out-$1" >/dev/null 2>&1 || true
 	}
 	trace vfork-exec
 	grep -Eq '^[0-9]+ +vfork\(' trace.txt

@@ -7,13 +7,14 @@ SUMMARY_HEADER="run_id,host,method,target,rss_mib,thp,pin,rss_kib,pte_kib,iterat
 @test "a sweep writes summary, samples and env with every column in every row" {
 	run "$SC" run -m fork-exit,vfork-exit,pthread -r 0,16 -n 40 -w 2 -o out
 	[ "$status" -eq 0 ]
-	[ "$(head -1 out/summary.csv)" = "$SUMMARY_HEADER" ]
-	[ "$(head -1 out/samples.csv)" = "run_id,host,method,target,rss_mib,thp,pin,iter,ns,variant,ballast,vmas,round,child_cpu,parent_cpu" ]
+	# the core columns first, in order; counters and later issues' after them
+	[[ "$(head -1 out/summary.csv)" == "$SUMMARY_HEADER"* ]]
+	[[ "$(head -1 out/samples.csv)" == "run_id,host,method,target,rss_mib,thp,pin,iter,ns,variant,ballast,vmas,round,child_cpu,parent_cpu"* ]]
 	[ "$(wc -l < out/summary.csv)" -eq 7 ]
 	# the count asked for is the count done
 	[ "$(wc -l < out/samples.csv)" -eq $((6 * 40 + 1)) ]
-	awk -F, 'NF != 30 { exit 1 }' out/summary.csv
-	awk -F, 'NF != 15 { exit 1 }' out/samples.csv
+	awk -F, 'NR == 1 { n = NF } NF != n { exit 1 }' out/summary.csv
+	awk -F, 'NR == 1 { n = NF } NF != n { exit 1 }' out/samples.csv
 	grep -qx 'complete=yes' out/env.txt
 	grep -q '^kernel_release=' out/env.txt
 	refute sh -c 'ls -A out | grep -q tmp'
