@@ -201,27 +201,32 @@ static void deadline_learn(struct deadline *d, uint64_t took)
 		d->first[d->nfirst++] = took;
 }
 
-/* An edge's distance from an earlier one, if both were reached in order. */
-static uint32_t span(uint64_t from, uint64_t to)
+/* A phase in ns from two stamps: TSC ticks scaled by the iteration's own
+ * ns per tick (s0..s1 are the stamps read next to the clock at t0 and t1),
+ * or ns already where stamps are clock readings (s1 == s0 == 0). */
+static uint32_t phase_ns(uint64_t from, uint64_t to, uint64_t s0, uint64_t s1, uint64_t t0,
+			 uint64_t t1)
 {
-	if (!from || !to || to < from || to - from >= PHASE_NONE)
+	if (!from || !to || to < from || s1 <= s0)
 		return PHASE_NONE;
-	return (uint32_t)(to - from);
+	double ns = (double)(to - from) * (double)(t1 - t0) / (double)(s1 - s0);
+	return ns < (double)PHASE_NONE ? (uint32_t)ns : PHASE_NONE;
 }
 
-/* The four phases of an iteration from its edges: the call (t0), the
- * child's first moment, the parent's return from the call, the target's
- * entry, the target's (or child's) exit, and the reap (t1). */
-static struct phases phases_of(const uint64_t *slot, uint64_t t0, uint64_t t1)
+/* The four phases of an iteration from its edges: the call (t0, stamp s0),
+ * the child's first moment, the parent's return from the call, the
+ * target's entry, the target's (or child's) exit, and the reap (t1, s1). */
+static struct phases phases_of(const uint64_t *slot, uint64_t t0, uint64_t t1, uint64_t s0,
+			       uint64_t s1)
 {
 	struct phases p = { { PHASE_NONE, PHASE_NONE, PHASE_NONE, PHASE_NONE } };
 
 	if (!slot)
 		return p;
-	p.v[0] = span(t0, slot[SLOT_CHILD_START]);
-	p.v[1] = span(t0, slot[SLOT_PARENT_RESUME]);
-	p.v[2] = span(slot[SLOT_CHILD_START], slot[SLOT_TARGET_ENTRY]);
-	p.v[3] = span(slot[SLOT_EXIT], t1);
+	p.v[0] = phase_ns(s0, slot[SLOT_CHILD_START], s0, s1, t0, t1);
+	p.v[1] = phase_ns(s0, slot[SLOT_PARENT_RESUME], s0, s1, t0, t1);
+	p.v[2] = phase_ns(slot[SLOT_CHILD_START], slot[SLOT_TARGET_ENTRY], s0, s1, t0, t1);
+	p.v[3] = phase_ns(slot[SLOT_EXIT], s1, s0, s1, t0, t1);
 	return p;
 }
 
@@ -288,15 +293,19 @@ int cell_measure(const struct method *m, struct spawn_ctx *c, const struct budge
 		c->shared[1] = CPU_UNKNOWN;
 		if (c->phases)
 			memset(&c->shared[SLOT_CHILD_START], 0, 4 * sizeof c->shared[0]);
-		uint64_t t0 = now_ns();
+		uint64_t t0 = now_ns(), s0 = c->phases ? phase_stamp() : 0;
 		guard_deadline = t0 + limit;
 		int bad = m->once(c, m);
-		uint64_t t1 = now_ns();
+		uint64_t s1 = c->phases ? phase_stamp() : 0, t1 = now_ns();
 		guard_deadline = 0;
 		if (bad || guard_stop)
 			goto out;
+#if !defined(__x86_64__)
+		s0 = t0;	/* stamps are clock ns here: no conversion */
+		s1 = t1;
+#endif
 		s->cpu[s->n] = (uint32_t)(sched_getcpu() & 0xffff) << 16 | (uint32_t)c->shared[1];
-		s->phase[s->n] = phases_of(c->phases ? c->shared : NULL, t0, t1);
+		s->phase[s->n] = phases_of(c->phases ? c->shared : NULL, t0, t1, s0, s1);
 		/* A method doing several operations per round trip (exec-only)
 		 * reports the time of one; a per_page method, the page walk it
 		 * had the harness time. */
