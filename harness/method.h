@@ -50,6 +50,7 @@ struct spawn_ctx {
 				 * resume, [4] target entry, [5] target or child
 				 * exit (CLOCK_MONOTONIC ns; 0: not reached) */
 	bool phases;		/* --phases: take the phase timestamps */
+	bool note_cpu;		/* record where the child runs (pinned or --phases) */
 	uint64_t inner_ns;	/* a per_page method's timed interval */
 	unsigned long clone_flags;	/* clone-custom: the user's flags */
 	bool then_exec;		/* clone-custom: the child execs (else _exit) */
@@ -88,13 +89,18 @@ struct method {
  * the child's own code path. On x86_64 it is rdtscp's TSC_AUX, which Linux
  * sets to the CPU number: a few cycles, and right in a CLONE_VM child, where
  * glibc's sched_getcpu would read the parent's rseq area. Elsewhere the
- * column stays empty rather than add a system call to the timed path. */
+ * column stays empty rather than add a system call to the timed path.
+ * Only when asked (a pinned run, or --phases): a forked child inherits no
+ * page-table entry for the shared page, so its first store there is a page
+ * fault, a few µs here, that an unpinned default run should not pay. */
 static inline void note_child_cpu(const struct spawn_ctx *c)
 {
 #if defined(__x86_64__)
-	unsigned aux;
-	__builtin_ia32_rdtscp(&aux);
-	c->shared[1] = aux & 0xfff;
+	if (c->note_cpu) {
+		unsigned aux;
+		__builtin_ia32_rdtscp(&aux);
+		c->shared[1] = aux & 0xfff;
+	}
 #else
 	(void)c;
 #endif

@@ -173,6 +173,7 @@ static void sweep(struct run *r, struct samples *s)
 		.clone_flags = r->o.clone_flags,
 		.then_exec = r->o.then_exec,
 		.phases = r->o.phases,
+		.note_cpu = r->o.ncpus > 0 || r->o.phases,
 	};
 
 	for (unsigned round = 0; round < r->o.rounds && !guard_stop; round++) {

@@ -141,12 +141,18 @@ SUMMARY_HEADER="run_id,host,method,target,rss_mib,thp,pin,rss_kib,pte_kib,iterat
 	[ "$(awk -F, '$3 == "vfork-exit" { print $8 }' out/samples.csv | tail -1)" -eq 31 ]
 }
 
-@test "samples say where the child and the parent ran" {
-	run "$SC" run -m fork-exit,vfork-exit,pthread -r 0 -n 30 -o out
+@test "samples say where the parent ran, and the child too when the run is pinned" {
+	run "$SC" run -m fork-exit,vfork-exit,pthread -r 0 -n 30 -o free
+	[ "$status" -eq 0 ]
+	# unpinned: no store in the child (a forked child would fault on it)
+	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		$c["child_cpu"] != "" || $c["parent_cpu"] == "" { exit 1 }' free/samples.csv
+	all=$(seq -s, 0 $(($(nproc) - 1)) | cut -d, -f1-2)
+	run "$SC" run -m fork-exit,vfork-exit,pthread -r 0 -n 30 --cpus "$all" -o pinned
 	[ "$status" -eq 0 ]
 	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-		$c["child_cpu"] == "" || $c["parent_cpu"] == "" { exit 1 }' out/samples.csv
-	p=$(col out/summary.csv child_same_cpu_pct fork-exit 0)
+		$c["child_cpu"] == "" || $c["parent_cpu"] == "" { exit 1 }' pinned/samples.csv
+	p=$(col pinned/summary.csv child_same_cpu_pct fork-exit 0)
 	awk -v p="$p" 'BEGIN { exit !(p >= 0 && p <= 100) }'
 }
 
