@@ -11,7 +11,7 @@
 #include "guard.h"
 #include "timing.h"
 
-static int open_event(const struct event_spec *e, bool user_only)
+int counter_open(const struct event_spec *e, bool user_only)
 {
 	struct perf_event_attr a;
 
@@ -37,10 +37,10 @@ void counters_prepare(struct counters *cs)
 	cs->unavailable[0] = cs->user_only_why[0] = '\0';
 	cs->user_only = false;
 	for (size_t i = 0; i < cs->n; i++) {
-		int fd = open_event(&cs->spec[i], false);
+		int fd = counter_open(&cs->spec[i], false);
 		if (fd < 0 && (errno == EACCES || errno == EPERM)) {
 			/* perf_event_paranoid >= 2 without privilege: user work only. */
-			fd = open_event(&cs->spec[i], true);
+			fd = counter_open(&cs->spec[i], true);
 			if (fd >= 0 && !cs->user_only) {
 				cs->user_only = true;
 				snprintf(cs->user_only_why, sizeof cs->user_only_why,
@@ -87,7 +87,7 @@ int counters_measure(const struct counters *cs, const struct method *m, struct s
 	if (m->setup && m->setup(c, m) != 0)
 		return -1;
 	for (size_t i = 0; i < cs->n; i++)
-		fd[i] = cs->ok[i] ? open_event(&cs->spec[i], cs->user_only) : -1;
+		fd[i] = cs->ok[i] ? counter_open(&cs->spec[i], cs->user_only) : -1;
 	for (size_t i = 0; i < cs->n; i++)
 		if (fd[i] >= 0)
 			ioctl(fd[i], PERF_EVENT_IOC_ENABLE, 0);

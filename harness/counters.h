@@ -21,6 +21,12 @@ struct counters {
 	char user_only_why[160];
 };
 
+/* Open e on this process as a run counts it: disabled, inherited by
+ * children and threads, kernel work included unless user_only, time enabled
+ * and running read alongside. The descriptor, or -1 with errno. Shared by
+ * the engine's counting and the front end's `spawncost events` probe. */
+int counter_open(const struct event_spec *e, bool user_only);
+
 /* Probe each event once on this process; say on stderr, once, what cannot
  * be counted and whether kernel work is left out. */
 void counters_prepare(struct counters *cs);

@@ -7,6 +7,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "counters.h"
 #include "events.h"
 
 static const char *errname(int err)
@@ -16,23 +17,11 @@ static const char *errname(int err)
 	return name ? name : "E?";
 }
 
+/* Open e as a run would (harness/counters.c) and close it: 0, or -errno. */
 static int open_counter(const struct event_spec *e, int exclude_kernel)
 {
-	struct perf_event_attr a;
-	int fd;
+	int fd = counter_open(e, exclude_kernel != 0);
 
-	memset(&a, 0, sizeof a);
-	a.size = sizeof a;
-	a.type = e->type;
-	a.config = e->config;
-	a.config1 = e->config1;
-	a.config2 = e->config2;
-	a.disabled = 1;
-	a.inherit = 1;		/* the children's work is what we measure */
-	a.exclude_kernel = (unsigned)exclude_kernel;
-	a.exclude_hv = 1;	/* the hypervisor's work is not the process's */
-	a.read_format = PERF_FORMAT_TOTAL_TIME_ENABLED | PERF_FORMAT_TOTAL_TIME_RUNNING;
-	fd = (int)syscall(SYS_perf_event_open, &a, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	close(fd);
