@@ -19,22 +19,6 @@
 	(CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM | \
 	 CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID)
 
-/* The child's stack. One child at a time, so one stack serves; a non-VM
- * child runs on its own copy of it. */
-static char stack[64 * 1024] __attribute__((aligned(16)));
-
-CHILD_STACK_CODE static int child_exit(void *arg)
-{
-	note_child_start(arg);
-	note_phase(arg, SLOT_EXIT);
-	return 0;	/* glibc's clone returns into exit(2), not exit_group */
-}
-
-CHILD_STACK_CODE static int child_then_exec(void *arg)
-{
-	child_exec(arg);
-}
-
 /* A thread cannot be waitpid()ed: the kernel clears *tid and wakes the
  * futex on it when the thread exits (CLONE_CHILD_CLEARTID), which is how
  * pthread_join waits too. */
@@ -69,8 +53,8 @@ static int clone_refused(struct spawn_ctx *c, int err, unsigned long flags)
 static int clone_with(struct spawn_ctx *c, unsigned long flags, bool then_exec)
 {
 	static volatile pid_t tid;
-	void *top = stack + sizeof stack;
-	int (*fn)(void *) = then_exec ? child_then_exec : child_exit;
+	void *top = child_stack + sizeof child_stack;
+	int (*fn)(void *) = then_exec ? child_stack_exec : child_stack_exit;
 	pid_t pid;
 
 	if (flags & CLONE_THREAD) {

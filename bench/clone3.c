@@ -18,20 +18,6 @@
 #include "guard.h"
 #include "method.h"
 
-static char stack[64 * 1024] __attribute__((aligned(16)));
-
-CHILD_STACK_CODE static int child_exit(void *arg)
-{
-	note_child_start(arg);
-	note_phase(arg, SLOT_EXIT);
-	return 0;
-}
-
-CHILD_STACK_CODE static int child_then_exec(void *arg)
-{
-	child_exec(arg);
-}
-
 static int clone3_refused(struct spawn_ctx *c, int err)
 {
 	spawn_failed(c, FAIL_ERRNO, err, "clone3");
@@ -49,11 +35,11 @@ static int clone3_once(struct spawn_ctx *c, const struct method *m)
 		.flags = m->flags,
 		.pidfd = (uintptr_t)&pidfd,
 		.exit_signal = SIGCHLD,
-		.stack = (uintptr_t)stack,
-		.stack_size = sizeof stack,
+		.stack = (uintptr_t)child_stack,
+		.stack_size = sizeof child_stack,
 		.cgroup = c->state ? (uint64_t) * (int *)c->state : 0,
 	};
-	long pid = clone3_run(&args, m->execs ? child_then_exec : child_exit, c);
+	long pid = clone3_run(&args, m->execs ? child_stack_exec : child_stack_exit, c);
 
 	if (pid < 0)
 		return clone3_refused(c, errno);

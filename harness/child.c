@@ -10,6 +10,20 @@
 
 #include "method.h"
 
+char child_stack[CHILD_STACK_SIZE] __attribute__((aligned(16)));
+
+CHILD_STACK_CODE int child_stack_exit(void *ctx)
+{
+	note_child_start(ctx);
+	note_phase(ctx, SLOT_EXIT);
+	return 0;
+}
+
+CHILD_STACK_CODE int child_stack_exec(void *ctx)
+{
+	child_exec(ctx);
+}
+
 int spawn_failed(struct spawn_ctx *c, enum fail_kind kind, int code, const char *call)
 {
 	c->fail.kind = kind;

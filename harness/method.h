@@ -149,6 +149,15 @@ static inline void note_child_start(const struct spawn_ctx *c)
  * execve, write and _exit. */
 CHILD_STACK_CODE __attribute__((noreturn)) void child_exec(const struct spawn_ctx *c);
 
+/* For children started on a stack of their own (clone, clone3): the stack,
+ * one for all since one child runs at a time (a non-VM child runs on its
+ * own copy), and the two things such a child does. Each returns into the
+ * exit(2) of the thread, not exit_group. */
+#define CHILD_STACK_SIZE (64 * 1024)
+extern char child_stack[CHILD_STACK_SIZE];
+CHILD_STACK_CODE int child_stack_exit(void *ctx);	/* note where and when, exit 0 */
+CHILD_STACK_CODE int child_stack_exec(void *ctx);	/* child_exec(ctx) */
+
 /* Wait for pid and judge how it ended: 0 for exit status 0, else -1 with
  * c->fail saying why. */
 int reap(struct spawn_ctx *c, pid_t pid);

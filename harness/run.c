@@ -78,11 +78,10 @@ static struct budget window_budget(const struct budget *b, unsigned round, unsig
 
 /* After a cell's last window: its counters, in a pass of their own, a tenth
  * as many round trips as were timed (10 to 200). */
-static void count_events(struct run *r, struct table_row *t, struct spawn_ctx *ctx, size_t timed)
+static void count_events(struct run *r, struct table_row *t, struct spawn_ctx *ctx)
 {
 	unsigned k = (unsigned)(t->stats.n / 10);
 
-	(void)timed;
 	if (!r->counters.n || guard_stop)
 		return;
 	k = k < 10 ? 10 : k > 200 ? 200 : k;
@@ -125,7 +124,7 @@ static void run_window(struct run *r, size_t id, unsigned round, struct spawn_ct
 		t->stats.n += s->n;	/* the count so far; stats come at the end */
 		mark_whole(r);
 		if (round + 1 == r->o.rounds)
-			count_events(r, t, ctx, s->n);
+			count_events(r, t, ctx);
 	}
 	progress_done(t, s, res.error);
 }
