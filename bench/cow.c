@@ -69,9 +69,10 @@ static int cow_parent(struct spawn_ctx *c, const struct method *m)
 	}
 	c->inner_ns = write_every_page(c->chunk, c->nchunks, c->chunk_bytes);
 	if (write(pipefd[1], &byte, 1) != 1) {
+		int err = errno;	/* before kill and reap change it */
 		kill(pid, SIGKILL);
 		reap(c, pid);
-		return spawn_failed(c, FAIL_ERRNO, errno, "write");
+		return spawn_failed(c, FAIL_ERRNO, err, "write");
 	}
 	return reap(c, pid);
 }

@@ -25,12 +25,13 @@ static void *map_dontfork(size_t bytes)
 
 int samples_init(struct samples *s, size_t cap)
 {
-	s->n = 0;
+	memset(s, 0, sizeof *s);
 	s->cap = cap < 4096 ? 4096 : cap;
+	s->probe_cap = s->cap / PROBE_EVERY + 2;
 	s->ns = map_dontfork(s->cap * sizeof *s->ns);
 	s->cpu = map_dontfork(s->cap * sizeof *s->cpu);
-	s->phase = map_dontfork(s->cap * sizeof *s->phase);
-	if (!s->ns || !s->cpu || !s->phase) {
+	s->probe = map_dontfork(s->probe_cap * sizeof *s->probe);
+	if (!s->ns || !s->cpu || !s->probe) {
 		samples_free(s);
 		return ENOMEM;
 	}
@@ -43,12 +44,9 @@ void samples_free(struct samples *s)
 		munmap(s->ns, s->cap * sizeof *s->ns);
 	if (s->cpu)
 		munmap(s->cpu, s->cap * sizeof *s->cpu);
-	if (s->phase)
-		munmap(s->phase, s->cap * sizeof *s->phase);
-	s->ns = NULL;
-	s->cpu = NULL;
-	s->phase = NULL;
-	s->n = s->cap = 0;
+	if (s->probe)
+		munmap(s->probe, s->probe_cap * sizeof *s->probe);
+	memset(s, 0, sizeof *s);
 }
 
 static void *grow(void *p, size_t old, size_t new)
@@ -66,6 +64,7 @@ static int samples_grow(struct samples *s)
 {
 	uint64_t *ns = grow(s->ns, s->cap * sizeof *s->ns, 2 * s->cap * sizeof *s->ns);
 	uint32_t *cpu;
+	struct probe *pr;
 
 	if (!ns)
 		return ENOMEM;
@@ -74,11 +73,12 @@ static int samples_grow(struct samples *s)
 	if (!cpu)
 		return ENOMEM;	/* ns already doubled: cap stays, harmless */
 	s->cpu = cpu;
-	struct phases *ph = grow(s->phase, s->cap * sizeof *s->phase, 2 * s->cap * sizeof *s->phase);
-	if (!ph)
+	pr = grow(s->probe, s->probe_cap * sizeof *s->probe, 2 * s->probe_cap * sizeof *s->probe);
+	if (!pr)
 		return ENOMEM;
-	s->phase = ph;
+	s->probe = pr;
 	s->cap *= 2;
+	s->probe_cap *= 2;
 	return 0;
 }
 
@@ -121,29 +121,43 @@ static int cmp_u64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Is the median known to within pct percent? The distribution-free 95%
- * interval of the median spans the order statistics n/2 -+ 0.98 sqrt(n); it
- * is close to the bootstrap interval reported later and needs no resampling.
- * The sorted copy lives in its own mapping, unmapped at once, so that checking
- * leaves the parent no larger. */
-static bool precise_enough(const struct samples *s, double pct)
+/* The distribution-free 95% interval of the median spans the order
+ * statistics n/2 -+ 0.98 sqrt(n); it is close to the bootstrap interval
+ * reported later and needs no resampling. The sorted copy lives in its own
+ * mapping, unmapped at once, so that the parent is no larger after. */
+int median_interval(const uint64_t *ns, size_t n, double *median, double *half)
 {
-	size_t n = s->n, bytes = n * sizeof *s->ns, lo, hi;
-	double half = 0.98 * sqrt((double)n), width, median;
-	uint64_t *x = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	size_t bytes = n * sizeof *ns, lo, hi;
+	double h = 0.98 * sqrt((double)n);
+	uint64_t *x;
 
+	if (n == 0)
+		return -1;
+	x = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (x == MAP_FAILED)
-		return true;	/* cannot tell: stop at the minimum */
-	memcpy(x, s->ns, bytes);
+		return -1;
+	memcpy(x, ns, bytes);
 	qsort(x, n, sizeof *x, cmp_u64);
-	lo = (double)n / 2 > half ? (size_t)((double)n / 2 - half) : 0;
-	hi = (size_t)ceil((double)n / 2 + half);
+	lo = (double)n / 2 > h ? (size_t)((double)n / 2 - h) : 0;
+	hi = (size_t)((double)n / 2 + h);
+	if ((double)hi < (double)n / 2 + h)
+		hi++;	/* ceil, without libm */
 	if (hi > n - 1)
 		hi = n - 1;
-	median = n % 2 ? (double)x[n / 2] : ((double)x[n / 2 - 1] + (double)x[n / 2]) / 2;
-	width = ((double)x[hi] - (double)x[lo]) / 2;
+	*median = n % 2 ? (double)x[n / 2] : ((double)x[n / 2 - 1] + (double)x[n / 2]) / 2;
+	*half = ((double)x[hi] - (double)x[lo]) / 2;
 	munmap(x, bytes);
-	return median > 0 && width <= median * pct / 100;
+	return 0;
+}
+
+/* Is the median known to within pct percent? */
+static bool precise_enough(const struct samples *s, double pct)
+{
+	double median, half;
+
+	if (median_interval(s->ns, s->n, &median, &half) != 0)
+		return true;	/* cannot tell: stop at the minimum */
+	return median > 0 && half <= median * pct / 100;
 }
 
 /* After the iteration that ended at elapsed ns: is the cell done? */
@@ -240,8 +254,7 @@ static int judge_end(struct spawn_ctx *c, struct cell_result *r, uint64_t limit)
 		guard_stop = SIGINT;
 	if (guard_stop)
 		return CELL_ABANDONED;
-	if (guard_timed_out) {
-		guard_timed_out = 0;
+	if (guard_took_timeout()) {
 		snprintf(r->error, sizeof r->error,
 			 "ETIME: an iteration ran past its %.3g s deadline; the child was killed",
 			 (double)limit / 1e9);
@@ -250,62 +263,111 @@ static int judge_end(struct spawn_ctx *c, struct cell_result *r, uint64_t limit)
 	return failed(c, r);
 }
 
+/* The parent's size and what its fork copies, before a window's timed
+ * iterations: read in every window, so a parent that changed would show. */
+static void read_parent(struct cell_result *r)
+{
+	r->rss_kib = proc_kib("/proc/self/status", "VmRSS");
+	r->pte_kib = proc_kib("/proc/self/status", "VmPTE");
+	r->thp_kib = huge_kib();
+	if (fork_footprint(&r->fork) != 0)
+		r->fork.maps = r->fork.rss_kib = -1;
+}
+
+/* One probe: an untimed round trip whose child notes its CPU and, with
+ * --phases, stamps the phase edges (running the probe target, the stamp
+ * target where the timed iterations run the static no-op). */
+static int probe(const struct method *m, struct spawn_ctx *c, struct samples *s, uint64_t limit)
+{
+	struct probe *p = &s->probe[s->nprobe];
+	const char *target = c->target;
+	char *const *argv = c->argv;
+	unsigned ops = m->ops ? m->ops : 1;
+	uint64_t t0, t1, s0, s1;
+	int bad;
+
+	c->shared[1] = CPU_UNKNOWN;
+	memset(&c->shared[SLOT_CHILD_START], 0, 4 * sizeof c->shared[0]);
+	c->note_cpu = true;
+	c->phases = c->want_phases;
+	if (c->probe_target) {
+		c->target = c->probe_target;
+		c->argv = c->probe_argv;
+	}
+	t0 = now_ns();
+	guard_arm(t0 + limit);
+	s0 = c->phases ? phase_stamp() : 0;
+	bad = m->once(c, m);
+	s1 = c->phases ? phase_stamp() : 0;
+	t1 = now_ns();
+	guard_arm(0);
+	c->note_cpu = c->phases = false;
+	c->target = target;
+	c->argv = argv;
+	if (bad)
+		return -1;
+#if !defined(__x86_64__)
+	s0 = t0;	/* stamps are clock ns here: no conversion */
+	s1 = t1;
+#endif
+	p->ns = m->per_page ? c->inner_ns : (t1 - t0) / ops;
+	p->cpu = (uint32_t)(sched_getcpu() & 0xffff) << 16 | (uint32_t)(c->shared[1] & 0xffff);
+	p->phase = phases_of(c->want_phases ? c->shared : NULL, t0, t1, s0, s1);
+	s->nprobe++;
+	return 0;
+}
+
 int cell_measure(const struct method *m, struct spawn_ctx *c, const struct budget *b,
 		 struct samples *s, struct cell_result *r)
 {
-	uint64_t next_check = (uint64_t)(b->min_time * 1e9), start, limit;
+	uint64_t next_check = (uint64_t)(b->min_time * 1e9), start, last, limit;
 	struct deadline d = { .fixed = (uint64_t)(b->timeout * 1e9) };
 	unsigned ops = m->ops ? m->ops : 1;
 	int rc = -1;
 
 	r->error[0] = '\0';
-	s->n = 0;
+	s->n = s->nprobe = 0;
 	c->fail.why = NULL;
 	c->fail.kind = FAIL_NONE;
-	guard_timed_out = 0;
+	c->note_cpu = c->phases = false;
+	guard_took_timeout();
 	if (guard_stop)
 		return CELL_ABANDONED;
 	if (m->setup && m->setup(c, m) != 0)
 		return failed(c, r);
 	limit = deadline_ns(&d);
-	guard_tick(limit / 10 < 10000000u ? 10000000u : limit / 10 > 1000000000u ? 1000000000u
-										   : limit / 10);
+	guard_check_every(limit / 10);
 	for (uint64_t i = 0; i < b->warmup; i++) {
 		uint64_t t0 = now_ns();
-		guard_deadline = t0 + limit;
+		guard_arm(t0 + limit);
 		int bad = m->once(c, m);
-		guard_deadline = 0;
+		uint64_t t1 = now_ns();
+		guard_arm(0);
 		if (bad || guard_stop)
 			goto out;
-		deadline_learn(&d, now_ns() - t0);
+		deadline_learn(&d, t1 - t0);
 		limit = deadline_ns(&d);
 	}
-	r->rss_kib = proc_kib("/proc/self/status", "VmRSS");
-	r->pte_kib = proc_kib("/proc/self/status", "VmPTE");
-	r->thp_kib = huge_kib();
+	read_parent(r);
+	if (probe(m, c, s, limit) != 0 || guard_stop)
+		goto out;
 
-	start = now_ns();
+	start = last = now_ns();
 	for (;;) {
-		if (s->n == s->cap && samples_grow(s) != 0) {
+		if ((s->n == s->cap || s->nprobe == s->probe_cap) && samples_grow(s) != 0) {
 			spawn_failed(c, FAIL_ERRNO, ENOMEM, "mremap of the samples");
 			goto out;
 		}
-		c->shared[1] = CPU_UNKNOWN;
-		if (c->phases)
-			memset(&c->shared[SLOT_CHILD_START], 0, 4 * sizeof c->shared[0]);
-		uint64_t t0 = now_ns(), s0 = c->phases ? phase_stamp() : 0;
-		guard_deadline = t0 + limit;
+		/* The deadline is set from the last clock reading, before t0, and
+		 * cleared after t1: nothing of it is timed. */
+		guard_arm(last + limit);
+		uint64_t t0 = now_ns();
 		int bad = m->once(c, m);
-		uint64_t s1 = c->phases ? phase_stamp() : 0, t1 = now_ns();
-		guard_deadline = 0;
+		uint64_t t1 = now_ns();
+		guard_arm(0);
 		if (bad || guard_stop)
 			goto out;
-#if !defined(__x86_64__)
-		s0 = t0;	/* stamps are clock ns here: no conversion */
-		s1 = t1;
-#endif
-		s->cpu[s->n] = (uint32_t)(sched_getcpu() & 0xffff) << 16 | (uint32_t)c->shared[1];
-		s->phase[s->n] = phases_of(c->phases ? c->shared : NULL, t0, t1, s0, s1);
+		s->cpu[s->n] = (uint32_t)(sched_getcpu() & 0xffff) << 16 | CPU_UNKNOWN;
 		/* A method doing several operations per round trip (exec-only)
 		 * reports the time of one; a per_page method, the page walk it
 		 * had the harness time. */
@@ -314,13 +376,19 @@ int cell_measure(const struct method *m, struct spawn_ctx *c, const struct budge
 			deadline_learn(&d, t1 - t0);
 			limit = deadline_ns(&d);
 		}
+		last = t1;
 		if (budget_spent(b, s, t1 - start, &next_check)) {
 			rc = 0;
 			break;
 		}
+		if (s->n % PROBE_EVERY == 0) {
+			if (probe(m, c, s, limit) != 0 || guard_stop)
+				goto out;
+			last = now_ns();
+		}
 	}
 out:
-	guard_tick(0);
+	guard_check_every(0);
 	if (rc != 0)
 		guard_reap_strays();
 	if (m->teardown)

@@ -91,13 +91,14 @@ int counters_measure(const struct counters *cs, const struct method *m, struct s
 	for (size_t i = 0; i < cs->n; i++)
 		if (fd[i] >= 0)
 			ioctl(fd[i], PERF_EVENT_IOC_ENABLE, 0);
-	guard_tick(1000000000u);
+	guard_check_every(1000000000u);
 	for (unsigned k = 0; k < iterations && rc == 0 && !guard_stop; k++) {
-		guard_deadline = now_ns() + (uint64_t)(10 * 1e9);
+		guard_arm(now_ns() + (uint64_t)(10 * 1e9));
 		rc = m->once(c, m);
-		guard_deadline = 0;
+		guard_arm(0);
 	}
-	guard_tick(0);
+	guard_check_every(0);
+	guard_took_timeout();
 	for (size_t i = 0; i < cs->n; i++) {
 		uint64_t v[3];
 		if (fd[i] < 0)

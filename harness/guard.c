@@ -1,9 +1,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
+#include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -14,16 +18,18 @@
 #include "timing.h"
 
 volatile sig_atomic_t guard_stop;
-volatile sig_atomic_t guard_timed_out;
-volatile uint64_t guard_deadline;
+struct guard_watch *guard_watch;
+#define watch guard_watch
+static pid_t guard_pid;	/* the engine: a vfork or CLONE_VM child shares
+			 * our handlers, and must not run them as us */
 
-#define FILES 2
+#define FILES 3
 
 static struct {
 	char tmp[PATH_MAX], final[PATH_MAX];
 	volatile int fd;
 	volatile off_t whole;
-} files[FILES] = { { .fd = -1 }, { .fd = -1 } };
+} files[FILES] = { { .fd = -1 }, { .fd = -1 }, { .fd = -1 } };
 
 static char dir_to_remove[PATH_MAX];
 
@@ -55,60 +61,83 @@ static char *utoa(unsigned long v, char *end)
 	return end;
 }
 
-/* Children are listed per thread in /proc/self/task/<tid>/children. Only
- * open, read, kill and close: all async-signal-safe. */
-void guard_kill_children(void)
-{
-	char path[64] = "/proc/self/task/", num[24], buf[4096];
-	const char *tid = utoa((unsigned long)syscall(SYS_gettid), num + sizeof num);
-	int fd;
-	ssize_t n;
+static volatile pid_t watchdog_pid;	/* our child that is no spawn: never
+					 * killed or counted as one */
 
-	strcat(path, tid);
-	strcat(path, "/children");
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return;
-	buf[n] = '\0';
-	for (char *p = buf; *p;) {
-		long pid = 0;
-		while (*p >= '0' && *p <= '9')
-			pid = pid * 10 + (*p++ - '0');
-		if (pid > 0)
-			kill((pid_t)pid, SIGKILL);
-		while (*p && (*p < '0' || *p > '9'))
-			p++;
-	}
-}
-
-/* How many children the children file lists. */
-static int count_children(void)
+/* The children the kernel lists for thread tid of process pid (0: this
+ * process and thread), up to max. Only open, read and close: all
+ * async-signal-safe. */
+static int children_of(pid_t pid, pid_t tid, pid_t *out, int max)
 {
-	char path[64], buf[4096];
+	char path[80] = "/proc/", num[24], buf[4096];
 	int fd, n = 0;
 	ssize_t len;
 
-	snprintf(path, sizeof path, "/proc/self/task/%ld/children", (long)syscall(SYS_gettid));
+	if (pid) {
+		strcat(path, utoa((unsigned long)pid, num + sizeof num));
+		strcat(path, "/task/");
+		strcat(path, utoa((unsigned long)tid, num + sizeof num));
+	} else {
+		strcat(path, "self/task/");
+		strcat(path, utoa((unsigned long)syscall(SYS_gettid), num + sizeof num));
+	}
+	strcat(path, "/children");
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
 	len = read(fd, buf, sizeof buf - 1);
 	close(fd);
-	for (ssize_t i = 0; i < len; i++)
-		n += buf[i] == ' ';
+	if (len <= 0)
+		return 0;
+	buf[len] = '\0';
+	for (char *p = buf; *p && n < max;) {
+		long v = 0;
+		while (*p >= '0' && *p <= '9')
+			v = v * 10 + (*p++ - '0');
+		if (v > 0)
+			out[n++] = (pid_t)v;
+		while (*p && (*p < '0' || *p > '9'))
+			p++;
+	}
 	return n;
+}
+
+/* Kill the spawned children of thread tid of pid (0: ours), not the
+ * watchdog; with_watchdog: it too. */
+static void kill_children(pid_t pid, bool with_watchdog)
+{
+	pid_t kids[512];
+	int n = children_of(pid, pid, kids, 512);
+
+	for (int i = 0; i < n; i++)
+		if (with_watchdog || kids[i] != watchdog_pid)
+			kill(kids[i], SIGKILL);
+}
+
+void guard_kill_children(void)
+{
+	kill_children(0, false);
+}
+
+/* How many spawned children are left. */
+static int count_children(void)
+{
+	pid_t kids[512];
+	int n = children_of(0, 0, kids, 512), left = 0;
+
+	for (int i = 0; i < n; i++)
+		left += kids[i] != watchdog_pid;
+	return left;
 }
 
 void guard_reap_strays(void)
 {
 	for (int round = 0; round < 1000; round++) {
 		int status;
-		while (waitpid(-1, &status, WNOHANG | __WALL) > 0)
-			;
+		pid_t pid;
+		while ((pid = waitpid(-1, &status, WNOHANG | __WALL)) > 0)
+			if (pid == watchdog_pid)
+				watchdog_pid = 0;	/* gone: no more deadlines */
 		if (count_children() == 0)
 			return;
 		guard_kill_children();
@@ -119,7 +148,7 @@ void guard_reap_strays(void)
 /* A second signal: keep what is whole, drop the rest, leave. */
 static void leave_now(int sig)
 {
-	guard_kill_children();
+	kill_children(0, true);
 	for (int i = 0; i < FILES; i++)
 		if (files[i].fd >= 0) {
 			if (ftruncate(files[i].fd, files[i].whole) == 0)
@@ -139,28 +168,113 @@ static void leave_now(int sig)
 
 static void on_stop(int sig)
 {
+	/* A child sharing our memory and handlers (vfork, CLONE_VM) has a pid
+	 * of its own: the signal is ours to handle, not its. Costs nothing
+	 * in the timed path, unlike blocking signals around every vfork. */
+	if ((pid_t)syscall(SYS_getpid) != guard_pid)
+		return;
 	if (guard_stop)
 		leave_now(sig);
 	guard_stop = sig;
 	guard_kill_children();
 }
 
-static void on_alarm(int sig)
+/* The watchdog: a process of its own that looks at the deadline now and
+ * then and kills the engine's children when an iteration overstays, so
+ * that nothing of it lands in the engine: no signal, no timer, no thread.
+ * It is the engine's child (so that the engine reaps it at the end; an
+ * init that reaps nothing would keep it a zombie otherwise), and is never
+ * killed, counted or waited for as a spawned child. It leaves when the
+ * engine says so or is gone. */
+static __attribute__((noreturn)) void watchdog(pid_t engine, const cpu_set_t *away)
 {
-	uint64_t deadline = guard_deadline;
+	int pidfd = (int)syscall(SYS_pidfd_open, engine, 0);
+	int devnull = open("/dev/null", O_RDWR);
 
-	(void)sig;
-	if (deadline && now_ns() > deadline) {
-		guard_timed_out = 1;
-		guard_deadline = 0;
-		guard_kill_children();
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* Hold none of the engine's files open: a pipe reader waiting for the
+	 * run's output must see it end when the engine ends. */
+	if (devnull >= 0) {
+		dup2(devnull, 0);
+		dup2(devnull, 1);
+		dup2(devnull, 2);
+	}
+	for (int fd = 3; fd < 1024; fd++)
+		if (fd != pidfd)
+			close(fd);
+	setsid();	/* a Ctrl-C for the run is not for the watchdog */
+	prctl(PR_SET_NAME, "spawncost-watch");
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	if (CPU_COUNT(away))
+		sched_setaffinity(0, sizeof *away, away);
+	for (;;) {
+		uint64_t every = watch->interval, deadline;
+		int ms = every ? (int)(every / 1000000u) : 1000;
+		struct pollfd p = { .fd = pidfd, .events = POLLIN };
+
+		if (watch->leave)
+			_exit(0);
+		if (pidfd >= 0 ? poll(&p, 1, ms) > 0 : (usleep((useconds_t)ms * 1000), kill(engine, 0) != 0))
+			_exit(0);
+		deadline = watch->deadline;
+		if (every && deadline && now_ns() > deadline && watch->deadline == deadline) {
+			watch->timed_out = 1;
+			watch->deadline = 0;
+			kill_children(engine, false);
+		}
 	}
 }
 
-int guard_install(void)
+/* Start the watchdog; away: the CPUs it should keep to (not the run's). */
+static int watchdog_start(const cpu_set_t *away)
+{
+	pid_t engine = getpid(), pid;
+
+	watch = mmap(NULL, sizeof *watch, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (watch == MAP_FAILED) {
+		watch = NULL;
+		return errno;
+	}
+	pid = fork();
+	if (pid < 0)
+		return errno;
+	if (pid == 0) {
+		watchdog_pid = getpid();
+		watchdog(engine, away);
+	}
+	watchdog_pid = pid;
+	return 0;
+}
+
+void guard_finish(void)
+{
+	pid_t pid = watchdog_pid;
+
+	if (!watch || !pid)
+		return;
+	watch->leave = 1;
+	kill(pid, SIGKILL);
+	while (waitpid(pid, NULL, __WALL) < 0 && errno == EINTR)
+		;
+	watchdog_pid = 0;
+}
+
+int guard_install(const cpu_set_t *away)
 {
 	struct sigaction sa = { 0 };
+	int err;
 
+	guard_pid = getpid();
+	/* Without a watchdog (a process limit, say) the run goes on, and
+	 * says what it lacks. */
+	if ((err = watchdog_start(away))) {
+		fprintf(stderr, "spawncost run: note: no watchdog (%s): an iteration that "
+				"hangs will not be killed\n", strerrorname_np(err));
+		if (watch)
+			munmap(watch, sizeof *watch);
+		watch = NULL;
+	}
 	/* Orphans of our children (a killed shell's own child) come to us, so
 	 * that nothing outlives the run. */
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) != 0)
@@ -173,18 +287,17 @@ int guard_install(void)
 	sa.sa_handler = on_stop;
 	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL))
 		return errno;
-	sa.sa_handler = on_alarm;
-	if (sigaction(SIGALRM, &sa, NULL))
-		return errno;
 	return 0;
 }
 
-void guard_tick(uint64_t interval_ns)
+void guard_check_every(uint64_t interval_ns)
 {
-	struct itimerval it = { 0 };
-
-	it.it_interval.tv_sec = (time_t)(interval_ns / 1000000000u);
-	it.it_interval.tv_usec = (suseconds_t)(interval_ns % 1000000000u / 1000);
-	it.it_value = it.it_interval;
-	setitimer(ITIMER_REAL, &it, NULL);
+	if (!watch)
+		return;
+	if (interval_ns && interval_ns < 10000000u)
+		interval_ns = 10000000u;
+	if (interval_ns > 1000000000u)
+		interval_ns = 1000000000u;
+	watch->deadline = 0;
+	watch->interval = interval_ns;
 }

@@ -1,26 +1,58 @@
 /* What keeps a run safe to interrupt and impossible to hang: SIGINT and
  * SIGTERM end it cleanly, a per-iteration deadline kills a stuck child, and
- * a second SIGINT leaves at once with valid files. None of it adds a system
- * call to the timed path: the deadline is one store, checked by a coarse
- * periodic SIGALRM. */
+ * a second SIGINT leaves at once with valid files. None of it is in the
+ * timed path: the deadline is stored before an iteration starts and cleared
+ * after it ends, and a watchdog process outside the engine checks it now
+ * and then (no timer or signal ever reaches the engine). */
 #ifndef SPAWNCOST_GUARD_H
 #define SPAWNCOST_GUARD_H
 
+#include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
 /* Set by the handlers; read by the run between iterations. */
 extern volatile sig_atomic_t guard_stop;	/* 0, or the signal that asked to stop */
-extern volatile sig_atomic_t guard_timed_out;	/* the current iteration was killed */
-/* When the running iteration must be over (CLOCK_MONOTONIC ns); 0: none. */
-extern volatile uint64_t guard_deadline;
 
-/* Install the handlers. Returns 0 or an errno value. */
-int guard_install(void);
+/* Shared with the watchdog process (a MAP_SHARED page). */
+struct guard_watch {
+	volatile uint64_t deadline;	/* CLOCK_MONOTONIC ns the running
+					 * iteration must end by; 0: none */
+	volatile uint64_t interval;	/* how often the watchdog looks; 0: idle */
+	volatile uint32_t timed_out;	/* the watchdog killed an iteration */
+	volatile uint32_t leave;	/* the run is over */
+};
+extern struct guard_watch *guard_watch;
 
-/* Check deadlines every interval_ns while a cell runs; 0 stops checking. */
-void guard_tick(uint64_t interval_ns);
+/* Install the handlers and start the watchdog, which keeps to the CPUs in
+ * away when there are any (not the run's own). Returns 0 or an errno. */
+int guard_install(const cpu_set_t *away);
+
+/* Stop the watchdog and reap it: at the end of a run. */
+void guard_finish(void);
+
+/* Look at deadlines every interval_ns (10 ms to 1 s) while a cell runs; 0
+ * stops looking. */
+void guard_check_every(uint64_t interval_ns);
+
+/* Set before an iteration starts, cleared after it ends: plain stores to a
+ * page already mapped. */
+static inline void guard_arm(uint64_t deadline)
+{
+	if (guard_watch)
+		guard_watch->deadline = deadline;
+}
+
+/* Did the watchdog kill the last iteration? Clears the mark. */
+static inline bool guard_took_timeout(void)
+{
+	if (!guard_watch || !guard_watch->timed_out)
+		return false;
+	guard_watch->timed_out = 0;
+	return true;
+}
 
 /* Kill every child of this process with SIGKILL (async-signal-safe). The
  * killed children stay to be reaped by whoever waits for them. */

@@ -32,13 +32,19 @@ static int resolve_pin(const struct run_opts *o, char *cpus, size_t len)
 	char err[512];
 	int pick[2], n;
 
-	if (strcmp(o->pin, "none") == 0 || strcmp(o->pin, "cpus") == 0)
+	if (strcmp(o->pin, "none") == 0 || strcmp(o->pin, "cpus") == 0 ||
+	    (o->pin_default && o->ncpus))
 		return 0;
 	if (o->ncpus) {
 		fprintf(stderr, "spawncost run: --pin and --cpus: give one or the other\n");
 		return 2;
 	}
 	if (topo_load(&topo, err, sizeof err) != 0) {
+		if (o->pin_default) {
+			fprintf(stderr, "spawncost run: note: running unpinned: hwloc cannot read "
+					"the topology (%s)\n", err);
+			return 0;
+		}
 		fprintf(stderr, "spawncost run: --pin: %s\n", err);
 		return 2;
 	}
@@ -161,6 +167,10 @@ int cmd_run_front(int argc, char **argv)
 	for (int i = 0; i < argc; i++)
 		args[n++] = argv[i];
 	if (cpus[0]) {
+		if (o.pin_default) {	/* the engine records the policy */
+			args[n++] = "--pin";
+			args[n++] = "same";
+		}
 		args[n++] = "--cpus";
 		args[n++] = cpus;
 	}

@@ -43,10 +43,23 @@ void ballast_free(struct ballast *b);
  * or against huge pages like the ballast; NULL with errno on failure. */
 char *map_fresh(size_t bytes, enum thp_mode thp);
 
-/* Write one byte in every 4 KiB page of the n mappings at chunk[] of bytes
+/* Write one byte in every page of the n mappings at chunk[] of bytes
  * each, and return how long that took in ns: the harness's clock around the
  * page walk that the copy-on-write methods time. */
 uint64_t write_every_page(char *const *chunk, size_t n, size_t bytes);
+
+/* The kernel's base page size in bytes. */
+size_t page_bytes(void);
+
+/* What a fork of this process copies: every mapping but the MADV_DONTFORK
+ * ones, and the resident KiB of those (a MADV_WIPEONFORK mapping counts,
+ * its pages do not), from /proc/self/smaps. */
+struct footprint {
+	long maps, rss_kib;
+};
+/* Read it, touching no heap (a scratch mapping, unmapped after). Returns 0
+ * or an errno value. */
+int fork_footprint(struct footprint *f);
 
 /* A "Key:   123 kB" field of a /proc file, in KiB; -1 when absent. */
 long proc_kib(const char *path, const char *key);

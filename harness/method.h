@@ -49,8 +49,11 @@ struct spawn_ctx {
 				 * with --phases [2] child start, [3] parent
 				 * resume, [4] target entry, [5] target or child
 				 * exit (CLOCK_MONOTONIC ns; 0: not reached) */
-	bool phases;		/* --phases: take the phase timestamps */
-	bool note_cpu;		/* record where the child runs (pinned or --phases) */
+	bool phases;		/* take the phase timestamps (probes of --phases) */
+	bool note_cpu;		/* record where the child runs (probes only) */
+	bool want_phases;	/* --phases: probes take the phase timestamps */
+	const char *probe_target;	/* if set, probes exec this target (the stamp */
+	char *const *probe_argv;	/* target of --phases) with this argv */
 	uint64_t inner_ns;	/* a per_page method's timed interval */
 	unsigned long clone_flags;	/* clone-custom: the user's flags */
 	bool then_exec;		/* clone-custom: the child execs (else _exit) */
@@ -90,9 +93,9 @@ struct method {
  * sets to the CPU number: a few cycles, and right in a CLONE_VM child, where
  * glibc's sched_getcpu would read the parent's rseq area. Elsewhere the
  * column stays empty rather than add a system call to the timed path.
- * Only when asked (a pinned run, or --phases): a forked child inherits no
- * page-table entry for the shared page, so its first store there is a page
- * fault, a few µs here, that an unpinned default run should not pay. */
+ * Only in probes (harness/cell.h): a forked child inherits no page-table
+ * entry for the shared page, so its first store there is a page fault, a
+ * few µs here, that no timed iteration may pay. */
 static inline void note_child_cpu(const struct spawn_ctx *c)
 {
 #if defined(__x86_64__)

@@ -48,7 +48,7 @@ static const char run_usage[] =
 	"      --max-time S     longest a cell is extended to (default 10 x min-time)\n"
 	"      --rounds N       measure each cell in N windows spread over the run\n"
 	"                       (default 3), so a passing disturbance moves only a part\n"
-	"      --pin P          none (default), same, smt, core or numa: where the run\n"
+	"      --pin P          same (default), smt, core, numa or none: where the run\n"
 	"                       and its children may run, chosen with hwloc\n"
 	"      --cpus A[,B]     or these CPUs\n"
 	"      --phases         also time where each iteration goes: child start, parent\n"
@@ -337,7 +337,10 @@ int run_parse(int argc, char **argv, struct run_opts *o, bool notes)
 	o->budget.min_iterations = MIN_ITERATIONS;
 	o->vmas = 1;
 	o->rounds = 3;
-	o->pin = "none";
+	/* Pinned by default: unpinned, where the scheduler wakes the child
+	 * moves small cells by up to 2x from run to run (README, Placement). */
+	o->pin = "same";
+	o->pin_default = true;
 	o->facts_fd = -1;
 	o->budget.warmup = 5;
 	opterr = 0;
@@ -363,6 +366,7 @@ int run_parse(int argc, char **argv, struct run_opts *o, bool notes)
 			    strcmp(optarg, "core") && strcmp(optarg, "numa"))
 				return bad("--pin", "expected none, same, smt, core or numa");
 			o->pin = optarg;
+			o->pin_default = false;
 			break;
 		case OPT_CPUS:
 			if ((rc = parse_cpus(optarg, o)))
@@ -441,8 +445,10 @@ int run_parse(int argc, char **argv, struct run_opts *o, bool notes)
 		o->kinds[o->nkinds++] = BALLAST_ANON;
 	if (then && !clone_flags)
 		return bad("--then", "goes with --clone-flags");
-	if (o->ncpus && strcmp(o->pin, "none") == 0)
+	if (o->ncpus && (o->pin_default || strcmp(o->pin, "none") == 0))
 		o->pin = "cpus";
+	else if (!o->ncpus && o->pin_default && notes)
+		o->pin = "none";	/* the engine started by hand: nothing chose CPUs */
 	else if (!o->ncpus && strcmp(o->pin, "none") != 0 && notes)
 		/* The front end resolves a policy to CPUs; the engine needs them. */
 		return bad("--pin", "needs the CPUs it chose (run through spawncost)");
@@ -547,13 +553,14 @@ static int resolve_target(struct run_opts *o)
 		return 0;
 	o->target_argv[0] = "spawncost-noop";
 	if (strcmp(name, "static") == 0 && o->phases) {
-		/* The static no-op that also stamps its entry and exit; its
-		 * argument, the descriptor to stamp into, comes at run time. */
-		if ((rc = need_bundled("spawncost-stamp", &o->target)))
+		/* Probes of --phases run the static no-op that also stamps its
+		 * entry and exit; its argument, the descriptor to stamp into,
+		 * comes at run time. Timed iterations run the plain no-op. */
+		if ((rc = need_bundled("spawncost-stamp", &o->probe_target)))
 			return rc;
-		o->target_argv[0] = "spawncost-stamp";
-		o->target_name = "stamp";
-	} else if (strcmp(name, "static") == 0) {
+		o->probe_argv[0] = "spawncost-stamp";
+	}
+	if (strcmp(name, "static") == 0) {
 		o->target = o->noop;
 	} else if (strcmp(name, "dynamic") == 0) {
 		if ((rc = need_bundled("spawncost-noop-dyn", &o->target)))

@@ -31,6 +31,8 @@ struct run_opts {
 	const char *target_name;	/* its name in the target column: static,
 					 * dynamic, shell or the path */
 	char *target_argv[4];	/* its argv */
+	const char *probe_target;	/* --phases: what probes exec instead */
+	char *probe_argv[3];	/* (the stamp target and its descriptor) */
 	const char *noop;	/* the bundled static no-op (system, popen) */
 	const char *chain;	/* the bundled chain target (exec-only) */
 	unsigned long clone_flags;	/* --clone-flags, for clone-custom */
@@ -39,6 +41,7 @@ struct run_opts {
 	const char *outdir;	/* NULL: results/<host>-<stamp> */
 	unsigned rounds;	/* windows per cell, spread over the run */
 	const char *pin;	/* the pin column: none, same, smt, core, numa, cpus */
+	bool pin_default;	/* no --pin given: same, resolved by the front end */
 	int cpus[2];		/* --cpus: where the run (and its children) may run */
 	size_t ncpus;
 	char cpus_text[32];	/* the cpus column: "2" or "2 3" */

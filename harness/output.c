@@ -17,9 +17,15 @@
 	"run_id,host,method,target,rss_mib,thp,pin,rss_kib,pte_kib,iterations,median_us," \
 	"p10_us,p90_us,p99_us,mean_us,stddev_us,min_us,max_us,ci_lo_us,ci_hi_us,error,"    \
 	"variant,ballast,vmas,thp_kib,pages,per_page_ns,cpus,child_same_cpu_pct,rounds,"   \
-	"child_start_us,parent_resume_us,exec_us,exit_reap_us"
+	"child_start_us,parent_resume_us,exec_us,exit_reap_us,fork_maps,fork_rss_kib,"     \
+	"probes,modes"
 #define SAMPLES_COLUMNS                                                        \
 	"run_id,host,method,target,rss_mib,thp,pin,iter,ns,variant,ballast,vmas," \
+	"round,child_cpu,parent_cpu,child_start_ns,parent_resume_ns,exec_ns,exit_reap_ns," \
+	"fork_maps,fork_rss_kib"
+/* Probes (harness/cell.h): untimed iterations, kept apart from the samples. */
+#define PROBES_COLUMNS                                                           \
+	"run_id,host,method,target,rss_mib,thp,pin,probe,ns,variant,ballast,vmas," \
 	"round,child_cpu,parent_cpu,child_start_ns,parent_resume_ns,exec_ns,exit_reap_ns"
 
 /* mkdir -p, for the default results/<host>-<stamp>. */
@@ -158,8 +164,18 @@ static void csv_cpu(struct csv *c, unsigned cpu)
 		csv_u64(c, cpu);
 }
 
+static void csv_opt(struct csv *c, long v)
+{
+	if (v >= 0)
+		csv_i64(c, v);
+	else
+		csv_empty(c);
+}
+
+/* Timed rows: the child was not watched (child_cpu and the phases stay
+ * empty; the probes have them). */
 void write_window_samples(struct run *r, const struct table_row *t, size_t first_iter,
-			  unsigned round, const struct samples *s)
+			  unsigned round, const struct samples *s, const struct footprint *fork)
 {
 	struct csv *c = &r->samples_csv;
 
@@ -174,10 +190,42 @@ void write_window_samples(struct run *r, const struct table_row *t, size_t first
 		csv_cpu(c, s->cpu[i] & 0xffff);
 		csv_cpu(c, s->cpu[i] >> 16);
 		for (int p = 0; p < NPHASES; p++)
-			if (s->phase[i].v[p] == PHASE_NONE)
+			csv_empty(c);
+		csv_opt(c, fork->maps);
+		csv_opt(c, fork->rss_kib);
+		csv_end(c);
+	}
+}
+
+void write_window_probes(struct run *r, const struct table_row *t, size_t first,
+			 unsigned round, const struct samples *s)
+{
+	struct csv *c = &r->probes_csv;
+	const char *target = t->method->execs && r->o.probe_target ? "stamp"
+								   : target_of(t->method, r);
+
+	for (size_t i = 0; i < s->nprobe; i++) {
+		const struct probe *p = &s->probe[i];
+		csv_str(c, r->run_id);
+		csv_str(c, env_host());
+		csv_str(c, t->method->name);
+		csv_str(c, target);
+		csv_u64(c, t->rss_mib);
+		csv_str(c, t->thp == THP_ON ? "on" : "off");
+		csv_str(c, r->o.pin);
+		csv_u64(c, first + i + 1);
+		csv_u64(c, p->ns);
+		csv_str(c, variant(r, t->method));
+		csv_str(c, ballast_names[t->kind]);
+		csv_u64(c, r->o.vmas);
+		csv_u64(c, round + 1);
+		csv_cpu(c, p->cpu & 0xffff);
+		csv_cpu(c, p->cpu >> 16);
+		for (int k = 0; k < NPHASES; k++)
+			if (p->phase.v[k] == PHASE_NONE)
 				csv_empty(c);
 			else
-				csv_u64(c, s->phase[i].v[p]);
+				csv_u64(c, p->phase.v[k]);
 		csv_end(c);
 	}
 }
@@ -231,6 +279,13 @@ void write_summary(struct run *r, const struct table_row *t)
 			csv_us(c, t->phase_ns[p]);
 		else
 			csv_empty(c);
+	csv_opt(c, t->fork_maps);
+	csv_opt(c, t->fork_rss_kib);
+	csv_u64(c, t->probes);
+	if (t->modes && !t->error[0])
+		csv_u64(c, t->modes);
+	else
+		csv_empty(c);
 	for (size_t i = 0; i < r->counters.n; i++)
 		if (t->counted && !t->error[0] && !isnan(t->per_op[i]))
 			csv_double(c, t->per_op[i]);
@@ -245,6 +300,8 @@ void mark_whole(struct run *r)
 {
 	fflush(r->samples.f);
 	guard_file_whole(1, ftello(r->samples.f));
+	fflush(r->probes.f);
+	guard_file_whole(2, ftello(r->probes.f));
 }
 
 int open_outputs(struct run *r)
@@ -254,12 +311,14 @@ int open_outputs(struct run *r)
 	if ((err = write_env_at(r, "no", false)) ||
 	    (err = outfile_open(&r->summary, r->dir, "summary.csv")) ||
 	    (err = outfile_open(&r->samples, r->dir, "samples.csv")) ||
+	    (err = outfile_open(&r->probes, r->dir, "probes.csv")) ||
 	    (err = spill_open(&r->spill, r->dir))) {
 		fprintf(stderr, "spawncost run: cannot write in %s: %s\n", r->dir, strerror(err));
 		return 2;
 	}
 	r->summary_csv.f = r->summary.f;
 	r->samples_csv.f = r->samples.f;
+	r->probes_csv.f = r->probes.f;
 	/* The core columns, then one per counter: <event>_per_op. */
 	fputs(SUMMARY_COLUMNS, r->summary.f);
 	for (size_t i = 0; i < r->counters.n; i++)
@@ -268,9 +327,11 @@ int open_outputs(struct run *r)
 		fputs(",counters_scaled", r->summary.f);
 	fputc('\n', r->summary.f);
 	csv_header(&r->samples_csv, SAMPLES_COLUMNS);
+	csv_header(&r->probes_csv, PROBES_COLUMNS);
 	fflush(r->summary.f);
 	guard_file(0, r->summary.tmp, r->summary.path, fileno(r->summary.f));
 	guard_file(1, r->samples.tmp, r->samples.path, fileno(r->samples.f));
+	guard_file(2, r->probes.tmp, r->probes.path, fileno(r->probes.f));
 	guard_file_whole(0, ftello(r->summary.f));
 	mark_whole(r);
 	return 0;
@@ -301,7 +362,10 @@ int close_outputs(struct run *r, const char *complete)
 	sigprocmask(SIG_BLOCK, &stop, &old);
 	guard_file(0, "", "", -1);
 	guard_file(1, "", "", -1);
+	guard_file(2, "", "", -1);
 	err = outfile_commit(&r->samples);
+	if (!err)
+		err = outfile_commit(&r->probes);
 	if (!err)
 		err = outfile_commit(&r->summary);
 	if (!err)

@@ -6,6 +6,8 @@
  * out at the end from all of its windows. */
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +23,10 @@
 #include "guard.h"
 #include "run.h"
 #include "run_internal.h"
+
+/* How deep the run's own bookkeeping (progress lines, CSV rows, the spill)
+ * goes into the stack; touched before the sweep (settle_parent). */
+#define STACK_SETTLE (48 * 1024)
 
 /* The exec target's environment: fixed and small, so that hosts with
  * different login environments copy the same strings at exec. */
@@ -52,6 +58,7 @@ static size_t plan_cells(struct run *r)
 						c->thp = o->thp[t];
 						c->kind = o->kinds[b];
 						c->rss_kib = c->pte_kib = c->thp_kib = -1;
+						c->fork_maps = c->fork_rss_kib = -1;
 						c->child_same_cpu_pct = -1;
 						for (int p = 0; p < 4; p++)
 							c->phase_ns[p] = -1;
@@ -89,18 +96,24 @@ static void count_events(struct run *r, struct table_row *t, struct spawn_ctx *c
 		t->counted = true;
 }
 
+static long max_long(long a, long b)
+{
+	return a > b ? a : b;
+}
+
 /* One window of one cell. */
 static void run_window(struct run *r, size_t id, unsigned round, struct spawn_ctx *ctx,
 		       struct samples *s, const char *ballast_error)
 {
 	struct table_row *t = &r->cells[id];
-	struct cell_result res = { .rss_kib = -1, .pte_kib = -1, .thp_kib = -1 };
+	struct cell_result res = { .rss_kib = -1, .pte_kib = -1, .thp_kib = -1,
+				   .fork = { -1, -1 } };
 	struct budget w = window_budget(&r->o.budget, round, r->o.rounds);
 	int rc = 0, err;
 
 	if (t->error[0] || (w.iterations == 0 && r->o.budget.iterations))
 		return;	/* failed in an earlier window, or no share of -n left */
-	t->pages = t->method->per_page ? ctx->nchunks * ctx->chunk_bytes / 4096 : 0;
+	t->pages = t->method->per_page ? ctx->nchunks * ctx->chunk_bytes / page_bytes() : 0;
 	progress_start(round, r->o.rounds, id + 1, r->ncells, t);
 	if (ballast_error)
 		snprintf(res.error, sizeof res.error, "%s", ballast_error);
@@ -108,20 +121,24 @@ static void run_window(struct run *r, size_t id, unsigned round, struct spawn_ct
 		rc = cell_measure(t->method, ctx, &w, s, &res);
 	if (rc == CELL_ABANDONED)
 		return;	/* interrupted: the window is neither a figure nor an error */
-	if (t->windows++ == 0) {
-		t->rss_kib = res.rss_kib;
-		t->pte_kib = res.pte_kib;
-		t->thp_kib = res.thp_kib;
-	}
+	t->windows++;
+	/* The largest the parent was in any window: it should not change. */
+	t->rss_kib = max_long(t->rss_kib, res.rss_kib);
+	t->pte_kib = max_long(t->pte_kib, res.pte_kib);
+	t->thp_kib = max_long(t->thp_kib, res.thp_kib);
+	t->fork_maps = max_long(t->fork_maps, res.fork.maps);
+	t->fork_rss_kib = max_long(t->fork_rss_kib, res.fork.rss_kib);
 	if (res.error[0]) {
 		snprintf(t->error, sizeof t->error, "%s", res.error);
 	} else {
-		write_window_samples(r, t, t->stats.n, round, s);
-		if ((err = spill_add(&r->spill, (uint32_t)id, s->ns, s->cpu,
-				     (const uint32_t (*)[4])s->phase, s->n)))
+		write_window_samples(r, t, t->stats.n, round, s, &res.fork);
+		write_window_probes(r, t, t->probes, round, s);
+		if ((err = spill_add(&r->spill, (uint32_t)id, s->ns, s->n)) ||
+		    (err = spill_add_probes(&r->spill, (uint32_t)id, s->probe, s->nprobe)))
 			snprintf(t->error, sizeof t->error, "%s: keeping the samples failed",
 				 strerrorname_np(err));
 		t->stats.n += s->n;	/* the count so far; stats come at the end */
+		t->probes += s->nprobe;
 		mark_whole(r);
 		if (round + 1 == r->o.rounds)
 			count_events(r, t, ctx);
@@ -171,8 +188,9 @@ static void sweep(struct run *r, struct samples *s)
 		.shared = r->shared,
 		.clone_flags = r->o.clone_flags,
 		.then_exec = r->o.then_exec,
-		.phases = r->o.phases,
-		.note_cpu = r->o.ncpus > 0 || r->o.phases,
+		.want_phases = r->o.phases,
+		.probe_target = r->o.probe_target,
+		.probe_argv = r->o.probe_argv,
 	};
 
 	for (unsigned round = 0; round < r->o.rounds && !guard_stop; round++) {
@@ -185,67 +203,123 @@ static void sweep(struct run *r, struct samples *s)
 	}
 }
 
-/* The median of phase p over a cell's records, in scratch (as many slots
- * as records); -1 when no record saw it. */
-static double phase_median(const struct spill_record *rec, size_t n, int p, uint64_t *scratch)
+/* The median of phase p over a cell's probes, in scratch (as many slots
+ * as probes); -1 when no probe saw it. */
+static double phase_median(const struct spill_probe *pr, size_t n, int p, uint64_t *scratch)
 {
 	size_t k = 0;
-	struct stats st;
+	double median, half;
 
 	for (size_t i = 0; i < n; i++)
-		if (rec[i].phase[p] != PHASE_NONE)
-			scratch[k++] = rec[i].phase[p];
-	if (k == 0 || stats_compute(scratch, k, &st) != 0)
-		return -1;
-	return st.median;
+		if (pr[i].phase[p] != PHASE_NONE)
+			scratch[k++] = pr[i].phase[p];
+	return median_interval(scratch, k, &median, &half) == 0 ? median : -1;
+}
+
+/* What the probes saw: where children ran, and the phases. */
+static void probe_figures(struct table_row *t, const struct spill_probe *pr, size_t n,
+			  uint64_t *scratch)
+{
+	size_t seen = 0, same = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned child = pr[i].cpu & 0xffff;
+		if (child != CPU_UNKNOWN) {
+			seen++;
+			same += child == pr[i].cpu >> 16;
+		}
+	}
+	t->child_same_cpu_pct = seen ? 100.0 * (double)same / (double)seen : -1;
+	for (int p = 0; p < NPHASES; p++)
+		t->phase_ns[p] = phase_median(pr, n, p, scratch);
 }
 
 /* The statistics of every cell from all of its windows; cells no window
  * finished (an interrupted run) are dropped. */
 static int pool(struct run *r)
 {
-	struct spill_record *all, **per;
-	size_t *count, kept = 0;
-	int err = spill_load(&r->spill, r->ncells, &all, &per, &count);
+	struct spill_data d;
+	size_t kept = 0;
+	int err = spill_load(&r->spill, r->ncells, &d);
 
 	if (err)
 		return err;
 	for (size_t id = 0; id < r->ncells; id++) {
 		struct table_row *t = &r->cells[id];
-		uint64_t *ns = NULL;
-		size_t seen = 0, same = 0;
+		size_t n = d.count[id], np = d.nprobes[id];
+		uint64_t *ns;
 
 		if (!t->windows)
 			continue;
-		if (!t->error[0] && count[id] > 0) {
-			ns = malloc(count[id] * sizeof *ns);
+		if (!t->error[0] && n > 0) {
+			ns = malloc((n > np ? n : np) * sizeof *ns);
 			if (!ns) {
 				snprintf(t->error, sizeof t->error, "ENOMEM: no room for statistics");
 			} else {
-				for (size_t i = 0; i < count[id]; i++) {
-					unsigned child = per[id][i].cpu & 0xffff;
-					ns[i] = per[id][i].ns;
-					if (child != CPU_UNKNOWN) {
-						seen++;
-						same += child == per[id][i].cpu >> 16;
-					}
-				}
-				if (stats_compute(ns, count[id], &t->stats) != 0)
+				memcpy(ns, d.ns[id], n * sizeof *ns);
+				if (stats_compute(ns, n, &t->stats) != 0)
 					snprintf(t->error, sizeof t->error,
 						 "ENOMEM: no room for statistics");
-				t->child_same_cpu_pct = seen ? 100.0 * (double)same / (double)seen : -1;
-				for (int p = 0; p < 4; p++)
-					t->phase_ns[p] = phase_median(per[id], count[id], p, ns);
+				t->modes = count_modes(ns, n);
+				probe_figures(t, d.probes[id], np, ns);
 				free(ns);
 			}
 		}
 		r->cells[kept++] = *t;
 	}
 	r->ncells = kept;
-	free(all);
-	free(per);
-	free(count);
+	spill_free(&d);
 	return 0;
+}
+
+/* The CPUs the run may use less its --cpus, for the watchdog; empty when
+ * unpinned or when nothing is left. */
+static void watchdog_cpus(const struct run_opts *o, cpu_set_t *away)
+{
+	CPU_ZERO(away);
+	if (o->ncpus == 0 || sched_getaffinity(0, sizeof *away, away) != 0) {
+		CPU_ZERO(away);
+		return;
+	}
+	for (size_t i = 0; i < o->ncpus; i++)
+		CPU_CLR(o->cpus[i], away);
+}
+
+static void *nothing(void *arg)
+{
+	return arg;
+}
+
+/* The process every cell forks must be the same from the first window to
+ * the last, so what would otherwise appear part-way through the run is put
+ * in place before it:
+ * - malloc's mmap threshold is fixed (glibc raises it after each free of a
+ *   mapped block, moving later blocks of that size into the heap, where
+ *   they stay), and the few things allocated between windows are small;
+ * - one thread is created and joined: glibc caches its stack for the next
+ *   pthread_create, which the pthread cells would otherwise leave mapped
+ *   for every cell after them;
+ * - the stack is touched as deep as the run's own bookkeeping goes, so it
+ *   does not grow in a later window.
+ * Progress statistics and /proc readings use scratch mappings, unmapped
+ * at once (harness/cell.c, harness/memory.c). */
+static void __attribute__((noinline)) touch_stack(void)
+{
+	volatile char deep[STACK_SETTLE];
+
+	for (size_t i = 0; i < sizeof deep; i += 512)
+		deep[i] = 0;
+}
+
+static void settle_parent(void)
+{
+	pthread_t t;
+
+	mallopt(M_MMAP_THRESHOLD, 64 * 1024);
+	mallopt(M_TRIM_THRESHOLD, 128 * 1024);
+	if (pthread_create(&t, NULL, nothing, NULL) == 0)
+		pthread_join(t, NULL);
+	touch_stack();
 }
 
 /* Pin the run (and so every child) to --cpus. */
@@ -273,12 +347,13 @@ static uint64_t *shared_page(struct run_opts *o)
 
 	if (o->phases) {
 		fd = memfd_create("spawncost-phases", 0);
-		if (fd < 0 || ftruncate(fd, 4096) != 0)
+		if (fd < 0 || ftruncate(fd, (off_t)page_bytes()) != 0)
 			return NULL;
 		snprintf(fdarg, sizeof fdarg, "%d", fd);
-		o->target_argv[1] = fdarg;
+		if (o->probe_target)
+			o->probe_argv[1] = fdarg;
 	}
-	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | (fd < 0 ? MAP_ANONYMOUS : 0),
+	p = mmap(NULL, page_bytes(), PROT_READ | PROT_WRITE, MAP_SHARED | (fd < 0 ? MAP_ANONYMOUS : 0),
 		 fd, 0);
 	return p == MAP_FAILED ? NULL : p;
 }
@@ -298,6 +373,21 @@ static void write_meta(struct run *r)
 		fprintf(stderr, "spawncost run: note: meta.json was not written\n");
 }
 
+/* Samples with more than one mode are two figures averaged into one: say
+ * so, and why that usually is when unpinned. */
+static void warn_modes(const struct run *r)
+{
+	for (size_t i = 0; i < r->ncells; i++) {
+		const struct table_row *t = &r->cells[i];
+		if (t->modes < 2 || t->error[0])
+			continue;
+		fprintf(stderr, "spawncost run: warning: %s at %llu MiB: the samples have %u modes%s\n",
+			t->method->name, (unsigned long long)t->rss_mib, t->modes,
+			r->o.ncpus ? "" : " (unpinned: where the scheduler puts the child "
+					  "changes the cost; --pin same fixes it)");
+	}
+}
+
 static int finish(struct run *r)
 {
 	size_t failed = 0;
@@ -313,6 +403,7 @@ static int finish(struct run *r)
 	fit_rows(r->cells, r->ncells, NULL, stdout, target_of, r, r->run_id, env_host(), r->o.vmas);
 	for (size_t i = 0; i < r->ncells; i++)
 		failed += r->cells[i].error[0] != '\0';
+	warn_modes(r);
 	write_meta(r);
 	if (guard_stop) {
 		fprintf(stderr, "spawncost: interrupted by %s: %zu cells kept in %s\n",
@@ -327,6 +418,7 @@ int cmd_run(int argc, char **argv)
 {
 	struct run r = { .argc = argc, .argv = argv, .spill = { .fd = -1 } };
 	struct samples s = { 0 };
+	cpu_set_t away;
 	size_t planned;
 	int rc = run_parse(argc, argv, &r.o, true);
 
@@ -346,30 +438,38 @@ int cmd_run(int argc, char **argv)
 		return 2;
 	}
 	plan_cells(&r);
+	/* The facts file is ours alone: no exec target should inherit it. */
+	if (r.o.facts_fd >= 0)
+		fcntl(r.o.facts_fd, F_SETFD, FD_CLOEXEC);
+	/* Before binding: the watchdog keeps to the CPUs the run leaves. */
+	watchdog_cpus(&r.o, &away);
+	if ((rc = guard_install(&away))) {
+		fprintf(stderr, "spawncost run: cannot install signal handlers: %s\n", strerror(rc));
+		rc = 2;
+		goto out;
+	}
 	if ((rc = bind_cpus(&r.o))) {
 		fprintf(stderr, "spawncost run: --cpus: cannot bind to %s: %s\n", r.o.cpus_text,
 			strerror(rc));
 		rc = 2;
 		goto out;
 	}
-	/* The facts file is ours alone: no exec target should inherit it. */
-	if (r.o.facts_fd >= 0)
-		fcntl(r.o.facts_fd, F_SETFD, FD_CLOEXEC);
-	if ((rc = guard_install())) {
-		fprintf(stderr, "spawncost run: cannot install signal handlers: %s\n", strerror(rc));
-		rc = 2;
-		goto out;
-	}
+	settle_parent();
 	r.counters.n = r.o.nspecs;
 	memcpy(r.counters.spec, r.o.specs, sizeof r.o.specs);
 	counters_prepare(&r.counters);
 	env_loadavg(r.load_start, sizeof r.load_start);
 	if ((rc = make_run_dir(&r)) || (rc = open_outputs(&r)))
 		goto out;
-	fprintf(stderr, "spawncost: %zu cells x %u rounds into %s\n", r.ncells, r.o.rounds, r.dir);
+	fprintf(stderr, "spawncost: %zu cells x %u rounds into %s, %s%s%s\n", r.ncells, r.o.rounds,
+		r.dir, r.o.ncpus ? "pinned to CPU " : "unpinned",
+		r.o.ncpus ? r.o.cpus_text : "", r.o.ncpus && strcmp(r.o.pin, "cpus") != 0
+			? (strcmp(r.o.pin, "same") == 0 ? " (--pin same; --pin none to run unpinned)" : "")
+			: "");
 	sweep(&r, &s);
 	rc = finish(&r);
 out:
+	guard_finish();
 	spill_close(&r.spill);
 	samples_free(&s);
 	free(r.cells);

@@ -16,8 +16,8 @@ struct run {
 	char dir[PATH_MAX];
 	char **argv;
 	int argc;
-	struct outfile summary, samples;
-	struct csv summary_csv, samples_csv;
+	struct outfile summary, samples, probes;
+	struct csv summary_csv, samples_csv, probes_csv;
 	struct spill spill;	/* every window's samples, for the pooled statistics */
 	struct table_row *cells;	/* every cell of the sweep, in sweep order */
 	size_t ncells;
@@ -32,7 +32,9 @@ int open_outputs(struct run *r);
 /* complete: "yes", or "no" for a run a signal cut short. */
 int close_outputs(struct run *r, const char *complete);
 void write_window_samples(struct run *r, const struct table_row *t, size_t first_iter,
-			  unsigned round, const struct samples *s);
+			  unsigned round, const struct samples *s, const struct footprint *fork);
+void write_window_probes(struct run *r, const struct table_row *t, size_t first,
+			 unsigned round, const struct samples *s);
 void write_summary(struct run *r, const struct table_row *t);
 /* The samples file now ends on a whole window: what a second signal keeps. */
 void mark_whole(struct run *r);

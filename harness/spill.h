@@ -8,11 +8,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct spill_record {
+#include "cell.h"
+
+/* One record on disk: a timed sample's ns, or a probe (cell has
+ * SPILL_PROBE set) with where its child ran and its phases. */
+#define SPILL_PROBE 0x80000000u
+struct spill_probe {
 	uint32_t cell;
-	uint32_t cpu;	/* parent << 16 | child, as in struct samples */
+	uint32_t cpu;	/* parent << 16 | child, as in struct probe */
 	uint64_t ns;
-	uint32_t phase[4];	/* as struct phases; PHASE_NONE when not seen */
+	uint32_t phase[NPHASES];	/* as struct phases; PHASE_NONE when not seen */
 };
 
 struct spill {
@@ -20,15 +25,24 @@ struct spill {
 	uint64_t records;
 };
 
+/* Everything read back, grouped by cell, in the order it was measured. */
+struct spill_data {
+	uint64_t **ns;		/* ns[c]: count[c] timed samples of cell c */
+	size_t *count;
+	struct spill_probe **probes;	/* probes[c]: nprobes[c] probes of cell c */
+	size_t *nprobes;
+	uint64_t *ns_all;	/* the allocations behind them */
+	struct spill_probe *probes_all;
+};
+
 /* Open an unlinked file in dir. Returns 0 or an errno value. */
 int spill_open(struct spill *sp, const char *dir);
-/* Append n samples of a cell. Returns 0 or an errno value. */
-int spill_add(struct spill *sp, uint32_t cell, const uint64_t *ns, const uint32_t *cpu,
-	      const uint32_t (*phase)[4], size_t n);
-/* Read everything back, grouped by cell: per_cell[c] points at count[c]
- * records of cell c inside *all (one allocation, free(*all)). */
-int spill_load(struct spill *sp, size_t ncells, struct spill_record **all,
-	       struct spill_record ***per_cell, size_t **count);
+/* Append n timed samples, or n probes, of a cell. Returns 0 or an errno. */
+int spill_add(struct spill *sp, uint32_t cell, const uint64_t *ns, size_t n);
+int spill_add_probes(struct spill *sp, uint32_t cell, const struct probe *p, size_t n);
+/* Read everything back. Returns 0 or an errno value. */
+int spill_load(struct spill *sp, size_t ncells, struct spill_data *d);
+void spill_free(struct spill_data *d);
 void spill_close(struct spill *sp);
 
 #endif

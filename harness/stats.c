@@ -110,3 +110,74 @@ int stats_compute(uint64_t *x, size_t n, struct stats *s)
 	s->stddev = n > 1 ? sqrt(sq / (double)(n - 1)) : 0;
 	return bootstrap_median(x, n, &s->ci_lo, &s->ci_hi);
 }
+
+/* Modes of sorted x: peaks of a smoothed histogram between the 1st and
+ * 99th percentiles, in bins no narrower than 1% of the 1st percentile and
+ * holding 15 samples each on average. A peak counts when it is at least a
+ * tenth of the tallest and the valley between it and the mode before falls
+ * below half of the lower of the two: a long tail or the noise of a few
+ * bins is one mode, a scheduler that places the child on either of two
+ * CPUs is two. (No logarithms: the engine links no libm.) */
+#define MODE_BINS 40
+unsigned count_modes(const uint64_t *x, size_t n)
+{
+	double lo, hi, width, h[MODE_BINS] = { 0 }, sm[MODE_BINS];
+	double tallest = 0, peak = -1, valley = 0;
+	unsigned bins = MODE_BINS, modes = 0;
+
+	if (n < MODES_MIN_SAMPLES)
+		return 0;
+	lo = quantile_sorted(x, n, 0.01);
+	hi = quantile_sorted(x, n, 0.99);
+	if (n / 15 < bins)
+		bins = (unsigned)(n / 15);
+	if (lo <= 0 || hi <= lo || (hi - lo) / bins < lo / 100)
+		bins = (unsigned)((hi - lo) / (lo / 100));
+	if (bins > MODE_BINS)
+		bins = MODE_BINS;
+	if (bins < 5)
+		return 1;
+	width = (hi - lo) / bins;
+	for (size_t i = 0; i < n; i++) {
+		double v = (double)x[i];
+		if (v < lo || v > hi)
+			continue;
+		unsigned b = (unsigned)((v - lo) / width);
+		h[b < bins ? b : bins - 1]++;
+	}
+	for (unsigned b = 0; b < bins; b++) {
+		double sum = 0;
+		int k = 0;
+		for (int d = -1; d <= 1; d++)
+			if ((int)b + d >= 0 && b + d < bins) {
+				sum += h[b + d];
+				k++;
+			}
+		sm[b] = sum / k;
+		if (sm[b] > tallest)
+			tallest = sm[b];
+	}
+	/* Left to right: a mode is climbed while no valley below half its
+	 * peak has been crossed; past such a valley, a local maximum that is
+	 * a tenth of the tallest and twice the valley starts the next one. */
+	for (unsigned b = 0; b < bins; b++) {
+		double v = sm[b];
+		if (peak < 0) {
+			if (v >= tallest / 10) {
+				peak = valley = v;
+				modes = 1;
+			}
+			continue;
+		}
+		if (v < valley)
+			valley = v;
+		if (valley >= peak / 2) {
+			if (v > peak)
+				peak = valley = v;	/* still the same mode */
+		} else if (v >= tallest / 10 && v >= 2 * valley && (b + 1 == bins || sm[b + 1] <= v)) {
+			modes++;
+			peak = valley = v;
+		}
+	}
+	return modes;
+}

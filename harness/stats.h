@@ -26,4 +26,9 @@ int stats_compute(uint64_t *x, size_t n, struct stats *s);
 double quantile_sorted(const uint64_t *x, size_t n, double q);
 double quantile_sorted_d(const double *x, size_t n, double q);
 
+/* How many modes the sorted samples x have (see stats.c); 0 when there
+ * are fewer than MODES_MIN_SAMPLES to tell. */
+#define MODES_MIN_SAMPLES 60
+unsigned count_modes(const uint64_t *x, size_t n);
+
 #endif

@@ -27,7 +27,7 @@ void progress_start(unsigned round, unsigned rounds, size_t i, size_t n, const s
 
 void progress_done(const struct table_row *t, struct samples *s, const char *error)
 {
-	struct stats st;
+	double median, half;
 
 	(void)t;
 	if (isatty(STDERR_FILENO))
@@ -36,10 +36,11 @@ void progress_done(const struct table_row *t, struct samples *s, const char *err
 		fprintf(stderr, "%s: error: %s\n", label, error);
 		return;
 	}
-	/* The window's own median, from a sorted copy: s is written already. */
-	if (s->n && stats_compute(s->ns, s->n, &st) == 0)
+	/* The window's own median and the distribution-free interval, from a
+	 * scratch copy: no heap is left behind in the measuring process. */
+	if (median_interval(s->ns, s->n, &median, &half) == 0)
 		fprintf(stderr, "%s: median %.2f us (95%% CI +-%.1f%%, n=%zu)\n", label,
-			st.median / 1e3, ci_pct(&st), st.n);
+			median / 1e3, median > 0 ? 100 * half / median : 0, s->n);
 }
 
 void table_print(FILE *f, const struct table_row *rows, size_t n)

@@ -15,7 +15,10 @@ struct table_row {
 	uint64_t rss_mib;
 	enum thp_mode thp;
 	enum ballast_kind kind;
-	long rss_kib, pte_kib, thp_kib;
+	long rss_kib, pte_kib, thp_kib;	/* the largest in any window */
+	long fork_maps, fork_rss_kib;	/* what fork copies: the largest in any window */
+	size_t probes;		/* untimed probe iterations (where children ran) */
+	unsigned modes;		/* modes of the samples; 0: too few to tell */
 	uint64_t pages;		/* pages a per_page method wrote; 0 otherwise */
 	unsigned windows;	/* windows (rounds) that measured it */
 	double child_same_cpu_pct;	/* < 0: the child's CPU was not seen */

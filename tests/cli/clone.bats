@@ -52,7 +52,9 @@ flags_are() {
 @test "exec-only execs the chain 64 times per iteration and reports per exec" {
 	strace -f -qq -s 256 -e signal=none -e trace=execve -o trace.txt \
 		"$BUILD/spawncost-measure" run -m exec-only -r 0 -n 1 -w 0 -o out >/dev/null 2>&1 || true
-	[ "$(grep -c 'execve(".*spawncost-chain"' trace.txt)" -eq 64 ]
+	# one timed iteration and one probe, 64 execs each
+	[ "$(col out/summary.csv probes exec-only 0)" -eq 1 ]
+	[ "$(grep -c 'execve(".*spawncost-chain"' trace.txt)" -eq 128 ]
 	[ "$(col out/summary.csv variant exec-only 0)" = "ops_per_iteration=64" ]
 	[ "$(col out/summary.csv target exec-only 0)" = chain ]
 }

@@ -59,7 +59,7 @@ FX="$BATS_TEST_DIRNAME/../fixtures/compare"
 		run --separate-stderr "$SC" export out --format "$f"
 		[ "$status" -eq 0 ]
 		[ -z "$stderr" ]
-		grep -q 'pthread/rss_mib:0/thp:off/pin:none' <<< "$output"
+		grep -q 'pthread/rss_mib:0/thp:off/pin:same' <<< "$output"
 	done
 	[ "$(grep -c '"run_type":"iteration"' < <("$SC" export out --format gbench))" -eq 60 ]
 }

@@ -23,7 +23,9 @@ sum_ratio() {
 	[ -z "$(col off/summary.csv exec_us fork-exec 0)" ]
 	run "$SC" run -m fork-exec,fork-exit -r 0 -n 30 --phases -o on
 	[ "$status" -eq 0 ]
-	[ "$(col on/summary.csv target fork-exec 0)" = stamp ]
+	# the timed iterations run the plain no-op; only the probes stamp
+	[ "$(col on/summary.csv target fork-exec 0)" = static ]
+	[ "$(col on/probes.csv target fork-exec 0 | sort -u)" = stamp ]
 	for p in child_start_us parent_resume_us exec_us exit_reap_us; do
 		[ -n "$(col on/summary.csv $p fork-exec 0)" ]
 	done
@@ -31,16 +33,37 @@ sum_ratio() {
 	[ -n "$(col on/summary.csv exit_reap_us fork-exit 0)" ]
 }
 
-@test "the phases of each iteration add up to its round trip within a few percent" {
-	run "$SC" run -m fork-exec,vfork-exec,fork-exit,vfork-exit,clone-vm -r 0 -n 60 --phases -o out
+@test "--phases stamps nothing in timed iterations: their rows have no phases, the probes do" {
+	run "$SC" run -m fork-exec,fork-exit -r 0 -n 64 --rounds 1 --phases -o out
+	[ "$status" -eq 0 ]
+	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		$c["child_start_ns"] != "" || $c["exit_reap_ns"] != "" || $c["child_cpu"] != "" { bad++ }
+		END { exit bad > 0 }' out/samples.csv
+	# one probe before the window, one after every 16 timed iterations but the last
+	[ "$(col out/summary.csv probes fork-exec 0)" -eq 4 ]
+	[ "$(awk -F, '$3 == "fork-exec"' out/probes.csv | wc -l)" -eq 4 ]
+	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		$c["method"] == "fork-exec" && ($c["child_start_ns"] == "" || $c["exec_ns"] == "") { bad++ }
+		END { exit bad > 0 }' out/probes.csv
+}
+
+@test "--phases keeps the argv of a target other than the static no-op" {
+	run "$SC" run -m fork-exec,vfork-exec -r 0 -n 20 --target shell --phases -o out
+	[ "$status" -eq 0 ]
+	[ -z "$(col out/summary.csv error fork-exec 0)" ]
+	[ "$(col out/probes.csv target fork-exec 0 | sort -u)" = shell ]
+}
+
+@test "the phases of each probe add up to its round trip within a few percent" {
+	run "$SC" run -m fork-exec,vfork-exec,fork-exit,vfork-exit,clone-vm -r 0 -n 160 --phases -o out
 	[ "$status" -eq 0 ]
 	for m in fork-exec vfork-exec; do
-		r=$(sum_ratio out/samples.csv $m child_start_ns exec_ns exit_reap_ns)
+		r=$(sum_ratio out/probes.csv $m child_start_ns exec_ns exit_reap_ns)
 		echo "$m: $r"
 		awk -v r="$r" 'BEGIN { exit !(r > 0.95 && r <= 1.0) }'
 	done
 	for m in fork-exit vfork-exit clone-vm; do
-		r=$(sum_ratio out/samples.csv $m child_start_ns exit_reap_ns)
+		r=$(sum_ratio out/probes.csv $m child_start_ns exit_reap_ns)
 		echo "$m: $r"
 		awk -v r="$r" 'BEGIN { exit !(r > 0.95 && r <= 1.0) }'
 	done
@@ -49,10 +72,10 @@ sum_ratio() {
 @test "vfork-exec's parent resumes only after its child began the exec; fork-exec's does not wait" {
 	run "$SC" run -m fork-exec,vfork-exec -r 0 --min-time 0.3 --phases -o out
 	[ "$status" -eq 0 ]
-	# per sample: vfork's parent resumes after the child started
+	# per probe: vfork's parent resumes after the child started
 	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
 		$c["method"] == "vfork-exec" && $c["parent_resume_ns"] <= $c["child_start_ns"] { bad++ }
-		END { exit bad > 0 }' out/samples.csv
+		END { exit bad > 0 }' out/probes.csv
 	pr=$(col out/summary.csv parent_resume_us fork-exec 0)
 	cs=$(col out/summary.csv child_start_us fork-exec 0)
 	ex=$(col out/summary.csv exec_us fork-exec 0)

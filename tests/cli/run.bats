@@ -141,19 +141,24 @@ SUMMARY_HEADER="run_id,host,method,target,rss_mib,thp,pin,rss_kib,pte_kib,iterat
 	[ "$(awk -F, '$3 == "vfork-exit" { print $8 }' out/samples.csv | tail -1)" -eq 31 ]
 }
 
-@test "samples say where the parent ran, and the child too when the run is pinned" {
-	run "$SC" run -m fork-exit,vfork-exit,pthread -r 0 -n 30 -o free
-	[ "$status" -eq 0 ]
-	# unpinned: no store in the child (a forked child would fault on it)
-	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-		$c["child_cpu"] != "" || $c["parent_cpu"] == "" { exit 1 }' free/samples.csv
-	all=$(seq -s, 0 $(($(nproc) - 1)) | cut -d, -f1-2)
-	run "$SC" run -m fork-exit,vfork-exit,pthread -r 0 -n 30 --cpus "$all" -o pinned
-	[ "$status" -eq 0 ]
-	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-		$c["child_cpu"] == "" || $c["parent_cpu"] == "" { exit 1 }' pinned/samples.csv
-	p=$(col pinned/summary.csv child_same_cpu_pct fork-exit 0)
-	awk -v p="$p" 'BEGIN { exit !(p >= 0 && p <= 100) }'
+@test "samples say where the parent ran; probes, pinned or not, say where the child ran" {
+	for pin in none cpus; do
+		if [ $pin = none ]; then
+			run "$SC" run -m fork-exit,vfork-exit,pthread -r 0 -n 30 --pin none -o $pin
+		else
+			all=$(seq -s, 0 $(($(nproc) - 1)) | cut -d, -f1-2)
+			run "$SC" run -m fork-exit,vfork-exit,pthread -r 0 -n 30 --cpus "$all" -o $pin
+		fi
+		[ "$status" -eq 0 ]
+		# no timed child is watched (a forked child would fault on the store)
+		awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+			$c["child_cpu"] != "" || $c["parent_cpu"] == "" { exit 1 }' $pin/samples.csv
+		awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+			$c["child_cpu"] == "" || $c["parent_cpu"] == "" { exit 1 }' $pin/probes.csv
+		[ "$(col $pin/summary.csv probes fork-exit 0)" -ge 3 ]
+		p=$(col $pin/summary.csv child_same_cpu_pct fork-exit 0)
+		awk -v p="$p" 'BEGIN { exit !(p >= 0 && p <= 100) }'
+	done
 }
 
 @test "--cpus binds the run: with one CPU, every child runs where its parent does" {
@@ -163,7 +168,9 @@ SUMMARY_HEADER="run_id,host,method,target,rss_mib,thp,pin,rss_kib,pte_kib,iterat
 	[ "$(col out/summary.csv pin fork-exit 0)" = cpus ]
 	[ "$(col out/summary.csv cpus fork-exit 0)" = "$cpu" ]
 	awk -F, -v cpu="$cpu" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-		$c["child_cpu"] != cpu || $c["parent_cpu"] != cpu { exit 1 }' out/samples.csv
+		$c["child_cpu"] != cpu || $c["parent_cpu"] != cpu { exit 1 }' out/probes.csv
+	awk -F, -v cpu="$cpu" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		$c["parent_cpu"] != cpu { exit 1 }' out/samples.csv
 	[ "$(col out/summary.csv child_same_cpu_pct clone-vm 0)" = "100.000" ]
 }
 
@@ -172,7 +179,7 @@ SUMMARY_HEADER="run_id,host,method,target,rss_mib,thp,pin,rss_kib,pte_kib,iterat
 	[ "$status" -eq 0 ]
 	[ "$(col out/summary.csv pin fork-exit 0)" = same ]
 	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-		$c["child_cpu"] != $c["parent_cpu"] { exit 1 }' out/samples.csv
+		$c["child_cpu"] != $c["parent_cpu"] { exit 1 }' out/probes.csv
 	grep -q '^topo_summary=' out/env.txt
 	grep -qx 'pin=same' out/env.txt
 }
@@ -187,4 +194,55 @@ SUMMARY_HEADER="run_id,host,method,target,rss_mib,thp,pin,rss_kib,pte_kib,iterat
 		expect_bad "try --pin" run --pin numa
 	fi
 	expect_bad "give one or the other" run --pin same --cpus 0
+}
+
+@test "the parent is the same in every cell: what fork copies does not drift" {
+	run "$SC" run -m core,clone -r 0 --rounds 3 -n 60 -e none -o out
+	[ "$status" -eq 0 ]
+	maps=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		$c["rss_mib"] == 0 { print $c["fork_maps"] }' out/summary.csv | sort -u)
+	echo "fork_maps: $maps"
+	[ "$(printf '%s\n' "$maps" | wc -l)" -eq 1 ]
+	[ "$maps" -gt 0 ]
+	spread=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		$c["rss_mib"] == 0 { v = $c["fork_rss_kib"]; if (lo == "" || v < lo) lo = v; if (v > hi) hi = v }
+		END { print hi - lo }' out/summary.csv)
+	echo "fork_rss_kib spread: $spread"
+	[ "$spread" -le 8 ]
+	# and per window: samples.csv carries the same figures
+	[ "$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		{ print $c["fork_maps"] }' out/samples.csv | sort -u)" = "$maps" ]
+}
+
+@test "runs are pinned by default and say so; --pin none opts out" {
+	run --separate-stderr "$SC" run -m fork-exit -r 0 -n 20 -o pinned
+	[ "$status" -eq 0 ]
+	[ "$(col pinned/summary.csv pin fork-exit 0)" = same ]
+	[ -n "$(col pinned/summary.csv cpus fork-exit 0)" ]
+	grep -qx 'pin=same' pinned/env.txt
+	[[ "$stderr" == *"pinned to CPU"*"--pin none"* ]]
+	run --separate-stderr "$SC" run -m fork-exit -r 0 -n 20 --pin none -o free
+	[ "$status" -eq 0 ]
+	[ "$(col free/summary.csv pin fork-exit 0)" = none ]
+	[ -z "$(col free/summary.csv cpus fork-exit 0)" ]
+	[[ "$stderr" == *"unpinned"* ]]
+}
+
+@test "no timer or signal reaches the engine while it measures; the watchdog leaves with it" {
+	command -v strace || skip "no strace"
+	strace -f -qq -e trace=none -e signal=all -o trace.txt \
+		"$BUILD/spawncost-measure" run -m fork-exit,vfork-exec -r 0 --min-time 1.2 --rounds 1 \
+		-e none -o out >/dev/null 2>&1
+	[ -s out/summary.csv ]
+	refute grep -q SIGALRM trace.txt
+	refute grep -q 'setitimer\|timer_settime' trace.txt
+	refute pgrep -x spawncost-watch
+}
+
+@test "an unpinned cell with two modes is flagged; a pinned one has one" {
+	run "$SC" run -m fork-exit -r 0 -n 200 --rounds 1 -e none -o out
+	[ "$status" -eq 0 ]
+	m=$(col out/summary.csv modes fork-exit 0)
+	echo "modes: $m"
+	[ "$m" -ge 1 ]
 }
