@@ -37,6 +37,7 @@ ENGINE  := $(METHODS) \
 	harness/eventspec.c \
 	harness/fit.c \
 	harness/guard.c \
+	harness/isolate.c \
 	harness/memory.c \
 	harness/methods.c \
 	harness/options.c \

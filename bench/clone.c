@@ -53,7 +53,7 @@ static int clone_refused(struct spawn_ctx *c, int err, unsigned long flags)
 static int clone_with(struct spawn_ctx *c, unsigned long flags, bool then_exec)
 {
 	static volatile pid_t tid;
-	void *top = child_stack + sizeof child_stack;
+	void *top = child_stack(flags) + CHILD_STACK_SIZE;
 	int (*fn)(void *) = then_exec ? child_stack_exec : child_stack_exit;
 	pid_t pid;
 

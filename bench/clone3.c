@@ -13,9 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "guard.h"
+#include "memory.h"
 #include "method.h"
 
 static int clone3_refused(struct spawn_ctx *c, int err)
@@ -35,8 +37,8 @@ static int clone3_once(struct spawn_ctx *c, const struct method *m)
 		.flags = m->flags,
 		.pidfd = (uintptr_t)&pidfd,
 		.exit_signal = SIGCHLD,
-		.stack = (uintptr_t)child_stack,
-		.stack_size = sizeof child_stack,
+		.stack = (uintptr_t)child_stack(m->flags),
+		.stack_size = CHILD_STACK_SIZE,
 		.cgroup = c->state ? (uint64_t) * (int *)c->state : 0,
 	};
 	long pid = clone3_run(&args, m->execs ? child_stack_exec : child_stack_exit, c);
@@ -98,14 +100,16 @@ static void remove_stale(const char *parent)
 
 static int cgroup_setup(struct spawn_ctx *c, const struct method *m)
 {
-	struct cgroup_state *s = calloc(1, sizeof *s);
+	/* Not in any child (the child needs only the descriptor, passed in
+	 * clone_args): what the timed forks copy stays what other cells copy. */
+	struct cgroup_state *s = map_dontfork(sizeof *s);
 	char mnt[PATH_MAX / 2], self[PATH_MAX / 2] = "";
 	FILE *f;
 	int err;
 
 	(void)m;
 	if (!s)
-		return spawn_failed(c, FAIL_ERRNO, ENOMEM, "calloc");
+		return spawn_failed(c, FAIL_ERRNO, ENOMEM, "mmap");
 	f = fopen("/proc/self/cgroup", "re");
 	if (f) {
 		char line[PATH_MAX / 2];
@@ -117,7 +121,7 @@ static int cgroup_setup(struct spawn_ctx *c, const struct method *m)
 		fclose(f);
 	}
 	if (cgroup2_mount(mnt, sizeof mnt) != 0) {
-		free(s);
+		munmap(s, sizeof *s);
 		spawn_failed(c, FAIL_ERRNO, ENOENT, "cgroup2");
 		c->fail.why = "no cgroup v2 hierarchy is mounted";
 		return -1;
@@ -129,7 +133,7 @@ static int cgroup_setup(struct spawn_ctx *c, const struct method *m)
 	if (mkdir(s->path, 0755) != 0 || (s->fd = open(s->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
 		err = errno;
 		rmdir(s->path);
-		free(s);
+		munmap(s, sizeof *s);
 		spawn_failed(c, FAIL_ERRNO, err, "mkdir");
 		c->fail.why = "needs a writable cgroup v2 folder (root, or a delegated cgroup)";
 		return -1;
@@ -152,7 +156,7 @@ static void cgroup_teardown(struct spawn_ctx *c, const struct method *m)
 	 * notice the cgroup is empty. */
 	for (int i = 0; i < 100 && rmdir(s->path) != 0 && errno == EBUSY; i++)
 		usleep(1000);
-	free(s);
+	munmap(s, sizeof *s);
 	c->state = NULL;
 }
 

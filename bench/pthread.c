@@ -1,7 +1,10 @@
 /* pthread: pthread_create() of an empty function; pthread_join().
  *
  * Default attributes, as most programs use them: glibc caches the stack of
- * a joined thread, so after the first iteration a create reuses it. */
+ * a joined thread, so after the first iteration a create reuses it.
+ * Measured in a child of the engine (.isolate): a process that ever made a
+ * thread forks more slowly for good, and the engine forks for every other
+ * method. */
 #include <pthread.h>
 
 #include "method.h"
@@ -32,5 +35,6 @@ const struct method method_pthread = {
 	.summary = "pthread_create() of an empty function; pthread_join()",
 	.syscall = "clone3(CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID)",
 	.group = "core",
+	.isolate = true,
 	.once = pthread_once_,
 };

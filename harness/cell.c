@@ -12,17 +12,6 @@
 #include "memory.h"
 #include "timing.h"
 
-static void *map_dontfork(size_t bytes)
-{
-	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-
-	if (p == MAP_FAILED)
-		return NULL;
-	madvise(p, bytes, MADV_DONTFORK);
-	return p;
-}
-
 int samples_init(struct samples *s, size_t cap)
 {
 	memset(s, 0, sizeof *s);
@@ -79,6 +68,14 @@ static int samples_grow(struct samples *s)
 	s->probe = pr;
 	s->cap *= 2;
 	s->probe_cap *= 2;
+	return 0;
+}
+
+int samples_reserve(struct samples *s, size_t n, size_t nprobe)
+{
+	while (s->cap < n || s->probe_cap < nprobe)
+		if (samples_grow(s) != 0)
+			return ENOMEM;
 	return 0;
 }
 
@@ -290,6 +287,7 @@ static int probe(const struct method *m, struct spawn_ctx *c, struct samples *s,
 	memset(&c->shared[SLOT_CHILD_START], 0, 4 * sizeof c->shared[0]);
 	c->note_cpu = true;
 	c->phases = c->want_phases;
+	shared_forkable(c->shared, true);
 	if (c->probe_target) {
 		c->target = c->probe_target;
 		c->argv = c->probe_argv;
@@ -304,6 +302,7 @@ static int probe(const struct method *m, struct spawn_ctx *c, struct samples *s,
 	c->note_cpu = c->phases = false;
 	c->target = target;
 	c->argv = argv;
+	shared_forkable(c->shared, m->per_page);
 	if (bad)
 		return -1;
 #if !defined(__x86_64__)
@@ -333,8 +332,12 @@ int cell_measure(const struct method *m, struct spawn_ctx *c, const struct budge
 	guard_took_timeout();
 	if (guard_stop)
 		return CELL_ABANDONED;
-	if (m->setup && m->setup(c, m) != 0)
+	/* Timed children of per_page methods leave their time in it. */
+	shared_forkable(c->shared, m->per_page);
+	if (m->setup && m->setup(c, m) != 0) {
+		shared_forkable(c->shared, false);
 		return failed(c, r);
+	}
 	limit = deadline_ns(&d);
 	guard_check_every(limit / 10);
 	for (uint64_t i = 0; i < b->warmup; i++) {
@@ -389,6 +392,7 @@ int cell_measure(const struct method *m, struct spawn_ctx *c, const struct budge
 	}
 out:
 	guard_check_every(0);
+	shared_forkable(c->shared, false);
 	if (rc != 0)
 		guard_reap_strays();
 	if (m->teardown)

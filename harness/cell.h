@@ -65,6 +65,8 @@ struct samples {
 };
 
 int samples_init(struct samples *s, size_t cap);
+/* Room for n samples and nprobe probes. Returns 0 or ENOMEM. */
+int samples_reserve(struct samples *s, size_t n, size_t nprobe);
 void samples_free(struct samples *s);
 
 struct cell_result {

@@ -10,7 +10,33 @@
 
 #include "method.h"
 
-char child_stack[CHILD_STACK_SIZE] __attribute__((aligned(16)));
+#include <sched.h>
+#include <sys/mman.h>
+
+#include "memory.h"
+
+void shared_forkable(uint64_t *shared, bool on)
+{
+	static int state = -1;
+
+	if (state == (int)on)
+		return;
+	if (madvise(shared, page_bytes(), on ? MADV_DOFORK : MADV_DONTFORK) == 0)
+		state = on;
+}
+
+static char own_stack[CHILD_STACK_SIZE] __attribute__((aligned(16)));
+
+char *child_stack(unsigned long flags)
+{
+	static char *shared;
+
+	if (!(flags & CLONE_VM))
+		return own_stack;
+	if (!shared)
+		shared = map_dontfork(CHILD_STACK_SIZE);	/* before the sweep */
+	return shared ? shared : own_stack;
+}
 
 CHILD_STACK_CODE int child_stack_exit(void *ctx)
 {

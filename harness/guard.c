@@ -25,20 +25,23 @@ static pid_t guard_pid;	/* the engine: a vfork or CLONE_VM child shares
 
 #define FILES 3
 
+/* The names live with their owner (struct outfile) for the whole run:
+ * copies here would be pages of the engine that every fork copies. */
 static struct {
-	char tmp[PATH_MAX], final[PATH_MAX];
-	volatile int fd;
+	const char *volatile tmp, *volatile final;
+	volatile int fd;	/* 0: no file (descriptor 0 is never a result file) */
 	volatile off_t whole;
-} files[FILES] = { { .fd = -1 }, { .fd = -1 }, { .fd = -1 } };
+} files[FILES];
 
 static char dir_to_remove[PATH_MAX];
 
 void guard_file(int slot, const char *tmp, const char *final, int fd)
 {
-	snprintf(files[slot].tmp, sizeof files[slot].tmp, "%s", tmp);
-	snprintf(files[slot].final, sizeof files[slot].final, "%s", final);
+	files[slot].fd = 0;
+	files[slot].tmp = tmp;
+	files[slot].final = final;
 	files[slot].whole = 0;
-	files[slot].fd = fd;
+	files[slot].fd = fd < 0 ? 0 : fd;
 }
 
 void guard_file_whole(int slot, off_t length)
@@ -150,7 +153,7 @@ static void leave_now(int sig)
 {
 	kill_children(0, true);
 	for (int i = 0; i < FILES; i++)
-		if (files[i].fd >= 0) {
+		if (files[i].fd > 0) {
 			if (ftruncate(files[i].fd, files[i].whole) == 0)
 				rename(files[i].tmp, files[i].final);
 		}
@@ -231,11 +234,6 @@ static int watchdog_start(const cpu_set_t *away)
 {
 	pid_t engine = getpid(), pid;
 
-	watch = mmap(NULL, sizeof *watch, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (watch == MAP_FAILED) {
-		watch = NULL;
-		return errno;
-	}
 	pid = fork();
 	if (pid < 0)
 		return errno;
@@ -260,19 +258,18 @@ void guard_finish(void)
 	watchdog_pid = 0;
 }
 
-int guard_install(const cpu_set_t *away)
+int guard_install(const cpu_set_t *away, struct guard_watch *shared)
 {
 	struct sigaction sa = { 0 };
 	int err;
 
 	guard_pid = getpid();
+	watch = shared;
 	/* Without a watchdog (a process limit, say) the run goes on, and
 	 * says what it lacks. */
 	if ((err = watchdog_start(away))) {
 		fprintf(stderr, "spawncost run: note: no watchdog (%s): an iteration that "
 				"hangs will not be killed\n", strerrorname_np(err));
-		if (watch)
-			munmap(watch, sizeof *watch);
 		watch = NULL;
 	}
 	/* Orphans of our children (a killed shell's own child) come to us, so

@@ -27,8 +27,10 @@ struct guard_watch {
 extern struct guard_watch *guard_watch;
 
 /* Install the handlers and start the watchdog, which keeps to the CPUs in
- * away when there are any (not the run's own). Returns 0 or an errno. */
-int guard_install(const cpu_set_t *away);
+ * away when there are any (not the run's own) and shares *shared with us (a
+ * MAP_SHARED area, forkable until the watchdog is started). Returns 0 or an
+ * errno value. */
+int guard_install(const cpu_set_t *away, struct guard_watch *shared);
 
 /* Stop the watchdog and reap it: at the end of a run. */
 void guard_finish(void);

@@ -84,6 +84,20 @@ static int advise(struct ballast *b, int advice)
 	return 0;
 }
 
+void *map_dontfork(size_t bytes)
+{
+	void *p = mmap(NULL, bytes ? bytes : 1, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	if (madvise(p, bytes ? bytes : 1, MADV_DONTFORK) != 0) {
+		munmap(p, bytes ? bytes : 1);
+		return NULL;
+	}
+	return p;
+}
+
 char *map_fresh(size_t bytes, enum thp_mode thp)
 {
 	char *p = reserve(bytes, PROT_READ | PROT_WRITE);
@@ -183,7 +197,7 @@ uint64_t write_every_page(char *const *chunk, size_t n, size_t bytes)
  * allocates between cells it would keep (see harness/run.c). */
 long proc_kib(const char *path, const char *key)
 {
-	char buf[8192];
+	char buf[4096];	/* status, meminfo and smaps_rollup fit */
 	size_t klen = strlen(key);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	ssize_t n;

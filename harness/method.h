@@ -76,6 +76,9 @@ struct method {
 				 * harness time (inner_ns), reported per ballast
 				 * page too; needs a ballast */
 	unsigned long flags;	/* for a family of methods: this entry's flags */
+	bool isolate;		/* creates threads: measured in a child process,
+				 * so that the engine stays single-threaded
+				 * (harness/isolate.c) */
 	/* Optional, once per cell, untimed: 0, or -1 with c->fail set (the
 	 * cell is then an error row, e.g. a namespace the user may not make). */
 	int (*setup)(struct spawn_ctx *c, const struct method *m);
@@ -152,12 +155,19 @@ static inline void note_child_start(const struct spawn_ctx *c)
  * execve, write and _exit. */
 CHILD_STACK_CODE __attribute__((noreturn)) void child_exec(const struct spawn_ctx *c);
 
-/* For children started on a stack of their own (clone, clone3): the stack,
- * one for all since one child runs at a time (a non-VM child runs on its
- * own copy), and the two things such a child does. Each returns into the
- * exit(2) of the thread, not exit_group. */
+/* For children started on a stack of their own (clone, clone3): one child
+ * runs at a time, so one stack serves all, and the two things such a child
+ * does. Each returns into the exit(2) of the thread, not exit_group.
+ *
+ * Which stack depends on the flags. A child that shares our memory
+ * (CLONE_VM) writes its stack in our memory: that stack is MADV_DONTFORK, so
+ * that what it left resident is in no later fork. A child with a copy of
+ * our memory writes only its copy: that stack is never touched by us, so it
+ * is never resident here either. Either way the parent that fork-based
+ * cells time does not grow when a clone cell has run. */
 #define CHILD_STACK_SIZE (64 * 1024)
-extern char child_stack[CHILD_STACK_SIZE];
+/* The lowest address of the stack a child with these clone flags runs on. */
+char *child_stack(unsigned long flags);
 CHILD_STACK_CODE int child_stack_exit(void *ctx);	/* note where and when, exit 0 */
 CHILD_STACK_CODE int child_stack_exec(void *ctx);	/* child_exec(ctx) */
 
@@ -170,6 +180,13 @@ int reap_pidfd(struct spawn_ctx *c, int pidfd);
 
 /* Judge a wait status from waitpid, system or pclose: 0 for exit status 0. */
 int judge_status(struct spawn_ctx *c, int status);
+
+/* The shared page is in no fork child unless on: timed children of most
+ * methods never touch it, and a mapping fork copies costs every fork
+ * (about 1% of fork-exit at 0 MiB here). On for probes, for the methods
+ * whose timed children write it (per_page), and for the isolated windows'
+ * child. Outside the timed path only. */
+void shared_forkable(uint64_t *shared, bool on);
 
 /* Record a failure and return -1. */
 int spawn_failed(struct spawn_ctx *c, enum fail_kind kind, int code, const char *call);

@@ -522,11 +522,13 @@ static bool runs_chain(const struct method *m)
 /* A bundled program, or one line saying it is missing. */
 static int need_bundled(const char *name, const char **out)
 {
-	static char paths[4][PATH_MAX];
+	char path[PATH_MAX];
 	static int used;
 	char err[PATH_MAX + 64];
 
-	if (used == 4 || !(*out = bundled(name, paths[used], sizeof paths[used]))) {
+	/* strdup: a few bytes on the heap where four PATH_MAX buffers would
+	 * be pages that every timed fork copies. */
+	if (used == 4 || !bundled(name, path, sizeof path) || !(*out = strdup(path))) {
 		snprintf(err, sizeof err, "the bundled %s is not next to spawncost (build it with "
 			 "make, or give --target PATH)", name);
 		return bad("--target", err);

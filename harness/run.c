@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <malloc.h>
-#include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,7 +25,7 @@
 
 /* How deep the run's own bookkeeping (progress lines, CSV rows, the spill)
  * goes into the stack; touched before the sweep (settle_parent). */
-#define STACK_SETTLE (48 * 1024)
+#define STACK_SETTLE (12 * 1024)
 
 /* The exec target's environment: fixed and small, so that hosts with
  * different login environments copy the same strings at exec. */
@@ -117,6 +116,8 @@ static void run_window(struct run *r, size_t id, unsigned round, struct spawn_ct
 	progress_start(round, r->o.rounds, id + 1, r->ncells, t);
 	if (ballast_error)
 		snprintf(res.error, sizeof res.error, "%s", ballast_error);
+	else if (t->method->isolate)
+		rc = window_isolated(r, t, ctx, &w, round + 1 == r->o.rounds, s, &res);
 	else
 		rc = cell_measure(t->method, ctx, &w, s, &res);
 	if (rc == CELL_ABANDONED)
@@ -140,7 +141,7 @@ static void run_window(struct run *r, size_t id, unsigned round, struct spawn_ct
 		t->stats.n += s->n;	/* the count so far; stats come at the end */
 		t->probes += s->nprobe;
 		mark_whole(r);
-		if (round + 1 == r->o.rounds)
+		if (round + 1 == r->o.rounds && !t->method->isolate)
 			count_events(r, t, ctx);
 	}
 	progress_done(t, s, res.error);
@@ -177,11 +178,17 @@ static void sweep_ballast(struct run *r, size_t *id, unsigned round, struct spaw
 	ballast_free(&b);
 }
 
+/* What children read of the options, in memory they get (struct run is
+ * not): the exec target's and the probes' argv. */
+static char *child_argv[4], *child_probe_argv[3];
+
 static void sweep(struct run *r, struct samples *s)
 {
+	memcpy(child_argv, r->o.target_argv, sizeof child_argv);
+	memcpy(child_probe_argv, r->o.probe_argv, sizeof child_probe_argv);
 	struct spawn_ctx ctx = {
 		.target = r->o.target,
-		.argv = r->o.target_argv,
+		.argv = child_argv,
 		.envp = target_envp,
 		.noop = r->o.noop,
 		.chain = r->o.chain,
@@ -190,8 +197,18 @@ static void sweep(struct run *r, struct samples *s)
 		.then_exec = r->o.then_exec,
 		.want_phases = r->o.phases,
 		.probe_target = r->o.probe_target,
-		.probe_argv = r->o.probe_argv,
+		.probe_argv = child_probe_argv,
 	};
+
+	/* Each method's setup and teardown once, before anything is timed:
+	 * what they leave in the heap is there from the first window on. */
+	for (size_t k = 0; k < r->o.nmethods; k++) {
+		const struct method *m = r->o.methods[k];
+		if (m->setup && m->setup(&ctx, m) == 0 && m->teardown)
+			m->teardown(&ctx, m);
+	}
+	ctx.fail = (struct spawn_fail){ 0 };
+	ctx.state = NULL;
 
 	for (unsigned round = 0; round < r->o.rounds && !guard_stop; round++) {
 		size_t id = 0;
@@ -285,41 +302,83 @@ static void watchdog_cpus(const struct run_opts *o, cpu_set_t *away)
 		CPU_CLR(o->cpus[i], away);
 }
 
-static void *nothing(void *arg)
-{
-	return arg;
-}
-
 /* The process every cell forks must be the same from the first window to
  * the last, so what would otherwise appear part-way through the run is put
  * in place before it:
- * - malloc's mmap threshold is fixed (glibc raises it after each free of a
- *   mapped block, moving later blocks of that size into the heap, where
- *   they stay), and the few things allocated between windows are small;
- * - one thread is created and joined: glibc caches its stack for the next
- *   pthread_create, which the pthread cells would otherwise leave mapped
- *   for every cell after them;
+ * - malloc's mmap threshold is fixed at a page (glibc raises it after each
+ *   free of a mapped block, moving later blocks of that size into the heap,
+ *   where they stay), so that only small blocks ever come from the heap;
+ * - it never creates a thread: methods that do are measured in a child
+ *   (harness/isolate.c), since glibc forks a process that once had threads
+ *   by a slower path for good, and keeps the thread's stack mapped;
  * - the stack is touched as deep as the run's own bookkeeping goes, so it
- *   does not grow in a later window.
+ *   does not grow in a later window;
+ * - the run's own bookkeeping is in MADV_DONTFORK memory (cmd_run).
  * Progress statistics and /proc readings use scratch mappings, unmapped
  * at once (harness/cell.c, harness/memory.c). */
-static void __attribute__((noinline)) touch_stack(void)
+/* The lowest address of this thread's stack mapping, from /proc/self/maps
+ * (read without stdio); 0 when it cannot be found. */
+static uintptr_t stack_bottom(void)
+{
+	char buf[4096];
+	size_t have = 0;
+	uintptr_t lo = 0;
+	int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	for (;;) {
+		ssize_t n = read(fd, buf + have, sizeof buf - 1 - have);
+		char *line = buf, *nl;
+		if (n <= 0)
+			break;
+		have += (size_t)n;
+		buf[have] = '\0';
+		while ((nl = strchr(line, '\n'))) {
+			*nl = '\0';
+			if (strstr(line, "[stack]"))
+				lo = (uintptr_t)strtoull(line, NULL, 16);
+			line = nl + 1;
+		}
+		have = (size_t)(buf + have - line);
+		memmove(buf, line, have);
+	}
+	close(fd);
+	return lo;
+}
+
+/* Give back the stack that parsing and setting up went through (path
+ * buffers, the facts, env.txt), then touch as deep as the sweep's own
+ * bookkeeping goes, so that the stack is as small as it can be and does not
+ * grow in a later window. */
+static void __attribute__((noinline)) settle_stack(void)
 {
 	volatile char deep[STACK_SETTLE];
+	uintptr_t page = page_bytes(), lo = stack_bottom();
+	/* Not the page below deep either: the madvise call's own frame (its
+	 * return address) is there. */
+	uintptr_t keep = ((uintptr_t)deep & ~(page - 1)) - page;
 
+	if (lo && keep > lo)
+		madvise((void *)lo, keep - lo, MADV_DONTNEED);
 	for (size_t i = 0; i < sizeof deep; i += 512)
 		deep[i] = 0;
 }
 
 static void settle_parent(void)
 {
-	pthread_t t;
-
-	mallopt(M_MMAP_THRESHOLD, 64 * 1024);
+	mallopt(M_MMAP_THRESHOLD, 4096);	/* page-sized blocks and up: mapped and
+						 * unmapped, never left in the heap */
 	mallopt(M_TRIM_THRESHOLD, 128 * 1024);
-	if (pthread_create(&t, NULL, nothing, NULL) == 0)
-		pthread_join(t, NULL);
-	touch_stack();
+	malloc_trim(0);	/* what parsing and checking left free */
+	settle_stack();
+	/* The progress line's number formatting, whose libc pages would
+	 * otherwise first map in after the first window. */
+	char line[64];
+	snprintf(line, sizeof line, "%.2f %.1f%% %zu", 1.5, 0.5, (size_t)1);
+	/* The clone methods' stack for children that share our memory, made
+	 * now: a mapping that appears mid-run would change what fork copies. */
+	child_stack(CLONE_VM);
 }
 
 /* Pin the run (and so every child) to --cpus. */
@@ -336,25 +395,27 @@ static int bind_cpus(const struct run_opts *o)
 }
 
 /* The page children leave results in (their CPU, cow-child's time, the
- * phases). With --phases it is a memory file, so that the stamp target,
+ * phases), whose second half is the watchdog's (harness/guard.h): one
+ * mapping for both. A memory file, so that the stamp target of --phases,
  * after its exec, can still write to it through the descriptor it inherits
- * (its number is the target's argument). */
+ * (its number is the target's argument). No timed fork copies it
+ * (shared_forkable). */
 static uint64_t *shared_page(struct run_opts *o)
 {
 	static char fdarg[16];
-	int fd = -1;
+	int fd = memfd_create("spawncost-shared", o->phases ? 0 : MFD_CLOEXEC);
 	void *p;
 
+	if (fd < 0 || ftruncate(fd, (off_t)page_bytes()) != 0)
+		return NULL;
 	if (o->phases) {
-		fd = memfd_create("spawncost-phases", 0);
-		if (fd < 0 || ftruncate(fd, (off_t)page_bytes()) != 0)
-			return NULL;
 		snprintf(fdarg, sizeof fdarg, "%d", fd);
 		if (o->probe_target)
 			o->probe_argv[1] = fdarg;
 	}
-	p = mmap(NULL, page_bytes(), PROT_READ | PROT_WRITE, MAP_SHARED | (fd < 0 ? MAP_ANONYMOUS : 0),
-		 fd, 0);
+	p = mmap(NULL, page_bytes(), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (!o->phases)
+		close(fd);
 	return p == MAP_FAILED ? NULL : p;
 }
 
@@ -416,62 +477,73 @@ static int finish(struct run *r)
 
 int cmd_run(int argc, char **argv)
 {
-	struct run r = { .argc = argc, .argv = argv, .spill = { .fd = -1 } };
+	/* The run's bookkeeping (options, output files, the cells) is in
+	 * memory no fork child gets: what a fork copies is the process, not
+	 * the harness's notes. */
+	struct run *r = map_dontfork(sizeof *r);
 	struct samples s = { 0 };
 	cpu_set_t away;
 	size_t planned;
-	int rc = run_parse(argc, argv, &r.o, true);
+	int rc;
 
-	if (rc)
-		return rc == 1 ? 0 : rc;
-	if ((rc = run_check(&r.o)))
-		return rc;
-	planned = plan_cells(&r);
-	if (planned < r.o.nthp * r.o.nkinds * r.o.nrss * r.o.nmethods)
-		fprintf(stderr, "spawncost run: note: the page-writing methods need a ballast; "
-				"their 0 MiB cells are left out\n");
-	r.cells = calloc(planned ? planned : 1, sizeof *r.cells);
-	r.ncells = planned;
-	r.shared = shared_page(&r.o);
-	if (!r.cells || !r.shared || samples_init(&s, r.o.budget.iterations) != 0) {
+	if (!r) {
 		fprintf(stderr, "spawncost run: out of memory\n");
 		return 2;
 	}
-	plan_cells(&r);
+	r->argc = argc;
+	r->argv = argv;
+	r->spill.fd = -1;
+	if ((rc = run_parse(argc, argv, &r->o, true)))
+		return rc == 1 ? 0 : rc;
+	if ((rc = run_check(&r->o)))
+		return rc;
+	planned = plan_cells(r);
+	if (planned < r->o.nthp * r->o.nkinds * r->o.nrss * r->o.nmethods)
+		fprintf(stderr, "spawncost run: note: the page-writing methods need a ballast; "
+				"their 0 MiB cells are left out\n");
+	r->cells = map_dontfork((planned ? planned : 1) * sizeof *r->cells);
+	r->ncells = planned;
+	r->shared = shared_page(&r->o);
+	if (!r->cells || !r->shared || samples_init(&s, r->o.budget.iterations) != 0) {
+		fprintf(stderr, "spawncost run: out of memory\n");
+		return 2;
+	}
+	plan_cells(r);
 	/* The facts file is ours alone: no exec target should inherit it. */
-	if (r.o.facts_fd >= 0)
-		fcntl(r.o.facts_fd, F_SETFD, FD_CLOEXEC);
+	if (r->o.facts_fd >= 0)
+		fcntl(r->o.facts_fd, F_SETFD, FD_CLOEXEC);
 	/* Before binding: the watchdog keeps to the CPUs the run leaves. */
-	watchdog_cpus(&r.o, &away);
-	if ((rc = guard_install(&away))) {
+	watchdog_cpus(&r->o, &away);
+	if ((rc = guard_install(&away, (struct guard_watch *)((char *)r->shared +
+								page_bytes() / 2)))) {
 		fprintf(stderr, "spawncost run: cannot install signal handlers: %s\n", strerror(rc));
 		rc = 2;
 		goto out;
 	}
-	if ((rc = bind_cpus(&r.o))) {
-		fprintf(stderr, "spawncost run: --cpus: cannot bind to %s: %s\n", r.o.cpus_text,
+	if ((rc = bind_cpus(&r->o))) {
+		fprintf(stderr, "spawncost run: --cpus: cannot bind to %s: %s\n", r->o.cpus_text,
 			strerror(rc));
 		rc = 2;
 		goto out;
 	}
-	settle_parent();
-	r.counters.n = r.o.nspecs;
-	memcpy(r.counters.spec, r.o.specs, sizeof r.o.specs);
-	counters_prepare(&r.counters);
-	env_loadavg(r.load_start, sizeof r.load_start);
-	if ((rc = make_run_dir(&r)) || (rc = open_outputs(&r)))
+	r->counters.n = r->o.nspecs;
+	memcpy(r->counters.spec, r->o.specs, sizeof r->o.specs);
+	counters_prepare(&r->counters);
+	env_loadavg(r->load_start, sizeof r->load_start);
+	if ((rc = make_run_dir(r)) || (rc = open_outputs(r)))
 		goto out;
-	fprintf(stderr, "spawncost: %zu cells x %u rounds into %s, %s%s%s\n", r.ncells, r.o.rounds,
-		r.dir, r.o.ncpus ? "pinned to CPU " : "unpinned",
-		r.o.ncpus ? r.o.cpus_text : "", r.o.ncpus && strcmp(r.o.pin, "cpus") != 0
-			? (strcmp(r.o.pin, "same") == 0 ? " (--pin same; --pin none to run unpinned)" : "")
+	fprintf(stderr, "spawncost: %zu cells x %u rounds into %s, %s%s%s\n", r->ncells,
+		r->o.rounds, r->dir, r->o.ncpus ? "pinned to CPU " : "unpinned",
+		r->o.ncpus ? r->o.cpus_text : "", r->o.ncpus && strcmp(r->o.pin, "cpus") != 0
+			? (strcmp(r->o.pin, "same") == 0 ? " (--pin same; --pin none to run unpinned)" : "")
 			: "");
-	sweep(&r, &s);
-	rc = finish(&r);
+	settle_parent();
+	shared_forkable(r->shared, false);	/* the watchdog has it by now */
+	sweep(r, &s);
+	rc = finish(r);
 out:
 	guard_finish();
-	spill_close(&r.spill);
+	spill_close(&r->spill);
 	samples_free(&s);
-	free(r.cells);
 	return rc;
 }

@@ -12,7 +12,4 @@ int cmd_run_front(int argc, char **argv);
  * running binary, written into path; NULL and errno set when not there. */
 const char *bundled(const char *name, char *path, size_t len);
 
-/* bundled("spawncost-noop"), kept in a static buffer. */
-const char *bundled_target(void);
-
 #endif

@@ -26,6 +26,12 @@ struct run {
 	char load_start[64];	/* the load average when the run began */
 };
 
+/* isolate.c: a window of a method that creates threads, measured in a child
+ * process (and its counters when count), so that the engine stays
+ * single-threaded. Returns as cell_measure does. */
+int window_isolated(struct run *r, struct table_row *t, struct spawn_ctx *ctx,
+		    const struct budget *w, bool count, struct samples *s, struct cell_result *res);
+
 /* output.c */
 int make_run_dir(struct run *r);
 int open_outputs(struct run *r);

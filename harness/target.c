@@ -10,14 +10,6 @@
 
 #include "run.h"
 
-const char *bundled_target(void)
-{
-	static char path[PATH_MAX];
-
-	return bundled("spawncost-noop", path, sizeof path);
-}
-
-
 const char *bundled(const char *name, char *path, size_t len)
 {
 	static const char *const places[] = {

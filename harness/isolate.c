@@ -1,0 +1,154 @@
+/* Windows of methods that create threads (pthread), measured in a child of
+ * the engine rather than in the engine itself.
+ *
+ * glibc marks a process that has ever created a thread as multi-threaded,
+ * for good: from then on its every fork takes the slow path (the stdio and
+ * malloc locks around the fork, and in the child their reinitialisation,
+ * copy-on-write faults on the pages that hold them). Measured here, a
+ * fork-exit loop at 0 MiB that had created and joined one thread first ran
+ * 25-35% slower than the same loop that had not. A pthread cell measured in
+ * the engine would so change every fork-based cell after it, in this round
+ * and the next, so the engine stays single-threaded: a child forked for the
+ * window measures it (and the counting pass of the last round) and hands
+ * the samples back through a memory file. The child is the engine with the
+ * same ballast, copy-on-write; the pthread cell neither writes the ballast
+ * nor forks. */
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "guard.h"
+#include "run_internal.h"
+
+struct head {
+	int rc;
+	struct cell_result res;
+	size_t n, nprobe;
+	double per_op[16];
+	bool counted, scaled;
+};
+
+static int put(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len) {
+		ssize_t w = write(fd, p, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+static int get(int fd, void *buf, size_t len, off_t *at)
+{
+	if (len == 0)
+		return 0;
+	if (pread(fd, buf, len, *at) != (ssize_t)len)
+		return -1;
+	*at += (off_t)len;
+	return 0;
+}
+
+/* In the child: the window, then the counters if cs is given; everything
+ * to fd. The run's bookkeeping (struct run, the cells) is MADV_DONTFORK and
+ * not here: what the child needs comes as arguments. */
+static int helper(const struct method *m, size_t done, const struct counters *cs,
+		  struct spawn_ctx *ctx, const struct budget *w, int fd)
+{
+	struct samples s;
+	struct head h = { .res = { .rss_kib = -1, .pte_kib = -1, .thp_kib = -1, .fork = { -1, -1 } } };
+
+	if (samples_init(&s, w->iterations) != 0)
+		return 3;
+	h.rc = cell_measure(m, ctx, w, &s, &h.res);
+	for (int i = 0; i < 16; i++)
+		h.per_op[i] = NAN;
+	if (h.rc == 0 && cs && cs->n && !guard_stop) {
+		unsigned k = (unsigned)((done + s.n) / 10);
+		k = k < 10 ? 10 : k > 200 ? 200 : k;
+		h.counted = counters_measure(cs, m, ctx, k, h.per_op, &h.scaled) == 0;
+	}
+	h.n = s.n;
+	h.nprobe = s.nprobe;
+	if (put(fd, &h, sizeof h) || put(fd, s.ns, s.n * sizeof *s.ns) ||
+	    put(fd, s.cpu, s.n * sizeof *s.cpu) || put(fd, s.probe, s.nprobe * sizeof *s.probe))
+		return 4;
+	return 0;
+}
+
+/* Back in the engine: what the child measured, into s, res and t. */
+static int take(int fd, struct table_row *t, struct samples *s, struct cell_result *res)
+{
+	struct head h;
+	off_t at = 0;
+
+	if (get(fd, &h, sizeof h, &at) || samples_reserve(s, h.n, h.nprobe) ||
+	    get(fd, s->ns, h.n * sizeof *s->ns, &at) || get(fd, s->cpu, h.n * sizeof *s->cpu, &at) ||
+	    get(fd, s->probe, h.nprobe * sizeof *s->probe, &at)) {
+		snprintf(res->error, sizeof res->error, "EIO: the isolated window's samples were lost");
+		return -1;
+	}
+	s->n = h.n;
+	s->nprobe = h.nprobe;
+	*res = h.res;
+	if (h.counted) {
+		memcpy(t->per_op, h.per_op, sizeof t->per_op);
+		t->counted = true;
+		t->scaled = h.scaled;
+	}
+	return h.rc;
+}
+
+int window_isolated(struct run *r, struct table_row *t, struct spawn_ctx *ctx,
+		    const struct budget *w, bool count, struct samples *s, struct cell_result *res)
+{
+	int fd = memfd_create("spawncost-isolated", MFD_CLOEXEC), status = 0, rc;
+	const struct method *m = t->method;
+	size_t done = t->stats.n;
+	struct counters cs;
+	pid_t pid;
+
+	s->n = s->nprobe = 0;
+	if (count)
+		cs = r->counters;	/* before the fork: r is not in the child */
+	shared_forkable(ctx->shared, true);	/* the child measures with it */
+	pid = fd < 0 ? -1 : fork();
+	shared_forkable(ctx->shared, false);
+	if (fd < 0 || pid < 0) {
+		snprintf(res->error, sizeof res->error, "%s: %s failed", strerrorname_np(errno),
+			 fd < 0 ? "memfd_create" : "fork of the process that measures it");
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (pid == 0)
+		_exit(helper(m, done, count ? &cs : NULL, ctx, w, fd));
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (guard_stop) {
+		rc = CELL_ABANDONED;
+	} else if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		rc = take(fd, t, s, res);
+	} else if (guard_took_timeout()) {
+		snprintf(res->error, sizeof res->error,
+			 "ETIME: an iteration ran past its deadline; the window was killed");
+		rc = -1;
+	} else {
+		snprintf(res->error, sizeof res->error, "the isolated window's process %s %d",
+			 WIFSIGNALED(status) ? "was killed by signal" : "exited with status",
+			 WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+		rc = -1;
+	}
+	close(fd);
+	return rc;
+}
