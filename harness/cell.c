@@ -287,7 +287,6 @@ static int probe(const struct method *m, struct spawn_ctx *c, struct samples *s,
 	memset(&c->shared[SLOT_CHILD_START], 0, 4 * sizeof c->shared[0]);
 	c->note_cpu = true;
 	c->phases = c->want_phases;
-	shared_forkable(c->shared, true);
 	if (c->probe_target) {
 		c->target = c->probe_target;
 		c->argv = c->probe_argv;
@@ -302,7 +301,6 @@ static int probe(const struct method *m, struct spawn_ctx *c, struct samples *s,
 	c->note_cpu = c->phases = false;
 	c->target = target;
 	c->argv = argv;
-	shared_forkable(c->shared, m->per_page);
 	if (bad)
 		return -1;
 #if !defined(__x86_64__)
@@ -332,12 +330,9 @@ int cell_measure(const struct method *m, struct spawn_ctx *c, const struct budge
 	guard_took_timeout();
 	if (guard_stop)
 		return CELL_ABANDONED;
-	/* Timed children of per_page methods leave their time in it. */
-	shared_forkable(c->shared, m->per_page);
-	if (m->setup && m->setup(c, m) != 0) {
-		shared_forkable(c->shared, false);
+	c->shared[SLOT_EXEC_ERRNO] = 0;
+	if (m->setup && m->setup(c, m) != 0)
 		return failed(c, r);
-	}
 	limit = deadline_ns(&d);
 	guard_check_every(limit / 10);
 	for (uint64_t i = 0; i < b->warmup; i++) {
@@ -392,7 +387,6 @@ int cell_measure(const struct method *m, struct spawn_ctx *c, const struct budge
 	}
 out:
 	guard_check_every(0);
-	shared_forkable(c->shared, false);
 	if (rc != 0)
 		guard_reap_strays();
 	if (m->teardown)

@@ -15,16 +15,6 @@
 
 #include "memory.h"
 
-void shared_forkable(uint64_t *shared, bool on)
-{
-	static int state = -1;
-
-	if (state == (int)on)
-		return;
-	if (madvise(shared, page_bytes(), on ? MADV_DOFORK : MADV_DONTFORK) == 0)
-		state = on;
-}
-
 static char own_stack[CHILD_STACK_SIZE] __attribute__((aligned(16)));
 
 char *child_stack(unsigned long flags)
@@ -64,19 +54,18 @@ CHILD_STACK_CODE void child_exec(const struct spawn_ctx *c)
 	execve(c->target, c->argv, c->envp);
 	/* Only reached when exec failed. In a vfork child errno and the stack
 	 * are the parent's, so keep to async-signal-safe calls and leave. */
-	int err = errno;
-	ssize_t unused = write(c->errpipe[1], &err, sizeof err);
-	(void)unused;
+	c->shared[SLOT_EXEC_ERRNO] = (uint64_t)errno;
 	_exit(127);
 }
 
-/* The child exited 127: an exec failure if it left an errno in the pipe,
- * otherwise the target itself said 127. */
+/* The child exited 127: an exec failure if it left an errno in the shared
+ * page (cleared at each window's start: a failure ends the cell, so it is
+ * never stale), otherwise the target itself said 127. */
 static int exit127(struct spawn_ctx *c)
 {
-	int err;
+	int err = (int)c->shared[SLOT_EXEC_ERRNO];
 
-	if (read(c->errpipe[0], &err, sizeof err) == (ssize_t)sizeof err)
+	if (err)
 		return spawn_failed(c, FAIL_EXEC, err, "execve");
 	return spawn_failed(c, FAIL_STATUS, 127, NULL);
 }

@@ -91,7 +91,6 @@ int counters_measure(const struct counters *cs, const struct method *m, struct s
 	for (size_t i = 0; i < cs->n; i++)
 		if (fd[i] >= 0)
 			ioctl(fd[i], PERF_EVENT_IOC_ENABLE, 0);
-	shared_forkable(c->shared, m->per_page);
 	guard_check_every(1000000000u);
 	for (unsigned k = 0; k < iterations && rc == 0 && !guard_stop; k++) {
 		guard_arm(now_ns() + (uint64_t)(10 * 1e9));
@@ -100,7 +99,6 @@ int counters_measure(const struct counters *cs, const struct method *m, struct s
 	}
 	guard_check_every(0);
 	guard_took_timeout();
-	shared_forkable(c->shared, false);
 	for (size_t i = 0; i < cs->n; i++) {
 		uint64_t v[3];
 		if (fd[i] < 0)

@@ -26,22 +26,22 @@ static pid_t guard_pid;	/* the engine: a vfork or CLONE_VM child shares
 #define FILES 3
 
 /* The names live with their owner (struct outfile) for the whole run:
- * copies here would be pages of the engine that every fork copies. */
+ * copies here would be pages of the engine that every fork copies. The
+ * files are closed between writes (harness/output.c), so they are cut back
+ * by name. */
 static struct {
 	const char *volatile tmp, *volatile final;
-	volatile int fd;	/* 0: no file (descriptor 0 is never a result file) */
 	volatile off_t whole;
 } files[FILES];
 
 static char dir_to_remove[PATH_MAX];
 
-void guard_file(int slot, const char *tmp, const char *final, int fd)
+void guard_file(int slot, const char *tmp, const char *final)
 {
-	files[slot].fd = 0;
-	files[slot].tmp = tmp;
+	files[slot].tmp = NULL;
 	files[slot].final = final;
 	files[slot].whole = 0;
-	files[slot].fd = fd < 0 ? 0 : fd;
+	files[slot].tmp = tmp;
 }
 
 void guard_file_whole(int slot, off_t length)
@@ -153,10 +153,8 @@ static void leave_now(int sig)
 {
 	kill_children(0, true);
 	for (int i = 0; i < FILES; i++)
-		if (files[i].fd > 0) {
-			if (ftruncate(files[i].fd, files[i].whole) == 0)
-				rename(files[i].tmp, files[i].final);
-		}
+		if (files[i].tmp && truncate(files[i].tmp, files[i].whole) == 0)
+			rename(files[i].tmp, files[i].final);
 	if (dir_to_remove[0]) {
 		/* A cgroup is busy until its killed members are gone: reap them
 		 * (waitpid and nanosleep are async-signal-safe), then remove. */

@@ -66,8 +66,8 @@ void guard_kill_children(void);
 void guard_reap_strays(void);
 
 /* A result file to finish if a second signal leaves at once: its
- * temporary name, final name, descriptor, and how much of it is whole. */
-void guard_file(int slot, const char *tmp, const char *final, int fd);
+ * temporary and final names (NULL: none), and how much of it is whole. */
+void guard_file(int slot, const char *tmp, const char *final);
 void guard_file_whole(int slot, off_t length);
 
 /* A folder to remove if a second signal leaves at once (a cgroup). */

@@ -121,9 +121,7 @@ int window_isolated(struct run *r, struct table_row *t, struct spawn_ctx *ctx,
 	s->n = s->nprobe = 0;
 	if (count)
 		cs = r->counters;	/* before the fork: r is not in the child */
-	shared_forkable(ctx->shared, true);	/* the child measures with it */
 	pid = fd < 0 ? -1 : fork();
-	shared_forkable(ctx->shared, false);
 	if (fd < 0 || pid < 0) {
 		snprintf(res->error, sizeof res->error, "%s: %s failed", strerrorname_np(errno),
 			 fd < 0 ? "memfd_create" : "fork of the process that measures it");

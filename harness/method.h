@@ -37,8 +37,6 @@ struct spawn_ctx {
 	char *const *envp;	/* its environment (fixed and small) */
 	const char *noop;	/* the bundled static no-op (system, popen) */
 	const char *chain;	/* the bundled self-exec'ing target (exec-only) */
-	int errpipe[2];		/* close-on-exec pipe: a child whose exec failed
-				 * writes its errno here, then _exit(127)s */
 	/* The ballast, for the methods that write it (bench/cow.c). */
 	char *const *chunk;	/* its mappings */
 	size_t nchunks, chunk_bytes;
@@ -118,7 +116,7 @@ static inline void note_child_cpu(const struct spawn_ctx *c)
  * freshly exec'd process takes at its first clock read, a few µs here); the
  * harness converts each iteration's TSC edges with that iteration's own ns
  * per tick, read around it. Elsewhere it is CLOCK_MONOTONIC ns. */
-enum { SLOT_CHILD_START = 2, SLOT_PARENT_RESUME, SLOT_TARGET_ENTRY, SLOT_EXIT };
+enum { SLOT_CHILD_START = 2, SLOT_PARENT_RESUME, SLOT_TARGET_ENTRY, SLOT_EXIT, SLOT_EXEC_ERRNO };
 
 static inline uint64_t phase_stamp(void)
 {
@@ -151,7 +149,7 @@ static inline void note_child_start(const struct spawn_ctx *c)
 #define CHILD_STACK_CODE __attribute__((no_sanitize_address))
 
 /* In the child after fork/vfork: exec the target; on failure report errno
- * over c->errpipe and _exit(127). Safe in a vfork child: it only calls
+ * in shared[SLOT_EXEC_ERRNO] and _exit(127). Safe in a vfork child: it only calls
  * execve, write and _exit. */
 CHILD_STACK_CODE __attribute__((noreturn)) void child_exec(const struct spawn_ctx *c);
 
@@ -180,13 +178,6 @@ int reap_pidfd(struct spawn_ctx *c, int pidfd);
 
 /* Judge a wait status from waitpid, system or pclose: 0 for exit status 0. */
 int judge_status(struct spawn_ctx *c, int status);
-
-/* The shared page is in no fork child unless on: timed children of most
- * methods never touch it, and a mapping fork copies costs every fork
- * (about 1% of fork-exit at 0 MiB here). On for probes, for the methods
- * whose timed children write it (per_page), and for the isolated windows'
- * child. Outside the timed path only. */
-void shared_forkable(uint64_t *shared, bool on);
 
 /* Record a failure and return -1. */
 int spawn_failed(struct spawn_ctx *c, enum fail_kind kind, int code, const char *call);

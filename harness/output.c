@@ -84,20 +84,6 @@ int make_run_dir(struct run *r)
 	return 0;
 }
 
-/* The front end's facts (hwloc, libpfm4), as it left them in facts_fd. */
-static void copy_facts(FILE *f, int fd)
-{
-	char buf[4096];
-	ssize_t n;
-	off_t off = 0;
-
-	if (fd < 0)
-		return;
-	while ((n = pread(fd, buf, sizeof buf, off)) > 0) {
-		fwrite(buf, 1, (size_t)n, f);
-		off += n;
-	}
-}
 
 /* complete is "no" while the run goes on and for a run cut short. */
 static int write_env_at(struct run *r, const char *complete, bool end)
@@ -115,7 +101,8 @@ static int write_env_at(struct run *r, const char *complete, bool end)
 	fprintf(o.f, "rounds=%u\n", r->o.rounds);
 	fprintf(o.f, "pin=%s\ncpus=%s\n", r->o.pin, r->o.cpus_text);
 	env_write(o.f);
-	copy_facts(o.f, r->o.facts_fd);
+	if (r->facts_len)
+		fwrite(r->facts, 1, r->facts_len, o.f);	/* the front end's facts */
 	counters_facts(&r->counters, o.f);
 	fprintf(o.f, "load_avg_start=%s\n", r->load_start);
 	if (end)
@@ -181,6 +168,9 @@ void write_window_samples(struct run *r, const struct table_row *t, size_t first
 {
 	struct csv *c = &r->samples_csv;
 
+	if (!r->samples.f)
+		return;
+
 	for (size_t i = 0; i < s->n; i++) {
 		row_key(r, c, t);
 		csv_u64(c, first_iter + i + 1);
@@ -203,6 +193,8 @@ void write_window_probes(struct run *r, const struct table_row *t, size_t first,
 			 unsigned round, const struct samples *s)
 {
 	struct csv *c = &r->probes_csv;
+	if (!r->probes.f)
+		return;
 	const char *target = t->method->execs && r->o.probe_target ? "stamp"
 								   : target_of(t->method, r);
 
@@ -237,6 +229,8 @@ void write_summary(struct run *r, const struct table_row *t)
 	struct csv *c = &r->summary_csv;
 	const struct stats *s = &t->stats;
 
+	if (!r->summary.f)
+		return;
 	row_key(r, c, t);
 	if (t->rss_kib >= 0) csv_i64(c, t->rss_kib); else csv_empty(c);
 	if (t->pte_kib >= 0) csv_i64(c, t->pte_kib); else csv_empty(c);
@@ -298,12 +292,56 @@ void write_summary(struct run *r, const struct table_row *t)
 	csv_end(c);
 }
 
-void mark_whole(struct run *r)
+/* The result files are open only while rows are written: a descriptor the
+ * engine held through the timed iterations would be one more for every
+ * child to close (at exec or exit, about 0.4 µs each here). Between
+ * writes a file is closed, and how much of it is whole is known to the
+ * guard, which cuts it back to that on a second signal. */
+static int pause_file(struct outfile *o, int slot)
 {
-	fflush(r->samples.f);
-	guard_file_whole(1, ftello(r->samples.f));
-	fflush(r->probes.f);
-	guard_file_whole(2, ftello(r->probes.f));
+	off_t len;
+	int err = 0;
+
+	if (!o->f)
+		return 0;
+	if (fflush(o->f) != 0 || (len = ftello(o->f)) < 0)
+		err = errno;
+	else
+		guard_file_whole(slot, len);
+	if (fclose(o->f) != 0 && !err)
+		err = errno;
+	o->f = NULL;
+	return err;
+}
+
+static int resume_file(struct run *r, struct outfile *o, struct csv *c, int slot)
+{
+	if (o->f)
+		return 0;
+	if (!(o->f = fopen(o->tmp, "ae")))
+		return errno;
+	if (r->outbuf[slot])
+		setvbuf(o->f, r->outbuf[slot], _IOFBF, OUT_BUFFER);
+	c->f = o->f;
+	return 0;
+}
+
+int mark_whole(struct run *r)
+{
+	int err = pause_file(&r->samples, 1);
+	int err2 = pause_file(&r->probes, 2);
+
+	return err ? err : err2;
+}
+
+int resume_outputs(struct run *r, bool summary)
+{
+	int err = summary ? resume_file(r, &r->summary, &r->summary_csv, 0)
+			  : resume_file(r, &r->samples, &r->samples_csv, 1);
+
+	if (!err && !summary)
+		err = resume_file(r, &r->probes, &r->probes_csv, 2);
+	return err;
 }
 
 int open_outputs(struct run *r)
@@ -320,11 +358,10 @@ int open_outputs(struct run *r)
 	}
 	/* stdio's buffers of the result files: heap pages every timed fork
 	 * would copy, where these are not in any child. */
-	for (FILE **f = (FILE *[]){ r->summary.f, r->samples.f, r->probes.f, NULL }; *f; f++) {
-		char *buf = map_dontfork(OUT_BUFFER);
-		if (buf)
-			setvbuf(*f, buf, _IOFBF, OUT_BUFFER);
-	}
+	FILE *files[3] = { r->summary.f, r->samples.f, r->probes.f };
+	for (int i = 0; i < 3; i++)
+		if ((r->outbuf[i] = map_dontfork(OUT_BUFFER)))
+			setvbuf(files[i], r->outbuf[i], _IOFBF, OUT_BUFFER);
 	r->summary_csv.f = r->summary.f;
 	r->samples_csv.f = r->samples.f;
 	r->probes_csv.f = r->probes.f;
@@ -337,12 +374,13 @@ int open_outputs(struct run *r)
 	fputc('\n', r->summary.f);
 	csv_header(&r->samples_csv, SAMPLES_COLUMNS);
 	csv_header(&r->probes_csv, PROBES_COLUMNS);
-	fflush(r->summary.f);
-	guard_file(0, r->summary.tmp, r->summary.path, fileno(r->summary.f));
-	guard_file(1, r->samples.tmp, r->samples.path, fileno(r->samples.f));
-	guard_file(2, r->probes.tmp, r->probes.path, fileno(r->probes.f));
-	guard_file_whole(0, ftello(r->summary.f));
-	mark_whole(r);
+	guard_file(0, r->summary.tmp, r->summary.path);
+	guard_file(1, r->samples.tmp, r->samples.path);
+	guard_file(2, r->probes.tmp, r->probes.path);
+	if ((err = pause_file(&r->summary, 0)) || (err = mark_whole(r))) {
+		fprintf(stderr, "spawncost run: cannot write in %s: %s\n", r->dir, strerror(err));
+		return 2;
+	}
 	return 0;
 }
 
@@ -369,10 +407,14 @@ int close_outputs(struct run *r, const char *complete)
 	sigaddset(&stop, SIGINT);
 	sigaddset(&stop, SIGTERM);
 	sigprocmask(SIG_BLOCK, &stop, &old);
-	guard_file(0, NULL, NULL, -1);
-	guard_file(1, NULL, NULL, -1);
-	guard_file(2, NULL, NULL, -1);
-	err = outfile_commit(&r->samples);
+	err = resume_outputs(r, false);
+	if (!err)
+		err = resume_outputs(r, true);
+	guard_file(0, NULL, NULL);
+	guard_file(1, NULL, NULL);
+	guard_file(2, NULL, NULL);
+	if (!err)
+		err = outfile_commit(&r->samples);
 	if (!err)
 		err = outfile_commit(&r->probes);
 	if (!err)

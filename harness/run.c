@@ -132,6 +132,9 @@ static void run_window(struct run *r, size_t id, unsigned round, struct spawn_ct
 	if (res.error[0]) {
 		snprintf(t->error, sizeof t->error, "%s", res.error);
 	} else {
+		if ((err = resume_outputs(r, false)))
+			snprintf(t->error, sizeof t->error, "%s: writing samples.csv failed",
+				 strerrorname_np(err));
 		write_window_samples(r, t, t->stats.n, round, s, &res.fork);
 		write_window_probes(r, t, t->probes, round, s);
 		if ((err = spill_add(&r->spill, (uint32_t)id, s->ns, s->n)) ||
@@ -140,11 +143,28 @@ static void run_window(struct run *r, size_t id, unsigned round, struct spawn_ct
 				 strerrorname_np(err));
 		t->stats.n += s->n;	/* the count so far; stats come at the end */
 		t->probes += s->nprobe;
-		mark_whole(r);
+		if ((err = mark_whole(r)) && !t->error[0])
+			snprintf(t->error, sizeof t->error, "%s: writing samples.csv failed",
+				 strerrorname_np(err));
 		if (round + 1 == r->o.rounds && !t->method->isolate)
 			count_events(r, t, ctx);
 	}
 	progress_done(t, s, res.error);
+}
+
+static void read_facts(struct run *r)
+{
+	ssize_t n;
+
+	if (r->o.facts_fd < 0)
+		return;
+	r->facts = map_dontfork(FACTS_MAX);
+	while (r->facts && r->facts_len < FACTS_MAX - 1 &&
+	       (n = pread(r->o.facts_fd, r->facts + r->facts_len, FACTS_MAX - 1 - r->facts_len,
+			  (off_t)r->facts_len)) > 0)
+		r->facts_len += (size_t)n;
+	close(r->o.facts_fd);
+	r->o.facts_fd = -1;
 }
 
 /* Every cell of a ballast, one window each. */
@@ -165,15 +185,7 @@ static void sweep_ballast(struct run *r, size_t *id, unsigned round, struct spaw
 	for (size_t k = 0; k < r->o.nmethods && !guard_stop; k++) {
 		if (!cell_wanted(r->o.methods[k], rss))
 			continue;
-		/* A fresh error pipe per window, so no stale errno from one
-		 * cell can name another's failure. */
-		if (pipe2(ctx->errpipe, O_CLOEXEC | O_NONBLOCK) != 0) {
-			snprintf(berr, sizeof berr, "%s: pipe2 failed", strerrorname_np(errno));
-			ctx->errpipe[0] = ctx->errpipe[1] = -1;
-		}
 		run_window(r, (*id)++, round, ctx, s, berr[0] ? berr : NULL);
-		close(ctx->errpipe[0]);
-		close(ctx->errpipe[1]);
 	}
 	ballast_free(&b);
 }
@@ -398,8 +410,9 @@ static int bind_cpus(const struct run_opts *o)
  * phases), whose second half is the watchdog's (harness/guard.h): one
  * mapping for both. A memory file, so that the stamp target of --phases,
  * after its exec, can still write to it through the descriptor it inherits
- * (its number is the target's argument). No timed fork copies it
- * (shared_forkable). */
+ * (its number is the target's argument). Every fork copies this one
+ * mapping, in every cell alike: timed children write to it only when an
+ * exec fails (its errno) or, for the copy-on-write methods, their time. */
 static uint64_t *shared_page(struct run_opts *o)
 {
 	static char fdarg[16];
@@ -456,6 +469,8 @@ static int finish(struct run *r)
 
 	if ((err = pool(r)))
 		fprintf(stderr, "spawncost run: cannot read the samples back: %s\n", strerror(err));
+	if (resume_outputs(r, true) != 0)
+		err = errno;
 	for (size_t i = 0; i < r->ncells; i++)
 		write_summary(r, &r->cells[i]);
 	if ((rc = close_outputs(r, guard_stop || err ? "no" : "yes")))
@@ -492,7 +507,6 @@ int cmd_run(int argc, char **argv)
 	}
 	r->argc = argc;
 	r->argv = argv;
-	r->spill.fd = -1;
 	if ((rc = run_parse(argc, argv, &r->o, true)))
 		return rc == 1 ? 0 : rc;
 	if ((rc = run_check(&r->o)))
@@ -509,9 +523,9 @@ int cmd_run(int argc, char **argv)
 		return 2;
 	}
 	plan_cells(r);
-	/* The facts file is ours alone: no exec target should inherit it. */
-	if (r->o.facts_fd >= 0)
-		fcntl(r->o.facts_fd, F_SETFD, FD_CLOEXEC);
+	/* The front end's facts, kept in memory: a descriptor held through
+	 * the sweep is one more for every child to close. */
+	read_facts(r);
 	/* Before binding: the watchdog keeps to the CPUs the run leaves. */
 	watchdog_cpus(&r->o, &away);
 	if ((rc = guard_install(&away, (struct guard_watch *)((char *)r->shared +
@@ -538,7 +552,6 @@ int cmd_run(int argc, char **argv)
 			? (strcmp(r->o.pin, "same") == 0 ? " (--pin same; --pin none to run unpinned)" : "")
 			: "");
 	settle_parent();
-	shared_forkable(r->shared, false);	/* the watchdog has it by now */
 	sweep(r, &s);
 	rc = finish(r);
 out:

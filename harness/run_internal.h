@@ -10,6 +10,8 @@
 #include "spill.h"
 #include "table.h"
 
+#define FACTS_MAX (64 * 1024)
+
 struct run {
 	struct run_opts o;
 	char run_id[300];
@@ -24,6 +26,9 @@ struct run {
 	uint64_t *shared;	/* the page children leave results in */
 	struct counters counters;	/* what -e asked for and this machine allows */
 	char load_start[64];	/* the load average when the run began */
+	char *outbuf[3];	/* stdio buffers of summary, samples, probes */
+	char *facts;		/* the front end's facts (hwloc, libpfm4) for env.txt */
+	size_t facts_len;
 };
 
 /* isolate.c: a window of a method that creates threads, measured in a child
@@ -42,8 +47,12 @@ void write_window_samples(struct run *r, const struct table_row *t, size_t first
 void write_window_probes(struct run *r, const struct table_row *t, size_t first,
 			 unsigned round, const struct samples *s);
 void write_summary(struct run *r, const struct table_row *t);
-/* The samples file now ends on a whole window: what a second signal keeps. */
-void mark_whole(struct run *r);
+/* Reopen samples.csv and probes.csv (summary: summary.csv) to write rows.
+ * Returns 0 or an errno value. */
+int resume_outputs(struct run *r, bool summary);
+/* The samples files end on a whole window: close them (what a second
+ * signal keeps is now known). Returns 0 or an errno value. */
+int mark_whole(struct run *r);
 const char *target_of(const struct method *m, void *run);
 
 #endif

@@ -2,88 +2,68 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
+#include "memory.h"
 #include "spill.h"
+
+/* The records live in one MADV_DONTFORK mapping, grown by doubling between
+ * windows: no file descriptor (each one the parent holds is one more for
+ * every child to close) and nothing any fork copies. */
+#define SPILL_FIRST 65536	/* records: 2 MiB of address space, touched as used */
 
 int spill_open(struct spill *sp, const char *dir)
 {
+	(void)dir;
 	sp->records = 0;
-	sp->fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-	if (sp->fd < 0) {
-		/* A file system without O_TMPFILE: make a name, unlink it. */
-		char path[4096];
-		strncpy(path, dir, sizeof path - 32);
-		path[sizeof path - 32] = '\0';
-		strcat(path, "/.spill-XXXXXX");
-		sp->fd = mkostemp(path, O_CLOEXEC);
-		if (sp->fd < 0)
-			return errno;
-		unlink(path);
-	}
-	return 0;
+	sp->cap = SPILL_FIRST;
+	sp->rec = map_dontfork(sp->cap * sizeof *sp->rec);
+	return sp->rec ? 0 : ENOMEM;
 }
 
-/* Records go out in small batches from the stack (2 KiB): a larger buffer
- * would grow the measuring process's stack between windows. */
-#define BATCH 64
-
-static int write_all(int fd, const void *buf, size_t left)
+static int reserve(struct spill *sp, size_t more)
 {
-	const char *p = buf;
-
-	while (left) {
-		ssize_t w = write(fd, p, left);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
+	while (sp->records + more > sp->cap) {
+		size_t old = sp->cap * sizeof *sp->rec;
+		void *p = mremap(sp->rec, old, 2 * old, MREMAP_MAYMOVE);
+		if (p == MAP_FAILED)
 			return errno;
-		}
-		p += w;
-		left -= (size_t)w;
+		sp->rec = p;	/* the flags, MADV_DONTFORK too, move with it */
+		sp->cap *= 2;
 	}
 	return 0;
 }
 
 int spill_add(struct spill *sp, uint32_t cell, const uint64_t *ns, size_t n)
 {
-	struct spill_probe buf[BATCH];
-	int err;
+	int err = reserve(sp, n);
 
-	for (size_t i = 0; i < n;) {
-		size_t k = 0;
-		for (; k < BATCH && i < n; k++, i++)
-			buf[k] = (struct spill_probe){ .cell = cell, .ns = ns[i] };
-		if ((err = write_all(sp->fd, buf, k * sizeof buf[0])))
-			return err;
-		sp->records += k;
-	}
+	if (err)
+		return err;
+	for (size_t i = 0; i < n; i++)
+		sp->rec[sp->records++] = (struct spill_probe){ .cell = cell, .ns = ns[i] };
 	return 0;
 }
 
 int spill_add_probes(struct spill *sp, uint32_t cell, const struct probe *p, size_t n)
 {
-	struct spill_probe buf[BATCH];
-	int err;
+	int err = reserve(sp, n);
 
-	for (size_t i = 0; i < n;) {
-		size_t k = 0;
-		for (; k < BATCH && i < n; k++, i++) {
-			buf[k] = (struct spill_probe){ .cell = cell | SPILL_PROBE, .cpu = p[i].cpu,
-						       .ns = p[i].ns };
-			memcpy(buf[k].phase, p[i].phase.v, sizeof buf[k].phase);
-		}
-		if ((err = write_all(sp->fd, buf, k * sizeof buf[0])))
-			return err;
-		sp->records += k;
+	if (err)
+		return err;
+	for (size_t i = 0; i < n; i++) {
+		struct spill_probe *r = &sp->rec[sp->records++];
+		*r = (struct spill_probe){ .cell = cell | SPILL_PROBE, .cpu = p[i].cpu, .ns = p[i].ns };
+		memcpy(r->phase, p[i].phase.v, sizeof r->phase);
 	}
 	return 0;
 }
 
 int spill_load(struct spill *sp, size_t ncells, struct spill_data *d)
 {
-	size_t n = (size_t)sp->records, bytes = n * sizeof(struct spill_probe), nc = ncells ? ncells : 1;
-	struct spill_probe *raw = malloc(bytes ? bytes : 1);
+	size_t n = (size_t)sp->records, nc = ncells ? ncells : 1;
+	const struct spill_probe *raw = sp->rec;
 	size_t timed = 0, probes = 0, *at_ns = calloc(nc, sizeof *at_ns), *at_pr = calloc(nc, sizeof *at_pr);
 	int err = ENOMEM;
 
@@ -94,14 +74,6 @@ int spill_load(struct spill *sp, size_t ncells, struct spill_data *d)
 	d->nprobes = calloc(nc, sizeof *d->nprobes);
 	if (!raw || !at_ns || !at_pr || !d->ns || !d->count || !d->probes || !d->nprobes)
 		goto fail;
-	for (size_t done = 0; done < bytes;) {
-		ssize_t r = pread(sp->fd, (char *)raw + done, bytes - done, (off_t)done);
-		if (r <= 0) {
-			err = r < 0 ? errno : EIO;
-			goto fail;
-		}
-		done += (size_t)r;
-	}
 	/* Counting sort by cell, keeping each cell's records in time order. */
 	for (size_t i = 0; i < n; i++) {
 		uint32_t c = raw[i].cell & ~SPILL_PROBE;
@@ -141,7 +113,6 @@ int spill_load(struct spill *sp, size_t ncells, struct spill_data *d)
 fail:
 	spill_free(d);
 out:
-	free(raw);
 	free(at_ns);
 	free(at_pr);
 	return err;
@@ -160,7 +131,8 @@ void spill_free(struct spill_data *d)
 
 void spill_close(struct spill *sp)
 {
-	if (sp->fd >= 0)
-		close(sp->fd);
-	sp->fd = -1;
+	if (sp->rec)
+		munmap(sp->rec, sp->cap * sizeof *sp->rec);
+	sp->rec = NULL;
+	sp->cap = sp->records = 0;
 }

@@ -1,7 +1,6 @@
-/* Where a run keeps its samples until the end: an unlinked binary file.
- * A cell is measured in several windows (--rounds) spread over the run, and
- * its statistics need all of them; holding them in the measuring process
- * would grow what it maps between cells. */
+/* Where a run keeps its samples until the end. A cell is measured in several
+ * windows (--rounds) spread over the run, and its statistics need all of
+ * them: they are kept in a MADV_DONTFORK mapping, which no fork copies. */
 #ifndef SPAWNCOST_SPILL_H
 #define SPAWNCOST_SPILL_H
 
@@ -21,7 +20,8 @@ struct spill_probe {
 };
 
 struct spill {
-	int fd;
+	struct spill_probe *rec;
+	size_t cap;
 	uint64_t records;
 };
 
@@ -35,7 +35,7 @@ struct spill_data {
 	struct spill_probe *probes_all;
 };
 
-/* Open an unlinked file in dir. Returns 0 or an errno value. */
+/* Map the first records (dir: unused). Returns 0 or an errno value. */
 int spill_open(struct spill *sp, const char *dir);
 /* Append n timed samples, or n probes, of a cell. Returns 0 or an errno. */
 int spill_add(struct spill *sp, uint32_t cell, const uint64_t *ns, size_t n);
