@@ -198,6 +198,8 @@ install: all
 	install -m 755 $(B)/spawncost $(DESTDIR)$(PREFIX)/bin/spawncost
 	install -m 755 $(B)/spawncost-measure $(TARGETS) $(DESTDIR)$(PREFIX)/libexec/spawncost/
 	install -m 755 $(B)/sysprep $(DESTDIR)$(PREFIX)/libexec/spawncost/
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 644 man/spawncost.1 man/spawncost-run.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 
 clean:
 	rm -rf $(B)
