@@ -13,7 +13,7 @@ B       ?= build
 CFLAGS  ?= -O2 -g
 # What the code needs whatever CFLAGS a user gives.
 SC_CFLAGS := -std=gnu11 -Wall -Wextra -Wshadow -Wno-unused-parameter -D_GNU_SOURCE \
-	     -fno-math-errno -Iharness -I$(B)
+	     -fno-math-errno -I$(B)
 # libm only if something still calls it (sqrt inlines at -O1 and above):
 # every shared library mapped raises the parent's footprint, and so what
 # the 0 MiB cell's fork copies.
@@ -21,59 +21,32 @@ LDLIBS  += -pthread -Wl,--as-needed -lm -Wl,--no-as-needed
 # Libraries of the front end only (never of spawncost-measure).
 FRONT_LDLIBS := -ljansson -lpfm -lhwloc
 
-# One file per method; the harness lists them in harness/methods.c.
-METHODS := $(wildcard bench/*.c)
+# harness/ holds the two programs and what reads their results back, a
+# folder each; each program links exactly its folders:
+#   common/    what both programs run: options, methods' shared pieces,
+#              statistics, CSV writing, machine facts
+#   engine/    spawncost-measure, the libc-only measuring engine
+#   front/     spawncost, the front end: every command, with hwloc, libpfm4
+#              and jansson
+#   analysis/  reading finished runs back: compare, export, report, claims,
+#              plot data (linked into the front end)
+# bench/ has one file per method (harness/common/methods.c lists them).
+# A folder's code sees only its own headers and common's, so the engine
+# cannot reach a library the front end links: that fails at compile time.
+COMMON   := $(wildcard harness/common/*.c) $(wildcard bench/*.c)
+ENGINE   := $(wildcard harness/engine/*.c)
+FRONT    := $(wildcard harness/front/*.c)
+ANALYSIS := $(wildcard harness/analysis/*.c)
+obj = $(patsubst %.c,$(B)/%.o,$(1))
+ENGINE_OBJS := $(call obj,$(COMMON) $(ENGINE))
+FRONT_OBJS  := $(call obj,$(COMMON) $(FRONT) $(ANALYSIS))
+HEADERS  := $(wildcard harness/*/*.h)
 
-# The measuring engine (spawncost-measure) links libc only: whatever it
-# maps, every fork it times copies (see harness/launch.c). List here only
-# files that need no library beyond libc.
-ENGINE  := $(METHODS) \
-	harness/cell.c \
-	harness/child.c \
-	harness/clone3.c \
-	harness/counters.c \
-	harness/csv.c \
-	harness/env.c \
-	harness/eventspec.c \
-	harness/fit.c \
-	harness/guard.c \
-	harness/isolate.c \
-	harness/memory.c \
-	harness/methods.c \
-	harness/options.c \
-	harness/output.c \
-	harness/parse.c \
-	harness/run.c \
-	harness/spill.c \
-	harness/stats.c \
-	harness/table.c \
-	harness/target.c
-# The front end (spawncost) has every command; it may link libraries.
-FRONT   := harness/launch.c \
-	harness/compare.c \
-	harness/compare_report.c \
-	harness/eventprobe.c \
-	harness/events.c \
-	harness/events_cmd.c \
-	harness/export.c \
-	harness/meta.c \
-	harness/mwu.c \
-	harness/ratioci.c \
-	harness/rundir.c \
-	harness/csvread.c \
-	harness/claims.c \
-	harness/claimtext.c \
-	harness/plotdata.c \
-	harness/plotextra.c \
-	harness/plotgp.c \
-	harness/report.c \
-	harness/results.c \
-	harness/topo.c \
-	harness/topo_cmd.c \
-	harness/topo_cpus.c \
-	harness/verdict.c
-OBJS    := $(patsubst %.c,$(B)/%.o,$(ENGINE) $(FRONT))
-ENGINE_OBJS := $(patsubst %.c,$(B)/%.o,$(ENGINE))
+INC_common   := -Iharness/common
+INC_engine   := $(INC_common) -Iharness/engine
+INC_front    := $(INC_common) -Iharness/front -Iharness/analysis
+INC_analysis := $(INC_common) -Iharness/analysis
+INC_tests    := $(INC_common) -Iharness/engine -Iharness/front -Iharness/analysis
 
 # The no-op target has no libc where we have an entry point for the arch.
 NOOP_LDFLAGS := -static -no-pie -s -Wl,--build-id=none -Wl,-z,noseparate-code
@@ -88,10 +61,12 @@ TARGETS := $(B)/spawncost-noop $(B)/spawncost-chain $(B)/spawncost-noop-dyn $(B)
 
 all: $(B)/spawncost $(B)/spawncost-measure $(TARGETS) $(B)/sysprep
 
-$(B)/spawncost: $(B)/harness/main.o $(OBJS)
+# The engine links libc (and the pthread and libm names it resolves there)
+# and nothing else.
+$(B)/spawncost: $(FRONT_OBJS)
 	$(CC) $(SC_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(FRONT_LDLIBS)
 
-$(B)/spawncost-measure: $(B)/harness/engine.o $(ENGINE_OBJS)
+$(B)/spawncost-measure: $(ENGINE_OBJS)
 	$(CC) $(SC_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/spawncost-noop: bench/target/noop.c Makefile
@@ -116,9 +91,27 @@ $(B)/sysprep: scripts/sysprep
 	@mkdir -p $(@D)
 	install -m 755 $< $@
 
-$(B)/%.o: %.c $(B)/version.h $(wildcard harness/*.h)
-	@mkdir -p $(@D)
-	$(CC) $(SC_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+# One compile rule per folder, each with that folder's include path.
+define compile
+$(B)/$(1)/%.o: $(1)/%.c $(B)/version.h $(HEADERS) | $(B)/.deps-ok
+	@mkdir -p $$(@D)
+	$$(CC) $$(SC_CFLAGS) $(2) $$(CPPFLAGS) $$(CFLAGS) -c -o $$@ $$<
+endef
+$(eval $(call compile,harness/common,$(INC_common)))
+$(eval $(call compile,harness/engine,$(INC_engine)))
+$(eval $(call compile,harness/front,$(INC_front)))
+$(eval $(call compile,harness/analysis,$(INC_analysis)))
+$(eval $(call compile,bench,$(INC_common)))
+
+# Before compiling anything: are the build dependencies here? One line
+# naming what is missing, rather than a compiler error about a header.
+$(B)/.deps-ok: scripts/deps
+	@missing=$$(scripts/deps --check --build 2>/dev/null | sed -n 's/^missing: *//p'); \
+	if [ -n "$$missing" ]; then \
+		echo "make: missing packages: $$missing; scripts/deps (or make run, make check) installs them" >&2; \
+		exit 2; \
+	fi
+	@mkdir -p $(@D) && touch $@
 
 # The version header records the revision and flags; rewritten only when
 # they change, so a rebuild stays incremental.
@@ -131,24 +124,29 @@ $(B)/version.h: FORCE
 
 deps:
 	scripts/deps
+	@mkdir -p $(B) && touch $(B)/.deps-ok
 
 # The main job: the default sweep, then its charts and the verdicts on the
 # claims. Charts and verdicts are drawn when the sweep finished, even with
 # some cells in error (status 1); the sweep's status is make's.
-run: deps all
+run: deps
+	@$(MAKE) --no-print-directory all
 	@dir=results/$$(hostname -s)-$$(date -u +%Y%m%dT%H%M%S); \
 	$(B)/spawncost run --profile default -o "$$dir"; rc=$$?; \
 	if [ $$rc -le 1 ]; then scripts/plots "$$dir" && $(B)/spawncost report "$$dir" || rc=2; fi; \
 	exit $$rc
 
-# Unit tests (cmocka): one program per tests/unit/test_*.c, linked with the
-# harness objects.
-UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+# Unit tests (cmocka): one program per tests/unit/<folder>/test_*.c, in the
+# folders of the code they test, linked with every object but the two
+# programs' main().
+UNIT_SRCS := $(wildcard tests/unit/*/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
+TEST_OBJS := $(filter-out $(B)/harness/engine/engine.o $(B)/harness/front/main.o, \
+	$(sort $(ENGINE_OBJS) $(FRONT_OBJS)))
 
-$(B)/tests/%: tests/unit/%.c $(OBJS)
+$(B)/tests/%: tests/unit/%.c $(TEST_OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(SC_CFLAGS) $(CPPFLAGS) $(CFLAGS) -o $@ $^ $(LDLIBS) $(FRONT_LDLIBS) -lcmocka
+	$(CC) $(SC_CFLAGS) $(INC_tests) $(CPPFLAGS) $(CFLAGS) -o $@ $^ $(LDLIBS) $(FRONT_LDLIBS) -lcmocka
 
 test-unit: $(UNIT_BINS)
 	@for t in $(UNIT_BINS); do $$t || exit 1; done
@@ -158,17 +156,18 @@ test-cli: all
 
 # Every test, closing on one "check: N passed, N failed" line; a short
 # fuzz of the CSV reader first.
-check: deps all $(UNIT_BINS)
+check: deps
+	@$(MAKE) --no-print-directory all $(UNIT_BINS)
 	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=10
 	tests/run $(UNIT_BINS)
 
 # The CSV reader that compare, export and report trust, under libFuzzer
 # with ASan and UBSan. New inputs go to $(B)/fuzz-corpus, crashes to $(B)/.
 FUZZ_SECONDS ?= 60
-$(B)/fuzz_csvread: tests/fuzz/fuzz_csvread.c harness/csvread.c harness/csvread.h
+$(B)/fuzz_csvread: tests/fuzz/fuzz_csvread.c harness/analysis/csvread.c harness/analysis/csvread.h
 	@mkdir -p $(@D)
-	clang -g -O1 -fsanitize=fuzzer,address,undefined -Iharness -o $@ \
-		tests/fuzz/fuzz_csvread.c harness/csvread.c
+	clang -g -O1 -fsanitize=fuzzer,address,undefined $(INC_analysis) -o $@ \
+		tests/fuzz/fuzz_csvread.c harness/analysis/csvread.c
 
 fuzz: $(B)/fuzz_csvread
 	@mkdir -p $(B)/fuzz-corpus

@@ -64,7 +64,7 @@ load helpers
 }
 
 # Whatever the engine maps, every timed fork copies: it must stay libc-only
-# however many libraries the front end grows (see harness/launch.c).
+# however many libraries the front end grows (see harness/front/launch.c).
 @test "the measuring engine links nothing but libc" {
 	skip_if_sanitized
 	engine="$BUILD/spawncost-measure"

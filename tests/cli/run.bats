@@ -199,7 +199,7 @@ SUMMARY_HEADER="run_id,host,method,target,rss_mib,thp,pin,rss_kib,pte_kib,iterat
 @test "the parent is the same in every cell: what fork copies does not drift" {
 	run "$SC" run -m core,clone -r 0 --rounds 3 -n 60 -e none -o out
 	[ "$status" -eq 0 ]
-	# pthread is measured in a child of the engine (harness/isolate.c): a
+	# pthread is measured in a child of the engine (harness/engine/isolate.c): a
 	# process that made a thread forks more slowly for good. Its windows
 	# agree among themselves.
 	[ "$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }

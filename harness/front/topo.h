@@ -2,7 +2,7 @@
  * and the CPUs each --pin policy or --cpus list stands for.
  *
  * Front end only: hwloc must never be linked into spawncost-measure (see
- * harness/launch.c). The front end loads the topology, picks the CPUs and
+ * harness/front/launch.c). The front end loads the topology, picks the CPUs and
  * hands them to the engine as `--cpus A[,B]` (pin_format).
  *
  * CPUs are OS indexes (hwloc's os_index, the numbers taskset, sched_getcpu
@@ -58,7 +58,7 @@ int pin_format(const int cpus[2], int ncpus, char *buf, size_t len);
  * machine. */
 void topo_facts(hwloc_topology_t topo, FILE *f);
 
-/* spawncost topo [--pin POLICY | --cpus A[,B]] (harness/topo_cmd.c). */
+/* spawncost topo [--pin POLICY | --cpus A[,B]] (harness/front/topo_cmd.c). */
 int cmd_topo(int argc, char **argv);
 
 #endif

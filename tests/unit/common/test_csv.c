@@ -1,4 +1,4 @@
-/* Unit tests for harness/csv.c: RFC 4180 fields and atomic result files. */
+/* Unit tests for harness/common/csv.c: RFC 4180 fields and atomic result files. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>

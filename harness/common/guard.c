@@ -27,7 +27,7 @@ static pid_t guard_pid;	/* the engine: a vfork or CLONE_VM child shares
 
 /* The names live with their owner (struct outfile) for the whole run:
  * copies here would be pages of the engine that every fork copies. The
- * files are closed between writes (harness/output.c), so they are cut back
+ * files are closed between writes (harness/engine/output.c), so they are cut back
  * by name. */
 static struct {
 	const char *volatile tmp, *volatile final;

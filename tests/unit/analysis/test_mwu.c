@@ -1,4 +1,4 @@
-/* Unit tests for harness/mwu.c (Mann–Whitney U) and harness/ratioci.c (the
+/* Unit tests for harness/analysis/mwu.c (Mann–Whitney U) and harness/analysis/ratioci.c (the
  * bootstrap interval of a ratio of medians).
  *
  * The expected values are worked out by hand below, not by the code under

@@ -1,4 +1,4 @@
-/* Unit tests for harness/events.c and eventprobe.c: libpfm4 names to raw
+/* Unit tests for harness/front/events.c and eventprobe.c: libpfm4 names to raw
  * perf_event_attr values on this machine, column-safe names, refusals, and
  * what the kernel lets us count. Hardware events may or may not be
  * countable here (a VM may have no PMU); software events always are. */

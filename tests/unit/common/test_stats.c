@@ -1,4 +1,4 @@
-/* Unit tests for harness/stats.c: quantiles, moments, bootstrap interval. */
+/* Unit tests for harness/common/stats.c: quantiles, moments, bootstrap interval. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>

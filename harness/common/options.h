@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cell.h"
+#include "budget.h"
 #include "eventspec.h"
 #include "memory.h"
 #include "methods.h"

@@ -1,5 +1,5 @@
-/* Unit tests for harness/verdict.c (the arithmetic behind the report's
- * verdicts) and harness/claims.c (the four claims worked out from a run),
+/* Unit tests for harness/analysis/verdict.c (the arithmetic behind the report's
+ * verdicts) and harness/analysis/claims.c (the four claims worked out from a run),
  * on numbers chosen by hand. */
 #include <stdarg.h>
 #include <stddef.h>

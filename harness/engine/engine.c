@@ -1,6 +1,6 @@
 /* spawncost-measure: the measuring engine. It links nothing but libc, so
  * that the process whose forks are timed is as small as a C program can be
- * (see harness/launch.c). Started by `spawncost run`, with its arguments. */
+ * (see harness/front/launch.c). Started by `spawncost run`, with its arguments. */
 #include <stdio.h>
 #include <string.h>
 

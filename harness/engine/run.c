@@ -321,13 +321,13 @@ static void watchdog_cpus(const struct run_opts *o, cpu_set_t *away)
  *   free of a mapped block, moving later blocks of that size into the heap,
  *   where they stay), so that only small blocks ever come from the heap;
  * - it never creates a thread: methods that do are measured in a child
- *   (harness/isolate.c), since glibc forks a process that once had threads
+ *   (harness/engine/isolate.c), since glibc forks a process that once had threads
  *   by a slower path for good, and keeps the thread's stack mapped;
  * - the stack is touched as deep as the run's own bookkeeping goes, so it
  *   does not grow in a later window;
  * - the run's own bookkeeping is in MADV_DONTFORK memory (cmd_run).
  * Progress statistics and /proc readings use scratch mappings, unmapped
- * at once (harness/cell.c, harness/memory.c). */
+ * at once (harness/engine/cell.c, harness/common/memory.c). */
 /* The lowest address of this thread's stack mapping, from /proc/self/maps
  * (read without stdio); 0 when it cannot be found. */
 static uintptr_t stack_bottom(void)
@@ -407,7 +407,7 @@ static int bind_cpus(const struct run_opts *o)
 }
 
 /* The page children leave results in (their CPU, cow-child's time, the
- * phases), whose second half is the watchdog's (harness/guard.h): one
+ * phases), whose second half is the watchdog's (harness/common/guard.h): one
  * mapping for both. A memory file, so that the stamp target of --phases,
  * after its exec, can still write to it through the descriptor it inherits
  * (its number is the target's argument). Every fork copies this one

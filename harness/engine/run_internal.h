@@ -1,4 +1,4 @@
-/* What harness/run.c (the sweep) and harness/output.c (the files) share. */
+/* What harness/engine/run.c (the sweep) and harness/engine/output.c (the files) share. */
 #ifndef SPAWNCOST_RUN_INTERNAL_H
 #define SPAWNCOST_RUN_INTERNAL_H
 

@@ -1,4 +1,4 @@
-/* Unit tests for harness/parse.c: strict numbers and comma lists. */
+/* Unit tests for harness/common/parse.c: strict numbers and comma lists. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -1,4 +1,4 @@
-/* Unit tests for harness/eventspec.c: the text form of a counter that the
+/* Unit tests for harness/common/eventspec.c: the text form of a counter that the
  * front end writes and the engine reads back. No libpfm4 involved. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "run.h"
+#include "target.h"
 
 const char *bundled(const char *name, char *path, size_t len)
 {

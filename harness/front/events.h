@@ -31,7 +31,7 @@ enum event_probe {
  * included), then user-only; close it again. Returns an enum event_probe and
  * a short reason in why, e.g. "ENOENT: no hardware PMU" or
  * "perf_event_paranoid=2 and not root: kernel work not counted (EACCES)".
- * Libc only (harness/eventprobe.c). */
+ * Libc only (harness/front/eventprobe.c). */
 int events_probe(const struct event_spec *e, char *why, size_t len);
 
 /* The word spawncost events prints for a probe result. */

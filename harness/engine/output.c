@@ -23,7 +23,7 @@
 	"run_id,host,method,target,rss_mib,thp,pin,iter,ns,variant,ballast,vmas," \
 	"round,child_cpu,parent_cpu,child_start_ns,parent_resume_ns,exec_ns,exit_reap_ns," \
 	"fork_maps,fork_rss_kib"
-/* Probes (harness/cell.h): untimed iterations, kept apart from the samples. */
+/* Probes (harness/engine/cell.h): untimed iterations, kept apart from the samples. */
 #define PROBES_COLUMNS                                                           \
 	"run_id,host,method,target,rss_mib,thp,pin,probe,ns,variant,ballast,vmas," \
 	"round,child_cpu,parent_cpu,child_start_ns,parent_resume_ns,exec_ns,exit_reap_ns"
@@ -384,7 +384,7 @@ int open_outputs(struct run *r)
 	return 0;
 }
 
-/* fit.csv: the line through each method's sweep (harness/fit.c). */
+/* fit.csv: the line through each method's sweep (harness/engine/fit.c). */
 static int write_fit(struct run *r)
 {
 	struct outfile o;

@@ -10,7 +10,7 @@
 #include "meta.h"
 #include "methods.h"
 #include "report.h"
-#include "run.h"
+#include "launch.h"
 #include "topo.h"
 #include "version.h"
 

@@ -11,7 +11,7 @@
 
 #include "options.h"
 #include "parse.h"
-#include "run.h"
+#include "target.h"
 
 struct profile {
 	const char *name;

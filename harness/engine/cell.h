@@ -5,31 +5,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "budget.h"
 #include "memory.h"
 #include "method.h"
 #include "stats.h"
 
-/* Fewest timed iterations of a time-budgeted cell. */
-#define MIN_ITERATIONS 30
-
-/* How long a cell runs. A fixed count is exactly that many iterations. A
- * time budget runs at least min_time and MIN_ITERATIONS, then keeps going
- * (doubling its time) while the median's 95% interval is wider than
- * precision_pct of the median, until max_time: noisy cells get more samples,
- * quiet ones stop early. */
-struct budget {
-	uint64_t iterations;	/* fixed count; 0 means: use the time budget */
-	double min_time;	/* seconds */
-	double max_time;	/* seconds; at least min_time */
-	double precision_pct;	/* wanted CI half-width, % of the median; 0: off */
-	uint64_t min_iterations;	/* fewest timed iterations of a time budget */
-	uint64_t warmup;	/* untimed iterations first */
-	double timeout;		/* seconds one iteration may take; 0: the default,
-				 * 100 x the first iterations' median, at least
-				 * DEADLINE_FLOOR */
-};
-
-#define DEADLINE_FLOOR 10.0	/* seconds */
 
 /* The phases of one iteration (--phases), ns; PHASE_NONE where the
  * method cannot see that edge. */
@@ -86,7 +66,7 @@ int cell_measure(const struct method *m, struct spawn_ctx *c, const struct budge
 
 /* The median of n durations and the half-width of its distribution-free
  * 95% interval, from a sorted copy in a scratch mapping (no heap: see
- * harness/run.c). Returns 0, or -1 when n is 0 or no scratch could be had. */
+ * harness/engine/run.c). Returns 0, or -1 when n is 0 or no scratch could be had. */
 int median_interval(const uint64_t *ns, size_t n, double *median, double *half);
 
 /* "ENOENT: execve failed" and the like, for the error column. */

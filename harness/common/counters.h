@@ -1,5 +1,5 @@
 /* Performance counters per operation, in the engine, from raw event specs
- * the front end resolved with libpfm4 (harness/events.c). They count in a
+ * the front end resolved with libpfm4 (harness/front/events.c). They count in a
  * pass of their own after a cell's timed windows: an inherited counter is
  * copied into every child at fork, which would slow the very forks being
  * timed. */

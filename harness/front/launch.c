@@ -20,7 +20,8 @@
 
 #include "events.h"
 #include "options.h"
-#include "run.h"
+#include "launch.h"
+#include "target.h"
 #include "topo.h"
 
 #define MAX_EXTRA 12

@@ -194,7 +194,7 @@ uint64_t write_every_page(char *const *chunk, size_t n, size_t bytes)
 }
 
 /* Without stdio: an fopen mallocs, and what the measuring process
- * allocates between cells it would keep (see harness/run.c). */
+ * allocates between cells it would keep (see harness/engine/run.c). */
 long proc_kib(const char *path, const char *key)
 {
 	char buf[4096];	/* status, meminfo and smaps_rollup fit */

@@ -76,7 +76,7 @@ struct method {
 	unsigned long flags;	/* for a family of methods: this entry's flags */
 	bool isolate;		/* creates threads: measured in a child process,
 				 * so that the engine stays single-threaded
-				 * (harness/isolate.c) */
+				 * (harness/engine/isolate.c) */
 	/* Optional, once per cell, untimed: 0, or -1 with c->fail set (the
 	 * cell is then an error row, e.g. a namespace the user may not make). */
 	int (*setup)(struct spawn_ctx *c, const struct method *m);
@@ -85,7 +85,7 @@ struct method {
 	int (*once)(struct spawn_ctx *c, const struct method *m);
 };
 
-/* Shared by methods (harness/child.c). */
+/* Shared by methods (harness/common/child.c). */
 
 #define CPU_UNKNOWN 0xffffu
 
@@ -94,7 +94,7 @@ struct method {
  * sets to the CPU number: a few cycles, and right in a CLONE_VM child, where
  * glibc's sched_getcpu would read the parent's rseq area. Elsewhere the
  * column stays empty rather than add a system call to the timed path.
- * Only in probes (harness/cell.h): a forked child inherits no page-table
+ * Only in probes (harness/engine/cell.h): a forked child inherits no page-table
  * entry for the shared page, so its first store there is a page fault, a
  * few µs here, that no timed iteration may pay. */
 static inline void note_child_cpu(const struct spawn_ctx *c)

@@ -17,7 +17,7 @@ static const char *errname(int err)
 	return name ? name : "E?";
 }
 
-/* Open e as a run would (harness/counters.c) and close it: 0, or -errno. */
+/* Open e as a run would (harness/common/counters.c) and close it: 0, or -errno. */
 static int open_counter(const struct event_spec *e, int exclude_kernel)
 {
 	int fd = counter_open(e, exclude_kernel != 0);
