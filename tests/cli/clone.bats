@@ -99,7 +99,8 @@ flags_are() {
 }
 
 @test "without privilege, namespaces and cgroups are error rows that say what they need" {
-	[ "$(id -u)" -eq 0 ] && command -v setpriv || skip "needs root to drop to nobody"
+	[ "$(id -u)" -eq 0 ] || skip "needs root to drop to nobody"
+	command -v setpriv || skip "needs setpriv"
 	chmod 777 "$SCRATCH"
 	run setpriv --reuid=65534 --regid=65534 --clear-groups \
 		"$SC" run -m clone-newpid,clone-newnet,clone3-into-cgroup,fork-exit -r 0 -n 30 -o out

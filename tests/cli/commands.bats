@@ -25,9 +25,11 @@ load helpers
 
 @test "--help and --version answer on stdout with status 0" {
 	run "$SC" --help
-	[ "$status" -eq 0 ] && [[ "$output" == *usage* ]]
+	[ "$status" -eq 0 ]
+	[[ "$output" == *usage* ]]
 	run "$SC" run --help
-	[ "$status" -eq 0 ] && [[ "$output" == *--min-time* ]]
+	[ "$status" -eq 0 ]
+	[[ "$output" == *--min-time* ]]
 	run "$SC" --version
 	[ "$status" -eq 0 ] && [[ "$output" == spawncost* ]]
 }
@@ -61,6 +63,29 @@ load helpers
 	run "$SCRATCH/prefix/bin/spawncost" run -m fork-exec -r 0 -n 30 -o out
 	[ "$status" -eq 0 ]
 	[ "$(col out/summary.csv target fork-exec 0)" = static ]
+	[ -f "$SCRATCH/prefix/share/man/man1/spawncost.1" ]
+	[ -f "$SCRATCH/prefix/share/man/man1/spawncost-run.1" ]
+}
+
+@test "the man pages render without a warning" {
+	command -v man || skip "no man"
+	for page in spawncost spawncost-run; do
+		run --separate-stderr man --warnings -l "$BATS_TEST_DIRNAME/../../man/$page.1"
+		[ "$status" -eq 0 ]
+		[ -z "$stderr" ]
+		[[ "$output" == *"SYNOPSIS"* ]]
+	done
+}
+
+@test "the front end holds no engine code, and the engine no front-end code" {
+	skip_if_sanitized
+	run nm "$BUILD/spawncost"
+	[ "$status" -eq 0 ]
+	refute grep -qE ' T (cmd_run|cell_measure|window_isolated|spill_add)$' <<< "$output"
+	run nm "$BUILD/spawncost-measure"
+	[ "$status" -eq 0 ]
+	refute grep -qE ' T (cmd_run_front|cmd_compare|cmd_report|topo_load)$' <<< "$output"
+	grep -qE ' T cell_measure$' <<< "$output"
 }
 
 # Whatever the engine maps, every timed fork copies: it must stay libc-only

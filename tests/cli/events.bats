@@ -64,7 +64,8 @@ event_line() {
 
 @test "events --help and spawncost --help mention the command" {
 	run "$SC" events --help
-	[ "$status" -eq 0 ] && [[ "$output" == *not-countable* ]]
+	[ "$status" -eq 0 ]
+	[[ "$output" == *not-countable* ]]
 	run "$SC" --help
 	[ "$status" -eq 0 ] && [[ "$output" == *"  events  "* ]]
 }

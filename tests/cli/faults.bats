@@ -28,7 +28,8 @@ start_sweep() {
 	files_whole out
 	grep -qx 'complete=no' out/env.txt
 	rows=$(($(wc -l < out/summary.csv) - 1))
-	[ "$rows" -ge 1 ] && [ "$rows" -lt 6 ]
+	[ "$rows" -ge 1 ]
+	[ "$rows" -lt 6 ]
 	grep -q 'interrupted by INT' err.txt
 	no_children_of "$PID"
 }
@@ -51,7 +52,8 @@ start_sweep() {
 }
 
 @test "a hanging target is killed at its deadline, with its children, and the run goes on" {
-	printf '#!/bin/sh\nsleep 300\n' > hang && chmod +x hang
+	printf '#!/bin/sh\nsleep 300\n' > hang
+	chmod +x hang
 	run "$SC" run -m fork-exec,vfork-exit -r 0 -n 30 --target "$SCRATCH/hang" --timeout 0.3 -o out
 	[ "$status" -eq 1 ]
 	[[ "$(col out/summary.csv error fork-exec 0)" == "ETIME: an iteration ran past its 0.3 s deadline"* ]]
@@ -61,7 +63,8 @@ start_sweep() {
 }
 
 @test "fork refused by RLIMIT_NPROC is an EAGAIN row, not an abort" {
-	[ "$(id -u)" -eq 0 ] && command -v setpriv prlimit || skip "needs root to drop to nobody"
+	[ "$(id -u)" -eq 0 ] || skip "needs root to drop to nobody"
+	command -v setpriv prlimit || skip "needs setpriv and prlimit"
 	chmod 777 "$SCRATCH"
 	# nobody may own one process: the run itself. (Root ignores the limit.)
 	run prlimit --nproc=1 setpriv --reuid=65534 --regid=65534 --clear-groups \

@@ -38,7 +38,8 @@ load helpers
 	"$SC" env > run/env.txt
 	run --separate-stderr "$SC" meta run
 	[ "$status" -eq 0 ]
-	[ -z "$output" ] && [ -z "$stderr" ]
+	[ -z "$output" ]
+	[ -z "$stderr" ]
 	[ "$(ls -A run | sort | tr '\n' ' ')" = "env.txt meta.json " ]
 	[ "$(sed -n 2p run/meta.json)" = '  "schema": "spawncost-meta/1",' ]
 	grep -Eq '^  "cpu_count": [0-9]+,$' run/meta.json

@@ -39,7 +39,8 @@ drawn() {
 		drawn "run/$chart"
 	done
 	for chart in cow counters phases; do
-		[ ! -e "run/$chart.svg" ] && [ ! -e "run/$chart.png" ]
+		[ ! -e "run/$chart.svg" ]
+		[ ! -e "run/$chart.png" ]
 		[[ "$stderr" == *"no $chart chart: "* ]]
 	done
 	[[ "$stderr" == *"no per_page_ns column"* ]]
@@ -132,15 +133,18 @@ drawn() {
 	mkdir cut
 	printf 'run_id,host,method\nvm,vm,fork' > cut/summary.csv
 	run --separate-stderr "$SC" report cut
-	[ "$status" -eq 2 ] && [[ "$stderr" == *"file cut short"* ]]
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"file cut short"* ]]
 	[ ! -e cut/report.md ]
 	printf 'run_id,host,method\nvm,vm,fork-exit\n' > cut/summary.csv
 	run --separate-stderr "$SC" report cut
-	[ "$status" -eq 2 ] && [[ "$stderr" == *"no column 'target'"* ]]
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"no column 'target'"* ]]
 	cp "$FIX/core/summary.csv" cut/summary.csv
 	sed -i '2s/,150.518,/,fast,/' cut/summary.csv
 	run --separate-stderr "$SC" report cut
-	[ "$status" -eq 2 ] && [[ "$stderr" == *"row 2: median_us 'fast' is not a number"* ]]
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"row 2: median_us 'fast' is not a number"* ]]
 	[ ! -e cut/report.md ]
 	run --separate-stderr "$PLOTS" nowhere
 	[ "$status" -eq 2 ] && [[ "$stderr" == *"nowhere has no summary.csv"* ]]

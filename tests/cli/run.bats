@@ -37,7 +37,8 @@ SUMMARY_HEADER="run_id,host,method,target,rss_mib,thp,pin,rss_kib,pte_kib,iterat
 	"$SC" run -m vfork-exit -r 0 -n 30 -o b 2>/dev/null >/dev/null
 	a=$(cut -d, -f1 a/summary.csv | tail -1)
 	b=$(cut -d, -f1 b/summary.csv | tail -1)
-	[ -n "$a" ] && [ "$a" != "$b" ]
+	[ -n "$a" ]
+	[ "$a" != "$b" ]
 	[ "$(cut -d, -f2 a/summary.csv | tail -1)" = "$(hostname -s)" ]
 }
 
@@ -76,7 +77,8 @@ SUMMARY_HEADER="run_id,host,method,target,rss_mib,thp,pin,rss_kib,pte_kib,iterat
 }
 
 @test "a failed exec is an error row, not a sample, and the run goes on" {
-	: > notexec && chmod +x notexec          # empty file: execve says ENOEXEC
+	: > notexec          # empty file: execve says ENOEXEC
+	chmod +x notexec
 	run --separate-stderr "$SC" run -m fork-exec,vfork-exec,posix-spawn,fork-exit -r 0 -n 30 \
 		--target "$SCRATCH/notexec" -o out
 	[ "$status" -eq 1 ]
@@ -90,8 +92,10 @@ SUMMARY_HEADER="run_id,host,method,target,rss_mib,thp,pin,rss_kib,pte_kib,iterat
 }
 
 @test "a target that exits non-zero or dies is an error row" {
-	printf '#!/bin/sh\nexit 3\n' > three && chmod +x three
-	printf '#!/bin/sh\nkill -SEGV $$\n' > segv && chmod +x segv
+	printf '#!/bin/sh\nexit 3\n' > three
+	chmod +x three
+	printf '#!/bin/sh\nkill -SEGV $$\n' > segv
+	chmod +x segv
 	run "$SC" run -m fork-exec -r 0 -n 30 --target "$SCRATCH/three" -o a
 	[ "$status" -eq 1 ]
 	[ "$(col a/summary.csv error fork-exec 0)" = "EXIT3: child exited with status 3" ]

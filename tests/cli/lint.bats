@@ -1,0 +1,28 @@
+#!/usr/bin/env bats
+# tests/lint-bats: assertions that cannot fail under bats' set -e are refused.
+load helpers
+
+lint() {
+	printf '%s\n' "$@" > t.bats
+	run "$BATS_TEST_DIRNAME/../lint-bats" t.bats
+}
+
+@test "a non-final A && B is refused, with its file and line" {
+	lint '@test "x" {' '	[ 1 -eq 2 ] && [ 1 -eq 1 ]' '	true' '}'
+	[ "$status" -eq 1 ]
+	[[ "$output" == "t.bats:2: && joins assertions"* ]]
+}
+
+@test "A || echo is refused; || skip, || return and assignments are not" {
+	lint '@test "x" {' '	[ 1 -eq 2 ] || echo no' '	true' '}'
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"|| hides a failure"* ]]
+	lint '@test "x" {' '	command -v x || skip "no x"' '	wait 1 || status=$?' '	[ 1 ] || return 1' '	true' '}'
+	[ "$status" -eq 0 ]
+}
+
+@test "&& inside [[ ]], \$( ), quotes and multi-line awk, or on the last line, is allowed" {
+	lint '@test "x" {' '	[[ a && b ]]' '	n=$(a && b)' "	awk 'NR == 1 {" '		\$1 == 2 && \$2 == 3 { print }'"' f" "	echo 'a && b' # it's fine" '	[ 1 ] && [ 2 ]' '}'
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+}
