@@ -129,7 +129,7 @@ const struct method method_cow_child = {
 	.name = "cow-child",
 	.summary = "after fork(), the child writes one byte in every ballast page; timed in the "
 		   "child; per page",
-	.syscall = "clone(SIGCHLD), page faults (copy-on-write)",
+	.syscall = "clone(CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD), page faults (copy-on-write)",
 	.group = "cow",
 	.per_page = true,
 	.setup = cow_child_setup,
@@ -140,7 +140,7 @@ const struct method method_cow_parent = {
 	.name = "cow-parent",
 	.summary = "after fork(), the parent writes every ballast page while the child is alive "
 		   "and blocked; per page",
-	.syscall = "clone(SIGCHLD), page faults (copy-on-write)",
+	.syscall = "clone(CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD), page faults (copy-on-write)",
 	.group = "cow",
 	.per_page = true,
 	.setup = pipe_setup,

@@ -58,6 +58,37 @@ load helpers
 	grep -q 'CLONE_THREAD' trace.txt
 }
 
+@test "fork-exit, system, popen, the copy-on-write methods and pidfd-spawn issue what they say" {
+	command -v strace
+	trace() {
+		strace -f -qq -s 256 -e signal=none -e trace=fork,vfork,clone,clone3,execve,pipe2 \
+			-o trace.txt "$BUILD/spawncost-measure" run -m "$1" -r "$2" -n 3 -w 0 -e none \
+			-o "out-$1" >/dev/null 2>&1 || true
+	}
+	trace fork-exit 0
+	grep -Eq 'clone\(.*flags=CLONE_CHILD_CLEARTID\|CLONE_CHILD_SETTID\|SIGCHLD' trace.txt
+	refute grep -q 'spawncost-noop' trace.txt
+	refute grep -Eq '^[0-9]+ +vfork\(' trace.txt
+	for m in system popen; do
+		trace $m 0
+		grep -Eq 'clone3?\(.*CLONE_VM\|CLONE_VFORK' trace.txt
+		grep -q 'execve("/bin/sh", \["sh", "-c", ".*spawncost-noop' trace.txt
+		grep -q 'execve(".*spawncost-noop"' trace.txt
+	done
+	grep -q 'pipe2(' trace.txt
+	for m in cow-child cow-parent; do
+		trace $m 16
+		grep -Eq 'clone\(.*flags=CLONE_CHILD_CLEARTID\|CLONE_CHILD_SETTID\|SIGCHLD' trace.txt
+		refute grep -q 'execve(".*spawncost-noop"' trace.txt
+	done
+	if "$SC" list | grep -q '^pidfd-spawn	.*unavailable'; then
+		skip "pidfd-spawn needs glibc 2.39 at build time"
+	fi
+	trace pidfd-spawn 0
+	grep -Eq 'clone3\(\{flags=CLONE_VM\|CLONE_PIDFD\|CLONE_VFORK' trace.txt
+	grep -q 'execve(".*spawncost-noop"' trace.txt
+}
+
 @test "make install puts the binary and its target where it finds them" {
 	make -C "$BATS_TEST_DIRNAME/../.." install PREFIX="$SCRATCH/prefix" >/dev/null
 	run "$SCRATCH/prefix/bin/spawncost" run -m fork-exec -r 0 -n 30 -o out

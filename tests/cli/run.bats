@@ -269,3 +269,27 @@ SUMMARY_HEADER="run_id,host,method,target,rss_mib,thp,pin,rss_kib,pte_kib,iterat
 	echo "modes: $m"
 	[ "$m" -ge 1 ]
 }
+
+@test "summary.csv's statistics are those of samples.csv's rows, to the digit" {
+	run "$SC" run -m fork-exit,vfork-exit,exec-only -r 0,16 -n 301 --rounds 2 -e none -o out
+	[ "$status" -eq 0 ]
+	# type-7 quantiles, the mean summed in sorted order, µs with 3 decimals
+	for cell in $(awk -F, 'NR > 1 { print $3 "/" $5 }' out/summary.csv); do
+		m=${cell%/*} r=${cell#*/}
+		want=$(awk -F, -v m="$m" -v r="$r" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+			$c["method"] == m && $c["rss_mib"] == r { print $c["ns"] }' out/samples.csv | sort -n |
+			awk 'function q(p,   h, lo) { h = (NR - 1) * p; lo = int(h)
+				return lo + 1 >= NR ? x[NR] : x[lo + 1] + (h - lo) * (x[lo + 2] - x[lo + 1]) }
+			{ x[NR] = $1; s += $1 }
+			END { printf "%d %.3f %.3f %.3f %.3f %.3f %.3f %.3f\n", NR, q(0.5) / 1000,
+				q(0.1) / 1000, q(0.9) / 1000, q(0.99) / 1000, s / NR / 1000,
+				x[1] / 1000, x[NR] / 1000 }')
+		have=$(awk -F, -v m="$m" -v r="$r" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+			$c["method"] == m && $c["rss_mib"] == r { print $c["iterations"], $c["median_us"],
+				$c["p10_us"], $c["p90_us"], $c["p99_us"], $c["mean_us"], $c["min_us"],
+				$c["max_us"] }' out/summary.csv)
+		echo "$cell: samples say '$want', summary says '$have'"
+		[ "$want" = "$have" ]
+	done
+	[ "$(awk -F, 'NR > 1' out/summary.csv | wc -l)" -eq 6 ]
+}
