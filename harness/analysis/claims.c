@@ -17,7 +17,7 @@ static bool in_family(const char *m)
 
 /* Starts an execution context: not a page-write timing, and not exec-only
  * (which replaces a program in the same process). */
-static bool is_spawn(const struct cell *c)
+static bool is_spawn(const struct cell_data *c)
 {
 	return !cell_per_page(c) && strcmp(c->method, "exec-only") != 0;
 }
@@ -33,8 +33,8 @@ static void curve_init(struct curve *cv, const char *a, const char *b, const cha
 	cv->band_hi = hi;
 }
 
-static void add_point(const struct run *r, struct curve *cv, double rss, const struct cell *ca,
-		      const struct cell *cb)
+static void add_point(const struct rundir *r, struct curve *cv, double rss,
+		      const struct cell_data *ca, const struct cell_data *cb)
 {
 	struct point *p;
 
@@ -67,7 +67,7 @@ static void curve_finish(struct curve *cv)
 					MAX_CROSS - cv->ncross);
 }
 
-void curve_pair(const struct run *r, struct curve *cv, const char *a, const char *b,
+void curve_pair(const struct rundir *r, struct curve *cv, const char *a, const char *b,
 		const char *thp, double lo, double hi, const double *rss, size_t nrss)
 {
 	curve_init(cv, a, b, thp, lo, hi);
@@ -79,12 +79,12 @@ void curve_pair(const struct run *r, struct curve *cv, const char *a, const char
 }
 
 /* Claim 3 at one RSS: the cheapest thread-flag cell and the cheapest other. */
-static void cheapest_at(const struct run *r, struct curve *cv, double rss)
+static void cheapest_at(const struct rundir *r, struct curve *cv, double rss)
 {
-	const struct cell *fam = NULL, *other = NULL;
+	const struct cell_data *fam = NULL, *other = NULL;
 
 	for (size_t i = 0; i < r->ncells; i++) {
-		const struct cell *c = &r->cells[i], **best;
+		const struct cell_data *c = &r->cells[i], **best;
 
 		if (c->rss_mib != rss || strcmp(c->thp, cv->thp) || !is_spawn(c))
 			continue;
@@ -98,12 +98,13 @@ static void cheapest_at(const struct run *r, struct curve *cv, double rss)
 	add_point(r, cv, rss, other, fam);
 }
 
-static const struct cell *cheapest_cell(const struct run *r, const char *method, const char *thp)
+static const struct cell_data *cheapest_cell(const struct rundir *r, const char *method,
+					     const char *thp)
 {
-	const struct cell *best = NULL;
+	const struct cell_data *best = NULL;
 
 	for (size_t i = 0; i < r->ncells; i++) {
-		const struct cell *c = &r->cells[i];
+		const struct cell_data *c = &r->cells[i];
 
 		if (strcmp(c->method, method) == 0 && strcmp(c->thp, thp) == 0 && cell_plain(c) &&
 		    cell_ok(c) && !isnan(c->per_page_ns) && (!best || c->rss_mib > best->rss_mib))
@@ -113,7 +114,7 @@ static const struct cell *cheapest_cell(const struct run *r, const char *method,
 }
 
 /* fit.csv's line for fork-exit at thp on plain ballast, if the run has one. */
-static bool fit_from_file(const struct run *r, const char *thp, struct growth *g)
+static bool fit_from_file(const struct rundir *r, const char *thp, struct growth *g)
 {
 	const struct csv_table *t = &r->fit;
 	int cm = csv_col(t, "method"), ct = csv_col(t, "thp"), cb = csv_col(t, "ballast");
@@ -137,7 +138,7 @@ static bool fit_from_file(const struct run *r, const char *thp, struct growth *g
 	return false;
 }
 
-static double per_page(const struct cell *c, struct est *e)
+static double per_page(const struct cell_data *c, struct est *e)
 {
 	if (!c)
 		return NAN;
@@ -150,19 +151,19 @@ static double per_page(const struct cell *c, struct est *e)
 	return c->per_page_ns;
 }
 
-static void growth_of(const struct run *r, const char *thp, struct growth *g)
+static void growth_of(const struct rundir *r, const char *thp, struct growth *g)
 {
 	double x[MAX_RSS], y[MAX_RSS], page = 4096;
-	const char *ps = run_env(r, "page_size");
-	const struct cell *lo = NULL, *hi = NULL;
+	const char *ps = rundir_env(r, "page_size");
+	const struct cell_data *lo = NULL, *hi = NULL;
 	size_t n = 0;
-	struct line l;
+	struct line_fit l;
 
 	memset(g, 0, sizeof *g);
 	if (ps && atof(ps) > 0)
 		page = atof(ps);
 	for (size_t i = 0; i < r->ncells && n < MAX_RSS; i++) {
-		const struct cell *c = &r->cells[i];
+		const struct cell_data *c = &r->cells[i];
 
 		if (c != run_cell(r, "fork-exit", c->rss_mib, thp))
 			continue;
@@ -174,7 +175,7 @@ static void growth_of(const struct run *r, const char *thp, struct growth *g)
 			hi = c;
 	}
 	g->from_fit_csv = fit_from_file(r, thp, g);
-	if (!g->from_fit_csv && line_fit(x, y, n, &l) == 0) {
+	if (!g->from_fit_csv && fit_line(x, y, n, &l) == 0) {
 		g->fixed_us = l.fixed;
 		g->us_per_gib = l.slope;
 		g->r2 = l.r2;
@@ -188,7 +189,7 @@ static void growth_of(const struct run *r, const char *thp, struct growth *g)
 	g->top_rss = hi ? hi->rss_mib : NAN;
 	g->top_pte_kib = hi ? hi->pte_kib : NAN;
 	{
-		const struct cell *cow = cheapest_cell(r, "cow-child", thp);
+		const struct cell_data *cow = cheapest_cell(r, "cow-child", thp);
 
 		g->cow_rss = cow ? cow->rss_mib : NAN;
 		g->cow_ns = per_page(cow, &g->cow);
@@ -197,7 +198,7 @@ static void growth_of(const struct run *r, const char *thp, struct growth *g)
 	}
 }
 
-void claims_compute(const struct run *r, struct claims *c)
+void claims_compute(const struct rundir *r, struct claims *c)
 {
 	memset(c, 0, sizeof *c);
 	c->nthp = run_thps(r, c->thp, MAX_THP);

@@ -77,10 +77,10 @@ struct claims {
 	struct growth growth[MAX_THP];
 };
 
-void claims_compute(const struct run *r, struct claims *c);
+void claims_compute(const struct rundir *r, struct claims *c);
 
 /* A curve of a/b with its band and verdict, at thp (exposed for tests). */
-void curve_pair(const struct run *r, struct curve *cv, const char *a, const char *b,
+void curve_pair(const struct rundir *r, struct curve *cv, const char *a, const char *b,
 		const char *thp, double lo, double hi, const double *rss, size_t nrss);
 
 #endif

@@ -54,23 +54,15 @@ const char *fig(double v)
 	return b;
 }
 
-static const char *ratio(struct est r)
+/* A figure and its interval, "4.43× [4.40, 4.46]" with unit "×" or
+ * "240 [239, 241]" without (a static buffer, 16 in turn). */
+static const char *est_text(struct est e, const char *unit)
 {
-	static char ring[8][96];
+	static char ring[16][96];
 	static unsigned i;
-	char *b = ring[i++ % 8];
+	char *b = ring[i++ % 16];
 
-	snprintf(b, sizeof ring[0], "%s× [%s, %s]", fig(r.v), fig(r.lo), fig(r.hi));
-	return b;
-}
-
-static const char *est_str(struct est e)
-{
-	static char ring[8][96];
-	static unsigned i;
-	char *b = ring[i++ % 8];
-
-	snprintf(b, sizeof ring[0], "%s [%s, %s]", fig(e.v), fig(e.lo), fig(e.hi));
+	snprintf(b, sizeof ring[0], "%s%s [%s, %s]", fig(e.v), unit, fig(e.lo), fig(e.hi));
 	return b;
 }
 
@@ -97,10 +89,11 @@ static void segments(FILE *f, const struct curve *cv, enum claim_id id)
 		else
 			fprintf(f, "%s ", words[id][a->side]);
 		if (end == i)
-			fprintf(f, "at %g MiB (%s)", a->rss_mib, ratio(a->r));
+			fprintf(f, "at %g MiB (%s)", a->rss_mib, est_text(a->r, "×"));
 		else
-			fprintf(f, "from %g MiB (%s) to %g MiB (%s)", a->rss_mib, ratio(a->r),
-				cv->pt[end].rss_mib, ratio(cv->pt[end].r));
+			fprintf(f, "from %g MiB (%s) to %g MiB (%s)", a->rss_mib,
+				est_text(a->r, "×"), cv->pt[end].rss_mib,
+				est_text(cv->pt[end].r, "×"));
 	}
 	for (size_t k = 0; k < cv->ncross; k++)
 		fprintf(f, "%s%g× at about %s MiB", k ? ", " : "; crosses ", cv->cross[k].r.v,
@@ -157,8 +150,8 @@ static void growth_lines(FILE *f, const struct growth *g, const char *thp, bool 
 		if (!isnan(g->r2))
 			fprintf(f, ", r² %.4f", g->r2);
 		if (est_ok(g->slope))
-			fprintf(f, "; end points %s ms/GiB", est_str((struct est){
-				g->slope.v / 1000, g->slope.lo / 1000, g->slope.hi / 1000 }));
+			fprintf(f, "; end points %s ms/GiB", est_text((struct est){
+				g->slope.v / 1000, g->slope.lo / 1000, g->slope.hi / 1000 }, ""));
 		fprintf(f, "), about %s ns per %g KiB of parent", fig(g->ns_per_page), g->page_kib);
 		if (!isnan(g->top_pte_kib))
 			fprintf(f, "; the parent's page tables (VmPTE) are %g KiB at %g MiB, and "
@@ -172,7 +165,7 @@ static void growth_lines(FILE *f, const struct growth *g, const char *thp, bool 
 		return;
 	}
 	fprintf(f, "%s%scopy-on-write per page: each page the child writes after fork costs "
-		   "%s ns (cow-child at %g MiB)", item, thp, est_str(g->cow), g->cow_rss);
+		   "%s ns (cow-child at %g MiB)", item, thp, est_text(g->cow, ""), g->cow_rss);
 	if (strcmp(thp, "") && !strstr(thp, "off"))
 		fputs(" (a page is a huge page where THP backed the ballast)", f);
 	if (!isnan(g->first_touch_ns))
@@ -223,11 +216,11 @@ static void table_rows(FILE *f, const struct curve *cv, enum claim_id id)
 
 		fprintf(f, "| %g | %s |", p->rss_mib, fig(p->res_mib));
 		if (id == CLAIM_CHEAPEST)
-			fprintf(f, " %s | %s | %s | %s |", cv->nb[i], est_str(cv->eb[i]), cv->na[i],
-				est_str(cv->ea[i]));
+			fprintf(f, " %s | %s | %s | %s |", cv->nb[i], est_text(cv->eb[i], ""),
+				cv->na[i], est_text(cv->ea[i], ""));
 		else
-			fprintf(f, " %s | %s |", est_str(cv->ea[i]), est_str(cv->eb[i]));
-		fprintf(f, " %s | %s |\n", ratio(p->r), words[id][p->side]);
+			fprintf(f, " %s | %s |", est_text(cv->ea[i], ""), est_text(cv->eb[i], ""));
+		fprintf(f, " %s | %s |\n", est_text(p->r, "×"), words[id][p->side]);
 	}
 }
 

@@ -8,12 +8,12 @@
  * the threshold alone cries wolf on a noisy cell. Improvements are the
  * mirror image, with 1/(1 + threshold) as the bar so that swapping BASE and
  * NEW swaps the verdicts. */
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmdline.h"
 #include "compare.h"
 #include "parse.h"
 #include "ratioci.h"
@@ -30,19 +30,18 @@ static const char compare_usage[] =
 	"NEW/BASE lies above 1 + PCT/100. Exit 0: no regression, 1: at least one\n"
 	"(or a cell that errs in NEW only), 2: bad input.\n";
 
-enum format { F_TEXT, F_MARKDOWN, F_JSON };
+enum compare_format { F_TEXT, F_MARKDOWN, F_JSON };	/* as formats[] in take_opt */
 
 struct compare_opts {
 	const char *base, *nw;
 	double threshold_pct, alpha;
-	enum format format;
+	enum compare_format format;
 	bool strict;
 };
 
 static int bad(const char *what, const char *why)
 {
-	fprintf(stderr, "spawncost compare: %s: %s\n", what, why);
-	return 2;
+	return cmd_bad("compare", what, why);
 }
 
 /* A file that does not add up: err already names the file and line. */
@@ -50,6 +49,36 @@ static int bad_input(const char *err)
 {
 	fprintf(stderr, "spawncost compare: %s\n", err);
 	return 2;
+}
+
+static int take_opt(int opt, const char *val, void *arg)
+{
+	static const char *const formats[] = { "text", "markdown", "json", NULL };
+	struct compare_opts *o = arg;
+	char err[PARSE_ERR_LEN];
+	int f;
+
+	switch (opt) {
+	case 't':
+		if (parse_double(val, 0, 1000, &o->threshold_pct, err))
+			return bad("--threshold", err);
+		break;
+	case 'a':
+		if (parse_double(val, 0, 1, &o->alpha, err))
+			return bad("--alpha", err);
+		if (o->alpha == 0)
+			return bad("--alpha", "must be above 0");
+		break;
+	case 'f':
+		if (cmd_choice("compare", "--format", val, formats, &f))
+			return 2;
+		o->format = (enum compare_format)f;
+		break;
+	case 's':
+		o->strict = true;
+		break;
+	}
+	return 0;
 }
 
 static int parse_opts(int argc, char **argv, struct compare_opts *o)
@@ -62,56 +91,16 @@ static int parse_opts(int argc, char **argv, struct compare_opts *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char err[PARSE_ERR_LEN];
-	int c;
+	const char *dirs[2] = { NULL, NULL };
+	const struct cmd_line cl = { .name = "compare", .usage = compare_usage,
+				     .longopts = longopts, .operands = dirs, .max_operands = 2 };
+	int rc;
 
 	*o = (struct compare_opts){ .threshold_pct = 5, .alpha = 0.01, .format = F_TEXT };
-	opterr = 0;
-	optind = 1;
-	/* "-": operands come back in order as option 1, so BASE NEW may stand
-	 * before, between or after the options. */
-	while ((c = getopt_long(argc, argv, "-:", longopts, NULL)) != -1) {
-		switch (c) {
-		case 1:
-			if (!o->base)
-				o->base = optarg;
-			else if (!o->nw)
-				o->nw = optarg;
-			else
-				return bad(optarg, "unexpected argument (see spawncost compare --help)");
-			break;
-		case 't':
-			if (parse_double(optarg, 0, 1000, &o->threshold_pct, err))
-				return bad("--threshold", err);
-			break;
-		case 'a':
-			if (parse_double(optarg, 0, 1, &o->alpha, err))
-				return bad("--alpha", err);
-			if (o->alpha == 0)
-				return bad("--alpha", "must be above 0");
-			break;
-		case 'f':
-			if (strcmp(optarg, "text") == 0)
-				o->format = F_TEXT;
-			else if (strcmp(optarg, "markdown") == 0)
-				o->format = F_MARKDOWN;
-			else if (strcmp(optarg, "json") == 0)
-				o->format = F_JSON;
-			else
-				return bad("--format", "expected text, markdown or json");
-			break;
-		case 's':
-			o->strict = true;
-			break;
-		case 'h':
-			fputs(compare_usage, stdout);
-			return 1;
-		case ':':
-			return bad(argv[optind - 1], "needs a value");
-		default:
-			return bad(argv[optind - 1], "unknown option (see spawncost compare --help)");
-		}
-	}
+	if ((rc = cmd_options(argc, argv, &cl, take_opt, o)))
+		return rc;
+	o->base = dirs[0];
+	o->nw = dirs[1];
 	if (!o->nw)
 		return bad(o->base ? "NEW" : "BASE", "missing: give two run folders, BASE NEW");
 	return 0;
@@ -143,22 +132,25 @@ static int env_diffs(struct comparison *c, const struct rundir *b, const struct 
 		c->env_missing = true;
 		return 0;
 	}
-	for (size_t i = 0; i < b->nenv; i++) {
-		const char *k = b->env_key[i], *nv = rundir_env(n, k);
-		if (env_key_matters(k) && (!nv || strcmp(nv, b->env_val[i]) != 0) &&
-		    add_diff(c, k, b->env_val[i], nv))
+	for (size_t i = 0; i < b->env.nlines; i++) {
+		const char *k = b->env.line[i].key, *bv = b->env.line[i].val;
+		const char *nv = rundir_env(n, k);
+
+		if (bv && env_key_matters(k) && (!nv || strcmp(nv, bv) != 0) &&
+		    add_diff(c, k, bv, nv))
 			return -1;
 	}
-	for (size_t i = 0; i < n->nenv; i++) {
-		const char *k = n->env_key[i];
-		if (env_key_matters(k) && !rundir_env(b, k) && add_diff(c, k, NULL, n->env_val[i]))
+	for (size_t i = 0; i < n->env.nlines; i++) {
+		const char *k = n->env.line[i].key, *nv = n->env.line[i].val;
+
+		if (nv && env_key_matters(k) && !rundir_env(b, k) && add_diff(c, k, NULL, nv))
 			return -1;
 	}
 	return 0;
 }
 
 /* A cell's samples as doubles, every k-th when past the cap. */
-static double *samples_of(const struct cell *cl, size_t *used)
+static double *samples_of(const struct cell_data *cl, size_t *used)
 {
 	size_t step = (cl->n + COMPARE_MAX_SAMPLES - 1) / COMPARE_MAX_SAMPLES;
 	double *x = malloc((cl->n / step + 1) * sizeof *x);
@@ -198,7 +190,7 @@ out:
 	return rc;
 }
 
-const char *verdict_name(enum verdict v)
+const char *verdict_name(enum pair_verdict v)
 {
 	switch (v) {
 	case V_SAME: return "no change";
@@ -220,7 +212,7 @@ static int match(struct comparison *c, const struct rundir *b, const struct rund
 	if (!c->pairs || !c->only_base || !c->only_new)
 		return -1;
 	for (size_t i = 0; i < b->ncells; i++) {
-		const struct cell *found = NULL;
+		const struct cell_data *found = NULL;
 		for (size_t j = 0; j < n->ncells && !found; j++)
 			if (cell_same(&b->cells[i], &n->cells[j], b->use_key))
 				found = &n->cells[j];
@@ -279,9 +271,9 @@ static int load(const struct compare_opts *o, struct rundir *b, struct rundir *n
 	char err[RUNDIR_ERR_LEN];
 	bool use[NKEYS];
 
-	if (rundir_open(b, o->base, err))
+	if (rundir_open(b, o->base, FOR_GATE, err))
 		return bad_input(err);
-	if (rundir_open(n, o->nw, err))
+	if (rundir_open(n, o->nw, FOR_GATE, err))
 		return bad_input(err);
 	for (int k = 0; k < NKEYS; k++)
 		use[k] = b->has_key[k] && n->has_key[k];
@@ -294,8 +286,8 @@ static int load(const struct compare_opts *o, struct rundir *b, struct rundir *n
 
 static int refuse_one_sided(const struct comparison *c, bool strict)
 {
-	const struct cell *first = c->nonly_base ? c->only_base[0] :
-				   c->nonly_new ? c->only_new[0] : NULL;
+	const struct cell_data *first = c->nonly_base ? c->only_base[0] :
+					c->nonly_new ? c->only_new[0] : NULL;
 	char why[512];
 
 	if (c->npairs == 0) {

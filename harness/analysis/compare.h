@@ -14,11 +14,11 @@
  * used, and the report says so for that cell. */
 #define COMPARE_MAX_SAMPLES 1000000
 
-enum verdict { V_SAME, V_REGRESSION, V_IMPROVEMENT, V_ERROR_NEW, V_ERROR_BASE, V_ERROR_BOTH };
+enum pair_verdict { V_SAME, V_REGRESSION, V_IMPROVEMENT, V_ERROR_NEW, V_ERROR_BASE, V_ERROR_BOTH };
 
 struct pair {
-	const struct cell *base, *nw;
-	enum verdict verdict;
+	const struct cell_data *base, *nw;
+	enum pair_verdict verdict;
 	double med_base_us, med_new_us;	/* of the samples used */
 	double ratio, lo, hi;	/* NEW/BASE medians and its 95% interval */
 	struct mwu u;		/* U of NEW against BASE */
@@ -39,14 +39,14 @@ struct comparison {
 	bool env_missing;	/* one side has no env.txt: nothing to compare */
 	struct pair *pairs;
 	size_t npairs;
-	const struct cell **only_base, **only_new;
+	const struct cell_data **only_base, **only_new;
 	size_t nonly_base, nonly_new;
 	double geomean;		/* of the ratios of measured pairs */
 	size_t ngeo;
 	size_t regressions, improvements, same, errors;	/* errors: new in NEW */
 };
 
-const char *verdict_name(enum verdict v);
+const char *verdict_name(enum pair_verdict v);
 
 void report_text(FILE *f, const struct comparison *c);
 void report_markdown(FILE *f, const struct comparison *c);

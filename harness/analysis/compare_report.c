@@ -161,7 +161,7 @@ static json_t *str_or_null(const char *s)
 	return s ? json_string(s) : json_null();
 }
 
-static json_t *names(const struct cell *const *cells, size_t n)
+static json_t *names(const struct cell_data *const *cells, size_t n)
 {
 	json_t *a = json_array();
 

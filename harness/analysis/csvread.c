@@ -153,41 +153,67 @@ int csv_parse(const char *data, size_t len, struct csv_table *t, char *err)
 	return 0;
 }
 
-int csv_read(const char *path, struct csv_table *t, char *err)
+int slurp_file(const char *path, char **data, size_t *len)
 {
 	FILE *f = fopen(path, "re");
-	char *data = NULL;
-	size_t len = 0, cap = 0;
-	int rc;
+	size_t cap = 0;
+	int rc = 0, e;
 
-	memset(t, 0, sizeof *t);
-	if (!f) {
-		snprintf(err, CSV_ERR_LEN, "%s", strerror(errno));
-		return -1;
-	}
+	*data = NULL;
+	*len = 0;
+	if (!f)
+		return SLURP_OPEN;
 	for (;;) {
-		if (len == cap) {
-			char *p = realloc(data, cap = cap ? cap * 2 : 65536);
+		/* Grown before it is full, so the NUL always has room. */
+		if (*len == cap) {
+			char *p = realloc(*data, cap = cap ? cap * 2 : 65536);
+
 			if (!p) {
-				free(data);
-				fclose(f);
-				snprintf(err, CSV_ERR_LEN, "out of memory");
-				return -1;
+				rc = SLURP_MEMORY;
+				errno = ENOMEM;
+				break;
 			}
-			data = p;
+			*data = p;
 		}
-		size_t got = fread(data + len, 1, cap - len, f);
-		len += got;
+		size_t got = fread(*data + *len, 1, cap - *len, f);
+
+		*len += got;
 		if (got == 0)
 			break;
 	}
-	if (ferror(f)) {
-		snprintf(err, CSV_ERR_LEN, "read error: %s", strerror(errno));
-		rc = -1;
-	} else {
-		rc = csv_parse(data, len, t, err);
-	}
+	if (!rc && ferror(f))
+		rc = SLURP_READ;
+	e = errno;
 	fclose(f);
+	if (rc) {
+		free(*data);
+		*data = NULL;
+	} else {
+		(*data)[*len] = '\0';
+	}
+	errno = e;
+	return rc;
+}
+
+int csv_read(const char *path, struct csv_table *t, char *err)
+{
+	char *data;
+	size_t len;
+	int rc;
+
+	memset(t, 0, sizeof *t);
+	switch (slurp_file(path, &data, &len)) {
+	case SLURP_OPEN:
+		snprintf(err, CSV_ERR_LEN, "%s", strerror(errno));
+		return -1;
+	case SLURP_MEMORY:
+		snprintf(err, CSV_ERR_LEN, "out of memory");
+		return -1;
+	case SLURP_READ:
+		snprintf(err, CSV_ERR_LEN, "read error: %s", strerror(errno));
+		return -1;
+	}
+	rc = csv_parse(data, len, t, err);
 	free(data);
 	return rc;
 }

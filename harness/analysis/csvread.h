@@ -28,6 +28,12 @@ int csv_parse(const char *data, size_t len, struct csv_table *t, char *err);
 
 void csv_table_free(struct csv_table *t);
 
+/* The whole of path in *data, NUL-terminated after its *len bytes (free
+ * it): what csv_read and envtxt_read parse. Returns 0, or what failed with
+ * errno saying why (*data is then NULL). */
+enum { SLURP_OPEN = 1, SLURP_MEMORY, SLURP_READ };
+int slurp_file(const char *path, char **data, size_t *len);
+
 /* The index of the column called name, or -1. */
 int csv_col(const struct csv_table *t, const char *name);
 

@@ -15,7 +15,6 @@
  * Cell names are fork-exec/rss_mib:64/thp:off/pin:none. Cells that ended in
  * an error are error entries in gbench and left out of the other two, with a
  * note on stderr. */
-#include <getopt.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -24,6 +23,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "cmdline.h"
 #include "export.h"
 #include "parse.h"
 #include "rundir.h"
@@ -38,60 +38,49 @@ static const char export_usage[] =
 	"             bencher: Bencher Metric Format, latency in ns (median,\n"
 	"                     p10 as lower_value, p90 as upper_value)\n";
 
-enum format { F_NONE, F_GBENCH, F_GAB, F_BENCHER };
+enum export_format { F_GBENCH, F_GAB, F_BENCHER, F_NONE };	/* as formats[] */
 
 /* Reals with 10 significant digits: 164.889, not 164.88900000000001. */
 #define JSON_FLAGS (JSON_REAL_PRECISION(10))
 
-static int bad(const char *what, const char *why)
+static const char *const formats[] = { "gbench", "github-action-benchmark", "bencher", NULL };
+
+struct export_opts {
+	const char *dir;
+	enum export_format fmt;
+};
+
+/* --format, the one option. */
+static int take_opt(int opt, const char *val, void *arg)
 {
-	fprintf(stderr, "spawncost export: %s: %s\n", what, why);
-	return 2;
+	struct export_opts *o = arg;
+	int f;
+
+	if (cmd_choice("export", "--format", val, formats, &f))
+		return 2;
+	o->fmt = (enum export_format)f;
+	return 0;
 }
 
-static int parse_opts(int argc, char **argv, const char **dir, enum format *fmt)
+static int parse_opts(int argc, char **argv, struct export_opts *o)
 {
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c;
+	const struct cmd_line cl = { .name = "export", .usage = export_usage,
+				     .longopts = longopts, .operands = &o->dir, .max_operands = 1 };
+	int rc;
 
-	*dir = NULL;
-	*fmt = F_NONE;
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "-:", longopts, NULL)) != -1) {
-		switch (c) {
-		case 1:
-			if (*dir)
-				return bad(optarg, "unexpected argument (see spawncost export --help)");
-			*dir = optarg;
-			break;
-		case 'f':
-			if (strcmp(optarg, "gbench") == 0)
-				*fmt = F_GBENCH;
-			else if (strcmp(optarg, "github-action-benchmark") == 0)
-				*fmt = F_GAB;
-			else if (strcmp(optarg, "bencher") == 0)
-				*fmt = F_BENCHER;
-			else
-				return bad("--format", "expected gbench, github-action-benchmark or bencher");
-			break;
-		case 'h':
-			fputs(export_usage, stdout);
-			return 1;
-		case ':':
-			return bad(argv[optind - 1], "needs a value");
-		default:
-			return bad(argv[optind - 1], "unknown option (see spawncost export --help)");
-		}
-	}
-	if (!*dir)
-		return bad("DIR", "missing: give a run folder");
-	if (*fmt == F_NONE)
-		return bad("--format", "missing: gbench, github-action-benchmark or bencher");
+	*o = (struct export_opts){ .fmt = F_NONE };
+	if ((rc = cmd_options(argc, argv, &cl, take_opt, o)))
+		return rc;
+	if (!o->dir)
+		return cmd_bad("export", "DIR", "missing: give a run folder");
+	if (o->fmt == F_NONE)
+		return cmd_bad("export", "--format",
+			       "missing: gbench, github-action-benchmark or bencher");
 	return 0;
 }
 
@@ -136,12 +125,15 @@ static json_t *gbench_context(const struct rundir *r)
 			"num_cpus", (json_int_t)ncpu, "mhz_per_cpu", 0, "cpu_scaling_enabled", 0,
 			"caches", "load_avg", "library_build_type", "release",
 			"json_schema_version", 1);
-	for (size_t i = 0; ctx && i < r->nenv; i++)
-		if (!json_object_get(ctx, r->env_key[i]) &&
-		    json_object_set_new(ctx, r->env_key[i], json_string(r->env_val[i]))) {
+	for (size_t i = 0; ctx && i < r->env.nlines; i++) {
+		const struct env_line *l = &r->env.line[i];
+
+		if (l->val && !json_object_get(ctx, l->key) &&
+		    json_object_set_new(ctx, l->key, json_string(l->val))) {
 			json_decref(ctx);
 			return NULL;
 		}
+	}
 	return ctx;
 }
 
@@ -159,12 +151,11 @@ static int emit(json_t *o, bool *first)
 	return rc;
 }
 
-static int gbench_cell(const struct cell *c, size_t family, size_t instance, bool *first)
+static int gbench_cell(const struct cell_data *c, size_t family, size_t instance, bool *first)
 {
 	static const char *const aggs[] = { "mean", "median", "stddev", "cv" };
 	json_int_t fam = (json_int_t)family, inst = (json_int_t)instance;
-	double agg[4] = { c->mean_us, c->median_us, c->stddev_us,
-			  c->mean_us > 0 ? c->stddev_us / c->mean_us : 0 };
+	double agg[4] = { c->mean, c->med.v, c->stddev, c->mean > 0 ? c->stddev / c->mean : 0 };
 	char name[8192];
 
 	if (c->error[0])
@@ -247,26 +238,26 @@ out:
 	return rc;
 }
 
-static void skipped(const struct cell *c)
+static void skipped(const struct cell_data *c)
 {
 	fprintf(stderr, "spawncost export: note: left out %s, which ended in an error: %s\n",
 		c->name, c->error);
 }
 
-static json_t *gab_entry(const struct rundir *r, const struct cell *c)
+static json_t *gab_entry(const struct rundir *r, const struct cell_data *c)
 {
 	const char *run = rundir_env(r, "run_id");
 	char range[128], extra[512];
 
-	snprintf(range, sizeof range, "p10..p90 %.3f..%.3f", c->p10_us, c->p90_us);
-	snprintf(extra, sizeof extra, "n: %llu\np10: %.3f us\np90: %.3f us\nmean: %.3f us%s%s",
-		 (unsigned long long)c->iterations, c->p10_us, c->p90_us, c->mean_us,
+	snprintf(range, sizeof range, "p10..p90 %.3f..%.3f", c->p10, c->p90);
+	snprintf(extra, sizeof extra, "n: %.0f\np10: %.3f us\np90: %.3f us\nmean: %.3f us%s%s",
+		 c->iterations, c->p10, c->p90, c->mean,
 		 run ? "\nrun: " : "", run ? run : "");
 	return json_pack("{s:s, s:s, s:f, s:s, s:s}", "name", c->name, "unit", "us", "value",
-			 c->median_us, "range", range, "extra", extra);
+			 c->med.v, "range", range, "extra", extra);
 }
 
-static int export_list(const struct rundir *r, enum format fmt)
+static int export_list(const struct rundir *r, enum export_format fmt)
 {
 	json_t *out = fmt == F_GAB ? json_array() : json_object();
 	int rc = -1;
@@ -274,7 +265,7 @@ static int export_list(const struct rundir *r, enum format fmt)
 	if (!out)
 		return -1;
 	for (size_t i = 0; i < r->ncells; i++) {
-		const struct cell *c = &r->cells[i];
+		const struct cell_data *c = &r->cells[i];
 		if (c->error[0]) {
 			skipped(c);
 			continue;
@@ -282,9 +273,9 @@ static int export_list(const struct rundir *r, enum format fmt)
 		if (fmt == F_GAB ? json_array_append_new(out, gab_entry(r, c)) :
 		    json_object_set_new(out, c->name,
 					json_pack("{s:{s:f, s:f, s:f}}", "latency", "value",
-						  c->median_us * 1000, "lower_value",
-						  c->p10_us * 1000, "upper_value",
-						  c->p90_us * 1000)))
+						  c->med.v * 1000, "lower_value",
+						  c->p10 * 1000, "upper_value",
+						  c->p90 * 1000)))
 			goto out;
 	}
 	if (json_dumpf(out, stdout, JSON_INDENT(2) | JSON_FLAGS) == 0) {
@@ -298,24 +289,23 @@ out:
 
 int cmd_export(int argc, char **argv)
 {
+	struct export_opts o;
 	struct rundir r;
-	enum format fmt;
-	const char *dir;
 	char err[RUNDIR_ERR_LEN];
-	int rc = parse_opts(argc, argv, &dir, &fmt);
+	int rc = parse_opts(argc, argv, &o);
 
 	if (rc)
 		return rc == 1 ? 0 : rc;
-	if (rundir_open(&r, dir, err) || rundir_index(&r, r.has_key, err) ||
-	    (fmt == F_GBENCH && rundir_samples(&r, err))) {
+	if (rundir_open(&r, o.dir, FOR_GATE, err) || rundir_index(&r, r.has_key, err) ||
+	    (o.fmt == F_GBENCH && rundir_samples(&r, err))) {
 		fprintf(stderr, "spawncost export: %s\n", err);
 		rundir_free(&r);
 		return 2;
 	}
 	if (rundir_env(&r, "complete") && strcmp(rundir_env(&r, "complete"), "yes") != 0)
 		fprintf(stderr, "spawncost export: note: %s/env.txt says complete=%s: the run did "
-				"not reach its end\n", dir, rundir_env(&r, "complete"));
-	rc = fmt == F_GBENCH ? export_gbench(&r) : export_list(&r, fmt);
+				"not reach its end\n", o.dir, rundir_env(&r, "complete"));
+	rc = o.fmt == F_GBENCH ? export_gbench(&r) : export_list(&r, o.fmt);
 	if (rc || fflush(stdout) != 0) {
 		fprintf(stderr, "spawncost export: cannot write the output\n");
 		rc = 2;

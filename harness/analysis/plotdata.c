@@ -19,16 +19,17 @@ const struct chart charts[] = {
 };
 const size_t ncharts = sizeof charts / sizeof charts[0];
 
-static bool has_counter_data(const struct run *r, size_t k)
+static bool has_counter_data(const struct rundir *r, size_t k)
 {
 	for (size_t i = 0; i < r->ncells; i++)
 		if (cell_ok(&r->cells[i]) &&
-		    !isnan(field_num(csv_cell(&r->sum, i, r->counter_col[k]), &(bool){ false })))
+		    !isnan(field_num(csv_cell(&r->summary, i, r->counter_col[k]),
+				     &(bool){ false })))
 			return true;
 	return false;
 }
 
-const char *chart_absent(const struct run *r, const struct claims *c, const char *name,
+const char *chart_absent(const struct rundir *r, const struct claims *c, const char *name,
 			 char *why, size_t len)
 {
 	char path[PATH_MAX + 16];
@@ -81,7 +82,7 @@ static void latency(struct plot *p)
 	csv_open(p, "latency.csv",
 		 "series,x_mib,rss_mib,median_us,p10_us,p90_us,ci_lo_us,ci_hi_us");
 	for (size_t i = 0; i < s.n; i++) {
-		const struct cell *x = s.c[i];
+		const struct cell_data *x = s.c[i];
 
 		if (i == 0 || !same_series(s.c[i - 1], x))
 			series_add(p, &p->lat, x, series_label(p->r, x));
@@ -164,7 +165,8 @@ static void ratios(struct plot *p)
 
 static int by_median(const void *a, const void *b)
 {
-	const struct cell *x = *(const struct cell *const *)a, *y = *(const struct cell *const *)b;
+	const struct cell_data *x = *(const struct cell_data *const *)a;
+	const struct cell_data *y = *(const struct cell_data *const *)b;
 
 	return (x->med.v > y->med.v) - (x->med.v < y->med.v);
 }
@@ -183,7 +185,7 @@ static void smallest(struct plot *p)
 	p->bar_rss = p->c->rss[0];
 	csv_open(p, "rss0.csv", "series,rss_mib,median_us,p10_us,p90_us,ci_lo_us,ci_hi_us");
 	for (size_t i = 0; i < k; i++) {
-		const struct cell *x = s.c[i];
+		const struct cell_data *x = s.c[i];
 
 		series_add(p, &p->bar, x, series_label(p->r, x));
 		row(p, "%zu,%s,%s,%s,%s,%s,%s", p->bar.n, num(x->rss_mib), num(x->med.v),
@@ -202,7 +204,7 @@ static void cow(struct plot *p)
 	if (p->r->has_per_page && !sorted_cells(p, &s, per_page_cell)) {
 		csv_open(p, "cow.csv", "series,x_mib,rss_mib,per_page_ns");
 		for (size_t i = 0; i < s.n; i++) {
-			const struct cell *x = s.c[i];
+			const struct cell_data *x = s.c[i];
 
 			if (i == 0 || !same_series(s.c[i - 1], x))
 				series_add(p, &p->cow, x, series_label(p->r, x));
@@ -216,7 +218,7 @@ static void cow(struct plot *p)
 		fork_fit(p);
 }
 
-int plot_data(const struct run *r, const struct claims *c, const char *out, double cdf_rss,
+int plot_data(const struct rundir *r, const struct claims *c, const char *out, double cdf_rss,
 	      char *err)
 {
 	struct plot *p = calloc(1, sizeof *p);

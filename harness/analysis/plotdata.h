@@ -27,17 +27,17 @@ extern const size_t ncharts;
 
 /* Why chart name cannot be drawn from this run (into why), or NULL when it
  * can. */
-const char *chart_absent(const struct run *r, const struct claims *c, const char *name,
+const char *chart_absent(const struct rundir *r, const struct claims *c, const char *name,
 			 char *why, size_t len);
 
 /* Write the tables of every drawable chart of r into the folder out.
  * cdf_rss: the parent size of the distribution chart (NaN: the smallest).
  * Returns 0 or -1 with a reason in err. */
-int plot_data(const struct run *r, const struct claims *c, const char *out, double cdf_rss,
+int plot_data(const struct rundir *r, const struct claims *c, const char *out, double cdf_rss,
 	      char *err);
 
 /* The overlay of several runs: compare-latency and compare-claims tables. */
-int plot_compare(const struct run *runs, const struct claims *const *c, size_t n,
+int plot_compare(const struct rundir *runs, const struct claims *const *c, size_t n,
 		 const char *out, char *err);
 
 #endif

@@ -11,12 +11,15 @@
 
 #define CDF_POINTS 400	/* per curve: enough for a smooth line, a small SVG */
 
-struct samples {
+/* One cell's samples in µs, as the distribution chart gathers them. */
+struct cdf_values {
 	double *v;
 	size_t n, cap;
 };
 
-static int push(struct samples *s, double v)
+/* Doubling as csvread.c's builder does for its chars and offsets: three
+ * element types, so a shared helper would be all void * and sizes. */
+static int push(struct cdf_values *s, double v)
 {
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 1024;
@@ -39,7 +42,8 @@ static int cmp_double(const void *a, const void *b)
 }
 
 /* Does samples row i belong to cell c? Columns the file lacks match "". */
-static bool sample_of(const struct csv_table *t, size_t i, const int *col, const struct cell *c)
+static bool sample_of(const struct csv_table *t, size_t i, const int *col,
+		      const struct cell_data *c)
 {
 	bool bad = false;
 	const char *want[] = { c->method, c->target, c->thp, c->ballast, c->variant };
@@ -58,13 +62,16 @@ static bool sample_of(const struct csv_table *t, size_t i, const int *col, const
 	return field_num(csv_cell(t, i, col[5]), &bad) == c->rss_mib;
 }
 
+/* Read here, not through rundir_samples, because a chart takes what there
+ * is: the samples that match a cell, from a trimmed or cut-short file that
+ * the gate would refuse whole. */
 void distribution(struct plot *p, double rss)
 {
 	static const char *const names[] = { "method", "target", "thp", "ballast", "variant",
 					     "rss_mib", "ns" };
 	struct csv_table t;
 	struct sorted s;
-	struct samples *v = NULL;
+	struct cdf_values *v = NULL;
 	char path[PATH_MAX + 16], why[CSV_ERR_LEN];
 	int col[7];
 	size_t k = 0;
@@ -145,7 +152,7 @@ void fork_fit(struct plot *p)
 		if (!strcmp(b, "anon"))
 			b = "";
 		for (size_t j = 0; j < p->r->ncells; j++) {
-			const struct cell *c = &p->r->cells[j];
+			const struct cell_data *c = &p->r->cells[j];
 
 			if (strcmp(c->method, "fork-exit") || strcmp(c->thp, csv_cell(t, i, ct)) ||
 			    strcmp(*c->ballast && strcmp(c->ballast, "anon") ? c->ballast : "", b) ||
@@ -168,7 +175,7 @@ void fork_fit(struct plot *p)
 
 void counters(struct plot *p)
 {
-	const struct run *r = p->r;
+	const struct rundir *r = p->r;
 	struct sorted s;
 
 	if (sorted_cells(p, &s, plain_off_cell))
@@ -178,14 +185,15 @@ void counters(struct plot *p)
 			series_add(p, &p->cnt, s.c[i], series_label(r, s.c[i]));
 	csv_open(p, "counters.csv", "event,series,x_mib,per_op");
 	for (size_t k = 0; k < r->ncounters; k++) {
-		const char *name = r->sum.header[r->counter_col[k]];
+		const char *name = r->summary.header[r->counter_col[k]];
 		size_t rows = 0, series = 0;
 		int positive = 1;
 		char label[LABEL_LEN];
 
 		for (size_t i = 0; i < s.n; i++) {
 			bool bad = false;
-			double v = field_num(csv_cell(&r->sum, s.c[i]->row, r->counter_col[k]), &bad);
+			double v = field_num(csv_cell(&r->summary, s.c[i]->row, r->counter_col[k]),
+					     &bad);
 
 			if (i == 0 || !same_series(s.c[i - 1], s.c[i]))
 				series++;
@@ -207,7 +215,7 @@ void counters(struct plot *p)
 	free(s.c);
 }
 
-static bool has_phase(const struct plot *p, const struct cell *c)
+static bool has_phase(const struct plot *p, const struct cell_data *c)
 {
 	if (!plain_off_cell(p, c))
 		return false;
@@ -245,7 +253,7 @@ void phases(struct plot *p)
 		csv_open(p, name, "series,child_start_us,exec_us,exit_reap_us,rest_us,"
 				  "parent_resume_us,median_us");
 		for (size_t i = 0; i < s.n; i++) {
-			const struct cell *c = s.c[i];
+			const struct cell_data *c = s.c[i];
 			const double *ph = c->phase;
 			double rest;
 
@@ -267,7 +275,7 @@ void phases(struct plot *p)
 
 /* Compare ------------------------------------------------------------------ */
 
-int plot_compare(const struct run *runs, const struct claims *const *c, size_t n,
+int plot_compare(const struct rundir *runs, const struct claims *const *c, size_t n,
 		 const char *out, char *err)
 {
 	struct plot *p = calloc(1, sizeof *p);

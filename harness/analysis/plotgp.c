@@ -7,19 +7,19 @@
 #include "plotdata.h"
 #include "plotgp.h"
 
-bool spawn_cell(const struct plot *p, const struct cell *c)
+bool spawn_cell(const struct plot *p, const struct cell_data *c)
 {
 	return cell_ok(c) && !cell_per_page(c);
 }
 
 /* The cells a one-parameter chart shows: plain, at the run's first THP
  * setting ("off" when it has it). */
-bool plain_off_cell(const struct plot *p, const struct cell *c)
+bool plain_off_cell(const struct plot *p, const struct cell_data *c)
 {
 	return spawn_cell(p, c) && cell_plain(c) && strcmp(c->thp, p->c->thp[0]) == 0;
 }
 
-bool per_page_cell(const struct plot *p, const struct cell *c)
+bool per_page_cell(const struct plot *p, const struct cell_data *c)
 {
 	return cell_ok(c) && !isnan(c->per_page_ns);
 }
@@ -29,7 +29,7 @@ static int thp_order(const char *t)
 	return strcmp(t, "off") == 0 ? 0 : strcmp(t, "on") == 0 ? 1 : 2;
 }
 
-static int cmp_series(const struct cell *x, const struct cell *y)
+static int cmp_series(const struct cell_data *x, const struct cell_data *y)
 {
 	int d;
 
@@ -43,7 +43,8 @@ static int cmp_series(const struct cell *x, const struct cell *y)
 
 static int cmp_cells(const void *a, const void *b)
 {
-	const struct cell *x = *(const struct cell *const *)a, *y = *(const struct cell *const *)b;
+	const struct cell_data *x = *(const struct cell_data *const *)a;
+	const struct cell_data *y = *(const struct cell_data *const *)b;
 	int d = cmp_series(x, y);
 
 	if (d)
@@ -53,7 +54,7 @@ static int cmp_cells(const void *a, const void *b)
 	return (x->row > y->row) - (x->row < y->row);
 }
 
-bool same_series(const struct cell *a, const struct cell *b)
+bool same_series(const struct cell_data *a, const struct cell_data *b)
 {
 	return cmp_series(a, b) == 0;
 }
@@ -71,7 +72,7 @@ int sorted_cells(const struct plot *p, struct sorted *s, cell_filter *keep)
 	return 0;
 }
 
-const char *series_label(const struct run *r, const struct cell *c)
+const char *series_label(const struct rundir *r, const struct cell_data *c)
 {
 	static char buf[LABEL_LEN];
 	int n = snprintf(buf, sizeof buf, "%s", c->method);
@@ -93,11 +94,12 @@ const char *series_label(const struct run *r, const struct cell *c)
 	return buf;
 }
 
-void plot_init(struct plot *p, const struct run *r, const struct claims *c, const char *out)
+void plot_init(struct plot *p, const struct rundir *r, const struct claims *c, const char *out)
 {
 	p->r = r;
 	p->c = c;
 	snprintf(p->out, sizeof p->out, "%s", out);
+	/* One line a chart, not a loop: each names a different member. */
 	p->lat.prefix = "lat";
 	p->clm.prefix = "clm";
 	p->crs.prefix = "crs";
@@ -146,7 +148,7 @@ void series_add_raw(struct plot *p, struct names *n, const char *label, int colo
 	n->n++;
 }
 
-void series_add(struct plot *p, struct names *n, const struct cell *c, const char *label)
+void series_add(struct plot *p, struct names *n, const struct cell_data *c, const char *label)
 {
 	int dt = !cell_plain(c) ? 3 : strcmp(c->thp, "off") ? 2 : 1;
 

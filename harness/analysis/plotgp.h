@@ -23,7 +23,7 @@ struct names {
 };
 
 struct plot {
-	const struct run *r;
+	const struct rundir *r;
 	const struct claims *c;
 	char out[PATH_MAX];
 	FILE *f;		/* the table being written */
@@ -42,20 +42,20 @@ struct plot {
 /* Cells that pass a filter, in series order (methods table order, THP off
  * first, then target, ballast, variant), rising RSS within a series. */
 struct sorted {
-	const struct cell **c;
+	const struct cell_data **c;
 	size_t n;
 };
 
-typedef bool cell_filter(const struct plot *p, const struct cell *c);
+typedef bool cell_filter(const struct plot *p, const struct cell_data *c);
 cell_filter spawn_cell, plain_off_cell, per_page_cell;
 
 int sorted_cells(const struct plot *p, struct sorted *s, cell_filter *keep);
-bool same_series(const struct cell *a, const struct cell *b);
+bool same_series(const struct cell_data *a, const struct cell_data *b);
 /* "fork-exec", "fork-exit, THP", "fork-exit [dontfork]" ... (a static buffer) */
-const char *series_label(const struct run *r, const struct cell *c);
+const char *series_label(const struct rundir *r, const struct cell_data *c);
 
-void plot_init(struct plot *p, const struct run *r, const struct claims *c, const char *out);
-void series_add(struct plot *p, struct names *n, const struct cell *c, const char *label);
+void plot_init(struct plot *p, const struct rundir *r, const struct claims *c, const char *out);
+void series_add(struct plot *p, struct names *n, const struct cell_data *c, const char *label);
 void series_add_raw(struct plot *p, struct names *n, const char *label, int color, int dt);
 int method_color(struct plot *p, const char *method);
 

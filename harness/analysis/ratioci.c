@@ -10,27 +10,19 @@
  * n - k uniforms above u: u + (1 - u) W with W ~ Beta(1, n - k), that is
  * W = 1 - V^(1/(n-k)). x is sorted, so the resample's k-th smallest value is
  * x[floor(n U_(k))]. That is the same distribution as resampling, in O(1):
- * no sample needs capping for speed. tests/unit/test_mwu.c checks it
- * against brute-force resampling. */
+ * no sample needs capping for speed. tests/unit/analysis/test_mwu.c checks
+ * it against stats.c's literal resample_median, which the engine keeps
+ * because this needs libm. The percentile step and the random numbers are
+ * stats.c's boot_interval and boot_random. */
 #include <math.h>
-#include <stdlib.h>
 
 #include "ratioci.h"
 #include "stats.h"
 
-/* splitmix64, as in stats.c. */
-static uint64_t next_random(uint64_t *state)
-{
-	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
 /* Uniform on the open interval (0, 1): 53 random bits, never 0. */
 static double uniform(uint64_t *s)
 {
-	return ((double)(next_random(s) >> 11) + 0.5) * 0x1.0p-53;
+	return ((double)(boot_random(s) >> 11) + 0.5) * 0x1.0p-53;
 }
 
 /* Standard normal, Box–Muller (one of the pair; simple beats fast here). */
@@ -91,27 +83,25 @@ double boot_median(const double *x, size_t n, uint64_t *seed)
 	return (x[index_of(uk, n)] + x[index_of(uk1, n)]) / 2;
 }
 
-static int cmp_double(const void *a, const void *b)
+/* One draw of the ratio: BASE's resample first, then NEW's, from one stream. */
+struct ratio_pair {
+	const double *base, *nw;
+	size_t nb, nn;
+};
+
+static double draw_ratio(void *arg, uint64_t *seed)
 {
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
+	const struct ratio_pair *p = arg;
+	double mb = boot_median(p->base, p->nb, seed);
+
+	return boot_median(p->nw, p->nn, seed) / mb;
 }
 
 int ratio_ci(const double *base, size_t nb, const double *nw, size_t nn, double level,
 	     double *lo, double *hi)
 {
-	double *r = malloc(RATIO_RESAMPLES * sizeof *r);
-	uint64_t seed = RATIO_SEED;
+	struct ratio_pair p = { .base = base, .nw = nw, .nb = nb, .nn = nn };
 
-	if (!r)
-		return -1;
-	for (size_t b = 0; b < RATIO_RESAMPLES; b++) {
-		double mb = boot_median(base, nb, &seed);
-		r[b] = boot_median(nw, nn, &seed) / mb;
-	}
-	qsort(r, RATIO_RESAMPLES, sizeof *r, cmp_double);
-	*lo = quantile_sorted_d(r, RATIO_RESAMPLES, (1 - level) / 2);
-	*hi = quantile_sorted_d(r, RATIO_RESAMPLES, 1 - (1 - level) / 2);
-	free(r);
-	return 0;
+	return boot_interval(draw_ratio, &p, RATIO_RESAMPLES, RATIO_SEED, (1 - level) / 2,
+			     1 - (1 - level) / 2, lo, hi);
 }

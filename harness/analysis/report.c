@@ -32,15 +32,15 @@ static const char *const facts[] = {
 	"clocksource", "page_size", "mem_total_kib", "randomize_va_space", "git_revision",
 };
 
-static void machine(FILE *f, const struct run *r)
+static void machine(FILE *f, const struct rundir *r)
 {
 	fputs("## Machine\n\n", f);
-	if (!r->nenv) {
+	if (!r->env.nlines) {
 		fputs("The run has no env.txt.\n\n", f);
 		return;
 	}
 	for (size_t i = 0; i < sizeof facts / sizeof facts[0]; i++) {
-		const char *v = run_env(r, facts[i]);
+		const char *v = rundir_env(r, facts[i]);
 
 		if (v)
 			fprintf(f, "- %s: `%s`\n", facts[i], v);
@@ -49,11 +49,11 @@ static void machine(FILE *f, const struct run *r)
 }
 
 /* The plain cell of method at rss and thp, failed or not. */
-static const struct cell *plain_cell(const struct run *r, const char *m, double rss,
-				     const char *thp)
+static const struct cell_data *plain_cell(const struct rundir *r, const char *m, double rss,
+					  const char *thp)
 {
 	for (size_t i = 0; i < r->ncells; i++) {
-		const struct cell *c = &r->cells[i];
+		const struct cell_data *c = &r->cells[i];
 
 		if (!strcmp(c->method, m) && c->rss_mib == rss && !strcmp(c->thp, thp) &&
 		    cell_plain(c) && (!strcmp(c->target, "none") || !strcmp(c->target, r->target)))
@@ -63,7 +63,7 @@ static const struct cell *plain_cell(const struct run *r, const char *m, double 
 }
 
 /* Medians, methods by RSS, for each THP setting: the README's table. */
-static void medians(FILE *f, const struct run *r, const struct claims *c)
+static void medians(FILE *f, const struct rundir *r, const struct claims *c)
 {
 	for (size_t t = 0; t < c->nthp; t++) {
 		const char *done[256];
@@ -77,7 +77,7 @@ static void medians(FILE *f, const struct run *r, const struct claims *c)
 			fputs("--:|", f);
 		fputc('\n', f);
 		for (size_t i = 0; i < r->ncells && ndone < 256; i++) {
-			const struct cell *x = &r->cells[i];
+			const struct cell_data *x = &r->cells[i];
 			size_t k = 0;
 
 			while (k < ndone && strcmp(done[k], x->method))
@@ -88,7 +88,8 @@ static void medians(FILE *f, const struct run *r, const struct claims *c)
 			done[ndone++] = x->method;
 			fprintf(f, "| `%s` |", x->method);
 			for (size_t j = 0; j < c->nrss; j++) {
-				const struct cell *y = plain_cell(r, x->method, c->rss[j], c->thp[t]);
+				const struct cell_data *y = plain_cell(r, x->method, c->rss[j],
+								       c->thp[t]);
 
 				fprintf(f, " %s |", !y ? "" : cell_ok(y) ? fig(y->med.v) : "error");
 			}
@@ -98,13 +99,13 @@ static void medians(FILE *f, const struct run *r, const struct claims *c)
 	}
 }
 
-static void all_cells(FILE *f, const struct run *r)
+static void all_cells(FILE *f, const struct rundir *r)
 {
 	fputs("Every cell:\n\n| method | target | thp | ballast | variant | RSS (MiB) | VmRSS "
 	      "(MiB) | n | median µs [95% CI] | p10 | p90 | per page (ns) | error |\n"
 	      "|---|---|---|---|---|--:|--:|--:|--:|--:|--:|--:|---|\n", f);
 	for (size_t i = 0; i < r->ncells; i++) {
-		const struct cell *c = &r->cells[i];
+		const struct cell_data *c = &r->cells[i];
 
 		fprintf(f, "| `%s` | %s | %s | %s | %s | %g | %s | %g | ", c->method, c->target,
 			c->thp, c->ballast, c->variant, c->rss_mib, fig(c->rss_kib / 1024),
@@ -130,7 +131,7 @@ static void md_text(FILE *f, const char *s)
 			fputc(*s, f);
 }
 
-static void chart_list(FILE *f, const struct run *r, const struct claims *c)
+static void chart_list(FILE *f, const struct rundir *r, const struct claims *c)
 {
 	fputs("## Charts\n\n", f);
 	for (size_t i = 0; i < ncharts; i++) {
@@ -166,7 +167,7 @@ static void verdicts(FILE *f, const struct claims *c, bool md)
 	}
 }
 
-static int write_report(const struct run *r, const struct claims *c)
+static int write_report(const struct rundir *r, const struct claims *c)
 {
 	struct outfile o;
 	char label[300];
@@ -202,18 +203,18 @@ static int write_report(const struct run *r, const struct claims *c)
 	return 0;
 }
 
-static int load(const char *dir, struct run *r, struct claims **c)
+static int load(const char *dir, struct rundir *r, struct claims **c)
 {
-	char err[RESULTS_ERR_LEN];
+	char err[RUNDIR_ERR_LEN];
 
-	if (run_load(dir, r, err)) {
+	if (rundir_open(r, dir, FOR_REPORT, err)) {
 		fprintf(stderr, "spawncost report: %s\n", err);
 		return 2;
 	}
 	*c = calloc(1, sizeof **c);
 	if (!*c) {
 		fprintf(stderr, "spawncost report: out of memory\n");
-		run_free(r);
+		rundir_free(r);
 		return 2;
 	}
 	claims_compute(r, *c);
@@ -222,7 +223,7 @@ static int load(const char *dir, struct run *r, struct claims **c)
 
 static int plot_tables(char **dirs, int n, const char *out, double cdf_rss)
 {
-	struct run *runs = calloc((size_t)n, sizeof *runs);
+	struct rundir *runs = calloc((size_t)n, sizeof *runs);
 	struct claims **c = calloc((size_t)n, sizeof *c);
 	char err[PLOT_ERR_LEN], why[300];
 	int rc = 0, loaded = 0;
@@ -254,7 +255,7 @@ static int plot_tables(char **dirs, int n, const char *out, double cdf_rss)
 		fprintf(stderr, "spawncost report: %s\n", err);
 cleanup:
 	for (int i = 0; i < loaded; i++) {
-		run_free(&runs[i]);
+		rundir_free(&runs[i]);
 		free(c[i]);
 	}
 	free(runs);
@@ -272,7 +273,7 @@ int cmd_report(int argc, char **argv)
 	};
 	const char *out = NULL;
 	double cdf_rss = NAN;
-	struct run r;
+	struct rundir r;
 	struct claims *c;
 	int opt, rc;
 
@@ -318,7 +319,7 @@ int cmd_report(int argc, char **argv)
 		verdicts(stdout, c, false);
 		fprintf(stderr, "spawncost report: wrote %s/report.md\n", r.dir);
 	}
-	run_free(&r);
+	rundir_free(&r);
 	free(c);
 	return rc;
 }

@@ -1,8 +1,10 @@
-/* A run folder read back for compare and export: summary.csv as cells,
- * samples.csv attached to them, env.txt as key=value facts. Everything goes
- * through csvread.h, and anything that does not add up (a column missing, a
- * number that is not one, fewer samples than the summary counted) is
- * refused with a one-line reason naming the file and line. */
+/* A run folder read back, the one reader of a run: summary.csv as cells,
+ * env.txt as facts (envtxt.h), fit.csv when the run has one, and, on
+ * demand, samples.csv attached to the cells: for compare and export, and
+ * for the report and the plot data, whose questions of a run are
+ * results.h's. Everything goes through
+ * csvread.h, and what does not add up is refused with a one-line reason
+ * naming the file and line. */
 #ifndef SPAWNCOST_RUNDIR_H
 #define SPAWNCOST_RUNDIR_H
 
@@ -12,8 +14,12 @@
 #include <stdint.h>
 
 #include "csvread.h"
+#include "envtxt.h"
+#include "phases.h"
+#include "stats.h"
 
-#define RUNDIR_ERR_LEN (PATH_MAX + 400)
+#define RUNDIR_ERR_LEN (2 * PATH_MAX)
+#define MAX_COUNTERS 32
 
 /* The columns that say which cell a row belongs to. The first five are in
  * every run; later issues append variant, ballast and vmas. */
@@ -22,16 +28,39 @@ enum { KEY_METHOD, KEY_TARGET, KEY_RSS_MIB, KEY_THP, KEY_PIN, KEY_VARIANT, KEY_B
 #define NBASE_KEYS 5
 extern const char *const key_names[NKEYS];
 
-struct cell {
-	const char *key[NKEYS];	/* NULL where the column is absent */
-	size_t line;		/* of its row in summary.csv */
+/* summary.csv's phase columns, by enum phase. */
+extern const char *const phase_columns[NPHASES];
+
+/* One row of summary.csv. Numbers are NaN where the field is empty or the
+ * column absent (an error row has empty statistics). */
+struct cell_data {
+	union {	/* the keys, by index (compare, export) or by name (the report) */
+		const char *key[NKEYS];
+		struct {
+			const char *method, *target, *rss_text, *thp, *pin, *variant, *ballast,
+				*vmas;	/* rss_text: rss_mib as written */
+		};
+	};			/* "" where the column is absent */
 	const char *error;	/* "" when measured */
-	uint64_t iterations;
-	double median_us, p10_us, p90_us, mean_us, stddev_us;	/* NAN in error rows */
+	size_t row;		/* its row in summary.csv (the header is row -1) */
+	double iterations;
+	double rss_mib, rss_kib, pte_kib, thp_kib;
+	struct est med;		/* median_us, ci_lo_us, ci_hi_us */
+	double p10, p90, mean, stddev;	/* p10_us, p90_us, mean_us, stddev_us */
+	double per_page_ns;
+	double phase[NPHASES];	/* phase_columns */
 	char *name;		/* fork-exec/rss_mib:64/thp:off/pin:none, after rundir_index */
 	uint64_t *ns;		/* samples in iteration order, after rundir_samples */
 	size_t n;
 };
+
+/* Who reads, and so what is refused. The CI gate (compare, export) takes a
+ * folder whose every cell is whole: its five keys, a count, and
+ * non-negative statistics when measured. The report reads hand-made and
+ * older runs too, where any column after the core may be absent, and
+ * refuses a field only when it is no number at all. Each keeps the messages
+ * its users know. */
+enum rundir_reader { FOR_GATE, FOR_REPORT };
 
 struct rundir {
 	char dir[PATH_MAX];
@@ -39,17 +68,20 @@ struct rundir {
 	struct csv_table summary;
 	bool has_key[NKEYS];
 	bool use_key[NKEYS];	/* the keys cells are told apart by */
-	struct cell *cells;
+	struct cell_data *cells;
 	size_t ncells;
-	bool has_env;
-	char *env_text;		/* env.txt, split into these: */
-	char **env_key, **env_val;
-	size_t nenv;
+	bool has_env;		/* env.txt was read (it may hold no line) */
+	struct envtxt env;
+	struct csv_table fit;	/* fit.csv, ncols 0 when the run has none */
+	bool has_per_page, has_phases;	/* the optional columns the run has */
+	int counter_col[MAX_COUNTERS];	/* summary columns called <event>_per_op */
+	size_t ncounters;
+	const char *target;	/* the exec target exec methods compare on */
 };
 
-/* Read dir/summary.csv (and dir/env.txt when there) into r. Returns 0, or
- * -1 with "PATH: reason" in err (r is then empty). */
-int rundir_open(struct rundir *r, const char *dir, char *err);
+/* Read dir/summary.csv, dir/env.txt when there, and dir/fit.csv when there
+ * into r. Returns 0, or -1 with "PATH: reason" in err (r is then empty). */
+int rundir_open(struct rundir *r, const char *dir, enum rundir_reader who, char *err);
 
 /* Tell cells apart by the keys in use[] (each must be a column of r): name
  * them and refuse a cell that appears twice. */
@@ -61,7 +93,11 @@ int rundir_index(struct rundir *r, const bool use[NKEYS], char *err);
 int rundir_samples(struct rundir *r, char *err);
 
 /* Do a and b (indexed the same way) name the same cell? */
-bool cell_same(const struct cell *a, const struct cell *b, const bool use[NKEYS]);
+bool cell_same(const struct cell_data *a, const struct cell_data *b, const bool use[NKEYS]);
+
+/* A number from a field as the report reads it (strtod, finite): NaN when
+ * empty, NaN with *bad set when garbled. */
+double field_num(const char *s, bool *bad);
 
 /* The value of an env.txt key, or NULL. */
 const char *rundir_env(const struct rundir *r, const char *key);

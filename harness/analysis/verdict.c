@@ -89,24 +89,18 @@ struct verdict verdict_of(const struct point *p, size_t n)
 
 char *verdict_phrase(const struct verdict *v, char *buf, size_t len)
 {
-	switch (v->kind) {
-	case V_NO_DATA:
-		snprintf(buf, len, "no data");
-		break;
-	case V_HOLDS:
-		snprintf(buf, len, "holds");
-		break;
-	case V_HOLDS_ONLY:
+	static const char *const phrase[] = {
+		[V_NO_DATA] = "no data",
+		[V_HOLDS] = "holds",
+		[V_FAILS] = "does not hold",
+		[V_UNDECIDED] = "undecided (every interval straddles the line)",
+	};
+
+	if (v->kind == V_HOLDS_ONLY)
 		snprintf(buf, len, "holds only for RSS in [%g, %g] MiB%s", v->from, v->to,
 			 v->gaps ? " (not at every RSS between)" : "");
-		break;
-	case V_FAILS:
-		snprintf(buf, len, "does not hold");
-		break;
-	case V_UNDECIDED:
-		snprintf(buf, len, "undecided (every interval straddles the line)");
-		break;
-	}
+	else
+		snprintf(buf, len, "%s", phrase[v->kind]);
 	return buf;
 }
 
@@ -134,29 +128,4 @@ size_t crossings(const struct point *p, size_t n, double level, struct point *at
 		k++;
 	}
 	return k;
-}
-
-int line_fit(const double *x, const double *y, size_t n, struct line *out)
-{
-	double mx = 0, my = 0, sxx = 0, sxy = 0, syy = 0;
-
-	if (n < 2)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		mx += x[i];
-		my += y[i];
-	}
-	mx /= (double)n;
-	my /= (double)n;
-	for (size_t i = 0; i < n; i++) {
-		sxx += (x[i] - mx) * (x[i] - mx);
-		sxy += (x[i] - mx) * (y[i] - my);
-		syy += (y[i] - my) * (y[i] - my);
-	}
-	if (!(sxx > 0))
-		return -1;
-	out->slope = sxy / sxx;
-	out->fixed = my - out->slope * mx;
-	out->r2 = syy > 0 ? sxy * sxy / (sxx * syy) : 1.0;
-	return 0;
 }

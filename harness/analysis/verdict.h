@@ -1,18 +1,15 @@
 /* The arithmetic behind the report's verdicts, kept apart from any file so
  * tests can feed it numbers: ratios of medians with an interval, where an
  * interval lies against a band, what a sweep of such points says, where a
- * curve crosses a level, and a straight-line fit. */
+ * curve crosses a level. (struct est, a figure and its interval, and the
+ * straight-line fit are stats.h's.) */
 #ifndef SPAWNCOST_VERDICT_H
 #define SPAWNCOST_VERDICT_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
-/* A figure and its 95% interval: a median with the bootstrap interval of
- * summary.csv, or a ratio of two such. */
-struct est {
-	double v, lo, hi;
-};
+#include "stats.h"
 
 /* a / b. The interval is the conservative one from the two intervals,
  * lo = a.lo / b.hi and hi = a.hi / b.lo: it holds the true ratio whenever
@@ -79,14 +76,6 @@ char *verdict_phrase(const struct verdict *v, char *buf, size_t len);
  * in the parent's size). At most max crossings go into at[]; each gets the
  * interpolated rss_mib and res_mib, r.v = level. Returns how many. */
 size_t crossings(const struct point *p, size_t n, double level, struct point *at, size_t max);
-
-/* Least squares y = fixed + slope x. r2 is 1 for a perfect line (and for
- * constant y). Returns -1 for fewer than two distinct x. */
-struct line {
-	double fixed, slope, r2;
-};
-
-int line_fit(const double *x, const double *y, size_t n, struct line *out);
 
 /* The slope between two points with intervals, conservatively:
  * v from the medians, lo = (b.lo - a.hi) / dx, hi = (b.hi - a.lo) / dx. */

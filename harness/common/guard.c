@@ -122,8 +122,8 @@ void guard_kill_children(void)
 	kill_children(0, false);
 }
 
-/* How many spawned children are left. */
-static int count_children(void)
+/* How many spawned children are left (zombies too). */
+int guard_children(void)
 {
 	pid_t kids[512];
 	int n = children_of(0, 0, kids, 512), left = 0;
@@ -141,7 +141,7 @@ void guard_reap_strays(void)
 		while ((pid = waitpid(-1, &status, WNOHANG | __WALL)) > 0)
 			if (pid == watchdog_pid)
 				watchdog_pid = 0;	/* gone: no more deadlines */
-		if (count_children() == 0)
+		if (guard_children() == 0)
 			return;
 		guard_kill_children();
 		usleep(1000);

@@ -60,6 +60,10 @@ static inline bool guard_took_timeout(void)
  * killed children stay to be reaped by whoever waits for them. */
 void guard_kill_children(void);
 
+/* How many children of this thread are left, zombies included, not
+ * counting the watchdog. */
+int guard_children(void);
+
 /* Kill and reap every process left below us: a killed shell's own children
  * come back to us (we are a child subreaper) and are killed in turn. For
  * between cells only: it waits for any child. */

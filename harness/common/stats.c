@@ -1,4 +1,5 @@
-/* Order statistics, moments and a bootstrap interval for the median. */
+/* Order statistics, moments, a bootstrap interval for the median, and a
+ * least-squares line. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,12 +39,28 @@ double quantile_sorted_d(const double *x, size_t n, double q)
 }
 
 /* splitmix64: small, fast, and good enough to draw resampling indices. */
-static uint64_t next_random(uint64_t *state)
+uint64_t boot_random(uint64_t *state)
 {
 	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
 	return z ^ (z >> 31);
+}
+
+int boot_interval(double (*draw)(void *arg, uint64_t *state), void *arg, size_t nboot,
+		  uint64_t seed, double q_lo, double q_hi, double *lo, double *hi)
+{
+	double *d = malloc(nboot * sizeof *d);
+
+	if (!d)
+		return -1;
+	for (size_t b = 0; b < nboot; b++)
+		d[b] = draw(arg, &seed);
+	qsort(d, nboot, sizeof *d, cmp_double);
+	*lo = quantile_sorted_d(d, nboot, q_lo);
+	*hi = quantile_sorted_d(d, nboot, q_hi);
+	free(d);
+	return 0;
 }
 
 /* The k-th smallest (0-based) of the resample whose index counts are in
@@ -60,33 +77,44 @@ static size_t kth_index(const uint32_t *count, size_t n, size_t k)
 	return n - 1;
 }
 
-/* Percentile bootstrap of the median: draw n indices with replacement,
- * take the resample's median, repeat, and read the 2.5% and 97.5% points
- * of those medians. x must be sorted. */
+/* Literal resampling, O(n) a draw, because it needs no libm: the engine
+ * links none (see the Makefile), and ratioci.c's O(1) draw needs log(). */
+double resample_median(const uint64_t *x, size_t n, uint32_t *count, uint64_t *state)
+{
+	size_t a, z;
+
+	memset(count, 0, n * sizeof *count);
+	for (size_t i = 0; i < n; i++)
+		count[(boot_random(state) >> 11) % n]++;
+	a = kth_index(count, n, (n - 1) / 2);
+	z = kth_index(count, n, n / 2);
+	return ((double)x[a] + (double)x[z]) / 2;
+}
+
+struct resample {
+	const uint64_t *x;
+	size_t n;
+	uint32_t *count;
+};
+
+static double draw_median(void *arg, uint64_t *state)
+{
+	struct resample *r = arg;
+
+	return resample_median(r->x, r->n, r->count, state);
+}
+
+/* Percentile bootstrap of the median: the 2.5% and 97.5% points of the
+ * medians of resamples. x must be sorted. */
 static int bootstrap_median(const uint64_t *x, size_t n, double *lo, double *hi)
 {
-	uint32_t *count = malloc(n * sizeof *count);
-	double *medians = malloc(BOOTSTRAP_RESAMPLES * sizeof *medians);
-	uint64_t seed = 0x5eed5eedULL;
+	struct resample r = { .x = x, .n = n, .count = malloc(n * sizeof *r.count) };
 	int rc = -1;
 
-	if (!count || !medians)
-		goto out;
-	for (int b = 0; b < BOOTSTRAP_RESAMPLES; b++) {
-		memset(count, 0, n * sizeof *count);
-		for (size_t i = 0; i < n; i++)
-			count[(next_random(&seed) >> 11) % n]++;
-		size_t a = kth_index(count, n, (n - 1) / 2);
-		size_t z = kth_index(count, n, n / 2);
-		medians[b] = ((double)x[a] + (double)x[z]) / 2;
-	}
-	qsort(medians, BOOTSTRAP_RESAMPLES, sizeof *medians, cmp_double);
-	*lo = quantile_sorted_d(medians, BOOTSTRAP_RESAMPLES, 0.025);
-	*hi = quantile_sorted_d(medians, BOOTSTRAP_RESAMPLES, 0.975);
-	rc = 0;
-out:
-	free(count);
-	free(medians);
+	if (r.count)
+		rc = boot_interval(draw_median, &r, BOOTSTRAP_RESAMPLES, 0x5eed5eedULL, 0.025,
+				   0.975, lo, hi);
+	free(r.count);
 	return rc;
 }
 
@@ -109,6 +137,37 @@ int stats_compute(uint64_t *x, size_t n, struct stats *s)
 		sq += ((double)x[i] - s->mean) * ((double)x[i] - s->mean);
 	s->stddev = n > 1 ? sqrt(sq / (double)(n - 1)) : 0;
 	return bootstrap_median(x, n, &s->ci_lo, &s->ci_hi);
+}
+
+int fit_line(const double *x, const double *y, size_t n, struct line_fit *f)
+{
+	double mx = 0, my = 0, sxx = 0, sxy = 0, ss_tot = 0, ss_res = 0;
+	int distinct = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		mx += x[i];
+		my += y[i];
+		if (i > 0 && x[i] != x[0])
+			distinct = 1;
+	}
+	if (n < 2 || !distinct)
+		return -1;
+	mx /= (double)n;
+	my /= (double)n;
+	for (size_t i = 0; i < n; i++) {
+		sxx += (x[i] - mx) * (x[i] - mx);
+		sxy += (x[i] - mx) * (y[i] - my);
+	}
+	f->slope = sxy / sxx;
+	f->fixed = my - f->slope * mx;
+	for (size_t i = 0; i < n; i++) {
+		double e = y[i] - (f->fixed + f->slope * x[i]);
+		ss_res += e * e;
+		ss_tot += (y[i] - my) * (y[i] - my);
+	}
+	f->r2 = ss_tot > 0 ? 1 - ss_res / ss_tot : 1;
+	f->points = n;
+	return 0;
 }
 
 /* Modes of sorted x: peaks of a smoothed histogram between the 1st and

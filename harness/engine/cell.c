@@ -147,8 +147,19 @@ int median_interval(const uint64_t *ns, size_t n, double *median, double *half)
 	return 0;
 }
 
-/* Is the median known to within pct percent? */
-static bool precise_enough(const struct samples *s, double pct)
+struct budget window_budget(const struct budget *b, unsigned round, unsigned rounds)
+{
+	struct budget w = *b;
+
+	if (b->iterations)
+		w.iterations = b->iterations / rounds + (round < b->iterations % rounds);
+	w.min_time = b->min_time / rounds;
+	w.max_time = b->max_time / rounds;
+	w.min_iterations = (MIN_ITERATIONS + rounds - 1) / rounds;
+	return w;
+}
+
+bool cell_precise_enough(const struct samples *s, double pct)
 {
 	double median, half;
 
@@ -157,8 +168,7 @@ static bool precise_enough(const struct samples *s, double pct)
 	return median > 0 && half <= median * pct / 100;
 }
 
-/* After the iteration that ended at elapsed ns: is the cell done? */
-static bool budget_spent(const struct budget *b, const struct samples *s, uint64_t elapsed,
+bool cell_budget_spent(const struct budget *b, const struct samples *s, uint64_t elapsed,
 			 uint64_t *next_check)
 {
 	if (b->iterations)
@@ -166,7 +176,7 @@ static bool budget_spent(const struct budget *b, const struct samples *s, uint64
 	if (elapsed < *next_check || s->n < b->min_iterations)
 		return false;
 	if (b->precision_pct <= 0 || elapsed >= (uint64_t)(b->max_time * 1e9) ||
-	    precise_enough(s, b->precision_pct))
+	    cell_precise_enough(s, b->precision_pct))
 		return true;
 	*next_check = elapsed * 2;
 	return false;
@@ -184,14 +194,7 @@ static long huge_kib(void)
 	return anon + (shmem > 0 ? shmem : 0);
 }
 
-/* The deadline of one iteration, in ns: --timeout, or 100 x the median of
- * the first few iterations (warm-up included), never under the floor. */
-struct deadline {
-	uint64_t fixed, first[5];
-	unsigned nfirst;
-};
-
-static uint64_t deadline_ns(const struct deadline *d)
+uint64_t deadline_ns(const struct deadline *d)
 {
 	uint64_t floor = (uint64_t)(DEADLINE_FLOOR * 1e9), v[5], m;
 
@@ -206,7 +209,7 @@ static uint64_t deadline_ns(const struct deadline *d)
 	return 100 * m > floor ? 100 * m : floor;
 }
 
-static void deadline_learn(struct deadline *d, uint64_t took)
+void deadline_learn(struct deadline *d, uint64_t took)
 {
 	if (d->nfirst < 5)
 		d->first[d->nfirst++] = took;
@@ -234,10 +237,10 @@ static struct phases phases_of(const uint64_t *slot, uint64_t t0, uint64_t t1, u
 
 	if (!slot)
 		return p;
-	p.v[0] = phase_ns(s0, slot[SLOT_CHILD_START], s0, s1, t0, t1);
-	p.v[1] = phase_ns(s0, slot[SLOT_PARENT_RESUME], s0, s1, t0, t1);
-	p.v[2] = phase_ns(slot[SLOT_CHILD_START], slot[SLOT_TARGET_ENTRY], s0, s1, t0, t1);
-	p.v[3] = phase_ns(slot[SLOT_EXIT], s1, s0, s1, t0, t1);
+	p.v[PH_CHILD_START] = phase_ns(s0, slot[SLOT_CHILD_START], s0, s1, t0, t1);
+	p.v[PH_PARENT_RESUME] = phase_ns(s0, slot[SLOT_PARENT_RESUME], s0, s1, t0, t1);
+	p.v[PH_EXEC] = phase_ns(slot[SLOT_CHILD_START], slot[SLOT_TARGET_ENTRY], s0, s1, t0, t1);
+	p.v[PH_EXIT_REAP] = phase_ns(slot[SLOT_EXIT], s1, s0, s1, t0, t1);
 	return p;
 }
 
@@ -375,7 +378,7 @@ int cell_measure(const struct method *m, struct spawn_ctx *c, const struct budge
 			limit = deadline_ns(&d);
 		}
 		last = t1;
-		if (budget_spent(b, s, t1 - start, &next_check)) {
+		if (cell_budget_spent(b, s, t1 - start, &next_check)) {
 			rc = 0;
 			break;
 		}
@@ -385,11 +388,21 @@ int cell_measure(const struct method *m, struct spawn_ctx *c, const struct budge
 			last = now_ns();
 		}
 	}
+	/* A round trip ends with its child reaped: a method that leaves one
+	 * behind measured something else (checked once, untimed). */
+	if (guard_children() > 0) {
+		guard_reap_strays();
+		snprintf(r->error, sizeof r->error,
+			 "ECHILD: the method left children unreaped: its round trips are not whole");
+		rc = 1;
+	}
 out:
 	guard_check_every(0);
 	if (rc != 0)
 		guard_reap_strays();
 	if (m->teardown)
 		m->teardown(c, m);
+	if (rc == 1)
+		return -1;	/* r->error says why */
 	return rc == 0 ? 0 : judge_end(c, r, limit);
 }

@@ -8,15 +8,15 @@
 #include "budget.h"
 #include "memory.h"
 #include "method.h"
+#include "phases.h"
 #include "stats.h"
 
 
-/* The phases of one iteration (--phases), ns; PHASE_NONE where the
- * method cannot see that edge. */
-#define NPHASES 4
+/* The phases of one iteration (--phases), ns, indexed by enum phase;
+ * PHASE_NONE where the method cannot see that edge. */
 #define PHASE_NONE UINT32_MAX
 struct phases {
-	uint32_t v[NPHASES];	/* child start, parent resume, exec, exit and reap */
+	uint32_t v[NPHASES];
 };
 
 /* Probes: untimed iterations, one before a window's timed iterations and one
@@ -63,6 +63,33 @@ struct cell_result {
 #define CELL_ABANDONED 1
 int cell_measure(const struct method *m, struct spawn_ctx *c, const struct budget *b,
 		 struct samples *s, struct cell_result *r);
+
+/* The pieces cell_measure() is made of, for the tests too. */
+
+/* The share of the budget window `round` of `rounds` gets: a fixed count
+ * split over the rounds, or the time split over them, each window at least
+ * its share of MIN_ITERATIONS. */
+struct budget window_budget(const struct budget *b, unsigned round, unsigned rounds);
+
+/* Is the median of s known to within pct percent (its distribution-free
+ * 95% interval)? */
+bool cell_precise_enough(const struct samples *s, double pct);
+
+/* After the iteration that ended elapsed ns into the window: is it done?
+ * *next_check is when a time budget next looks at the precision; it
+ * doubles each time the median is not yet precise enough. */
+bool cell_budget_spent(const struct budget *b, const struct samples *s, uint64_t elapsed,
+		       uint64_t *next_check);
+
+/* The deadline of one iteration: --timeout (fixed, ns), or 100 x the median
+ * of the first five iterations (warm-up included), never under
+ * DEADLINE_FLOOR. */
+struct deadline {
+	uint64_t fixed, first[5];
+	unsigned nfirst;
+};
+uint64_t deadline_ns(const struct deadline *d);
+void deadline_learn(struct deadline *d, uint64_t took);
 
 /* The median of n durations and the half-width of its distribution-free
  * 95% interval, from a sorted copy in a scratch mapping (no heap: see

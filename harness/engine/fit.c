@@ -3,37 +3,6 @@
 #include "csv.h"
 #include "fit.h"
 
-int fit_line(const double *x, const double *y, size_t n, struct line_fit *f)
-{
-	double mx = 0, my = 0, sxx = 0, sxy = 0, ss_tot = 0, ss_res = 0;
-	int distinct = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		mx += x[i];
-		my += y[i];
-		if (i > 0 && x[i] != x[0])
-			distinct = 1;
-	}
-	if (n < 2 || !distinct)
-		return -1;
-	mx /= (double)n;
-	my /= (double)n;
-	for (size_t i = 0; i < n; i++) {
-		sxx += (x[i] - mx) * (x[i] - mx);
-		sxy += (x[i] - mx) * (y[i] - my);
-	}
-	f->slope = sxy / sxx;
-	f->fixed = my - f->slope * mx;
-	for (size_t i = 0; i < n; i++) {
-		double e = y[i] - (f->fixed + f->slope * x[i]);
-		ss_res += e * e;
-		ss_tot += (y[i] - my) * (y[i] - my);
-	}
-	f->r2 = ss_tot > 0 ? 1 - ss_res / ss_tot : 1;
-	f->points = n;
-	return 0;
-}
-
 static int same_group(const struct table_row *a, const struct table_row *b)
 {
 	return a->method == b->method && a->thp == b->thp && a->kind == b->kind;

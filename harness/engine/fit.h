@@ -1,21 +1,14 @@
-/* latency = fixed + slope x ballast, by least squares over a sweep: the
- * "ms of fork per GiB" people compare with published tables. */
+/* latency = fixed + slope x ballast, by least squares over a sweep (fit_line,
+ * in stats.h): the "ms of fork per GiB" people compare with published
+ * tables, as fit.csv and the run's closing lines. */
 #ifndef SPAWNCOST_FIT_H
 #define SPAWNCOST_FIT_H
 
 #include <stddef.h>
 #include <stdio.h>
 
+#include "stats.h"
 #include "table.h"
-
-struct line_fit {
-	double fixed, slope;	/* y = fixed + slope * x */
-	double r2;		/* 1 - SS_res / SS_tot (1 when every y is equal) */
-	size_t points;
-};
-
-/* Fit n points. Returns 0, or -1 when fewer than two distinct x. */
-int fit_line(const double *x, const double *y, size_t n, struct line_fit *f);
 
 #define FIT_COLUMNS "method,target,thp,ballast,fixed_us,us_per_gib,r2,run_id,host,vmas,points"
 

@@ -1,6 +1,7 @@
 /* The files of a run: its folder, env.txt, summary.csv, samples.csv and
  * fit.csv, each written under a temporary name and renamed when whole. */
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>

@@ -59,27 +59,12 @@ static size_t plan_cells(struct run *r)
 						c->rss_kib = c->pte_kib = c->thp_kib = -1;
 						c->fork_maps = c->fork_rss_kib = -1;
 						c->child_same_cpu_pct = -1;
-						for (int p = 0; p < 4; p++)
+						for (int p = 0; p < NPHASES; p++)
 							c->phase_ns[p] = -1;
 					}
 					n++;
 				}
 	return n;
-}
-
-/* The share of the budget one window gets: a fixed count split over the
- * rounds, or the time split over them, each window at least its share of
- * MIN_ITERATIONS. */
-static struct budget window_budget(const struct budget *b, unsigned round, unsigned rounds)
-{
-	struct budget w = *b;
-
-	if (b->iterations)
-		w.iterations = b->iterations / rounds + (round < b->iterations % rounds);
-	w.min_time = b->min_time / rounds;
-	w.max_time = b->max_time / rounds;
-	w.min_iterations = (MIN_ITERATIONS + rounds - 1) / rounds;
-	return w;
 }
 
 /* After a cell's last window: its counters, in a pass of their own, a tenth

@@ -7,8 +7,8 @@
 
 #include "memory.h"
 #include "method.h"
+#include "phases.h"
 #include "stats.h"
-#include <math.h>
 
 struct table_row {
 	const struct method *method;
@@ -22,7 +22,7 @@ struct table_row {
 	uint64_t pages;		/* pages a per_page method wrote; 0 otherwise */
 	unsigned windows;	/* windows (rounds) that measured it */
 	double child_same_cpu_pct;	/* < 0: the child's CPU was not seen */
-	double phase_ns[4];	/* --phases medians; < 0 where not seen */
+	double phase_ns[NPHASES];	/* --phases medians; < 0 where not seen */
 	double per_op[16];	/* counters per operation (NAN: not counted) */
 	bool counted, scaled;
 	struct stats stats;

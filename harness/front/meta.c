@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "envtxt.h"
 #include "meta.h"
 
 static const char meta_usage[] =
@@ -75,76 +76,64 @@ static json_t *value_of(const char *key, const char *val)
 	return v;
 }
 
-/* Add one "key=value" line (without its newline) to o. */
-static int add_line(json_t *o, char *line, const char *path, size_t lineno, char *err,
+/* Add one key=value line to o. */
+static int add_line(json_t *o, const struct env_line *l, const char *path, char *err,
 		    size_t errlen)
 {
-	char *eq = strchr(line, '=');
 	json_t *v;
 
-	if (!eq || eq == line)
-		return fail(err, errlen, "%s: line %zu: not key=value", path, lineno);
-	*eq = '\0';
-	if (strcmp(line, "schema") == 0)
+	if (!l->val)
+		return fail(err, errlen, "%s: line %zu: not key=value", path, l->lineno);
+	if (strcmp(l->key, "schema") == 0)
 		return fail(err, errlen, "%s: line %zu: the key 'schema' is meta.json's own",
-			    path, lineno);
-	if (json_object_get(o, line))
-		return fail(err, errlen, "%s: line %zu: key '%s' given twice", path, lineno,
-			    line);
-	v = value_of(line, eq + 1);
+			    path, l->lineno);
+	if (json_object_get(o, l->key))
+		return fail(err, errlen, "%s: line %zu: key '%s' given twice", path, l->lineno,
+			    l->key);
+	v = value_of(l->key, l->val);
 	if (!v)
 		return fail(err, errlen, "%s: out of memory", path);
-	if (json_object_set_new(o, line, v) != 0)
-		return fail(err, errlen, "%s: line %zu: the key is not UTF-8", path, lineno);
+	if (json_object_set_new(o, l->key, v) != 0)
+		return fail(err, errlen, "%s: line %zu: the key is not UTF-8", path, l->lineno);
 	return 0;
 }
 
-/* env.txt as a JSON object; NULL with a reason in err. */
+/* env.txt as a JSON object; NULL with a reason in err. Blank lines are
+ * passed over; any other line must be a fact. */
 static json_t *read_env(const char *path, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "re");
+	struct envtxt e;
 	json_t *o = NULL;
-	char *line = NULL;
-	size_t cap = 0, lineno = 0, keys = 0;
-	ssize_t n;
+	size_t keys = 0;
 
-	if (!f) {
-		fail(err, errlen, "%s: %s", path, strerror(errno));
+	if (envtxt_read(path, &e, err, errlen))
 		return NULL;
-	}
 	o = json_object();
 	if (!o || json_object_set_new(o, "schema", json_string(META_SCHEMA)) != 0) {
 		fail(err, errlen, "%s: out of memory", path);
 		goto fail;
 	}
-	while ((n = getline(&line, &cap, f)) >= 0) {
-		lineno++;
-		if (n > 0 && line[n - 1] == '\n')
-			line[--n] = '\0';
-		if (strlen(line) != (size_t)n) {
-			fail(err, errlen, "%s: line %zu: holds a NUL byte", path, lineno);
+	for (size_t i = 0; i < e.nlines; i++) {
+		const struct env_line *l = &e.line[i];
+
+		if (l->nul) {
+			fail(err, errlen, "%s: line %zu: holds a NUL byte", path, l->lineno);
 			goto fail;
 		}
-		if (n == 0)
+		if (l->empty)
 			continue;
-		if (add_line(o, line, path, lineno, err, errlen) != 0)
+		if (add_line(o, l, path, err, errlen) != 0)
 			goto fail;
 		keys++;
-	}
-	if (ferror(f)) {
-		fail(err, errlen, "%s: %s", path, strerror(errno));
-		goto fail;
 	}
 	if (keys == 0) {
 		fail(err, errlen, "%s: no key=value lines", path);
 		goto fail;
 	}
-	free(line);
-	fclose(f);
+	envtxt_free(&e);
 	return o;
 fail:
-	free(line);
-	fclose(f);
+	envtxt_free(&e);
 	json_decref(o);
 	return NULL;
 }

@@ -17,11 +17,10 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <stdlib.h>
-#include <string.h>
 
 #include "mwu.h"
 #include "ratioci.h"
+#include "stats.h"
 
 static double absd(double v)
 {
@@ -209,36 +208,21 @@ static void test_boot_median_odd(void **state)
 	}
 }
 
-/* xorshift64, the test's own generator for literal resampling. */
-static uint64_t xorshift(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-/* Even n = 6: against brute force. Resample 6 of x with replacement, sort,
- * average the middle two; the CDF at a few points must agree. */
+/* Even n = 6: against literal resampling, stats.c's resample_median (what
+ * the engine's interval draws): resample 6 of x with replacement, average
+ * the middle two; the CDF at a few points must agree. */
 static void test_boot_median_even(void **state)
 {
 	const double x[] = { 10, 20, 30, 40, 50, 60 }, at[] = { 15, 25, 35, 45, 55 };
+	const uint64_t xu[] = { 10, 20, 30, 40, 50, 60 };
 	size_t fast[5] = { 0 }, brute[5] = { 0 };
 	uint64_t seed = 7, s = 88172645463325252ULL;
+	uint32_t count[6];
 	const int draws = 200000;
 
 	for (int b = 0; b < draws; b++) {
-		double r[6], mf = boot_median(x, 6, &seed), mb;
-		for (int i = 0; i < 6; i++)
-			r[i] = x[xorshift(&s) % 6];
-		qsort(r, 6, sizeof *r, cmp_double);
-		mb = (r[2] + r[3]) / 2;
+		double mf = boot_median(x, 6, &seed), mb = resample_median(xu, 6, count, &s);
+
 		for (int k = 0; k < 5; k++) {
 			fast[k] += mf <= at[k];
 			brute[k] += mb <= at[k];

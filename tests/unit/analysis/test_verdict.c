@@ -221,50 +221,15 @@ static void test_crossing_down_and_on_a_point(void **state)
 	assert_int_equal(crossings(touch, 3, 4, at, 1), 1);
 }
 
-/* Fits --------------------------------------------------------------------- */
-
-static void test_line_fit_exact_and_degenerate(void **state)
-{
-	const double x[] = { 0, 0.015625, 0.0625, 0.25, 1 };
-	double y[5];
-	struct line l;
-
-	for (int i = 0; i < 5; i++)
-		y[i] = 100 + 28000 * x[i];
-	assert_int_equal(line_fit(x, y, 5, &l), 0);
-	assert_near(l.fixed, 100, 1e-6);
-	assert_near(l.slope, 28000, 1e-6);
-	assert_near(l.r2, 1, 1e-12);
-	assert_int_equal(line_fit(x, y, 1, &l), -1);
-	{
-		const double same[] = { 1, 1, 1 };
-
-		assert_int_equal(line_fit(same, y, 3, &l), -1);
-	}
-}
-
-static void test_line_fit_r2_of_noisy_points(void **state)
-{
-	const double x[] = { 0, 1, 2, 3 }, y[] = { 1, 0, 3, 2 };
-	struct line l;
-
-	/* By hand: mx = my = 1.5; sxx = 5, sxy = 3, syy = 5; so slope 0.6,
-	 * fixed 1.5 - 0.9 = 0.6, r2 = 3 * 3 / (5 * 5). */
-	assert_int_equal(line_fit(x, y, 4, &l), 0);
-	assert_near(l.slope, 0.6, EPS);
-	assert_near(l.fixed, 0.6, EPS);
-	assert_near(l.r2, 0.36, EPS);
-}
-
 /* The four claims on a fixture run ---------------------------------------- */
 
 /* tests/fixtures/plots/full: hand-made numbers (see its summary.csv). */
 static int load_full(void **state)
 {
-	static struct run r;
-	char err[RESULTS_ERR_LEN];
+	static struct rundir r;
+	char err[RUNDIR_ERR_LEN];
 
-	if (run_load("tests/fixtures/plots/full", &r, err)) {
+	if (rundir_open(&r, "tests/fixtures/plots/full", FOR_REPORT, err)) {
 		print_error("%s\n", err);
 		return -1;
 	}
@@ -274,13 +239,13 @@ static int load_full(void **state)
 
 static int free_full(void **state)
 {
-	run_free(*state);
+	rundir_free(*state);
 	return 0;
 }
 
 static void test_claims_on_the_fixture(void **state)
 {
-	const struct run *r = *state;
+	const struct rundir *r = *state;
 	static struct claims c;
 
 	claims_compute(r, &c);
@@ -333,13 +298,13 @@ static void test_claims_on_the_fixture(void **state)
 
 static void test_growth_fitted_when_no_fit_csv(void **state)
 {
-	struct run r;
+	struct rundir r;
 	static struct claims c;
-	char err[RESULTS_ERR_LEN];
+	char err[RUNDIR_ERR_LEN];
 
 	/* The committed run trimmed: fork-exit 106.4 us at 0 MiB ... 28979 us
 	 * at 1024 MiB; no fit.csv, so least squares over the five medians. */
-	assert_int_equal(run_load("tests/fixtures/plots/core", &r, err), 0);
+	assert_int_equal(rundir_open(&r, "tests/fixtures/plots/core", FOR_REPORT, err), 0);
 	claims_compute(&r, &c);
 	assert_false(c.growth[0].from_fit_csv);
 	assert_true(c.growth[0].us_per_gib > 28000 && c.growth[0].us_per_gib < 30000);
@@ -355,7 +320,7 @@ static void test_growth_fitted_when_no_fit_csv(void **state)
 	assert_int_equal(c.efficient[0].v.kind, V_FAILS);
 	assert_int_equal(c.cheapest[0].v.kind, V_HOLDS);
 	assert_false(c.raw_clone_thread);
-	run_free(&r);
+	rundir_free(&r);
 }
 
 int main(void)
@@ -375,8 +340,6 @@ int main(void)
 		cmocka_unit_test(test_no_points_no_data),
 		cmocka_unit_test(test_crossing_interpolates_linearly),
 		cmocka_unit_test(test_crossing_down_and_on_a_point),
-		cmocka_unit_test(test_line_fit_exact_and_degenerate),
-		cmocka_unit_test(test_line_fit_r2_of_noisy_points),
 		cmocka_unit_test_setup_teardown(test_claims_on_the_fixture, load_full, free_full),
 		cmocka_unit_test(test_growth_fitted_when_no_fit_csv),
 	};

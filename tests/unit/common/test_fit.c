@@ -1,16 +1,21 @@
-/* The least-squares line behind fit.csv, on points worked out by hand. */
+/* The least-squares line of harness/common/stats.c (fit.csv's, and the
+ * report's when a run has none), on points worked out by hand. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "fit.h"
+#include "stats.h"
+
+static double d_abs(double d)
+{
+	return d < 0 ? -d : d;
+}
 
 static int near(double a, double b)
 {
-	double d = a - b;
-	return d < 1e-9 && d > -1e-9;
+	return d_abs(a - b) < 1e-9;
 }
 
 /* y = 1 + 2x exactly: fixed 1, slope 2, r2 1. */
@@ -59,13 +64,45 @@ static void test_flat(void **state)
 /* One point, or one size repeated, gives no line. */
 static void test_too_few(void **state)
 {
-	double x[] = { 1, 1 }, y[] = { 2, 3 };
+	double x[] = { 1, 1, 1 }, y[] = { 2, 3, 4 };
 	struct line_fit f;
 
 	(void)state;
 	assert_int_equal(fit_line(x, y, 1, &f), -1);
 	assert_int_equal(fit_line(x, y, 2, &f), -1);
+	assert_int_equal(fit_line(x, y, 3, &f), -1);
 }
+
+/* A sweep's sizes in GiB on a line: 100 us + 28 ms/GiB. */
+static void test_sweep_line(void **state)
+{
+	const double x[] = { 0, 0.015625, 0.0625, 0.25, 1 };
+	double y[5];
+	struct line_fit f;
+
+	(void)state;
+	for (int i = 0; i < 5; i++)
+		y[i] = 100 + 28000 * x[i];
+	assert_int_equal(fit_line(x, y, 5, &f), 0);
+	assert_true(near(f.fixed, 100));
+	assert_true(d_abs(f.slope - 28000) < 1e-6);
+	assert_true(near(f.r2, 1));
+}
+
+/* mx = my = 1.5; Sxx = 5, Sxy = 3, Syy = 5: slope 0.6, fixed 0.6, and
+ * r2 = Sxy^2 / (Sxx Syy) = 0.36, the same as 1 - SS_res / SS_tot. */
+static void test_r2_of_noisy_points(void **state)
+{
+	const double x[] = { 0, 1, 2, 3 }, y[] = { 1, 0, 3, 2 };
+	struct line_fit f;
+
+	(void)state;
+	assert_int_equal(fit_line(x, y, 4, &f), 0);
+	assert_true(near(f.slope, 0.6));
+	assert_true(near(f.fixed, 0.6));
+	assert_true(near(f.r2, 0.36));
+}
+
 
 int main(void)
 {
@@ -74,6 +111,8 @@ int main(void)
 		cmocka_unit_test(test_noisy_line),
 		cmocka_unit_test(test_flat),
 		cmocka_unit_test(test_too_few),
+		cmocka_unit_test(test_sweep_line),
+		cmocka_unit_test(test_r2_of_noisy_points),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests_name("fit", tests, NULL, NULL);
 }
