@@ -6,6 +6,7 @@
 #   make check-sanitize   every test against an ASan+UBSan build (build/san)
 #   make check-valgrind   a quick sweep under valgrind memcheck, no leaks or errors
 #   make fuzz [FUZZ_SECONDS=60]   fuzz the CSV reader with libFuzzer
+#   make mutants          deliberate bugs that the tests must catch
 
 CC      ?= cc
 PREFIX  ?= /usr/local
@@ -55,7 +56,7 @@ NOOP_LDFLAGS += -nostdlib -nostartfiles
 endif
 
 .PHONY: all run check test-unit test-cli install clean deps FORCE fuzz check-sanitize \
-	check-valgrind
+	check-valgrind mutants
 
 TARGETS := $(B)/spawncost-noop $(B)/spawncost-chain $(B)/spawncost-noop-dyn $(B)/spawncost-stamp
 
@@ -184,6 +185,11 @@ check-sanitize: deps
 		all $(patsubst $(B)/%,build/san/%,$(UNIT_BINS))
 	SPAWNCOST_BUILD=$(CURDIR)/build/san SPAWNCOST_SANITIZED=1 \
 		tests/run $(patsubst $(B)/%,build/san/%,$(UNIT_BINS))
+
+# Deliberate bugs, one at a time, each of which some test must catch
+# (scripts/mutants lists them); too slow for make check.
+mutants: deps
+	scripts/mutants
 
 # The engine (the parent process) under memcheck for a quick sweep.
 check-valgrind: deps all

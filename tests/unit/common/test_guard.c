@@ -1,0 +1,100 @@
+/* Unit tests for harness/common/guard.c's state machine: a first SIGINT
+ * asks the run to stop and kills the children; a second leaves at once with
+ * the result files cut back to what was whole. Driven in a child process,
+ * with raise(): the second signal ends the process it reaches. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "guard.h"
+
+static char dir[64];
+
+static void path(char *buf, size_t len, const char *name)
+{
+	snprintf(buf, len, "%s/%s", dir, name);
+}
+
+/* The child: a result file of 10 whole bytes and 5 more, a child of its
+ * own, then two SIGINTs. Exits 10 if the first did not stop the run as it
+ * should; the second never returns. */
+static void child(void)
+{
+	struct guard_watch *w = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+				     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	static char tmp[128], final[128];
+	cpu_set_t away;
+	pid_t kid;
+	int fd;
+
+	CPU_ZERO(&away);
+	path(tmp, sizeof tmp, ".samples.csv.tmp");
+	path(final, sizeof final, "samples.csv");
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0 || write(fd, "whole row\ncut o", 15) != 15 || guard_install(&away, w) != 0)
+		_exit(11);
+	close(fd);
+	guard_file(0, tmp, final);
+	guard_file_whole(0, 10);
+	if ((kid = fork()) == 0) {
+		pause();
+		_exit(0);
+	}
+	raise(SIGINT);
+	if (guard_stop != SIGINT)
+		_exit(10);
+	if (waitpid(kid, NULL, 0) != kid)	/* killed by the first signal */
+		_exit(12);
+	raise(SIGINT);
+	_exit(13);				/* not reached */
+}
+
+static void test_two_interrupts(void **state)
+{
+	char final[128], tmp[128], buf[64] = "";
+	struct stat st;
+	int status, fd;
+	ssize_t n;
+	pid_t pid;
+
+	(void)state;
+	snprintf(dir, sizeof dir, "/tmp/spawncost-guard-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	pid = fork();
+	if (pid == 0)
+		child();
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 128 + SIGINT);
+	/* renamed to its final name, cut back to the whole row */
+	path(final, sizeof final, "samples.csv");
+	path(tmp, sizeof tmp, ".samples.csv.tmp");
+	assert_int_equal(stat(tmp, &st), -1);
+	fd = open(final, O_RDONLY);
+	assert_true(fd >= 0);
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	assert_int_equal(n, 10);
+	assert_string_equal(buf, "whole row\n");
+	unlink(final);
+	rmdir(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_two_interrupts),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,100 @@
+/* Unit tests for harness/common/memory.c: the ballast's kinds, the page
+ * size, and what a fork of this process copies. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <unistd.h>
+
+#include "memory.h"
+
+static long rss(void)
+{
+	return proc_kib("/proc/self/status", "VmRSS");
+}
+
+static void test_page_size(void **state)
+{
+	(void)state;
+	assert_int_equal(page_bytes(), (size_t)sysconf(_SC_PAGESIZE));
+}
+
+/* Resident KiB added by a ballast of mib MiB of this kind, and what fork
+ * copies with it, against without. */
+static void ballast(enum ballast_kind kind, size_t vmas, long *grew, struct footprint *with,
+		    struct footprint *without)
+{
+	struct ballast b;
+	long before = rss();
+
+	assert_int_equal(fork_footprint(without), 0);
+	assert_int_equal(ballast_make(&b, 8, THP_OFF, kind, vmas), 0);
+	assert_int_equal(b.nchunks, vmas);
+	assert_int_equal(b.bytes, (size_t)8 << 20);
+	*grew = rss() - before;
+	assert_int_equal(fork_footprint(with), 0);
+	ballast_free(&b);
+}
+
+static void test_kinds(void **state)
+{
+	struct footprint with, without;
+	long grew;
+
+	(void)state;
+	ballast(BALLAST_ANON, 1, &grew, &with, &without);
+	assert_true(grew >= 8 * 1024 - 64);			/* every page written */
+	assert_int_equal(with.maps, without.maps + 1);
+	assert_true(with.rss_kib - without.rss_kib >= 8 * 1024 - 64);
+	ballast(BALLAST_ANON, 4, &grew, &with, &without);
+	assert_int_equal(with.maps, without.maps + 4);		/* 4 mappings, unmerged */
+	ballast(BALLAST_UNTOUCHED, 1, &grew, &with, &without);
+	assert_true(grew < 512);				/* mapped, not resident */
+	ballast(BALLAST_DONTFORK, 1, &grew, &with, &without);
+	assert_true(grew >= 8 * 1024 - 64);
+	assert_int_equal(with.maps, without.maps);		/* fork leaves it out */
+	assert_true(with.rss_kib - without.rss_kib < 256);
+	ballast(BALLAST_WIPEONFORK, 1, &grew, &with, &without);
+	assert_int_equal(with.maps, without.maps + 1);		/* copied, but not its pages */
+	assert_true(with.rss_kib - without.rss_kib < 256);
+	ballast(BALLAST_SHARED_FILE, 1, &grew, &with, &without);
+	assert_int_equal(with.maps, without.maps + 1);
+}
+
+static void test_zero_is_nothing(void **state)
+{
+	struct ballast b;
+
+	(void)state;
+	assert_int_equal(ballast_make(&b, 0, THP_OFF, BALLAST_ANON, 1), 0);
+	assert_int_equal(b.nchunks, 0);
+	ballast_free(&b);
+}
+
+static void test_dontfork_memory(void **state)
+{
+	struct footprint before, after;
+	char *p;
+
+	(void)state;
+	assert_int_equal(fork_footprint(&before), 0);
+	p = map_dontfork(1 << 20);
+	assert_non_null(p);
+	for (size_t i = 0; i < (1 << 20); i += 4096)
+		p[i] = 1;
+	assert_int_equal(fork_footprint(&after), 0);
+	assert_int_equal(after.maps, before.maps);
+	assert_true(after.rss_kib - before.rss_kib < 64);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_page_size),
+		cmocka_unit_test(test_kinds),
+		cmocka_unit_test(test_zero_is_nothing),
+		cmocka_unit_test(test_dontfork_memory),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
