@@ -323,146 +323,152 @@ static const struct option long_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-int run_parse(int argc, char **argv, struct run_opts *o, bool notes)
-{
-	const char *rss = NULL, *thp = NULL, *n = NULL, *min_time = NULL, *max_time = NULL,
-		   *precision = NULL, *methods_arg = NULL, *clone_flags = NULL, *then = NULL;
-	const struct profile *profile = find_profile("default");
-	char err[PARSE_ERR_LEN];
-	int c, rc;
+/* What was given on the command line, kept as text until the profile says
+ * what the unset ones are. */
+struct given {
+	const char *rss, *thp, *n, *min_time, *max_time, *precision, *methods, *clone_flags,
+		*then;
+	const struct profile *profile;
+};
 
+static void defaults(struct run_opts *o)
+{
 	memset(o, 0, sizeof *o);
 	o->budget.min_time = 0.5;
 	o->budget.precision_pct = 2;
 	o->budget.min_iterations = MIN_ITERATIONS;
+	o->budget.warmup = 5;
 	o->vmas = 1;
 	o->rounds = 3;
 	/* Pinned by default: unpinned, where the scheduler wakes the child
-	 * moves small cells by up to 2x from run to run (README, Placement). */
+	 * moves small cells by up to 2x from run to run (docs/measuring.md). */
 	o->pin = "same";
 	o->pin_default = true;
 	o->facts_fd = -1;
-	o->budget.warmup = 5;
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":m:r:n:w:o:e:", long_options, NULL)) != -1) {
-		switch (c) {
-		case 'm': methods_arg = optarg; break;
-		case OPT_CLONE_FLAGS: clone_flags = optarg; break;
-		case OPT_THEN: then = optarg; break;
-		case OPT_BALLAST:
-			if ((rc = parse_ballast(optarg, o)))
-				return rc;
-			break;
-		case OPT_ROUNDS: {
-			uint64_t v;
-			if (parse_u64(optarg, 1, 100, &v, err))
-				return bad("--rounds", err);
-			o->rounds = (unsigned)v;
-			break;
-		}
-		case OPT_PIN:
-			if (strcmp(optarg, "none") && strcmp(optarg, "same") && strcmp(optarg, "smt") &&
-			    strcmp(optarg, "core") && strcmp(optarg, "numa"))
-				return bad("--pin", "expected none, same, smt, core or numa");
-			o->pin = optarg;
-			o->pin_default = false;
-			break;
-		case OPT_CPUS:
-			if ((rc = parse_cpus(optarg, o)))
-				return rc;
-			break;
-		case OPT_PHASES: o->phases = true; break;
-		case 'e':
-			if (!optarg[0])
-				return bad("--events", "empty list (none counts nothing)");
-			o->events_arg = optarg;
-			break;
-		case OPT_EVENT_SPEC:
-			if ((rc = parse_specs(optarg, o)))
-				return rc;
-			break;
-		case OPT_FRONT: o->front = optarg; break;
-		case OPT_FACTS_FD: {
-			uint64_t v;
-			if (parse_u64(optarg, 0, 65535, &v, err))
-				return bad("--facts-fd", err);
-			o->facts_fd = (int)v;
-			break;
-		}
-		case OPT_VMAS:
-			if (parse_u64(optarg, 1, MAX_VMAS, &o->vmas, err))
-				return bad("--vmas", err);
-			break;
-		case OPT_TIMEOUT:
-			if (parse_double(optarg, 0.001, 86400, &o->budget.timeout, err))
-				return bad("--timeout", err);
-			break;
-		case 'r': rss = optarg; break;
-		case OPT_THP: thp = optarg; break;
-		case 'n': n = optarg; break;
-		case OPT_MIN_TIME: min_time = optarg; break;
-		case OPT_MAX_TIME: max_time = optarg; break;
-		case OPT_PRECISION: precision = optarg; break;
-		case 'w':
-			if (parse_u64(optarg, 0, MAX_ITERATIONS, &o->budget.warmup, err))
-				return bad("--warmup", err);
-			break;
-		case OPT_TARGET:
-			if (!optarg[0])
-				return bad("--target", "empty path");
-			o->target_name = optarg;
-			break;
-		case 'o':
-			if (!optarg[0])
-				return bad("--output", "empty path");
-			o->outdir = optarg;
-			break;
-		case OPT_PROFILE:
-			profile = find_profile(optarg);
-			if (!profile) {
-				snprintf(err, sizeof err, "unknown profile '%s' (quick, default, full)",
-					 optarg);
-				return bad("--profile", err);
-			}
-			break;
-		case OPT_HELP:
-			fputs(run_usage, stdout);
-			return 1;
-		case ':':
-			snprintf(err, sizeof err, "needs a value");
-			return bad(argv[optind - 1], err);
-		default:
-			return bad(argv[optind - 1], "unknown option (see spawncost run --help)");
-		}
-	}
-	if (optind < argc)
-		return bad(argv[optind], "unexpected argument (see spawncost run --help)");
-	if (n && (min_time || max_time || precision))
-		return bad("-n", "a fixed count takes no --min-time, --max-time or --precision");
+}
 
-	if (o->nkinds == 0)
-		o->kinds[o->nkinds++] = BALLAST_ANON;
-	if (then && !clone_flags)
-		return bad("--then", "goes with --clone-flags");
+static int parse_pin(const char *arg, struct run_opts *o)
+{
+	if (strcmp(arg, "none") && strcmp(arg, "same") && strcmp(arg, "smt") &&
+	    strcmp(arg, "core") && strcmp(arg, "numa"))
+		return bad("--pin", "expected none, same, smt, core or numa");
+	o->pin = arg;
+	o->pin_default = false;
+	return 0;
+}
+
+/* A number option whose value goes straight into o. */
+static int take_number(int c, const char *arg, struct run_opts *o)
+{
+	char err[PARSE_ERR_LEN];
+	uint64_t v;
+
+	switch (c) {
+	case OPT_ROUNDS:
+		if (parse_u64(arg, 1, 100, &v, err))
+			return bad("--rounds", err);
+		o->rounds = (unsigned)v;
+		return 0;
+	case OPT_FACTS_FD:
+		if (parse_u64(arg, 0, 65535, &v, err))
+			return bad("--facts-fd", err);
+		o->facts_fd = (int)v;
+		return 0;
+	case OPT_VMAS:
+		return parse_u64(arg, 1, MAX_VMAS, &o->vmas, err) ? bad("--vmas", err) : 0;
+	case OPT_TIMEOUT:
+		return parse_double(arg, 0.001, 86400, &o->budget.timeout, err) ? bad("--timeout", err)
+										    : 0;
+	default: /* 'w' */
+		return parse_u64(arg, 0, MAX_ITERATIONS, &o->budget.warmup, err) ? bad("--warmup", err)
+										     : 0;
+	}
+}
+
+/* One option. Returns 0, 1 after --help, or 2 after one line on stderr. */
+static int take(int c, const char *arg, const char *name, struct run_opts *o, struct given *g)
+{
+	char err[PARSE_ERR_LEN];
+
+	switch (c) {
+	case 'm': g->methods = arg; return 0;
+	case 'r': g->rss = arg; return 0;
+	case 'n': g->n = arg; return 0;
+	case OPT_THP: g->thp = arg; return 0;
+	case OPT_MIN_TIME: g->min_time = arg; return 0;
+	case OPT_MAX_TIME: g->max_time = arg; return 0;
+	case OPT_PRECISION: g->precision = arg; return 0;
+	case OPT_CLONE_FLAGS: g->clone_flags = arg; return 0;
+	case OPT_THEN: g->then = arg; return 0;
+	case OPT_BALLAST: return parse_ballast(arg, o);
+	case OPT_PIN: return parse_pin(arg, o);
+	case OPT_CPUS: return parse_cpus(arg, o);
+	case OPT_EVENT_SPEC: return parse_specs(arg, o);
+	case OPT_PHASES: o->phases = true; return 0;
+	case OPT_FRONT: o->front = arg; return 0;
+	case OPT_ROUNDS: case OPT_FACTS_FD: case OPT_VMAS: case OPT_TIMEOUT: case 'w':
+		return take_number(c, arg, o);
+	case 'e':
+		if (!arg[0])
+			return bad("--events", "empty list (none counts nothing)");
+		o->events_arg = arg;
+		return 0;
+	case OPT_TARGET:
+		if (!arg[0])
+			return bad("--target", "empty path");
+		o->target_name = arg;
+		return 0;
+	case 'o':
+		if (!arg[0])
+			return bad("--output", "empty path");
+		o->outdir = arg;
+		return 0;
+	case OPT_PROFILE:
+		if (!(g->profile = find_profile(arg))) {
+			snprintf(err, sizeof err, "unknown profile '%s' (quick, default, full)", arg);
+			return bad("--profile", err);
+		}
+		return 0;
+	case OPT_HELP:
+		fputs(run_usage, stdout);
+		return 1;
+	case ':':
+		return bad(name, "needs a value");
+	default:
+		return bad(name, "unknown option (see spawncost run --help)");
+	}
+}
+
+/* --pin against --cpus: the front end resolves a policy to CPUs, which the
+ * engine needs (notes: this is the engine). */
+static int settle_pin(struct run_opts *o, bool notes)
+{
 	if (o->ncpus && (o->pin_default || strcmp(o->pin, "none") == 0))
 		o->pin = "cpus";
 	else if (!o->ncpus && o->pin_default && notes)
 		o->pin = "none";	/* the engine started by hand: nothing chose CPUs */
 	else if (!o->ncpus && strcmp(o->pin, "none") != 0 && notes)
-		/* The front end resolves a policy to CPUs; the engine needs them. */
 		return bad("--pin", "needs the CPUs it chose (run through spawncost)");
+	return 0;
+}
+
+/* Methods, sizes and THP: as given, else the profile's. */
+static int apply_sweep(struct run_opts *o, const struct given *g, bool notes)
+{
+	int rc;
+
 	/* Default: the core six, or only clone-custom when flags are given. */
-	if ((methods_arg || !clone_flags) && (rc = parse_methods(methods_arg ? methods_arg : "core", o)))
+	if ((g->methods || !g->clone_flags) &&
+	    (rc = parse_methods(g->methods ? g->methods : "core", o)))
 		return rc;
-	if (clone_flags && (rc = parse_clone_flags(clone_flags, then, o)))
+	if (g->clone_flags && (rc = parse_clone_flags(g->clone_flags, g->then, o)))
 		return rc;
 	for (size_t i = 0; i < o->nmethods; i++)
-		if (o->methods[i] == method_find("clone-custom") && !clone_flags)
+		if (o->methods[i] == method_find("clone-custom") && !g->clone_flags)
 			return bad("--methods", "clone-custom needs --clone-flags");
-	if ((rc = parse_rss(rss ? rss : profile->rss, o)))
+	if ((rc = parse_rss(g->rss ? g->rss : g->profile->rss, o)))
 		return rc;
-	if (!rss && strcmp(profile->name, "full") == 0) {
+	if (!g->rss && strcmp(g->profile->name, "full") == 0) {
 		/* full adds 4 GiB only where it fits: drop what does not. */
 		long limit = ballast_limit_mib();
 		size_t keep = 0;
@@ -475,184 +481,50 @@ int run_parse(int argc, char **argv, struct run_opts *o, bool notes)
 					(unsigned long long)o->rss[i], limit);
 		o->nrss = keep;
 	}
-	if ((rc = parse_thp(thp ? thp : profile->thp, o)))
-		return rc;
-	if (n && parse_u64(n, 1, MAX_ITERATIONS, &o->budget.iterations, err))
+	if (o->nkinds == 0)
+		o->kinds[o->nkinds++] = BALLAST_ANON;
+	return parse_thp(g->thp ? g->thp : g->profile->thp, o);
+}
+
+/* -n, or the time budget. */
+static int apply_budget(struct run_opts *o, const struct given *g)
+{
+	char err[PARSE_ERR_LEN];
+
+	if (g->n && parse_u64(g->n, 1, MAX_ITERATIONS, &o->budget.iterations, err))
 		return bad("--iterations", err);
-	if (min_time && parse_double(min_time, 0.001, 86400, &o->budget.min_time, err))
+	if (g->min_time && parse_double(g->min_time, 0.001, 86400, &o->budget.min_time, err))
 		return bad("--min-time", err);
 	o->budget.max_time = 10 * o->budget.min_time;
-	if (max_time && parse_double(max_time, 0.001, 864000, &o->budget.max_time, err))
+	if (g->max_time && parse_double(g->max_time, 0.001, 864000, &o->budget.max_time, err))
 		return bad("--max-time", err);
 	if (o->budget.max_time < o->budget.min_time)
 		return bad("--max-time", "is shorter than --min-time");
-	if (precision && parse_double(precision, 0, 100, &o->budget.precision_pct, err))
+	if (g->precision && parse_double(g->precision, 0, 100, &o->budget.precision_pct, err))
 		return bad("--precision", err);
 	return 0;
 }
 
-static bool uses(const struct run_opts *o, bool (*pred)(const struct method *))
+int run_parse(int argc, char **argv, struct run_opts *o, bool notes)
 {
-	for (size_t i = 0; i < o->nmethods; i++)
-		if (pred(o->methods[i]))
-			return true;
-	return false;
-}
+	struct given g = { .profile = find_profile("default") };
+	int c, rc;
 
-static bool execs_target(const struct method *m)
-{
-	return m->execs;
-}
-
-static bool runs_noop(const struct method *m)
-{
-	return m->execs || (m->fixed_target && strcmp(m->fixed_target, "static") == 0);
-}
-
-static bool copies_ballast(const struct method *m)
-{
-	return m->per_page && strcmp(m->name, "rewrite") != 0;
-}
-
-static bool runs_chain(const struct method *m)
-{
-	return m->fixed_target && strcmp(m->fixed_target, "chain") == 0;
-}
-
-/* A bundled program, or one line saying it is missing. */
-static int need_bundled(const char *name, const char **out)
-{
-	char path[PATH_MAX];
-	static int used;
-	char err[PATH_MAX + 64];
-
-	/* strdup: a few bytes on the heap where four PATH_MAX buffers would
-	 * be pages that every timed fork copies. */
-	if (used == 4 || !bundled(name, path, sizeof path) || !(*out = strdup(path))) {
-		snprintf(err, sizeof err, "the bundled %s is not next to spawncost (build it with "
-			 "make, or give --target PATH)", name);
-		return bad("--target", err);
-	}
-	used++;
-	return 0;
-}
-
-/* Resolve --target: static, dynamic and shell name bundled programs;
- * anything else is the path of an executable file. */
-static int resolve_target(struct run_opts *o)
-{
-	char err[PATH_MAX + 64];
-	struct stat st;
-	const char *name = o->target_name ? o->target_name : "static";
-	int rc;
-
-	o->target_name = name;
-	if (uses(o, runs_noop) && (rc = need_bundled("spawncost-noop", &o->noop)))
-		return rc;
-	if (uses(o, runs_chain) && (rc = need_bundled("spawncost-chain", &o->chain)))
-		return rc;
-	if (!uses(o, execs_target))
-		return 0;
-	o->target_argv[0] = "spawncost-noop";
-	if (strcmp(name, "static") == 0 && o->phases) {
-		/* Probes of --phases run the static no-op that also stamps its
-		 * entry and exit; its argument, the descriptor to stamp into,
-		 * comes at run time. Timed iterations run the plain no-op. */
-		if ((rc = need_bundled("spawncost-stamp", &o->probe_target)))
+	defaults(o);
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":m:r:n:w:o:e:", long_options, NULL)) != -1)
+		if ((rc = take(c, optarg, argv[optind - 1], o, &g)))
 			return rc;
-		o->probe_argv[0] = "spawncost-stamp";
-	}
-	if (strcmp(name, "static") == 0) {
-		o->target = o->noop;
-	} else if (strcmp(name, "dynamic") == 0) {
-		if ((rc = need_bundled("spawncost-noop-dyn", &o->target)))
-			return rc;
-		o->target_argv[0] = "spawncost-noop-dyn";
-	} else if (strcmp(name, "shell") == 0) {
-		o->target = "/bin/sh";
-		o->target_argv[0] = "sh";
-		o->target_argv[1] = "-c";
-		o->target_argv[2] = (char *)o->noop;
-	} else {
-		o->target = name;
-		o->target_argv[0] = (char *)name;
-	}
-	if (stat(o->target, &st) != 0) {
-		snprintf(err, sizeof err, "%s: %s", o->target, strerror(errno));
-		return bad("--target", err);
-	}
-	if (!S_ISREG(st.st_mode) || access(o->target, X_OK) != 0) {
-		snprintf(err, sizeof err, "%s is not an executable file", o->target);
-		return bad("--target", err);
-	}
-	return 0;
-}
-
-/* The result folder, before anything is measured or printed: an existing
- * one must be a writable folder holding no run; a new one must have a
- * writable folder as its nearest existing ancestor. */
-static int check_outdir(const char *dir)
-{
-	char path[PATH_MAX], probe[PATH_MAX + 16], err[PATH_MAX + 80];
-	struct stat st;
-
-	snprintf(path, sizeof path, "%s", dir ? dir : "results");
-	if (stat(path, &st) == 0) {
-		if (!S_ISDIR(st.st_mode)) {
-			snprintf(err, sizeof err, "%s exists and is not a folder", path);
-			return bad("--output", err);
-		}
-		snprintf(probe, sizeof probe, "%s/summary.csv", path);
-		if (dir && access(probe, F_OK) == 0) {
-			snprintf(err, sizeof err, "%s already holds a run (results are never "
-				 "overwritten)", path);
-			return bad("--output", err);
-		}
-	} else {
-		/* Walk up to what exists. */
-		char *slash;
-		while ((slash = strrchr(path, '/')) && stat(path, &st) != 0)
-			*slash = '\0';
-		if (!slash && stat(path, &st) != 0)
-			snprintf(path, sizeof path, ".");
-		if (path[0] == '\0')
-			snprintf(path, sizeof path, "/");
-		if (stat(path, &st) == 0 && !S_ISDIR(st.st_mode)) {
-			snprintf(err, sizeof err, "cannot write to %s: %s is not a folder",
-				 dir ? dir : "results", path);
-			return bad("--output", err);
-		}
-	}
-	if (access(path, W_OK) != 0) {
-		snprintf(err, sizeof err, "cannot write to %s: %s", path, strerror(errno));
-		return bad("--output", err);
-	}
-	return 0;
-}
-
-int run_check(struct run_opts *o)
-{
-	char err[PATH_MAX + 64];
-	uint64_t largest = 0;
-	long limit;
-	int rc;
-
-	if ((rc = resolve_target(o)) || (rc = check_outdir(o->outdir)))
+	if (optind < argc)
+		return bad(argv[optind], "unexpected argument (see spawncost run --help)");
+	if (g.n && (g.min_time || g.max_time || g.precision))
+		return bad("-n", "a fixed count takes no --min-time, --max-time or --precision");
+	if (g.then && !g.clone_flags)
+		return bad("--then", "goes with --clone-flags");
+	if ((rc = settle_pin(o, notes)) || (rc = apply_sweep(o, &g, notes)) ||
+	    (rc = apply_budget(o, &g)))
 		return rc;
-	for (size_t i = 0; i < o->nrss; i++)
-		if (o->rss[i] > largest)
-			largest = o->rss[i];
-	/* cow-child and cow-parent copy the whole ballast, first-touch maps as
-	 * much again: they need twice the room. */
-	int copies = uses(o, copies_ballast) ? 2 : 1;
-	limit = ballast_limit_mib();
-	if (limit < 0)
-		return bad("--rss", "cannot read MemAvailable from /proc/meminfo");
-	if (largest * (uint64_t)copies > (uint64_t)limit) {
-		snprintf(err, sizeof err, "%llu MiB does not fit%s: MemAvailable less a margin "
-			 "leaves %ld MiB", (unsigned long long)largest,
-			 copies > 1 ? " twice (the copy-on-write methods copy it)" : "", limit);
-		return bad("--rss", err);
-	}
 	return 0;
 }
+

@@ -21,11 +21,8 @@
 #include "fit.h"
 #include "guard.h"
 #include "run.h"
+#include "parent.h"
 #include "run_internal.h"
-
-/* How deep the run's own bookkeeping (progress lines, CSV rows, the spill)
- * goes into the stack; touched before the sweep (settle_parent). */
-#define STACK_SETTLE (12 * 1024)
 
 /* The exec target's environment: fixed and small, so that hosts with
  * different login environments copy the same strings at exec. */
@@ -284,137 +281,6 @@ static int pool(struct run *r)
 	r->ncells = kept;
 	spill_free(&d);
 	return 0;
-}
-
-/* The CPUs the run may use less its --cpus, for the watchdog; empty when
- * unpinned or when nothing is left. */
-static void watchdog_cpus(const struct run_opts *o, cpu_set_t *away)
-{
-	CPU_ZERO(away);
-	if (o->ncpus == 0 || sched_getaffinity(0, sizeof *away, away) != 0) {
-		CPU_ZERO(away);
-		return;
-	}
-	for (size_t i = 0; i < o->ncpus; i++)
-		CPU_CLR(o->cpus[i], away);
-}
-
-/* The process every cell forks must be the same from the first window to
- * the last, so what would otherwise appear part-way through the run is put
- * in place before it:
- * - malloc's mmap threshold is fixed at a page (glibc raises it after each
- *   free of a mapped block, moving later blocks of that size into the heap,
- *   where they stay), so that only small blocks ever come from the heap;
- * - it never creates a thread: methods that do are measured in a child
- *   (harness/engine/isolate.c), since glibc forks a process that once had threads
- *   by a slower path for good, and keeps the thread's stack mapped;
- * - the stack is touched as deep as the run's own bookkeeping goes, so it
- *   does not grow in a later window;
- * - the run's own bookkeeping is in MADV_DONTFORK memory (cmd_run).
- * Progress statistics and /proc readings use scratch mappings, unmapped
- * at once (harness/engine/cell.c, harness/common/memory.c). */
-/* The lowest address of this thread's stack mapping, from /proc/self/maps
- * (read without stdio); 0 when it cannot be found. */
-static uintptr_t stack_bottom(void)
-{
-	char buf[4096];
-	size_t have = 0;
-	uintptr_t lo = 0;
-	int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return 0;
-	for (;;) {
-		ssize_t n = read(fd, buf + have, sizeof buf - 1 - have);
-		char *line = buf, *nl;
-		if (n <= 0)
-			break;
-		have += (size_t)n;
-		buf[have] = '\0';
-		while ((nl = strchr(line, '\n'))) {
-			*nl = '\0';
-			if (strstr(line, "[stack]"))
-				lo = (uintptr_t)strtoull(line, NULL, 16);
-			line = nl + 1;
-		}
-		have = (size_t)(buf + have - line);
-		memmove(buf, line, have);
-	}
-	close(fd);
-	return lo;
-}
-
-/* Give back the stack that parsing and setting up went through (path
- * buffers, the facts, env.txt), then touch as deep as the sweep's own
- * bookkeeping goes, so that the stack is as small as it can be and does not
- * grow in a later window. */
-static void __attribute__((noinline)) settle_stack(void)
-{
-	volatile char deep[STACK_SETTLE];
-	uintptr_t page = page_bytes(), lo = stack_bottom();
-	/* Not the page below deep either: the madvise call's own frame (its
-	 * return address) is there. */
-	uintptr_t keep = ((uintptr_t)deep & ~(page - 1)) - page;
-
-	if (lo && keep > lo)
-		madvise((void *)lo, keep - lo, MADV_DONTNEED);
-	for (size_t i = 0; i < sizeof deep; i += 512)
-		deep[i] = 0;
-}
-
-static void settle_parent(void)
-{
-	mallopt(M_MMAP_THRESHOLD, 4096);	/* page-sized blocks and up: mapped and
-						 * unmapped, never left in the heap */
-	mallopt(M_TRIM_THRESHOLD, 128 * 1024);
-	malloc_trim(0);	/* what parsing and checking left free */
-	settle_stack();
-	/* The progress line's number formatting, whose libc pages would
-	 * otherwise first map in after the first window. */
-	char line[64];
-	snprintf(line, sizeof line, "%.2f %.1f%% %zu", 1.5, 0.5, (size_t)1);
-	/* The clone methods' stack for children that share our memory, made
-	 * now: a mapping that appears mid-run would change what fork copies. */
-	child_stack(CLONE_VM);
-}
-
-/* Pin the run (and so every child) to --cpus. */
-static int bind_cpus(const struct run_opts *o)
-{
-	cpu_set_t set;
-
-	if (o->ncpus == 0)
-		return 0;
-	CPU_ZERO(&set);
-	for (size_t i = 0; i < o->ncpus; i++)
-		CPU_SET(o->cpus[i], &set);
-	return sched_setaffinity(0, sizeof set, &set) == 0 ? 0 : errno;
-}
-
-/* The page children leave results in (their CPU, cow-child's time, the
- * phases), whose second half is the watchdog's (harness/common/guard.h): one
- * mapping for both. A memory file, so that the stamp target of --phases,
- * after its exec, can still write to it through the descriptor it inherits
- * (its number is the target's argument). Every fork copies this one
- * mapping, in every cell alike: timed children write to it only when an
- * exec fails (its errno) or, for the copy-on-write methods, their time. */
-static uint64_t *shared_page(struct run_opts *o)
-{
-	static char fdarg[16];
-	int fd = memfd_create("spawncost-shared", o->phases ? 0 : MFD_CLOEXEC);
-	void *p;
-
-	if (fd < 0 || ftruncate(fd, (off_t)page_bytes()) != 0)
-		return NULL;
-	if (o->phases) {
-		snprintf(fdarg, sizeof fdarg, "%d", fd);
-		if (o->probe_target)
-			o->probe_argv[1] = fdarg;
-	}
-	p = mmap(NULL, page_bytes(), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (!o->phases)
-		close(fd);
-	return p == MAP_FAILED ? NULL : p;
 }
 
 /* meta.json, by the front end (it has the JSON library): `spawncost meta

@@ -3,6 +3,7 @@
  * us count them here: libpfm4 goes by the CPU model, so it reports a
  * hardware PMU even in a VM that has none; only opening a counter tells. */
 #include <perfmon/pfmlib.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,6 +32,14 @@ static void put_field(const char *s)
 		putchar(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s);
 }
 
+/* Is PMU p on this machine? Its description into *info. */
+static bool present(pfm_pmu_t p, pfm_pmu_info_t *info)
+{
+	memset(info, 0, sizeof *info);
+	info->size = sizeof *info;
+	return pfm_get_pmu_info(p, info) == PFM_SUCCESS && info->is_present;
+}
+
 static void list_pmus(int all)
 {
 	pfm_pmu_t p;
@@ -38,9 +47,7 @@ static void list_pmus(int all)
 	pfm_for_all_pmus(p) {
 		pfm_pmu_info_t info;
 
-		memset(&info, 0, sizeof info);
-		info.size = sizeof info;
-		if (pfm_get_pmu_info(p, &info) != PFM_SUCCESS || !info.is_present)
+		if (!present(p, &info))
 			continue;
 		printf("pmu\t%s\t", info.name);
 		put_field(info.desc);
@@ -51,9 +58,7 @@ static void list_pmus(int all)
 	pfm_for_all_pmus(p) {
 		pfm_pmu_info_t info;
 
-		memset(&info, 0, sizeof info);
-		info.size = sizeof info;
-		if (pfm_get_pmu_info(p, &info) != PFM_SUCCESS || !info.is_present)
+		if (!present(p, &info))
 			continue;
 		for (int i = info.first_event; i != -1; i = pfm_get_event_next(i)) {
 			pfm_event_info_t ev;

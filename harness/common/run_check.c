@@ -1,0 +1,186 @@
+/* `spawncost run` checks against the machine, after parsing: the exec
+ * target is an executable file (the bundled ones are found next to the
+ * binary), the result folder can be written and holds no run, the largest
+ * ballast fits in memory. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "options.h"
+#include "target.h"
+
+static int bad(const char *what, const char *why)
+{
+	fprintf(stderr, "spawncost run: %s: %s\n", what, why);
+	return 2;
+}
+
+static bool uses(const struct run_opts *o, bool (*pred)(const struct method *))
+{
+	for (size_t i = 0; i < o->nmethods; i++)
+		if (pred(o->methods[i]))
+			return true;
+	return false;
+}
+
+static bool execs_target(const struct method *m)
+{
+	return m->execs;
+}
+
+static bool runs_noop(const struct method *m)
+{
+	return m->execs || (m->fixed_target && strcmp(m->fixed_target, "static") == 0);
+}
+
+static bool copies_ballast(const struct method *m)
+{
+	return m->per_page && strcmp(m->name, "rewrite") != 0;
+}
+
+static bool runs_chain(const struct method *m)
+{
+	return m->fixed_target && strcmp(m->fixed_target, "chain") == 0;
+}
+
+/* A bundled program, or one line saying it is missing. */
+static int need_bundled(const char *name, const char **out)
+{
+	char path[PATH_MAX];
+	static int used;
+	char err[PATH_MAX + 64];
+
+	/* strdup: a few bytes on the heap where four PATH_MAX buffers would
+	 * be pages that every timed fork copies. */
+	if (used == 4 || !bundled(name, path, sizeof path) || !(*out = strdup(path))) {
+		snprintf(err, sizeof err, "the bundled %s is not next to spawncost (build it with "
+			 "make, or give --target PATH)", name);
+		return bad("--target", err);
+	}
+	used++;
+	return 0;
+}
+
+/* Resolve --target: static, dynamic and shell name bundled programs;
+ * anything else is the path of an executable file. */
+static int resolve_target(struct run_opts *o)
+{
+	char err[PATH_MAX + 64];
+	struct stat st;
+	const char *name = o->target_name ? o->target_name : "static";
+	int rc;
+
+	o->target_name = name;
+	if (uses(o, runs_noop) && (rc = need_bundled("spawncost-noop", &o->noop)))
+		return rc;
+	if (uses(o, runs_chain) && (rc = need_bundled("spawncost-chain", &o->chain)))
+		return rc;
+	if (!uses(o, execs_target))
+		return 0;
+	o->target_argv[0] = "spawncost-noop";
+	if (strcmp(name, "static") == 0 && o->phases) {
+		/* Probes of --phases run the static no-op that also stamps its
+		 * entry and exit; its argument, the descriptor to stamp into,
+		 * comes at run time. Timed iterations run the plain no-op. */
+		if ((rc = need_bundled("spawncost-stamp", &o->probe_target)))
+			return rc;
+		o->probe_argv[0] = "spawncost-stamp";
+	}
+	if (strcmp(name, "static") == 0) {
+		o->target = o->noop;
+	} else if (strcmp(name, "dynamic") == 0) {
+		if ((rc = need_bundled("spawncost-noop-dyn", &o->target)))
+			return rc;
+		o->target_argv[0] = "spawncost-noop-dyn";
+	} else if (strcmp(name, "shell") == 0) {
+		o->target = "/bin/sh";
+		o->target_argv[0] = "sh";
+		o->target_argv[1] = "-c";
+		o->target_argv[2] = (char *)o->noop;
+	} else {
+		o->target = name;
+		o->target_argv[0] = (char *)name;
+	}
+	if (stat(o->target, &st) != 0) {
+		snprintf(err, sizeof err, "%s: %s", o->target, strerror(errno));
+		return bad("--target", err);
+	}
+	if (!S_ISREG(st.st_mode) || access(o->target, X_OK) != 0) {
+		snprintf(err, sizeof err, "%s is not an executable file", o->target);
+		return bad("--target", err);
+	}
+	return 0;
+}
+
+/* The result folder, before anything is measured or printed: an existing
+ * one must be a writable folder holding no run; a new one must have a
+ * writable folder as its nearest existing ancestor. */
+static int check_outdir(const char *dir)
+{
+	char path[PATH_MAX], probe[PATH_MAX + 16], err[PATH_MAX + 80];
+	struct stat st;
+
+	snprintf(path, sizeof path, "%s", dir ? dir : "results");
+	if (stat(path, &st) == 0) {
+		if (!S_ISDIR(st.st_mode)) {
+			snprintf(err, sizeof err, "%s exists and is not a folder", path);
+			return bad("--output", err);
+		}
+		snprintf(probe, sizeof probe, "%s/summary.csv", path);
+		if (dir && access(probe, F_OK) == 0) {
+			snprintf(err, sizeof err, "%s already holds a run (results are never "
+				 "overwritten)", path);
+			return bad("--output", err);
+		}
+	} else {
+		/* Walk up to what exists. */
+		char *slash;
+		while ((slash = strrchr(path, '/')) && stat(path, &st) != 0)
+			*slash = '\0';
+		if (!slash && stat(path, &st) != 0)
+			snprintf(path, sizeof path, ".");
+		if (path[0] == '\0')
+			snprintf(path, sizeof path, "/");
+		if (stat(path, &st) == 0 && !S_ISDIR(st.st_mode)) {
+			snprintf(err, sizeof err, "cannot write to %s: %s is not a folder",
+				 dir ? dir : "results", path);
+			return bad("--output", err);
+		}
+	}
+	if (access(path, W_OK) != 0) {
+		snprintf(err, sizeof err, "cannot write to %s: %s", path, strerror(errno));
+		return bad("--output", err);
+	}
+	return 0;
+}
+
+int run_check(struct run_opts *o)
+{
+	char err[PATH_MAX + 64];
+	uint64_t largest = 0;
+	long limit;
+	int rc;
+
+	if ((rc = resolve_target(o)) || (rc = check_outdir(o->outdir)))
+		return rc;
+	for (size_t i = 0; i < o->nrss; i++)
+		if (o->rss[i] > largest)
+			largest = o->rss[i];
+	/* cow-child and cow-parent copy the whole ballast, first-touch maps as
+	 * much again: they need twice the room. */
+	int copies = uses(o, copies_ballast) ? 2 : 1;
+	limit = ballast_limit_mib();
+	if (limit < 0)
+		return bad("--rss", "cannot read MemAvailable from /proc/meminfo");
+	if (largest * (uint64_t)copies > (uint64_t)limit) {
+		snprintf(err, sizeof err, "%llu MiB does not fit%s: MemAvailable less a margin "
+			 "leaves %ld MiB", (unsigned long long)largest,
+			 copies > 1 ? " twice (the copy-on-write methods copy it)" : "", limit);
+		return bad("--rss", err);
+	}
+	return 0;
+}
