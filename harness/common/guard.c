@@ -35,6 +35,12 @@ static struct {
 } files[FILES];
 
 static char dir_to_remove[PATH_MAX];
+static const char *volatile lock_to_remove;
+
+void guard_lock(const char *path)
+{
+	lock_to_remove = path;
+}
 
 void guard_file(int slot, const char *tmp, const char *final)
 {
@@ -155,6 +161,8 @@ static void leave_now(int sig)
 	for (int i = 0; i < FILES; i++)
 		if (files[i].tmp && truncate(files[i].tmp, files[i].whole) == 0)
 			rename(files[i].tmp, files[i].final);
+	if (lock_to_remove)
+		unlink(lock_to_remove);
 	if (dir_to_remove[0]) {
 		/* A cgroup is busy until its killed members are gone: reap them
 		 * (waitpid and nanosleep are async-signal-safe), then remove. */
@@ -280,8 +288,14 @@ int guard_install(const cpu_set_t *away, struct guard_watch *shared)
 	 * gone; stdio writes are never cut short. */
 	sa.sa_flags = SA_RESTART;
 	sa.sa_handler = on_stop;
-	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL))
+	/* A hang-up or a quit ends the run as an interrupt does: finished
+	 * cells kept, children reaped, files whole. */
+	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL) ||
+	    sigaction(SIGHUP, &sa, NULL) || sigaction(SIGQUIT, &sa, NULL))
 		return errno;
+	/* A file-size limit: the write fails with EFBIG, which the run
+	 * reports, instead of a silent death with temporary files left. */
+	signal(SIGXFSZ, SIG_IGN);
 	return 0;
 }
 

@@ -74,6 +74,10 @@ void guard_reap_strays(void);
 void guard_file(int slot, const char *tmp, const char *final);
 void guard_file_whole(int slot, off_t length);
 
+/* The run folder's lock file, to remove if a second signal leaves at once
+ * (NULL: none). The string must live as long as the run. */
+void guard_lock(const char *path);
+
 /* A folder to remove if a second signal leaves at once (a cgroup). */
 void guard_dir(const char *path);
 

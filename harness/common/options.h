@@ -60,6 +60,15 @@ struct run_opts {
  * out (once, by whichever process runs the sweep). */
 int run_parse(int argc, char **argv, struct run_opts *o, bool notes);
 
+/* The name of a run's file that dir already holds (summary.csv, samples.csv,
+ * env.txt, ... or their temporary names), or NULL. */
+const char *run_dir_holds(const char *dir);
+
+/* The lock file a run holds on its folder while it writes there, naming
+ * its pid; the pid of the live run that holds dir's, or 0. */
+#define RUN_LOCK ".spawncost.lock"
+long run_dir_locked(const char *dir);
+
 /* Checks against the machine: the target is an executable file, the largest
  * ballast fits in memory. Returns 0 or 2 after one line on stderr. */
 int run_check(struct run_opts *o);

@@ -3,6 +3,7 @@
  * binary), the result folder can be written and holds no run, the largest
  * ballast fits in memory. */
 #include <errno.h>
+#include <signal.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -119,9 +120,49 @@ static int resolve_target(struct run_opts *o)
 /* The result folder, before anything is measured or printed: an existing
  * one must be a writable folder holding no run; a new one must have a
  * writable folder as its nearest existing ancestor. */
+/* The files of a run, and their temporary names: a folder holding any of
+ * them holds a run (or what is left of one), and is never written into. */
+static const char *const run_files[] = { "summary.csv", "samples.csv", "probes.csv", "env.txt",
+					 "meta.json", "fit.csv", "report.md", NULL };
+
+const char *run_dir_holds(const char *dir)
+{
+	static char found[64];
+	char path[PATH_MAX + 32];
+
+	for (const char *const *f = run_files; *f; f++) {
+		snprintf(path, sizeof path, "%s/%s", dir, *f);
+		if (access(path, F_OK) == 0)
+			return *f;
+		snprintf(path, sizeof path, "%s/.%s.tmp", dir, *f);
+		if (access(path, F_OK) == 0) {
+			snprintf(found, sizeof found, ".%s.tmp", *f);
+			return found;
+		}
+	}
+	return NULL;
+}
+
+long run_dir_locked(const char *dir)
+{
+	char path[PATH_MAX + 32];
+	long holder = 0;
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/" RUN_LOCK, dir);
+	if (!(f = fopen(path, "re")))
+		return 0;
+	if (fscanf(f, "%ld", &holder) != 1)
+		holder = 0;
+	fclose(f);
+	if (holder > 0 && (kill((pid_t)holder, 0) == 0 || errno == EPERM))
+		return holder;
+	return 0;
+}
+
 static int check_outdir(const char *dir)
 {
-	char path[PATH_MAX], probe[PATH_MAX + 16], err[PATH_MAX + 80];
+	char path[PATH_MAX], err[PATH_MAX + 80];
 	struct stat st;
 
 	snprintf(path, sizeof path, "%s", dir ? dir : "results");
@@ -130,10 +171,13 @@ static int check_outdir(const char *dir)
 			snprintf(err, sizeof err, "%s exists and is not a folder", path);
 			return bad("--output", err);
 		}
-		snprintf(probe, sizeof probe, "%s/summary.csv", path);
-		if (dir && access(probe, F_OK) == 0) {
-			snprintf(err, sizeof err, "%s already holds a run (results are never "
-				 "overwritten)", path);
+		if (dir && run_dir_locked(path)) {
+			snprintf(err, sizeof err, "another run is writing into %s", path);
+			return bad("--output", err);
+		}
+		if (dir && run_dir_holds(path)) {
+			snprintf(err, sizeof err, "%s already holds a run (%s; results are never "
+				 "overwritten)", path, run_dir_holds(path));
 			return bad("--output", err);
 		}
 	} else {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "run.h"
+#include "stdstreams.h"
 
 int main(int argc, char **argv)
 {
@@ -12,5 +13,6 @@ int main(int argc, char **argv)
 		fprintf(stderr, "spawncost-measure: started by `spawncost run`, not by hand\n");
 		return 2;
 	}
-	return cmd_run(argc - 1, argv + 1);
+	std_fds_open();
+	return stdout_checked("spawncost run", cmd_run(argc - 1, argv + 1));
 }

@@ -1,6 +1,7 @@
 /* The files of a run: its folder, env.txt, summary.csv, samples.csv and
  * fit.csv, each written under a temporary name and renamed when whole. */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -51,35 +52,99 @@ static int make_dirs(const char *path)
 
 /* Choose and create the result folder. An existing folder is taken only if
  * it holds no run: results are never overwritten. */
+/* Claim dir for this run: an exclusive lock file that names our pid. A
+ * lock whose process is gone (a run killed outright) is taken over.
+ * Returns 0, EEXIST when a live run holds it, or an errno value. */
+static int claim(struct run *r)
+{
+	char pid[32];
+
+	snprintf(r->lock, sizeof r->lock, "%s/" RUN_LOCK, r->dir);
+	for (int tries = 0; tries < 2; tries++) {
+		int fd = open(r->lock, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		if (fd >= 0) {
+			int n = snprintf(pid, sizeof pid, "%d\n", (int)getpid());
+			int ok = write(fd, pid, (size_t)n) == n;
+			close(fd);
+			if (!ok) {
+				unlink(r->lock);
+				return EIO;
+			}
+			guard_lock(r->lock);
+			return 0;
+		}
+		if (errno != EEXIST)
+			return errno;
+		if (run_dir_locked(r->dir))
+			return EEXIST;
+		unlink(r->lock);	/* its run is gone */
+	}
+	return EEXIST;
+}
+
+void release_run_dir(struct run *r)
+{
+	if (r->lock[0]) {
+		guard_lock(NULL);
+		unlink(r->lock);
+		r->lock[0] = '\0';
+	}
+}
+
+/* Choose, create and claim the result folder. A folder is taken only if it
+ * holds nothing of a run and no other run is writing into it: results are
+ * never overwritten, and two runs never mix. */
 int make_run_dir(struct run *r)
 {
-	char stamp[32], probe[PATH_MAX + 16];
+	char stamp[32], base[200];
 	time_t now = time(NULL);
+	const char *held;
 	struct stat st;
 	int err;
 
 	strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%S", gmtime(&now));
-	snprintf(r->run_id, sizeof r->run_id, "%s-%s", env_host(), stamp);
-	if (r->o.outdir) {
-		snprintf(r->dir, sizeof r->dir, "%s", r->o.outdir);
-	} else {
-		snprintf(r->dir, sizeof r->dir, "results/%s", r->run_id);
-		for (int i = 2; stat(r->dir, &st) == 0; i++)
-			snprintf(r->dir, sizeof r->dir, "results/%s-%d", r->run_id, i);
+	snprintf(base, sizeof base, "%.160s-%s", env_host(), stamp);
+	/* The pid too: runs started in the same second stay apart when their
+	 * files are concatenated. */
+	snprintf(r->run_id, sizeof r->run_id, "%s-%d", base, (int)getpid());
+	for (int i = 1;; i++) {
+		if (r->o.outdir)
+			snprintf(r->dir, sizeof r->dir, "%s", r->o.outdir);
+		else if (i == 1)
+			snprintf(r->dir, sizeof r->dir, "results/%s", base);
+		else
+			snprintf(r->dir, sizeof r->dir, "results/%s-%d", base, i);
+		if (!r->o.outdir && stat(r->dir, &st) == 0)
+			continue;	/* the default folder is always a new one */
+		if (stat(r->dir, &st) == 0 && !S_ISDIR(st.st_mode)) {
+			fprintf(stderr, "spawncost run: --output: %s exists and is not a folder\n",
+				r->dir);
+			return 2;
+		}
+		if ((err = make_dirs(r->dir)) != 0 || access(r->dir, W_OK) != 0) {
+			fprintf(stderr, "spawncost run: --output: cannot write to %s: %s\n", r->dir,
+				strerror(err ? err : errno));
+			return 2;
+		}
+		err = claim(r);
+		if (err == EEXIST && !r->o.outdir)
+			continue;	/* another run took this name first */
+		if (err == EEXIST) {
+			fprintf(stderr, "spawncost run: --output: another run is writing into %s\n",
+				r->dir);
+			return 2;
+		}
+		if (err) {
+			fprintf(stderr, "spawncost run: --output: cannot claim %s: %s\n", r->dir,
+				strerror(err));
+			return 2;
+		}
+		break;
 	}
-	if (stat(r->dir, &st) == 0 && !S_ISDIR(st.st_mode)) {
-		fprintf(stderr, "spawncost run: --output: %s exists and is not a folder\n", r->dir);
-		return 2;
-	}
-	snprintf(probe, sizeof probe, "%s/summary.csv", r->dir);
-	if (access(probe, F_OK) == 0) {
-		fprintf(stderr, "spawncost run: --output: %s already holds a run "
-				"(results are never overwritten)\n", r->dir);
-		return 2;
-	}
-	if ((err = make_dirs(r->dir)) != 0 || access(r->dir, W_OK) != 0) {
-		fprintf(stderr, "spawncost run: --output: cannot write to %s: %s\n", r->dir,
-			strerror(err ? err : errno));
+	if ((held = run_dir_holds(r->dir))) {
+		fprintf(stderr, "spawncost run: --output: %s already holds a run (%s; results are "
+				"never overwritten)\n", r->dir, held);
+		release_run_dir(r);
 		return 2;
 	}
 	return 0;
@@ -407,6 +472,8 @@ int close_outputs(struct run *r, const char *complete)
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGINT);
 	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGHUP);
+	sigaddset(&stop, SIGQUIT);
 	sigprocmask(SIG_BLOCK, &stop, &old);
 	err = resume_outputs(r, false);
 	if (!err)

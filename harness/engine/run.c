@@ -406,6 +406,7 @@ int cmd_run(int argc, char **argv)
 	sweep(r, &s);
 	rc = finish(r);
 out:
+	release_run_dir(r);
 	guard_finish();
 	spill_close(&r->spill);
 	samples_free(&s);

@@ -16,6 +16,7 @@ struct run {
 	struct run_opts o;
 	char run_id[300];
 	char dir[PATH_MAX];
+	char lock[PATH_MAX + 32];	/* dir/.spawncost.lock while the run holds it */
 	char **argv;
 	int argc;
 	struct outfile summary, samples, probes;
@@ -39,6 +40,8 @@ int window_isolated(struct run *r, struct table_row *t, struct spawn_ctx *ctx,
 
 /* output.c */
 int make_run_dir(struct run *r);
+/* Let go of the result folder (its lock file). */
+void release_run_dir(struct run *r);
 int open_outputs(struct run *r);
 /* complete: "yes", or "no" for a run a signal cut short. */
 int close_outputs(struct run *r, const char *complete);

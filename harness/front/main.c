@@ -11,6 +11,7 @@
 #include "methods.h"
 #include "report.h"
 #include "launch.h"
+#include "stdstreams.h"
 #include "topo.h"
 #include "version.h"
 
@@ -71,7 +72,7 @@ static const struct command {
 	{ "meta", cmd_meta },
 };
 
-int main(int argc, char **argv)
+static int command(int argc, char **argv)
 {
 	if (argc < 2) {
 		fprintf(stderr, "spawncost: no command given (see spawncost --help)\n");
@@ -90,4 +91,10 @@ int main(int argc, char **argv)
 			return commands[i].run(argc - 1, argv + 1);
 	fprintf(stderr, "spawncost: unknown command '%s' (see spawncost --help)\n", argv[1]);
 	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	std_fds_open();
+	return stdout_checked("spawncost", command(argc, argv));
 }

@@ -75,3 +75,32 @@ VG="$BATS_TEST_DIRNAME/../../scripts/validate-gate"
 	run "$VG" --pairs 0
 	[ "$status" -eq 2 ]
 }
+
+@test "ci-regress --update-baseline replaces only a baseline, and refuses anything else untouched" {
+	mkdir notabaseline
+	echo precious > notabaseline/thesis.tex
+	SPAWNCOST="$SC" run --separate-stderr "$CI" --run "$FX/base" --baseline notabaseline --update-baseline
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"refusing to replace notabaseline: not a spawncost baseline (it holds thesis.tex)"* ]]
+	[ "$(cat notabaseline/thesis.tex)" = precious ]
+	# a baseline it made itself is replaced
+	SPAWNCOST="$SC" run "$CI" --run "$FX/base" --baseline bl --update-baseline
+	[ "$status" -eq 0 ]
+	SPAWNCOST="$SC" run "$CI" --run "$FX/identical" --baseline bl --update-baseline
+	[ "$status" -eq 0 ]
+	[ -f bl/summary.csv ]
+}
+
+@test "ci-regress passes --alpha and --threshold as one argument each, and an unwritable --report fails" {
+	SPAWNCOST="$SC" run --separate-stderr "$CI" --run "$FX/identical" --baseline "$FX/base" --alpha '*'
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"--alpha"* ]]
+	SPAWNCOST="$SC" run --separate-stderr "$CI" --run "$FX/identical" --baseline "$FX/base" \
+		--threshold '5 --format json'
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"--threshold"* ]]
+	SPAWNCOST="$SC" run --separate-stderr "$CI" --run "$FX/identical" --baseline "$FX/base" \
+		--report /proc/version
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"cannot write the report"* ]]
+}

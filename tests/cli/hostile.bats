@@ -1,0 +1,99 @@
+#!/usr/bin/env bats
+# Hostile conditions: a shared output folder, other signals, closed
+# standard streams, an unwritable stdout, runs in the same second.
+load helpers
+
+slow_target() {
+	printf '#!/bin/sh\nsleep 1\n' > slow
+	chmod +x slow
+}
+
+@test "two runs into one folder: the second is refused, the first is whole" {
+	slow_target
+	"$SC" run -m fork-exec -r 0 -n 3 -w 0 --rounds 1 -e none --target "$SCRATCH/slow" -o D \
+		>/dev/null 2>first.txt &
+	first=$!
+	sleep 0.5
+	run --separate-stderr "$SC" run -m fork-exit -r 0 -n 10 -e none -o D
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"another run is writing into D"* ]]
+	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
+	status=0
+	wait "$first" || status=$?
+	[ "$status" -eq 0 ]
+	# one run's files only: every row carries env.txt's run_id
+	id=$(sed -n 's/^run_id=//p' D/env.txt)
+	[ -n "$id" ]
+	[ -z "$(awk -F, -v id="$id" 'FNR > 1 && $1 != id' D/summary.csv D/samples.csv)" ]
+	[ "$(awk -F, 'NR > 1' D/samples.csv | wc -l)" -eq 3 ]
+	[ ! -e D/.spawncost.lock ]
+}
+
+@test "a folder holding any file of a run is never written into" {
+	for f in samples.csv env.txt meta.json fit.csv .summary.csv.tmp; do
+		mkdir "d-$f"
+		echo keep > "d-$f/$f"
+		run --separate-stderr "$SC" run -m fork-exit -r 0 -n 5 -e none -o "d-$f"
+		[ "$status" -eq 2 ]
+		[[ "$stderr" == *"already holds a run ($f"* ]]
+		[ "$(cat "d-$f/$f")" = keep ]
+		[ "$(ls -A "d-$f" | wc -l)" -eq 1 ]
+	done
+}
+
+@test "a lock left by a run killed outright is taken over" {
+	mkdir D
+	echo 999999999 > D/.spawncost.lock
+	run "$SC" run -m fork-exit -r 0 -n 5 -e none -o D
+	[ "$status" -eq 0 ]
+	[ -s D/summary.csv ]
+	[ ! -e D/.spawncost.lock ]
+}
+
+@test "SIGHUP and SIGQUIT end a run as SIGTERM does: files whole, children reaped" {
+	slow_target
+	for sig in HUP QUIT; do
+		"$SC" run -m fork-exec,vfork-exec -r 0 -n 6 -w 0 --rounds 1 -e none \
+			--target "$SCRATCH/slow" -o "out-$sig" >/dev/null 2>"err-$sig" &
+		pid=$!
+		sleep 2.5
+		kill -"$sig" "$pid"
+		status=0
+		wait "$pid" || status=$?
+		[ "$status" -eq $((128 + $(kill -l "$sig"))) ]
+		grep -qx 'complete=no' "out-$sig/env.txt"
+		awk -F, 'NR == 1 { n = NF } NF != n { exit 1 }' "out-$sig/samples.csv"
+		refute sh -c "ls -A out-$sig | grep -q tmp"
+		refute pgrep -f "$SCRATCH/slow"
+		[[ "$(cat "err-$sig")" == *"interrupted by $sig"* ]]
+	done
+}
+
+@test "with stderr closed, nothing reaches env.txt and meta.json is written" {
+	"$SC" run -m fork-exit -r 0 -n 5 -e none -o out >/dev/null 2>&-
+	refute grep -q 'median\|round 1' out/env.txt
+	[ -s out/meta.json ]
+	grep -qx 'complete=yes' out/env.txt
+}
+
+@test "a command whose stdout cannot be written exits 2 with one line" {
+	[ -w /dev/full ] || skip "no /dev/full"
+	for cmd in list env; do
+		run --separate-stderr sh -c "'$SC' $cmd > /dev/full"
+		[ "$status" -eq 2 ]
+		[[ "$stderr" == *"cannot write to stdout"* ]]
+	done
+	run --separate-stderr sh -c "'$SC' run -m fork-exit -r 0 -n 5 -e none -o out > /dev/full"
+	[ "$status" -eq 2 ]
+	[ -s out/summary.csv ]
+}
+
+@test "runs started in the same second have different run_ids" {
+	"$SC" run -m vfork-exit -r 0 -n 3 -e none -o a >/dev/null 2>&1 &
+	"$SC" run -m vfork-exit -r 0 -n 3 -e none -o b >/dev/null 2>&1
+	wait
+	a=$(sed -n 's/^run_id=//p' a/env.txt)
+	b=$(sed -n 's/^run_id=//p' b/env.txt)
+	[ -n "$a" ]
+	[ "$a" != "$b" ]
+}
