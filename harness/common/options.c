@@ -493,6 +493,9 @@ static int apply_budget(struct run_opts *o, const struct given *g)
 
 	if (g->n && parse_u64(g->n, 1, MAX_ITERATIONS, &o->budget.iterations, err))
 		return bad("--iterations", err);
+	/* no more windows than iterations: a window with none measures nothing */
+	if (o->budget.iterations && o->budget.iterations < o->rounds)
+		o->rounds = (unsigned)o->budget.iterations;
 	if (g->min_time && parse_double(g->min_time, 0.001, 86400, &o->budget.min_time, err))
 		return bad("--min-time", err);
 	o->budget.max_time = 10 * o->budget.min_time;

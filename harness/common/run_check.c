@@ -211,9 +211,17 @@ int run_check(struct run_opts *o)
 
 	if ((rc = resolve_target(o)) || (rc = check_outdir(o->outdir)))
 		return rc;
-	for (size_t i = 0; i < o->nrss; i++)
+	for (size_t i = 0; i < o->nrss; i++) {
 		if (o->rss[i] > largest)
 			largest = o->rss[i];
+		/* every mapping of the ballast holds at least a page */
+		if (o->rss[i] && ((size_t)o->rss[i] << 20) / o->vmas < page_bytes()) {
+			snprintf(err, sizeof err, "%llu mappings do not fit in %llu MiB of ballast "
+				 "(a page each at least)", (unsigned long long)o->vmas,
+				 (unsigned long long)o->rss[i]);
+			return bad("--vmas", err);
+		}
+	}
 	/* cow-child and cow-parent copy the whole ballast, first-touch maps as
 	 * much again: they need twice the room. */
 	int copies = uses(o, copies_ballast) ? 2 : 1;

@@ -151,6 +151,21 @@ int make_run_dir(struct run *r)
 }
 
 
+/* An argument on env.txt's one command= line: a newline, a carriage return
+ * or a backslash in a path must not start a line of its own. */
+static void put_escaped(FILE *f, const char *s)
+{
+	for (; *s; s++)
+		if (*s == '\n')
+			fputs("\\n", f);
+		else if (*s == '\r')
+			fputs("\\r", f);
+		else if (*s == '\\')
+			fputs("\\\\", f);
+		else
+			fputc(*s, f);
+}
+
 /* complete is "no" while the run goes on and for a run cut short. */
 static int write_env_at(struct run *r, const char *complete, bool end)
 {
@@ -161,8 +176,10 @@ static int write_env_at(struct run *r, const char *complete, bool end)
 		return err;
 	fprintf(o.f, "run_id=%s\n", r->run_id);
 	fprintf(o.f, "command=");
-	for (int i = 0; i < r->argc; i++)
-		fprintf(o.f, "%s%s", i ? " " : "spawncost ", r->argv[i]);
+	for (int i = 0; i < r->argc; i++) {
+		fputs(i ? " " : "spawncost ", o.f);
+		put_escaped(o.f, r->argv[i]);
+	}
 	fprintf(o.f, "\ncomplete=%s\n", complete);
 	fprintf(o.f, "rounds=%u\n", r->o.rounds);
 	fprintf(o.f, "pin=%s\ncpus=%s\n", r->o.pin, r->o.cpus_text);
@@ -181,6 +198,8 @@ const char *target_of(const struct method *m, void *run)
 {
 	const struct run *r = run;
 
+	if (strcmp(m->name, "clone-custom") == 0 && !r->o.then_exec)
+		return "none";	/* its child exits without an exec */
 	return m->fixed_target ? m->fixed_target : m->execs ? r->o.target_name : "none";
 }
 
@@ -312,11 +331,19 @@ void write_summary(struct run *r, const struct table_row *t)
 		csv_us(c, s->p90);
 		csv_us(c, s->p99);
 		csv_us(c, s->mean);
-		csv_us(c, s->stddev);
+		if (s->n > 1)
+			csv_us(c, s->stddev);
+		else
+			csv_empty(c);	/* one sample has no spread and no interval */
 		csv_us(c, s->min);
 		csv_us(c, s->max);
-		csv_us(c, s->ci_lo);
-		csv_us(c, s->ci_hi);
+		if (s->n > 1) {
+			csv_us(c, s->ci_lo);
+			csv_us(c, s->ci_hi);
+		} else {
+			csv_empty(c);
+			csv_empty(c);
+		}
 		csv_empty(c);
 	}
 	csv_str(c, variant(r, t->method));

@@ -97,3 +97,58 @@ slow_target() {
 	[ -n "$a" ]
 	[ "$a" != "$b" ]
 }
+
+@test "timeout's SIGTERM mid-cell keeps the finished cell, whole, and reaps the children" {
+	slow_target
+	# a probe and two iterations of 1 s each: the first cell ends at about
+	# 3 s, the second is cut short
+	run --separate-stderr timeout --preserve-status 5 "$SC" run -m fork-exec,vfork-exec -r 0 \
+		-e none --rounds 1 -n 2 -w 0 --target "$SCRATCH/slow" -o X
+	[ "$status" -eq 143 ]
+	[[ "$stderr" == *"interrupted by TERM: 1 cells kept in X"* ]]
+	[ "$(awk -F, 'NR > 1' X/summary.csv | wc -l)" -eq 1 ]
+	[ "$(awk -F, 'NR > 1' X/samples.csv | wc -l)" -eq 2 ]
+	[ -s X/fit.csv ]
+	[ -s X/meta.json ]
+	refute sh -c 'ls -A X | grep -q tmp'
+	refute pgrep -f "$SCRATCH/slow"
+}
+
+@test "one sample: no spread and no interval, and the readers take it" {
+	run "$SC" run -m fork-exit -r 0 -n 1 --rounds 3 -e none -o one
+	[ "$status" -eq 0 ]
+	[ -z "$(col one/summary.csv stddev_us fork-exit 0)" ]
+	[ -z "$(col one/summary.csv ci_lo_us fork-exit 0)" ]
+	[ -z "$(col one/summary.csv ci_hi_us fork-exit 0)" ]
+	# the windows asked for are the windows there are
+	[ "$(col one/summary.csv rounds fork-exit 0)" = 1 ]
+	grep -qx 'rounds=1' one/env.txt
+	run "$SC" compare one one
+	[ "$status" -eq 0 ]
+	run "$SC" export one --format bencher
+	[ "$status" -eq 0 ]
+}
+
+@test "clone-custom whose child exits runs no target, and says none" {
+	run "$SC" run --clone-flags FILES --then exit -r 0 -n 5 -e none -o out
+	[ "$status" -eq 0 ]
+	[ "$(col out/summary.csv target clone-custom 0)" = none ]
+}
+
+@test "more mappings than the ballast has pages is refused up front" {
+	run --separate-stderr "$SC" run -m fork-exit -r 1 --vmas 1000 -o out
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"--vmas: 1000 mappings do not fit in 1 MiB"* ]]
+	[ ! -e out ]
+}
+
+@test "a newline in the output path stays on env.txt's command line, and meta.json is valid" {
+	dir=$'new\nline'
+	run "$SC" run -m vfork-exit -r 0 -n 5 -e none -o "$dir"
+	[ "$status" -eq 0 ]
+	[ "$(grep -c '^command=' "$dir/env.txt")" -eq 1 ]
+	grep -q '^command=.*new\\nline' "$dir/env.txt"
+	refute grep -qx 'line.*' "$dir/env.txt"
+	command -v python3 || skip "no python3 to read the JSON"
+	python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$dir/meta.json"
+}
