@@ -1,4 +1,7 @@
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -153,16 +156,39 @@ int csv_parse(const char *data, size_t len, struct csv_table *t, char *err)
 	return 0;
 }
 
+const char *slurp_error(int rc)
+{
+	if (rc == SLURP_OPEN && errno == EINVAL)
+		return "not a regular file";
+	return strerror(errno);
+}
+
 int slurp_file(const char *path, char **data, size_t *len)
 {
-	FILE *f = fopen(path, "re");
-	size_t cap = 0;
+	/* Only a regular file, opened without blocking (a FIFO in a run
+	 * folder would hang the reader) and read no further than its size
+	 * (a file that never ends would grow memory without bound). */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	struct stat st;
+	size_t cap = 0, left;
 	int rc = 0, e;
+	FILE *f;
 
 	*data = NULL;
 	*len = 0;
-	if (!f)
+	if (fd < 0)
 		return SLURP_OPEN;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > SLURP_MAX) {
+		e = errno;
+		close(fd);
+		errno = S_ISREG(st.st_mode) ? (st.st_size > SLURP_MAX ? EFBIG : e) : EINVAL;
+		return SLURP_OPEN;
+	}
+	left = (size_t)st.st_size;
+	if (!(f = fdopen(fd, "r"))) {
+		close(fd);
+		return SLURP_OPEN;
+	}
 	for (;;) {
 		/* Grown before it is full, so the NUL always has room. */
 		if (*len == cap) {
@@ -175,9 +201,11 @@ int slurp_file(const char *path, char **data, size_t *len)
 			}
 			*data = p;
 		}
-		size_t got = fread(*data + *len, 1, cap - *len, f);
+		size_t want = cap - *len < left ? cap - *len : left;
+		size_t got = want ? fread(*data + *len, 1, want, f) : 0;
 
 		*len += got;
+		left -= got;
 		if (got == 0)
 			break;
 	}
@@ -204,7 +232,7 @@ int csv_read(const char *path, struct csv_table *t, char *err)
 	memset(t, 0, sizeof *t);
 	switch (slurp_file(path, &data, &len)) {
 	case SLURP_OPEN:
-		snprintf(err, CSV_ERR_LEN, "%s", strerror(errno));
+		snprintf(err, CSV_ERR_LEN, "%s", slurp_error(SLURP_OPEN));
 		return -1;
 	case SLURP_MEMORY:
 		snprintf(err, CSV_ERR_LEN, "out of memory");

@@ -32,7 +32,15 @@ void csv_table_free(struct csv_table *t);
  * it): what csv_read and envtxt_read parse. Returns 0, or what failed with
  * errno saying why (*data is then NULL). */
 enum { SLURP_OPEN = 1, SLURP_MEMORY, SLURP_READ };
+/* The largest file a reader takes in (a run of 10^8 samples is about
+ * 6 GiB of samples.csv; past this a file is refused). */
+#define SLURP_MAX (16LL << 30)
+
 int slurp_file(const char *path, char **data, size_t *len);
+
+/* Why slurp_file() failed, for a message: its errno, or "not a regular
+ * file" (EINVAL from slurp_file). */
+const char *slurp_error(int rc);
 
 /* The index of the column called name, or -1. */
 int csv_col(const struct csv_table *t, const char *name);

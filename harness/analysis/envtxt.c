@@ -48,7 +48,7 @@ int envtxt_read(const char *path, struct envtxt *e, char *err, size_t errlen)
 	if (rc) {
 		int missing = rc == SLURP_OPEN && errno == ENOENT;
 
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		snprintf(err, errlen, "%s: %s", path, slurp_error(rc));
 		return missing ? 1 : -1;
 	}
 	if (split(e, len)) {

@@ -152,3 +152,29 @@ slow_target() {
 	command -v python3 || skip "no python3 to read the JSON"
 	python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$dir/meta.json"
 }
+
+@test "a FIFO or an endless file in a run folder is refused by every reader, never waited on" {
+	run "$SC" run -m fork-exit -r 0 -n 5 -e none -o good
+	[ "$status" -eq 0 ]
+	for f in summary.csv samples.csv env.txt; do
+		rm -rf "fifo-$f"
+		cp -r good "fifo-$f"
+		rm "fifo-$f/$f"
+		mkfifo "fifo-$f/$f"
+	done
+	for cmd in "compare fifo-summary.csv fifo-summary.csv" "compare good fifo-samples.csv" \
+		   "export fifo-samples.csv --format gbench" "report fifo-summary.csv" \
+		   "meta fifo-env.txt" "compare good fifo-env.txt"; do
+		# shellcheck disable=SC2086
+		run --separate-stderr timeout 10 "$SC" $cmd
+		echo "$cmd: $status $stderr"
+		[ "$status" -eq 2 ]
+		[[ "$stderr" == *"not a regular file"* ]]
+	done
+	cp -r good endless
+	rm endless/summary.csv
+	ln -s /dev/zero endless/summary.csv
+	run --separate-stderr timeout 10 "$SC" report endless
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"not a regular file"* ]]
+}
