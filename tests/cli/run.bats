@@ -253,13 +253,18 @@ SUMMARY_HEADER="run_id,host,method,target,rss_mib,thp,pin,rss_kib,pte_kib,iterat
 
 @test "no timer or signal reaches the engine while it measures; the watchdog leaves with it" {
 	command -v strace || skip "no strace"
-	strace -f -qq -e trace=none -e signal=all -o trace.txt \
+	strace -f -q -e trace=none -e signal=all -o trace.txt \
 		"$BUILD/spawncost-measure" run -m fork-exit,vfork-exec -r 0 --min-time 1.2 --rounds 1 \
 		-e none -o out >/dev/null 2>&1
 	[ -s out/summary.csv ]
 	refute grep -q SIGALRM trace.txt
 	refute grep -q 'setitimer\|timer_settime' trace.txt
-	refute pgrep -x spawncost-watch
+	# every process of the run, the watchdog among them, had ended when the
+	# run did (pgrep would also see other runs' watchdogs)
+	all=$(awk '{ print $1 }' trace.txt | sort -u | wc -l)
+	ended=$(grep -E '^[0-9]+ +\+\+\+ (exited|killed)' trace.txt | awk '{ print $1 }' | sort -u | wc -l)
+	[ "$all" -ge 2 ]
+	[ "$ended" -eq "$all" ]
 }
 
 @test "an unpinned cell with two modes is flagged; a pinned one has one" {

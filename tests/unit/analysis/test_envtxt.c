@@ -69,7 +69,7 @@ static void test_missing_and_unreadable(void **state)
 	assert_string_equal(err, "/nonexistent/env.txt: No such file or directory");
 	assert_int_equal(e.nlines, 0);
 	assert_int_equal(envtxt_read("/", &e, err, sizeof err), -1);
-	assert_string_equal(err, "/: Is a directory");
+	assert_string_equal(err, "/: not a regular file");
 }
 
 int main(void)
