@@ -489,6 +489,22 @@ static int write_fit(struct run *r)
 	return outfile_commit(&o);
 }
 
+void abandon_outputs(struct run *r)
+{
+	struct outfile *files[] = { &r->summary, &r->samples, &r->probes };
+
+	for (int i = 0; i < 3; i++) {
+		guard_file(i, NULL, NULL);
+		if (files[i]->f) {
+			fclose(files[i]->f);
+			files[i]->f = NULL;
+		}
+		unlink(files[i]->tmp);
+		unlink(files[i]->path);	/* ours: the folder held none (make_run_dir) */
+	}
+	write_env_at(r, "no", true);	/* says the run did not finish, if it can */
+}
+
 int close_outputs(struct run *r, const char *complete)
 {
 	sigset_t stop, old;
@@ -508,16 +524,20 @@ int close_outputs(struct run *r, const char *complete)
 	guard_file(0, NULL, NULL);
 	guard_file(1, NULL, NULL);
 	guard_file(2, NULL, NULL);
-	if (!err)
-		err = outfile_commit(&r->samples);
-	if (!err)
-		err = outfile_commit(&r->probes);
-	if (!err)
-		err = outfile_commit(&r->summary);
+	/* Each file is synced before any is renamed: none takes its final
+	 * name unless all could be written whole. */
+	struct outfile *files[] = { &r->samples, &r->probes, &r->summary };
+	for (int i = 0; i < 3 && !err; i++)
+		if (fflush(files[i]->f) != 0 || fsync(fileno(files[i]->f)) != 0)
+			err = errno;
+	for (int i = 0; i < 3 && !err; i++)
+		err = outfile_commit(files[i]);
 	if (!err)
 		err = write_fit(r);
 	if (!err)
 		err = write_env_at(r, complete, true);
+	if (err)
+		abandon_outputs(r);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (err) {
 		fprintf(stderr, "spawncost run: cannot finish the files in %s: %s\n", r->dir,

@@ -114,9 +114,8 @@ static void run_window(struct run *r, size_t id, unsigned round, struct spawn_ct
 	if (res.error[0]) {
 		snprintf(t->error, sizeof t->error, "%s", res.error);
 	} else {
-		if ((err = resume_outputs(r, false)))
-			snprintf(t->error, sizeof t->error, "%s: writing samples.csv failed",
-				 strerrorname_np(err));
+		if ((err = resume_outputs(r, false)) && !r->write_err)
+			r->write_err = err;
 		write_window_samples(r, t, t->stats.n, round, s, &res.fork);
 		write_window_probes(r, t, t->probes, round, s);
 		if ((err = spill_add(&r->spill, (uint32_t)id, s->ns, s->n)) ||
@@ -125,9 +124,8 @@ static void run_window(struct run *r, size_t id, unsigned round, struct spawn_ct
 				 strerrorname_np(err));
 		t->stats.n += s->n;	/* the count so far; stats come at the end */
 		t->probes += s->nprobe;
-		if ((err = mark_whole(r)) && !t->error[0])
-			snprintf(t->error, sizeof t->error, "%s: writing samples.csv failed",
-				 strerrorname_np(err));
+		if ((err = mark_whole(r)) && !r->write_err)
+			r->write_err = err;	/* ends the sweep: see finish() */
 		if (round + 1 == r->o.rounds && !t->method->isolate)
 			count_events(r, t, ctx);
 	}
@@ -164,7 +162,7 @@ static void sweep_ballast(struct run *r, size_t *id, unsigned round, struct spaw
 	ctx->chunk_bytes = b.chunk_bytes;
 	ctx->ballast_kind = kind;
 	ctx->thp = thp;
-	for (size_t k = 0; k < r->o.nmethods && !guard_stop; k++) {
+	for (size_t k = 0; k < r->o.nmethods && !guard_stop && !r->write_err; k++) {
 		if (!cell_wanted(r->o.methods[k], rss))
 			continue;
 		run_window(r, (*id)++, round, ctx, s, berr[0] ? berr : NULL);
@@ -204,7 +202,7 @@ static void sweep(struct run *r, struct samples *s)
 	ctx.fail = (struct spawn_fail){ 0 };
 	ctx.state = NULL;
 
-	for (unsigned round = 0; round < r->o.rounds && !guard_stop; round++) {
+	for (unsigned round = 0; round < r->o.rounds && !guard_stop && !r->write_err; round++) {
 		size_t id = 0;
 		for (size_t t = 0; t < r->o.nthp && !guard_stop; t++)
 			for (size_t b = 0; b < r->o.nkinds && !guard_stop; b++)
@@ -318,6 +316,15 @@ static int finish(struct run *r)
 	size_t failed = 0;
 	int err, rc;
 
+	/* A result file that could not be written (a full disk, a file-size
+	 * limit) may hold half a row: nothing of the run is kept then, rather
+	 * than files that disagree with each other. */
+	if (r->write_err) {
+		abandon_outputs(r);
+		fprintf(stderr, "spawncost run: cannot write in %s: %s: no result was kept\n",
+			r->dir, strerror(r->write_err));
+		return 2;
+	}
 	if ((err = pool(r)))
 		fprintf(stderr, "spawncost run: cannot read the samples back: %s\n", strerror(err));
 	if (resume_outputs(r, true) != 0)

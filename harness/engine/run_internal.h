@@ -27,6 +27,7 @@ struct run {
 	uint64_t *shared;	/* the page children leave results in */
 	struct counters counters;	/* what -e asked for and this machine allows */
 	char load_start[64];	/* the load average when the run began */
+	int write_err;		/* the first errno a result file's write met */
 	char *outbuf[3];	/* stdio buffers of summary, samples, probes */
 	char *facts;		/* the front end's facts (hwloc, libpfm4) for env.txt */
 	size_t facts_len;
@@ -45,6 +46,9 @@ void release_run_dir(struct run *r);
 int open_outputs(struct run *r);
 /* complete: "yes", or "no" for a run a signal cut short. */
 int close_outputs(struct run *r, const char *complete);
+/* Remove every result file of the run (their temporary names): after a
+ * write failed, nothing half-written is left under a final name. */
+void abandon_outputs(struct run *r);
 void write_window_samples(struct run *r, const struct table_row *t, size_t first_iter,
 			  unsigned round, const struct samples *s, const struct footprint *fork);
 void write_window_probes(struct run *r, const struct table_row *t, size_t first,

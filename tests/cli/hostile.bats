@@ -178,3 +178,18 @@ slow_target() {
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == *"not a regular file"* ]]
 }
+
+@test "a disk that fills mid-run leaves no result file half written under its name" {
+	[ "$(id -u)" -eq 0 ] || skip "needs root to mount a small tmpfs"
+	mkdir tiny
+	mount -t tmpfs -o size=200k tmpfs tiny || skip "cannot mount a tmpfs here"
+	dd if=/dev/zero of=tiny/fill bs=1k count=150 2>/dev/null
+	run --separate-stderr "$SC" run -m fork-exit,vfork-exit -r 0 -n 3000 -e none -o tiny/r
+	umount_status=0
+	ls -A tiny/r > listing
+	umount tiny || umount_status=$?
+	[ "$umount_status" -eq 0 ]
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"cannot write in tiny/r: No space left on device: no result was kept"* ]]
+	refute grep -q 'csv\|tmp' listing
+}
