@@ -270,6 +270,14 @@ static int export_list(const struct rundir *r, enum export_format fmt)
 			skipped(c);
 			continue;
 		}
+		/* in ns, a figure too large for a double is no figure */
+		if (!isfinite(c->med.v * 1000) || !isfinite(c->p10 * 1000) ||
+		    !isfinite(c->p90 * 1000)) {
+			fprintf(stderr, "spawncost export: %s: %s: its figures are too large "
+					"to export in ns\n", r->summary_path, c->name);
+			rc = 2;
+			goto out;
+		}
 		if (fmt == F_GAB ? json_array_append_new(out, gab_entry(r, c)) :
 		    json_object_set_new(out, c->name,
 					json_pack("{s:{s:f, s:f, s:f}}", "latency", "value",
@@ -306,6 +314,10 @@ int cmd_export(int argc, char **argv)
 		fprintf(stderr, "spawncost export: note: %s/env.txt says complete=%s: the run did "
 				"not reach its end\n", o.dir, rundir_env(&r, "complete"));
 	rc = o.fmt == F_GBENCH ? export_gbench(&r) : export_list(&r, o.fmt);
+	if (rc == 2) {
+		rundir_free(&r);
+		return 2;	/* said why */
+	}
 	if (rc || fflush(stdout) != 0) {
 		fprintf(stderr, "spawncost export: cannot write the output\n");
 		rc = 2;

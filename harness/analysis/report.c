@@ -14,6 +14,7 @@
 #include "claimtext.h"
 #include "csv.h"
 #include "plotdata.h"
+#include "parse.h"
 #include "report.h"
 
 static const char report_usage[] =
@@ -285,13 +286,12 @@ int cmd_report(int argc, char **argv)
 			out = optarg;
 			break;
 		case 'c': {
-			char *end;
+			char perr[PARSE_ERR_LEN];
 
-			errno = 0;
-			cdf_rss = strtod(optarg, &end);
-			if (*end || errno || !(cdf_rss >= 0) || end == optarg) {
-				fprintf(stderr, "spawncost report: --cdf-rss '%s' is not a size in "
-						"MiB\n", optarg);
+			/* the one number grammar of every option (parse.c): no
+			 * inf, nan, hex or overflow */
+			if (parse_double(optarg, 0, 4194304 /* 4 TiB, as -r */, &cdf_rss, perr)) {
+				fprintf(stderr, "spawncost report: --cdf-rss: %s\n", perr);
 				return 2;
 			}
 			break;

@@ -1,5 +1,6 @@
 /* Reading a run folder back: summary.csv, env.txt and fit.csv (see
  * rundir.h; samples.csv is rundir_samples.c's). */
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -94,6 +95,13 @@ double field_num(const char *s, bool *bad)
 
 	if (!s || !*s)
 		return NAN;
+	/* One grammar for every reader: decimal, as the run writes it; no
+	 * space, hex, inf or nan, which strtod would take. */
+	if ((!isdigit((unsigned char)s[0]) && s[0] != '-' && s[0] != '.') ||
+	    s[strspn(s, "0123456789.eE+-")] != '\0') {
+		*bad = true;
+		return NAN;
+	}
 	errno = 0;
 	v = strtod(s, &end);
 	if (*end || errno || !isfinite(v)) {
@@ -174,6 +182,13 @@ static int report_row(const struct rundir *r, const struct cell_data *c, int gar
 	}
 	if (isnan(c->rss_mib))
 		return refuse(err, "%s: row %zu: no rss_mib", r->summary_path, line_of(c->row));
+	if (!c->error[0] && (c->med.v < 0 || c->p10 < 0 || c->p90 < 0 || c->rss_mib < 0))
+		return refuse(err, "%s: row %zu: a negative time or size", r->summary_path,
+			      line_of(c->row));
+	if (!c->error[0] && !(c->iterations >= 1))
+		return refuse(err, "%s: row %zu: a measured cell with %s iterations",
+			      r->summary_path, line_of(c->row),
+			      isnan(c->iterations) ? "no" : "0");
 	return 0;
 }
 

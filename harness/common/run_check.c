@@ -165,6 +165,16 @@ static int check_outdir(const char *dir)
 	char path[PATH_MAX], err[PATH_MAX + 80];
 	struct stat st;
 
+	/* A name that cannot be made is refused before anything is: mkdir -p
+	 * would make its first folders and then fail. */
+	if (dir && strlen(dir) + sizeof "/.summary.csv.tmp" > PATH_MAX)
+		return bad("--output", "the path is too long");
+	for (const char *p = dir; p && *p;) {
+		size_t n = strcspn(p, "/");
+		if (n > NAME_MAX)
+			return bad("--output", "a folder name in the path is too long");
+		p += n + (p[n] == '/');
+	}
 	snprintf(path, sizeof path, "%s", dir ? dir : "results");
 	if (stat(path, &st) == 0) {
 		if (!S_ISDIR(st.st_mode)) {

@@ -193,3 +193,45 @@ slow_target() {
 	[[ "$stderr" == *"cannot write in tiny/r: No space left on device: no result was kept"* ]]
 	refute grep -q 'csv\|tmp' listing
 }
+
+@test "the report reads numbers as compare and export do: no hex, spaces, negative times or empty counts" {
+	run "$SC" run -m fork-exit -r 0 -n 5 -e none -o good
+	[ "$status" -eq 0 ]
+	for bad in '0x10' ' 5' '-3' 'inf'; do
+		rm -rf bad
+		cp -r good bad
+		awk -F, -v OFS=, -v v="$bad" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; print; next }
+			{ $c["median_us"] = v; print }' good/summary.csv > bad/summary.csv
+		run --separate-stderr "$SC" report bad
+		echo "median '$bad': $status $stderr"
+		[ "$status" -eq 2 ]
+		[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
+	done
+	rm -rf bad
+	cp -r good bad
+	awk -F, -v OFS=, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; print; next }
+		{ $c["iterations"] = 0; print }' good/summary.csv > bad/summary.csv
+	run --separate-stderr "$SC" report bad
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"a measured cell with 0 iterations"* ]]
+}
+
+@test "a path too long to make is refused before any folder is made" {
+	long=$(printf 'a%.0s' $(seq 300))
+	run --separate-stderr "$SC" run -m vfork-exit -r 0 -n 3 -o "top/$long/x"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"a folder name in the path is too long"* ]]
+	[ ! -e top ]
+}
+
+@test "a figure too large to export in ns is said as such, not as a write error" {
+	run "$SC" run -m fork-exit -r 0 -n 5 -e none -o good
+	[ "$status" -eq 0 ]
+	cp -r good big
+	awk -F, -v OFS=, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; print; next }
+		{ $c["median_us"] = $c["p10_us"] = $c["p90_us"] = "1e307"; print }' good/summary.csv \
+		> big/summary.csv
+	run --separate-stderr "$SC" export big --format bencher
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"too large to export in ns"* ]]
+}

@@ -128,7 +128,8 @@ drawn() {
 	expect_bad "no run folder given" report
 	expect_bad "one run folder at a time" report a b
 	expect_bad "unknown option '--bogus'" report --bogus x
-	expect_bad "--cdf-rss 'x' is not a size in MiB" report --cdf-rss x run
+	expect_bad "--cdf-rss: 'x' is not a number" report --cdf-rss x run
+	expect_bad "--cdf-rss: 'inf' is not a number" report --cdf-rss inf run
 	expect_bad "nowhere/summary.csv" report nowhere
 	mkdir cut
 	printf 'run_id,host,method\nvm,vm,fork' > cut/summary.csv
