@@ -1,4 +1,6 @@
 /* fork-exec: fork(); the child execve()s the target; the parent waitpid()s. */
+/* The twin of vfork-exec.c on purpose: a vfork child must not return from the
+ * function that called vfork, so the call cannot move into a shared helper. */
 #include <errno.h>
 #include <unistd.h>
 

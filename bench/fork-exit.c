@@ -1,4 +1,6 @@
 /* fork-exit: fork(); the child _exit(0)s; the parent waitpid()s. */
+/* The twin of vfork-exit.c on purpose: a vfork child must not return from the
+ * function that called vfork, so the call cannot move into a shared helper. */
 #include <errno.h>
 #include <unistd.h>
 

@@ -4,6 +4,8 @@
  * the parent sleeps until the child's exec or exit releases the shared
  * address space. tests/cli/methods.bats checks the syscall with strace,
  * because some libcs have shipped vfork as a plain fork. */
+/* The twin of fork-exec.c on purpose: a vfork child must not return from the
+ * function that called vfork, so the call cannot move into a shared helper. */
 #include <errno.h>
 #include <unistd.h>
 
