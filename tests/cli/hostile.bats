@@ -235,3 +235,39 @@ slow_target() {
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == *"too large to export in ns"* ]]
 }
+
+@test "a file-size limit is a write error: nothing half-written is kept, no silent death" {
+	command -v prlimit || skip "no prlimit"
+	run --separate-stderr prlimit --fsize=20000 "$SC" run -m fork-exit,vfork-exit -r 0 -n 3000 \
+		-e none -o fs
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"cannot write in fs: File too large: no result was kept"* ]]
+	refute sh -c 'ls -A fs | grep -q "csv\|tmp"'
+	grep -qx 'complete=no' fs/env.txt
+}
+
+@test "under a low descriptor limit the run goes on, and the noise check says it could not run" {
+	command -v prlimit || skip "no prlimit"
+	run --separate-stderr prlimit --nofile=8 "$SC" run -m vfork-exit -r 0 -n 5 -e none -o nf
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"the noise check (sysprep) could not run here"* ]]
+	refute grep -q 'Invalid argument' <<< "$stderr"
+	grep -qx 'complete=yes' nf/env.txt
+}
+
+@test "two SIGTERMs in quick succession still leave whole files and no child" {
+	slow_target
+	"$SC" run -m fork-exec,vfork-exec -r 0 -n 6 -w 0 --rounds 1 -e none \
+		--target "$SCRATCH/slow" -o out >/dev/null 2>err &
+	pid=$!
+	sleep 2.5
+	kill -TERM "$pid"
+	kill -TERM "$pid"
+	status=0
+	wait "$pid" || status=$?
+	[ "$status" -eq 143 ]
+	awk -F, 'NR == 1 { n = NF } NF != n { exit 1 }' out/summary.csv
+	awk -F, 'NR == 1 { n = NF } NF != n { exit 1 }' out/samples.csv
+	refute sh -c 'ls -A out | grep -q tmp'
+	refute pgrep -f "$SCRATCH/slow"
+}
