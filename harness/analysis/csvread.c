@@ -241,7 +241,12 @@ int csv_read(const char *path, struct csv_table *t, char *err)
 		snprintf(err, CSV_ERR_LEN, "read error: %s", strerror(errno));
 		return -1;
 	}
-	rc = csv_parse(data, len, t, err);
+	/* A UTF-8 byte-order mark (a spreadsheet's export) is no part of the
+	 * first column's name: every reader skips it alike. */
+	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
+		rc = csv_parse(data + 3, len - 3, t, err);
+	else
+		rc = csv_parse(data, len, t, err);
 	free(data);
 	return rc;
 }
