@@ -208,8 +208,10 @@ static int load(const char *dir, struct rundir *r, struct claims **c)
 {
 	char err[RUNDIR_ERR_LEN];
 
-	if (rundir_open(r, dir, FOR_REPORT, err)) {
+	/* a cell named twice is refused here as by compare and export */
+	if (rundir_open(r, dir, FOR_REPORT, err) || rundir_index(r, r->has_key, err)) {
 		fprintf(stderr, "spawncost report: %s\n", err);
+		rundir_free(r);
 		return 2;
 	}
 	*c = calloc(1, sizeof **c);

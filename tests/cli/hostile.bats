@@ -288,3 +288,16 @@ slow_target() {
 	refute sh -c 'ls -A out | grep -q tmp'
 	refute pgrep -f "$SCRATCH/slow"
 }
+
+@test "a cell named twice is refused by the report as by compare and export" {
+	run "$SC" run -m fork-exit -r 0 -n 5 -e none -o good
+	[ "$status" -eq 0 ]
+	cp -r good dup
+	tail -1 good/summary.csv >> dup/summary.csv
+	for cmd in "report dup" "compare good dup" "export dup --format bencher"; do
+		# shellcheck disable=SC2086
+		run --separate-stderr "$SC" $cmd
+		[ "$status" -eq 2 ]
+		[[ "$stderr" == *"appears twice (lines 2 and 3)"* ]]
+	done
+}
