@@ -185,6 +185,11 @@ static int report_row(const struct rundir *r, const struct cell_data *c, int gar
 	if (!c->error[0] && (c->med.v < 0 || c->p10 < 0 || c->p90 < 0 || c->rss_mib < 0))
 		return refuse(err, "%s: row %zu: a negative time or size", r->summary_path,
 			      line_of(c->row));
+	if (!isnan(c->iterations) && (c->iterations < 0 || c->iterations != floor(c->iterations) ||
+				      c->iterations > 9007199254740992.0))
+		return refuse(err, "%s: row %zu: iterations '%s' is not a count", r->summary_path,
+			      line_of(c->row), field(&r->summary, c->row,
+						     csv_col(&r->summary, "iterations")));
 	if (!c->error[0] && !(c->iterations >= 1))
 		return refuse(err, "%s: row %zu: a measured cell with %s iterations",
 			      r->summary_path, line_of(c->row),

@@ -231,6 +231,13 @@ slow_target() {
 	run --separate-stderr "$SC" report bad
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == *"a measured cell with 0 iterations"* ]]
+	for count in -5 1e30 2.5; do
+		awk -F, -v OFS=, -v n="$count" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; print; next }
+			{ $c["iterations"] = n; print }' good/summary.csv > bad/summary.csv
+		run --separate-stderr "$SC" report bad
+		[ "$status" -eq 2 ]
+		[[ "$stderr" == *"is not a count"* ]]
+	done
 }
 
 @test "a path too long to make is refused before any folder is made" {
