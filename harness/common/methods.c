@@ -11,11 +11,10 @@ extern const struct method method_fork_exec, method_vfork_exec, method_posix_spa
 	method_clone3_pidfd, method_clone3_clear_sighand, method_clone3_into_cgroup,
 	method_clone3_vfork_exec, method_pidfd_spawn,
 	method_exec_only, method_system, method_popen,
-	method_cow_child, method_cow_parent, method_first_touch, method_rewrite;
+	method_cow_child, method_cow_parent, method_first_touch, method_rewrite,
+	method_execvp, method_posix_spawnp;
 
-/* The order is the order of a run with -m all: pthread last, because glibc
- * keeps a joined thread's stack cached (a mapping the later fork-based cells
- * would otherwise copy). */
+/* The order is the order of a run with -m all. */
 const struct method *const methods[] = {
 	&method_fork_exec,
 	&method_vfork_exec,
@@ -44,6 +43,8 @@ const struct method *const methods[] = {
 	&method_exec_only,
 	&method_system,
 	&method_popen,
+	&method_execvp,
+	&method_posix_spawnp,
 	&method_cow_child,
 	&method_cow_parent,
 	&method_first_touch,
@@ -71,7 +72,7 @@ bool method_in_group(const struct method *m, const char *group)
 bool is_group(const char *name)
 {
 	static const char *const groups[] = { "all", "core", "clone", "ns", "clone3", "exec",
-					      "cow" };
+					      "path", "cow" };
 
 	for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++)
 		if (strcmp(name, groups[i]) == 0)

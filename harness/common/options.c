@@ -33,7 +33,9 @@ static const char run_usage[] =
 	"                     [--clone-flags FLAGS [--then exit|exec]] [-o DIR]\n"
 	"                     [--profile quick|default|full]\n"
 	"  -m, --methods LIST   comma list of methods and groups: core (default), clone,\n"
-	"                       ns, clone3, exec, cow, all (see spawncost list)\n"
+	"                       ns, clone3, exec, path, cow, all (see spawncost list)\n"
+	"      --path-dirs K    the path methods find the no-op after K empty folders\n"
+	"                       in PATH (default 0)\n"
 	"  -r, --rss LIST       parent ballast sizes in MiB (default from the profile)\n"
 	"      --thp LIST       off (MADV_NOHUGEPAGE, default) or on (MADV_HUGEPAGE)\n"
 	"      --ballast LIST   what the ballast is: anon (written, default),\n"
@@ -294,7 +296,8 @@ static const struct profile *find_profile(const char *name)
 
 enum { OPT_THP = 256, OPT_MIN_TIME, OPT_MAX_TIME, OPT_PRECISION, OPT_TARGET, OPT_PROFILE,
        OPT_CLONE_FLAGS, OPT_THEN, OPT_TIMEOUT, OPT_BALLAST, OPT_VMAS, OPT_ROUNDS, OPT_PIN,
-       OPT_CPUS, OPT_FACTS_FD, OPT_PHASES, OPT_EVENT_SPEC, OPT_FRONT, OPT_HELP };
+       OPT_CPUS, OPT_FACTS_FD, OPT_PHASES, OPT_EVENT_SPEC, OPT_FRONT, OPT_HELP,
+       OPT_PATH_DIRS };
 
 static const struct option long_options[] = {
 	{ "methods", required_argument, NULL, 'm' },
@@ -321,6 +324,7 @@ static const struct option long_options[] = {
 	{ "events", required_argument, NULL, 'e' },
 	{ "event-spec", required_argument, NULL, OPT_EVENT_SPEC },	/* from the front end */
 	{ "front", required_argument, NULL, OPT_FRONT },		/* from the front end */
+	{ "path-dirs", required_argument, NULL, OPT_PATH_DIRS },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -381,6 +385,11 @@ static int take_number(int c, const char *arg, struct run_opts *o)
 	case OPT_TIMEOUT:
 		return parse_double(arg, 0.001, 86400, &o->budget.timeout, err) ? bad("--timeout", err)
 										    : 0;
+	case OPT_PATH_DIRS:
+		if (parse_u64(arg, 0, MAX_PATH_DIRS, &v, err))
+			return bad("--path-dirs", err);
+		o->path_dirs = (unsigned)v;
+		return 0;
 	default: /* 'w' */
 		return parse_u64(arg, 0, MAX_ITERATIONS, &o->budget.warmup, err) ? bad("--warmup", err)
 										     : 0;
@@ -408,7 +417,8 @@ static int take(int c, const char *arg, const char *name, struct run_opts *o, st
 	case OPT_EVENT_SPEC: return parse_specs(arg, o);
 	case OPT_PHASES: o->phases = true; return 0;
 	case OPT_FRONT: o->front = arg; return 0;
-	case OPT_ROUNDS: case OPT_FACTS_FD: case OPT_VMAS: case OPT_TIMEOUT: case 'w':
+	case OPT_ROUNDS: case OPT_FACTS_FD: case OPT_VMAS: case OPT_TIMEOUT: case OPT_PATH_DIRS:
+	case 'w':
 		return take_number(c, arg, o);
 	case 'e':
 		if (!arg[0])

@@ -15,6 +15,7 @@
 #define MAX_RSS 32
 #define MAX_RSS_MIB (1ULL << 22)	/* 4 TiB: past that a number is a typo */
 #define MAX_ITERATIONS 100000000ULL
+#define MAX_PATH_DIRS 10000	/* --path-dirs: PATH stays under 1 MiB */
 
 struct run_opts {
 	const struct method *methods[MAX_METHODS];
@@ -47,6 +48,7 @@ struct run_opts {
 	char cpus_text[32];	/* the cpus column: "2" or "2 3" */
 	int facts_fd;		/* the front end's machine facts (hwloc, libpfm4), or -1 */
 	bool phases;		/* --phases: time the phases of each iteration */
+	unsigned path_dirs;	/* --path-dirs: empty folders before the no-op's in PATH */
 	const char *events_arg;	/* -e LIST as given (the front end resolves it) */
 	struct event_spec specs[EVENT_MAX];	/* --event-spec: resolved counters */
 	size_t nspecs;

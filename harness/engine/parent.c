@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "parent.h"
@@ -150,3 +151,45 @@ uint64_t *shared_page(struct run_opts *o)
 	return p == MAP_FAILED ? NULL : p;
 }
 
+
+/* The folders of --path-dirs, made under /tmp and removed at the end. */
+static char path_root[64];
+static unsigned path_made;
+
+int settle_path(const char *noop, unsigned k)
+{
+	const char *slash = strrchr(noop, '/');
+	size_t cap = (size_t)k * (sizeof path_root + 12) + strlen(noop) + 1, used = 0;
+	char *path = map_dontfork(cap), dir[sizeof path_root + 12];
+
+	if (!path || !slash)
+		return ENOMEM;
+	if (k) {
+		snprintf(path_root, sizeof path_root, "/tmp/spawncost-path-XXXXXX");
+		if (!mkdtemp(path_root))
+			return errno;
+	}
+	for (path_made = 0; path_made < k; path_made++) {
+		snprintf(dir, sizeof dir, "%s/%u", path_root, path_made);
+		if (mkdir(dir, 0755) != 0)
+			return errno;
+		used += (size_t)snprintf(path + used, cap - used, "%s:", dir);
+	}
+	snprintf(path + used, cap - used, "%.*s", (int)(slash - noop), noop);
+	/* setenv copies it into memory every fork copies, as any process's
+	 * PATH is: a long PATH is part of the parent it is in */
+	return setenv("PATH", path, 1) == 0 ? 0 : errno;
+}
+
+void remove_path_dirs(void)
+{
+	char dir[sizeof path_root + 12];
+
+	while (path_made > 0) {
+		snprintf(dir, sizeof dir, "%s/%u", path_root, --path_made);
+		rmdir(dir);
+	}
+	if (path_root[0])
+		rmdir(path_root);
+	path_root[0] = '\0';
+}

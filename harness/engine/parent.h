@@ -23,4 +23,9 @@ void settle_parent(void);
  * cannot be had. */
 uint64_t *shared_page(struct run_opts *o);
 
+/* For the path methods: PATH becomes k empty folders (made under /tmp)
+ * then the no-op's folder. Returns 0 or an errno value. */
+int settle_path(const char *noop, unsigned k);
+void remove_path_dirs(void);
+
 #endif

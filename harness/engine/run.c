@@ -147,6 +147,14 @@ static void read_facts(struct run *r)
 	r->o.facts_fd = -1;
 }
 
+static bool runs_path_method(const struct run_opts *o)
+{
+	for (size_t k = 0; k < o->nmethods; k++)
+		if (strcmp(o->methods[k]->group, "path") == 0)
+			return true;
+	return false;
+}
+
 /* Every cell of a ballast, one window each. */
 static void sweep_ballast(struct run *r, size_t *id, unsigned round, struct spawn_ctx *ctx,
 			  struct samples *s, uint64_t rss, enum thp_mode thp, enum ballast_kind kind)
@@ -409,10 +417,17 @@ int cmd_run(int argc, char **argv)
 		r->o.ncpus ? r->o.cpus_text : "", r->o.ncpus && strcmp(r->o.pin, "cpus") != 0
 			? (strcmp(r->o.pin, "same") == 0 ? " (--pin same; --pin none to run unpinned)" : "")
 			: "");
+	if (runs_path_method(&r->o) && (rc = settle_path(r->o.noop, r->o.path_dirs))) {
+		fprintf(stderr, "spawncost run: --path-dirs: cannot make the folders: %s\n",
+			strerror(rc));
+		rc = 2;
+		goto out;
+	}
 	settle_parent();
 	sweep(r, &s);
 	rc = finish(r);
 out:
+	remove_path_dirs();
 	release_run_dir(r);
 	guard_finish();
 	spill_close(&r->spill);
