@@ -35,11 +35,16 @@ static struct {
 } files[FILES];
 
 static char dir_to_remove[PATH_MAX];
-static const char *volatile lock_to_remove;
+static const char *volatile lock_to_remove, *volatile scratch_to_remove;
 
 void guard_lock(const char *path)
 {
 	lock_to_remove = path;
+}
+
+void guard_scratch(const char *path)
+{
+	scratch_to_remove = path;
 }
 
 void guard_file(int slot, const char *tmp, const char *final)
@@ -161,6 +166,8 @@ static void leave_now(int sig)
 	for (int i = 0; i < FILES; i++)
 		if (files[i].tmp && truncate(files[i].tmp, files[i].whole) == 0)
 			rename(files[i].tmp, files[i].final);
+	if (scratch_to_remove)
+		unlink(scratch_to_remove);
 	if (lock_to_remove)
 		unlink(lock_to_remove);
 	if (dir_to_remove[0]) {

@@ -77,6 +77,8 @@ void guard_file_whole(int slot, off_t length);
 /* The run folder's lock file, to remove if a second signal leaves at once
  * (NULL: none). The string must live as long as the run. */
 void guard_lock(const char *path);
+/* A scratch file of the run (the spill), to remove likewise (NULL: none). */
+void guard_scratch(const char *path);
 
 /* A folder to remove if a second signal leaves at once (a cgroup). */
 void guard_dir(const char *path);

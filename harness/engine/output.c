@@ -441,41 +441,45 @@ int resume_outputs(struct run *r, bool summary)
 	return err;
 }
 
+/* Create one result file with its header, then close it (pause_file):
+ * one descriptor at a time, so that a low descriptor limit still runs. */
+static int start_file(struct run *r, struct outfile *o, struct csv *c, int slot, const char *name)
+{
+	int err = outfile_open(o, r->dir, name);
+
+	if (err)
+		return err;
+	/* stdio's buffer: heap pages every timed fork would copy, where this
+	 * is in no child */
+	if ((r->outbuf[slot] = map_dontfork(OUT_BUFFER)))
+		setvbuf(o->f, r->outbuf[slot], _IOFBF, OUT_BUFFER);
+	c->f = o->f;
+	guard_file(slot, o->tmp, o->path);
+	if (slot == 0) {
+		/* The core columns, then one per counter: <event>_per_op. */
+		fputs(SUMMARY_COLUMNS, o->f);
+		for (size_t i = 0; i < r->counters.n; i++)
+			fprintf(o->f, ",%s_per_op", r->counters.spec[i].name);
+		if (r->counters.n)
+			fputs(",counters_scaled", o->f);
+		fputc('\n', o->f);
+	} else {
+		csv_header(c, slot == 1 ? SAMPLES_COLUMNS : PROBES_COLUMNS);
+	}
+	return pause_file(o, slot);
+}
+
 int open_outputs(struct run *r)
 {
 	int err;
 
 	if ((err = write_env_at(r, "no", false)) ||
-	    (err = outfile_open(&r->summary, r->dir, "summary.csv")) ||
-	    (err = outfile_open(&r->samples, r->dir, "samples.csv")) ||
-	    (err = outfile_open(&r->probes, r->dir, "probes.csv")) ||
+	    (err = start_file(r, &r->summary, &r->summary_csv, 0, "summary.csv")) ||
+	    (err = start_file(r, &r->samples, &r->samples_csv, 1, "samples.csv")) ||
+	    (err = start_file(r, &r->probes, &r->probes_csv, 2, "probes.csv")) ||
 	    (err = spill_open(&r->spill, r->dir))) {
 		fprintf(stderr, "spawncost run: cannot write in %s: %s\n", r->dir, strerror(err));
-		return 2;
-	}
-	/* stdio's buffers of the result files: heap pages every timed fork
-	 * would copy, where these are not in any child. */
-	FILE *files[3] = { r->summary.f, r->samples.f, r->probes.f };
-	for (int i = 0; i < 3; i++)
-		if ((r->outbuf[i] = map_dontfork(OUT_BUFFER)))
-			setvbuf(files[i], r->outbuf[i], _IOFBF, OUT_BUFFER);
-	r->summary_csv.f = r->summary.f;
-	r->samples_csv.f = r->samples.f;
-	r->probes_csv.f = r->probes.f;
-	/* The core columns, then one per counter: <event>_per_op. */
-	fputs(SUMMARY_COLUMNS, r->summary.f);
-	for (size_t i = 0; i < r->counters.n; i++)
-		fprintf(r->summary.f, ",%s_per_op", r->counters.spec[i].name);
-	if (r->counters.n)
-		fputs(",counters_scaled", r->summary.f);
-	fputc('\n', r->summary.f);
-	csv_header(&r->samples_csv, SAMPLES_COLUMNS);
-	csv_header(&r->probes_csv, PROBES_COLUMNS);
-	guard_file(0, r->summary.tmp, r->summary.path);
-	guard_file(1, r->samples.tmp, r->samples.path);
-	guard_file(2, r->probes.tmp, r->probes.path);
-	if ((err = pause_file(&r->summary, 0)) || (err = mark_whole(r))) {
-		fprintf(stderr, "spawncost run: cannot write in %s: %s\n", r->dir, strerror(err));
+		abandon_outputs(r);
 		return 2;
 	}
 	return 0;

@@ -1,69 +1,104 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
-#include "memory.h"
+#include "guard.h"
 #include "spill.h"
 
-/* The records live in one MADV_DONTFORK mapping, grown by doubling between
- * windows: no file descriptor (each one the parent holds is one more for
- * every child to close) and nothing any fork copies. */
-#define SPILL_FIRST 65536	/* records: 2 MiB of address space, touched as used */
+/* The records go to a hidden file in the run folder, opened only while a
+ * window's records are written: the engine holds no descriptor through the
+ * timed iterations (each one is one more for every child to close), and
+ * its resident size does not grow with the run (what VmRSS says of the
+ * parent stays what it is). Removed at the end, or by the guard. */
+#define BATCH 64	/* records per write, from the stack: 2 KiB */
 
 int spill_open(struct spill *sp, const char *dir)
 {
-	(void)dir;
+	int fd;
+
 	sp->records = 0;
-	sp->cap = SPILL_FIRST;
-	sp->rec = map_dontfork(sp->cap * sizeof *sp->rec);
-	return sp->rec ? 0 : ENOMEM;
+	if ((size_t)snprintf(sp->path, sizeof sp->path, "%s/.spawncost-spill.tmp", dir) >=
+	    sizeof sp->path)
+		return ENAMETOOLONG;
+	fd = open(sp->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return errno;
+	close(fd);
+	guard_scratch(sp->path);
+	return 0;
 }
 
-static int reserve(struct spill *sp, size_t more)
+static int put(int fd, const struct spill_probe *buf, size_t k)
 {
-	while (sp->records + more > sp->cap) {
-		size_t old = sp->cap * sizeof *sp->rec;
-		void *p = mremap(sp->rec, old, 2 * old, MREMAP_MAYMOVE);
-		if (p == MAP_FAILED)
-			return errno;
-		sp->rec = p;	/* the flags, MADV_DONTFORK too, move with it */
-		sp->cap *= 2;
+	const char *p = (const char *)buf;
+	size_t left = k * sizeof *buf;
+
+	while (left) {
+		ssize_t w = write(fd, p, left);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return w < 0 ? errno : EIO;
+		p += w;
+		left -= (size_t)w;
 	}
 	return 0;
+}
+
+/* Append n records, made one batch at a time by make(i, &record). */
+static int append(struct spill *sp, size_t n, void (*make)(const void *, size_t, uint32_t,
+							     struct spill_probe *),
+		  const void *from, uint32_t cell)
+{
+	struct spill_probe buf[BATCH];
+	int fd = open(sp->path, O_WRONLY | O_APPEND | O_CLOEXEC), err = 0;
+
+	if (fd < 0)
+		return errno;
+	for (size_t i = 0; i < n && !err;) {
+		size_t k = 0;
+		for (; k < BATCH && i < n; k++, i++)
+			make(from, i, cell, &buf[k]);
+		err = put(fd, buf, k);
+		if (!err)
+			sp->records += k;
+	}
+	if (close(fd) != 0 && !err)
+		err = errno;
+	return err;
+}
+
+static void timed(const void *from, size_t i, uint32_t cell, struct spill_probe *r)
+{
+	*r = (struct spill_probe){ .cell = cell, .ns = ((const uint64_t *)from)[i] };
+}
+
+static void probed(const void *from, size_t i, uint32_t cell, struct spill_probe *r)
+{
+	const struct probe *p = (const struct probe *)from + i;
+
+	*r = (struct spill_probe){ .cell = cell | SPILL_PROBE, .cpu = p->cpu, .ns = p->ns };
+	memcpy(r->phase, p->phase.v, sizeof r->phase);
 }
 
 int spill_add(struct spill *sp, uint32_t cell, const uint64_t *ns, size_t n)
 {
-	int err = reserve(sp, n);
-
-	if (err)
-		return err;
-	for (size_t i = 0; i < n; i++)
-		sp->rec[sp->records++] = (struct spill_probe){ .cell = cell, .ns = ns[i] };
-	return 0;
+	return append(sp, n, timed, ns, cell);
 }
 
 int spill_add_probes(struct spill *sp, uint32_t cell, const struct probe *p, size_t n)
 {
-	int err = reserve(sp, n);
-
-	if (err)
-		return err;
-	for (size_t i = 0; i < n; i++) {
-		struct spill_probe *r = &sp->rec[sp->records++];
-		*r = (struct spill_probe){ .cell = cell | SPILL_PROBE, .cpu = p[i].cpu, .ns = p[i].ns };
-		memcpy(r->phase, p[i].phase.v, sizeof r->phase);
-	}
-	return 0;
+	return append(sp, n, probed, p, cell);
 }
 
 int spill_load(struct spill *sp, size_t ncells, struct spill_data *d)
 {
-	size_t n = (size_t)sp->records, nc = ncells ? ncells : 1;
-	const struct spill_probe *raw = sp->rec;
+	size_t n = (size_t)sp->records, nc = ncells ? ncells : 1, bytes = n * sizeof(struct spill_probe);
+	struct spill_probe *raw = malloc(bytes ? bytes : 1);
+	int fd = open(sp->path, O_RDONLY | O_CLOEXEC);
 	size_t timed = 0, probes = 0, *at_ns = calloc(nc, sizeof *at_ns), *at_pr = calloc(nc, sizeof *at_pr);
 	int err = ENOMEM;
 
@@ -74,6 +109,18 @@ int spill_load(struct spill *sp, size_t ncells, struct spill_data *d)
 	d->nprobes = calloc(nc, sizeof *d->nprobes);
 	if (!raw || !at_ns || !at_pr || !d->ns || !d->count || !d->probes || !d->nprobes)
 		goto fail;
+	if (fd < 0) {
+		err = errno;
+		goto fail;
+	}
+	for (size_t done = 0; done < bytes;) {
+		ssize_t got = pread(fd, (char *)raw + done, bytes - done, (off_t)done);
+		if (got <= 0) {
+			err = got < 0 ? errno : EIO;
+			goto fail;
+		}
+		done += (size_t)got;
+	}
 	/* Counting sort by cell, keeping each cell's records in time order. */
 	for (size_t i = 0; i < n; i++) {
 		uint32_t c = raw[i].cell & ~SPILL_PROBE;
@@ -113,6 +160,9 @@ int spill_load(struct spill *sp, size_t ncells, struct spill_data *d)
 fail:
 	spill_free(d);
 out:
+	if (fd >= 0)
+		close(fd);
+	free(raw);
 	free(at_ns);
 	free(at_pr);
 	return err;
@@ -131,8 +181,10 @@ void spill_free(struct spill_data *d)
 
 void spill_close(struct spill *sp)
 {
-	if (sp->rec)
-		munmap(sp->rec, sp->cap * sizeof *sp->rec);
-	sp->rec = NULL;
-	sp->cap = sp->records = 0;
+	if (sp->path[0]) {
+		guard_scratch(NULL);
+		unlink(sp->path);
+		sp->path[0] = '\0';
+	}
+	sp->records = 0;
 }

@@ -1,6 +1,8 @@
 /* Where a run keeps its samples until the end. A cell is measured in several
  * windows (--rounds) spread over the run, and its statistics need all of
- * them: they are kept in a MADV_DONTFORK mapping, which no fork copies. */
+ * them: they go to a hidden file of the run folder, opened only while
+ * written, so that the measuring process neither grows nor holds a
+ * descriptor through the timed iterations. */
 #ifndef SPAWNCOST_SPILL_H
 #define SPAWNCOST_SPILL_H
 
@@ -20,8 +22,7 @@ struct spill_probe {
 };
 
 struct spill {
-	struct spill_probe *rec;
-	size_t cap;
+	char path[4096 + 32];	/* dir/.spawncost-spill.tmp; "" when closed */
 	uint64_t records;
 };
 
@@ -35,7 +36,7 @@ struct spill_data {
 	struct spill_probe *probes_all;
 };
 
-/* Map the first records (dir: unused). Returns 0 or an errno value. */
+/* Create the file in dir. Returns 0 or an errno value. */
 int spill_open(struct spill *sp, const char *dir);
 /* Append n timed samples, or n probes, of a cell. Returns 0 or an errno. */
 int spill_add(struct spill *sp, uint32_t cell, const uint64_t *ns, size_t n);

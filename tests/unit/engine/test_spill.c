@@ -5,8 +5,25 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <stdio.h>
+
+#include <stdlib.h>
+#include <unistd.h>
 
 #include "spill.h"
+
+/* A folder of the test's own for the spill file. */
+static const char *scratch(void)
+{
+	static char dir[64];
+
+	if (!dir[0]) {
+		snprintf(dir, sizeof dir, "/tmp/spawncost-spill-XXXXXX");
+		if (!mkdtemp(dir))
+			return ".";
+	}
+	return dir;
+}
 
 static void test_round_trip(void **state)
 {
@@ -17,7 +34,7 @@ static void test_round_trip(void **state)
 			       .phase = { { 1, 2, PHASE_NONE, 4 } } } };
 
 	(void)state;
-	assert_int_equal(spill_open(&sp, "."), 0);
+	assert_int_equal(spill_open(&sp, scratch()), 0);
 	assert_int_equal(spill_add(&sp, 0, a, 3), 0);		/* cell 0, window 1 */
 	assert_int_equal(spill_add(&sp, 1, b, 2), 0);		/* cell 1, window 1 */
 	assert_int_equal(spill_add_probes(&sp, 1, p, 1), 0);
@@ -39,7 +56,7 @@ static void test_round_trip(void **state)
 	spill_close(&sp);
 }
 
-static void test_grows_past_its_first_mapping(void **state)
+static void test_many_records(void **state)
 {
 	enum { N = 200000 };	/* more than the first mapping holds */
 	static uint64_t ns[N];
@@ -49,7 +66,7 @@ static void test_grows_past_its_first_mapping(void **state)
 	(void)state;
 	for (size_t i = 0; i < N; i++)
 		ns[i] = i;
-	assert_int_equal(spill_open(&sp, "."), 0);
+	assert_int_equal(spill_open(&sp, scratch()), 0);
 	assert_int_equal(spill_add(&sp, 0, ns, N), 0);
 	assert_int_equal(spill_load(&sp, 1, &d), 0);
 	assert_int_equal(d.count[0], N);
@@ -60,9 +77,13 @@ static void test_grows_past_its_first_mapping(void **state)
 
 int main(void)
 {
+	int rc;
+
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
-		cmocka_unit_test(test_grows_past_its_first_mapping),
+		cmocka_unit_test(test_many_records),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	rc = cmocka_run_group_tests(tests, NULL, NULL);
+	rmdir(scratch());
+	return rc;
 }
