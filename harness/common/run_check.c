@@ -52,17 +52,19 @@ static bool runs_chain(const struct method *m)
 static int need_bundled(const char *name, const char **out)
 {
 	char path[PATH_MAX];
+	static char *kept[4];	/* held for the whole run (and seen as such by
+				 * LeakSanitizer) */
 	static int used;
 	char err[PATH_MAX + 64];
 
 	/* strdup: a few bytes on the heap where four PATH_MAX buffers would
 	 * be pages that every timed fork copies. */
-	if (used == 4 || !bundled(name, path, sizeof path) || !(*out = strdup(path))) {
+	if (used == 4 || !bundled(name, path, sizeof path) || !(kept[used] = strdup(path))) {
 		snprintf(err, sizeof err, "the bundled %s is not next to spawncost (build it with "
 			 "make, or give --target PATH)", name);
 		return bad("--target", err);
 	}
-	used++;
+	*out = kept[used++];
 	return 0;
 }
 

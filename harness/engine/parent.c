@@ -86,11 +86,14 @@ static void __attribute__((noinline)) settle_stack(void)
 {
 	volatile char deep[STACK_SETTLE];
 	uintptr_t page = page_bytes(), lo = stack_bottom();
-	/* Not the page below deep either: the madvise call's own frame (its
-	 * return address) is there. */
-	uintptr_t keep = ((uintptr_t)deep & ~(page - 1)) - page;
+	/* Measured from this frame, not from deep (a compiler, or a
+	 * sanitizer, may place it elsewhere): everything more than
+	 * STACK_SETTLE and two pages below the frame is unused, and the
+	 * madvise call's own frame is well above that. */
+	uintptr_t frame = (uintptr_t)__builtin_frame_address(0);
+	uintptr_t keep = ((frame - STACK_SETTLE) & ~(page - 1)) - 2 * page;
 
-	if (lo && keep > lo)
+	if (lo && keep > lo && keep < frame)
 		madvise((void *)lo, keep - lo, MADV_DONTNEED);
 	for (size_t i = 0; i < sizeof deep; i += 512)
 		deep[i] = 0;

@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <stdbool.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "memory.h"
@@ -37,12 +39,20 @@ static void ballast(enum ballast_kind kind, size_t vmas, long *grew, struct foot
 	ballast_free(&b);
 }
 
+/* The sanitizers map memory of their own as the process runs. */
+static bool sanitized(void)
+{
+	return getenv("SPAWNCOST_SANITIZED") != NULL;
+}
+
 static void test_kinds(void **state)
 {
 	struct footprint with, without;
 	long grew;
 
 	(void)state;
+	if (sanitized())
+		skip();
 	ballast(BALLAST_ANON, 1, &grew, &with, &without);
 	assert_true(grew >= 8 * 1024 - 64);			/* every page written */
 	assert_int_equal(with.maps, without.maps + 1);
@@ -78,6 +88,8 @@ static void test_dontfork_memory(void **state)
 	char *p;
 
 	(void)state;
+	if (sanitized())
+		skip();
 	assert_int_equal(fork_footprint(&before), 0);
 	p = map_dontfork(1 << 20);
 	assert_non_null(p);
