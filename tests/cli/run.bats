@@ -201,6 +201,7 @@ SUMMARY_HEADER="run_id,host,method,target,rss_mib,thp,pin,rss_kib,pte_kib,iterat
 }
 
 @test "the parent is the same in every cell: what fork copies does not drift" {
+	skip_if_sanitized	# it measures the process itself (and LSan fails under ptrace)
 	run "$SC" run -m core,clone -r 0 --rounds 3 -n 60 -e none -o out
 	[ "$status" -eq 0 ]
 	# pthread is measured in a child of the engine (harness/engine/isolate.c): a
@@ -224,6 +225,7 @@ SUMMARY_HEADER="run_id,host,method,target,rss_mib,thp,pin,rss_kib,pte_kib,iterat
 }
 
 @test "a pthread cell leaves the engine single-threaded: its threads are made in a child" {
+	skip_if_sanitized	# it measures the process itself (and LSan fails under ptrace)
 	command -v strace || skip "no strace"
 	strace -f -qq -e trace=clone,clone3 -e signal=none -o trace.txt \
 		"$BUILD/spawncost-measure" run -m pthread,fork-exit -r 0 --rounds 2 -n 40 -e none \
@@ -252,6 +254,7 @@ SUMMARY_HEADER="run_id,host,method,target,rss_mib,thp,pin,rss_kib,pte_kib,iterat
 }
 
 @test "no timer or signal reaches the engine while it measures; the watchdog leaves with it" {
+	skip_if_sanitized	# it measures the process itself (and LSan fails under ptrace)
 	command -v strace || skip "no strace"
 	strace -f -q -e trace=none -e signal=all -o trace.txt \
 		"$BUILD/spawncost-measure" run -m fork-exit,vfork-exec -r 0 --min-time 1.2 --rounds 1 \
