@@ -148,6 +148,12 @@ const char *run_title(const struct rundir *r, char *buf, size_t len)
 	int k;
 
 	run_label(r, buf, len);
+	/* The run id's pid (host-stamp-pid) tells runs apart in files, not in a
+	 * chart's title, which must fit its width. */
+	char *dash = strrchr(buf, '-');
+	if (dash && dash > buf && dash[1] && strspn(dash + 1, "0123456789") == strlen(dash + 1) &&
+	    strchr(buf, 'T') && strchr(buf, 'T') < dash)
+		*dash = '\0';
 	k = (int)strlen(buf);
 	if (kernel && (size_t)k < len)
 		k += snprintf(buf + k, len - (size_t)k, " · Linux %s", kernel);
