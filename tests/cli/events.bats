@@ -67,5 +67,6 @@ event_line() {
 	[ "$status" -eq 0 ]
 	[[ "$output" == *not-countable* ]]
 	run "$SC" --help
-	[ "$status" -eq 0 ] && [[ "$output" == *"  events  "* ]]
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"  events  "* ]]
 }

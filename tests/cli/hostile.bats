@@ -24,7 +24,7 @@ slow_target() {
 	# one run's files only: every row carries env.txt's run_id
 	id=$(sed -n 's/^run_id=//p' D/env.txt)
 	[ -n "$id" ]
-	[ -z "$(awk -F, -v id="$id" 'FNR > 1 && $1 != id' D/summary.csv D/samples.csv)" ]
+	[ -z "$(awk -F, -v id="$id" 'FNR > 1 { if ($1 != id) print }' D/summary.csv D/samples.csv)" ]
 	[ "$(awk -F, 'NR > 1' D/samples.csv | wc -l)" -eq 3 ]
 	[ ! -e D/.spawncost.lock ]
 }

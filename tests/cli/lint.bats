@@ -21,8 +21,10 @@ lint() {
 	[ "$status" -eq 0 ]
 }
 
-@test "&& inside [[ ]], \$( ), quotes and multi-line awk, or on the last line, is allowed" {
-	lint '@test "x" {' '	[[ a && b ]]' '	n=$(a && b)' "	awk 'NR == 1 {" '		\$1 == 2 && \$2 == 3 { print }'"' f" "	echo 'a && b' # it's fine" '	[ 1 ] && [ 2 ]' '}'
+@test "&& inside [[ ]], \$( ), quotes and multi-line awk is allowed, and not on a last line either" {
+	lint '@test "x" {' '	[[ a && b ]]' '	n=$(a && b)' "	awk 'NR == 1 {" '		\$1 == 2 && \$2 == 3 { print }'"' f" "	echo 'a && b' # it's fine" '}'
 	[ "$status" -eq 0 ]
 	[ -z "$output" ]
+	lint '@test "x" {' '	true' '	[ 1 ] && [ 2 ]' '}'
+	[ "$status" -eq 1 ]
 }

@@ -121,7 +121,8 @@ drawn() {
 	echo 'run_id=vm-20261124T090000' > results/old/env.txt
 	touch -d '2020-01-01' results/new/env.txt
 	run "$PLOTS" --newest
-	[ "$status" -eq 0 ] && [ "$output" = "results/new" ]
+	[ "$status" -eq 0 ]
+	[ "$output" = "results/new" ]
 }
 
 @test "report and plots refuse bad input with one line and status 2, writing nothing" {
@@ -148,5 +149,6 @@ drawn() {
 	[[ "$stderr" == *"row 2: median_us 'fast' is not a number"* ]]
 	[ ! -e cut/report.md ]
 	run --separate-stderr "$PLOTS" nowhere
-	[ "$status" -eq 2 ] && [[ "$stderr" == *"nowhere has no summary.csv"* ]]
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"nowhere has no summary.csv"* ]]
 }

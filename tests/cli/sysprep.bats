@@ -115,7 +115,8 @@ expect_usage_error() {
 	[[ "$output" == *"ok: irqbalance: not running"* ]]
 	run --separate-stderr "$SP" check --quiet
 	[ "$status" -eq 0 ]
-	[ -z "$output" ] && [ -z "$stderr" ]
+	[ -z "$output" ]
+	[ -z "$stderr" ]
 }
 
 @test "sysprep check: where no knob exists, every line is n/a and it exits 0" {
