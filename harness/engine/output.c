@@ -20,7 +20,7 @@
 	"p10_us,p90_us,p99_us,mean_us,stddev_us,min_us,max_us,ci_lo_us,ci_hi_us,error,"    \
 	"variant,ballast,vmas,thp_kib,pages,per_page_ns,cpus,child_same_cpu_pct,rounds,"   \
 	"child_start_us,parent_resume_us,exec_us,exit_reap_us,fork_maps,fork_rss_kib,"     \
-	"probes,modes,path_dirs"
+	"probes,modes,path_dirs,window_spread_pct"
 #define SAMPLES_COLUMNS                                                        \
 	"run_id,host,method,target,rss_mib,thp,pin,iter,ns,variant,ballast,vmas," \
 	"round,child_cpu,parent_cpu,child_start_ns,parent_resume_ns,exec_ns,exit_reap_ns," \
@@ -377,6 +377,12 @@ void write_summary(struct run *r, const struct table_row *t)
 		csv_empty(c);
 	if (strcmp(t->method->group, "path") == 0)
 		csv_u64(c, r->o.path_dirs);
+	else
+		csv_empty(c);
+	/* how far apart the windows' own medians were: drift within the run,
+	 * which the bootstrap interval of the pooled median does not show */
+	if (t->windows > 1 && t->window_lo > 0 && !t->error[0])
+		csv_double(c, 100 * (t->window_hi - t->window_lo) / s->median);
 	else
 		csv_empty(c);
 	for (size_t i = 0; i < r->counters.n; i++)

@@ -122,6 +122,13 @@ static void run_window(struct run *r, size_t id, unsigned round, struct spawn_ct
 		    (err = spill_add_probes(&r->spill, (uint32_t)id, s->probe, s->nprobe)))
 			snprintf(t->error, sizeof t->error, "%s: keeping the samples failed",
 				 strerrorname_np(err));
+		double median, half;
+		if (median_interval(s->ns, s->n, &median, &half) == 0) {
+			if (!t->window_lo || median < t->window_lo)
+				t->window_lo = median;
+			if (median > t->window_hi)
+				t->window_hi = median;
+		}
 		t->stats.n += s->n;	/* the count so far; stats come at the end */
 		t->probes += s->nprobe;
 		if ((err = mark_whole(r)) && !r->write_err)

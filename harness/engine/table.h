@@ -22,6 +22,8 @@ struct table_row {
 	uint64_t pages;		/* pages a per_page method wrote; 0 otherwise */
 	unsigned windows;	/* windows (rounds) that measured it */
 	double child_same_cpu_pct;	/* < 0: the child's CPU was not seen */
+	double window_lo, window_hi;	/* the smallest and largest window median
+					 * (ns); 0 before any window */
 	double phase_ns[NPHASES];	/* --phases medians; < 0 where not seen */
 	double per_op[16];	/* counters per operation (NAN: not counted) */
 	bool counted, scaled;

@@ -301,3 +301,16 @@ SUMMARY_HEADER="run_id,host,method,target,rss_mib,thp,pin,rss_kib,pte_kib,iterat
 	done
 	[ "$(awk -F, 'NR > 1' out/summary.csv | wc -l)" -eq 6 ]
 }
+
+@test "window_spread_pct says how far apart the windows' medians were; empty with one window" {
+	run "$SC" run -m fork-exit,vfork-exit -r 0 -n 90 --rounds 3 -e none -o three
+	[ "$status" -eq 0 ]
+	for m in fork-exit vfork-exit; do
+		w=$(col three/summary.csv window_spread_pct $m 0)
+		echo "$m: $w"
+		awk -v w="$w" 'BEGIN { exit !(w != "" && w >= 0 && w < 1000) }'
+	done
+	run "$SC" run -m fork-exit -r 0 -n 30 --rounds 1 -e none -o one
+	[ "$status" -eq 0 ]
+	[ -z "$(col one/summary.csv window_spread_pct fork-exit 0)" ]
+}
