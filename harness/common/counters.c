@@ -122,6 +122,13 @@ int counters_measure(const struct counters *cs, const struct method *m, struct s
 	return rc == 0 && !guard_stop ? 0 : -1;
 }
 
+unsigned counters_round_trips(uint64_t timed)
+{
+	uint64_t k = timed / 10;
+
+	return (unsigned)(k < 10 ? 10 : k > 200 ? 200 : k);
+}
+
 void counters_facts(const struct counters *cs, FILE *f)
 {
 	if (!cs->n) {

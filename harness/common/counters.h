@@ -31,6 +31,10 @@ int counter_open(const struct event_spec *e, bool user_only);
  * be counted and whether kernel work is left out. */
 void counters_prepare(struct counters *cs);
 
+/* How many round trips a cell's counting pass takes after `timed` timed
+ * ones: a tenth as many, 10 to 200. */
+unsigned counters_round_trips(uint64_t timed);
+
 /* Count iterations round trips of m; per_op[i] is event i per operation
  * (NAN where not counted); *scaled when the kernel multiplexed a counter
  * and the value was scaled by time enabled / time running. Returns 0, or -1

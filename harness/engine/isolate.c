@@ -74,9 +74,8 @@ static int helper(const struct method *m, size_t done, const struct counters *cs
 	for (int i = 0; i < 16; i++)
 		h.per_op[i] = NAN;
 	if (h.rc == 0 && cs && cs->n && !guard_stop) {
-		unsigned k = (unsigned)((done + s.n) / 10);
-		k = k < 10 ? 10 : k > 200 ? 200 : k;
-		h.counted = counters_measure(cs, m, ctx, k, h.per_op, &h.scaled) == 0;
+		h.counted = counters_measure(cs, m, ctx, counters_round_trips(done + s.n), h.per_op,
+					     &h.scaled) == 0;
 	}
 	h.n = s.n;
 	h.nprobe = s.nprobe;

@@ -68,12 +68,10 @@ static size_t plan_cells(struct run *r)
  * as many round trips as were timed (10 to 200). */
 static void count_events(struct run *r, struct table_row *t, struct spawn_ctx *ctx)
 {
-	unsigned k = (unsigned)(t->stats.n / 10);
-
 	if (!r->counters.n || guard_stop)
 		return;
-	k = k < 10 ? 10 : k > 200 ? 200 : k;
-	if (counters_measure(&r->counters, t->method, ctx, k, t->per_op, &t->scaled) == 0)
+	if (counters_measure(&r->counters, t->method, ctx, counters_round_trips(t->stats.n),
+			     t->per_op, &t->scaled) == 0)
 		t->counted = true;
 }
 
@@ -90,6 +88,7 @@ static void run_window(struct run *r, size_t id, unsigned round, struct spawn_ct
 	struct cell_result res = { .rss_kib = -1, .pte_kib = -1, .thp_kib = -1,
 				   .fork = { -1, -1 } };
 	struct budget w = window_budget(&r->o.budget, round, r->o.rounds);
+	double median = -1, half = 0;	/* the window's own, for progress and spread */
 	int rc = 0, err;
 
 	if (t->error[0] || (w.iterations == 0 && r->o.budget.iterations))
@@ -122,7 +121,6 @@ static void run_window(struct run *r, size_t id, unsigned round, struct spawn_ct
 		    (err = spill_add_probes(&r->spill, (uint32_t)id, s->probe, s->nprobe)))
 			snprintf(t->error, sizeof t->error, "%s: keeping the samples failed",
 				 strerrorname_np(err));
-		double median, half;
 		if (median_interval(s->ns, s->n, &median, &half) == 0) {
 			if (!t->window_lo || median < t->window_lo)
 				t->window_lo = median;
@@ -136,7 +134,7 @@ static void run_window(struct run *r, size_t id, unsigned round, struct spawn_ct
 		if (round + 1 == r->o.rounds && !t->method->isolate)
 			count_events(r, t, ctx);
 	}
-	progress_done(t, s, res.error);
+	progress_done(res.error, s->n, median, half);
 }
 
 static void read_facts(struct run *r)

@@ -25,22 +25,17 @@ void progress_start(unsigned round, unsigned rounds, size_t i, size_t n, const s
 		fprintf(stderr, "\r\033[K%s ...", label);
 }
 
-void progress_done(const struct table_row *t, struct samples *s, const char *error)
+void progress_done(const char *error, size_t n, double median, double half)
 {
-	double median, half;
-
-	(void)t;
 	if (isatty(STDERR_FILENO))
 		fputs("\r\033[K", stderr);
 	if (error[0]) {
 		fprintf(stderr, "%s: error: %s\n", label, error);
 		return;
 	}
-	/* The window's own median and the distribution-free interval, from a
-	 * scratch copy: no heap is left behind in the measuring process. */
-	if (median_interval(s->ns, s->n, &median, &half) == 0)
+	if (median >= 0)
 		fprintf(stderr, "%s: median %.2f us (95%% CI +-%.1f%%, n=%zu)\n", label,
-			median / 1e3, median > 0 ? 100 * half / median : 0, s->n);
+			median / 1e3, median > 0 ? 100 * half / median : 0, n);
 }
 
 void table_print(FILE *f, const struct table_row *rows, size_t n)

@@ -31,12 +31,12 @@ struct table_row {
 	char error[160];
 };
 
-struct samples;
 
 /* Progress of window `round` (0-based) of cell i (1-based) of n. */
 void progress_start(unsigned round, unsigned rounds, size_t i, size_t n, const struct table_row *t);
-/* The window just measured: its own samples, or why it failed. */
-void progress_done(const struct table_row *t, struct samples *s, const char *error);
+/* The window just measured: why it failed, or its n samples' median and the
+ * half-width of its distribution-free interval (median < 0: none). */
+void progress_done(const char *error, size_t n, double median, double half);
 void table_print(FILE *f, const struct table_row *rows, size_t n);
 
 #endif
