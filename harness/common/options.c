@@ -36,6 +36,10 @@ static const char run_usage[] =
 	"                       ns, clone3, exec, path, cow, all (see spawncost list)\n"
 	"      --path-dirs K    the path methods find the no-op after K empty folders\n"
 	"                       in PATH (default 0)\n"
+	"      --fds LIST       the parent holds this many more open descriptors\n"
+	"                       (close-on-exec copies of /dev/null; default 0)\n"
+	"      --threads LIST   the parent has this many idle threads (default 0);\n"
+	"                       such cells are measured in a child of the engine\n"
 	"  -r, --rss LIST       parent ballast sizes in MiB (default from the profile)\n"
 	"      --thp LIST       off (MADV_NOHUGEPAGE, default) or on (MADV_HUGEPAGE)\n"
 	"      --ballast LIST   what the ballast is: anon (written, default),\n"
@@ -195,6 +199,25 @@ static int parse_rss(const char *arg, struct run_opts *o)
 	return 0;
 }
 
+/* --fds and --threads: counts of the parent's shape, each at most max. */
+static int parse_shape(const char *name, const char *arg, uint64_t max, uint64_t *out, size_t *n)
+{
+	char buf[256], *items[MAX_SHAPES], err[PARSE_ERR_LEN];
+
+	if (snprintf(buf, sizeof buf, "%s", arg) >= (int)sizeof buf)
+		return bad(name, "list too long");
+	if (split_list(buf, items, MAX_SHAPES, n, err))
+		return bad(name, err);
+	for (size_t i = 0; i < *n; i++) {
+		if (parse_u64(items[i], 0, max, &out[i], err))
+			return bad(name, err);
+		for (size_t j = 0; j < i; j++)
+			if (out[j] == out[i])
+				return bad(name, "a count is named twice");
+	}
+	return 0;
+}
+
 static int parse_thp(const char *arg, struct run_opts *o)
 {
 	char buf[64], *items[2], err[PARSE_ERR_LEN];
@@ -297,7 +320,7 @@ static const struct profile *find_profile(const char *name)
 enum { OPT_THP = 256, OPT_MIN_TIME, OPT_MAX_TIME, OPT_PRECISION, OPT_TARGET, OPT_PROFILE,
        OPT_CLONE_FLAGS, OPT_THEN, OPT_TIMEOUT, OPT_BALLAST, OPT_VMAS, OPT_ROUNDS, OPT_PIN,
        OPT_CPUS, OPT_FACTS_FD, OPT_PHASES, OPT_EVENT_SPEC, OPT_FRONT, OPT_HELP,
-       OPT_PATH_DIRS };
+       OPT_PATH_DIRS, OPT_FDS, OPT_THREADS };
 
 static const struct option long_options[] = {
 	{ "methods", required_argument, NULL, 'm' },
@@ -325,6 +348,8 @@ static const struct option long_options[] = {
 	{ "event-spec", required_argument, NULL, OPT_EVENT_SPEC },	/* from the front end */
 	{ "front", required_argument, NULL, OPT_FRONT },		/* from the front end */
 	{ "path-dirs", required_argument, NULL, OPT_PATH_DIRS },
+	{ "fds", required_argument, NULL, OPT_FDS },
+	{ "threads", required_argument, NULL, OPT_THREADS },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -416,6 +441,8 @@ static int take(int c, const char *arg, const char *name, struct run_opts *o, st
 	case OPT_CPUS: return parse_cpus(arg, o);
 	case OPT_EVENT_SPEC: return parse_specs(arg, o);
 	case OPT_PHASES: o->phases = true; return 0;
+	case OPT_FDS: return parse_shape("--fds", arg, MAX_FDS, o->fds, &o->nfds);
+	case OPT_THREADS: return parse_shape("--threads", arg, MAX_THREADS, o->threads, &o->nthreads);
 	case OPT_FRONT: o->front = arg; return 0;
 	case OPT_ROUNDS: case OPT_FACTS_FD: case OPT_VMAS: case OPT_TIMEOUT: case OPT_PATH_DIRS:
 	case 'w':
@@ -495,6 +522,10 @@ static int apply_sweep(struct run_opts *o, const struct given *g, bool notes)
 	}
 	if (o->nkinds == 0)
 		o->kinds[o->nkinds++] = BALLAST_ANON;
+	if (o->nfds == 0)
+		o->fds[o->nfds++] = 0;
+	if (o->nthreads == 0)
+		o->threads[o->nthreads++] = 0;
 	return parse_thp(g->thp ? g->thp : g->profile->thp, o);
 }
 

@@ -16,6 +16,9 @@
 #define MAX_RSS_MIB (1ULL << 22)	/* 4 TiB: past that a number is a typo */
 #define MAX_ITERATIONS 100000000ULL
 #define MAX_PATH_DIRS 10000	/* --path-dirs: PATH stays under 1 MiB */
+#define MAX_SHAPES 8		/* values of --fds or of --threads */
+#define MAX_FDS 1000000		/* --fds: fs.nr_open's default ceiling */
+#define MAX_THREADS 10000	/* --threads */
 
 struct run_opts {
 	const struct method *methods[MAX_METHODS];
@@ -49,6 +52,10 @@ struct run_opts {
 	int facts_fd;		/* the front end's machine facts (hwloc, libpfm4), or -1 */
 	bool phases;		/* --phases: time the phases of each iteration */
 	unsigned path_dirs;	/* --path-dirs: empty folders before the no-op's in PATH */
+	/* The parent's shape, swept like the sizes: descriptors it holds open
+	 * (--fds) and idle threads it has (--threads). Default: 0 of each. */
+	uint64_t fds[MAX_SHAPES], threads[MAX_SHAPES];
+	size_t nfds, nthreads;
 	const char *events_arg;	/* -e LIST as given (the front end resolves it) */
 	struct event_spec specs[EVENT_MAX];	/* --event-spec: resolved counters */
 	size_t nspecs;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -214,6 +215,30 @@ static int check_outdir(const char *dir)
 	return 0;
 }
 
+/* Room for the most descriptors --fds asks for, on top of the few the run
+ * itself holds (its standard streams, a result file, the ballast's memory
+ * file): the engine raises its soft limit up to the hard one. */
+#define FDS_OWN 64
+static int check_fds(const struct run_opts *o)
+{
+	struct rlimit rl;
+	uint64_t most = 0;
+	char err[160];
+
+	for (size_t i = 0; i < o->nfds; i++)
+		if (o->fds[i] > most)
+			most = o->fds[i];
+	if (most == 0 || getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_max == RLIM_INFINITY)
+		return 0;
+	if (most + FDS_OWN > rl.rlim_max) {
+		snprintf(err, sizeof err, "%llu descriptors do not fit under RLIMIT_NOFILE (%llu, "
+			 "less %d the run keeps for itself)", (unsigned long long)most,
+			 (unsigned long long)rl.rlim_max, FDS_OWN);
+		return bad("--fds", err);
+	}
+	return 0;
+}
+
 int run_check(struct run_opts *o)
 {
 	char err[PATH_MAX + 64];
@@ -221,7 +246,7 @@ int run_check(struct run_opts *o)
 	long limit;
 	int rc;
 
-	if ((rc = resolve_target(o)) || (rc = check_outdir(o->outdir)))
+	if ((rc = resolve_target(o)) || (rc = check_outdir(o->outdir)) || (rc = check_fds(o)))
 		return rc;
 	for (size_t i = 0; i < o->nrss; i++) {
 		if (o->rss[i] > largest)

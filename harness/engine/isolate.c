@@ -1,5 +1,6 @@
-/* Windows of methods that create threads (pthread), measured in a child of
- * the engine rather than in the engine itself.
+/* Windows of methods that create threads (pthread), and of cells whose
+ * parent has threads (--threads), measured in a child of the engine rather
+ * than in the engine itself.
  *
  * glibc marks a process that has ever created a thread as multi-threaded,
  * for good: from then on its every fork takes the slow path (the stdio and
@@ -14,11 +15,15 @@
  * same ballast, copy-on-write; the pthread cell neither writes the ballast
  * nor forks. */
 #include <errno.h>
+#include <linux/futex.h>
 #include <math.h>
+#include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -59,18 +64,54 @@ static int get(int fd, void *buf, size_t len, off_t *at)
 	return 0;
 }
 
+/* --threads: idle threads of the measuring child, each parked on a futex
+ * that is never woken (the child's _exit ends them). */
+static uint32_t never;
+static unsigned parked;
+
+static void *park(void *unused)
+{
+	__atomic_add_fetch(&parked, 1, __ATOMIC_RELEASE);
+	for (;;)
+		syscall(SYS_futex, &never, FUTEX_WAIT_PRIVATE, 0, NULL, NULL, 0);
+	return unused;
+}
+
+/* Start n parked threads and wait until every one has started: 0 or an
+ * errno value. A thread still on its way into the futex costs a fork
+ * nothing more than a sleeping one: fork copies the caller only. */
+static int start_threads(uint64_t n)
+{
+	pthread_t t;
+	int err;
+
+	for (uint64_t i = 0; i < n; i++)
+		if ((err = pthread_create(&t, NULL, park, NULL)))
+			return err;
+	while (__atomic_load_n(&parked, __ATOMIC_ACQUIRE) < n)
+		sched_yield();
+	return 0;
+}
+
 /* In the child: the window, then the counters if cs is given; everything
  * to fd. The run's bookkeeping (struct run, the cells) is MADV_DONTFORK and
  * not here: what the child needs comes as arguments. */
 static int helper(const struct method *m, size_t done, const struct counters *cs,
-		  struct spawn_ctx *ctx, const struct budget *w, int fd)
+		  struct spawn_ctx *ctx, const struct budget *w, uint64_t threads, int fd)
 {
 	struct samples s;
 	struct head h = { .res = { .rss_kib = -1, .pte_kib = -1, .thp_kib = -1, .fork = { -1, -1 } } };
+	int err;
 
 	if (samples_init(&s, w->iterations) != 0)
 		return 3;
-	h.rc = cell_measure(m, ctx, w, &s, &h.res);
+	if ((err = start_threads(threads))) {
+		h.rc = -1;
+		snprintf(h.res.error, sizeof h.res.error, "%s: could start only %u of %llu threads",
+			 strerrorname_np(err), parked, (unsigned long long)threads);
+	} else {
+		h.rc = cell_measure(m, ctx, w, &s, &h.res);
+	}
 	for (int i = 0; i < 16; i++)
 		h.per_op[i] = NAN;
 	if (h.rc == 0 && cs && cs->n && !guard_stop) {
@@ -114,6 +155,7 @@ int window_isolated(struct run *r, struct table_row *t, struct spawn_ctx *ctx,
 	int fd = memfd_create("spawncost-isolated", MFD_CLOEXEC), status = 0, rc;
 	const struct method *m = t->method;
 	size_t done = t->stats.n;
+	uint64_t threads = t->threads;	/* t is not in the child */
 	struct counters cs;
 	pid_t pid;
 
@@ -129,7 +171,7 @@ int window_isolated(struct run *r, struct table_row *t, struct spawn_ctx *ctx,
 		return -1;
 	}
 	if (pid == 0)
-		_exit(helper(m, done, count ? &cs : NULL, ctx, w, fd));
+		_exit(helper(m, done, count ? &cs : NULL, ctx, w, threads, fd));
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	if (guard_stop) {

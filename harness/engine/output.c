@@ -20,15 +20,16 @@
 	"p10_us,p90_us,p99_us,mean_us,stddev_us,min_us,max_us,ci_lo_us,ci_hi_us,error,"    \
 	"variant,ballast,vmas,thp_kib,pages,per_page_ns,cpus,child_same_cpu_pct,rounds,"   \
 	"child_start_us,parent_resume_us,exec_us,exit_reap_us,fork_maps,fork_rss_kib,"     \
-	"probes,modes,path_dirs,window_spread_pct"
+	"probes,modes,path_dirs,window_spread_pct,fds,threads"
 #define SAMPLES_COLUMNS                                                        \
 	"run_id,host,method,target,rss_mib,thp,pin,iter,ns,variant,ballast,vmas," \
 	"round,child_cpu,parent_cpu,child_start_ns,parent_resume_ns,exec_ns,exit_reap_ns," \
-	"fork_maps,fork_rss_kib"
+	"fork_maps,fork_rss_kib,fds,threads"
 /* Probes (harness/engine/cell.h): untimed iterations, kept apart from the samples. */
 #define PROBES_COLUMNS                                                           \
 	"run_id,host,method,target,rss_mib,thp,pin,probe,ns,variant,ballast,vmas," \
-	"round,child_cpu,parent_cpu,child_start_ns,parent_resume_ns,exec_ns,exit_reap_ns"
+	"round,child_cpu,parent_cpu,child_start_ns,parent_resume_ns,exec_ns,exit_reap_ns,"  \
+	"fds,threads"
 
 #define OUT_BUFFER (64 * 1024)
 
@@ -270,6 +271,8 @@ void write_window_samples(struct run *r, const struct table_row *t, size_t first
 			csv_empty(c);
 		csv_opt(c, fork->maps);
 		csv_opt(c, fork->rss_kib);
+		csv_u64(c, t->fds);
+		csv_u64(c, t->threads);
 		csv_end(c);
 	}
 }
@@ -305,6 +308,8 @@ void write_window_probes(struct run *r, const struct table_row *t, size_t first,
 				csv_empty(c);
 			else
 				csv_u64(c, p->phase.v[k]);
+		csv_u64(c, t->fds);
+		csv_u64(c, t->threads);
 		csv_end(c);
 	}
 }
@@ -385,6 +390,8 @@ void write_summary(struct run *r, const struct table_row *t)
 		csv_double(c, 100 * (t->window_hi - t->window_lo) / s->median);
 	else
 		csv_empty(c);
+	csv_u64(c, t->fds);
+	csv_u64(c, t->threads);
 	for (size_t i = 0; i < r->counters.n; i++)
 		if (t->counted && !t->error[0] && !isnan(t->per_op[i]))
 			csv_double(c, t->per_op[i]);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -195,4 +196,56 @@ void remove_path_dirs(void)
 	if (path_root[0])
 		rmdir(path_root);
 	path_root[0] = '\0';
+}
+
+/* The descriptors of --fds, by number, in memory no fork child gets: the
+ * child's file table is what is measured, not this list. */
+static int *held;
+static uint64_t nheld, held_bytes;
+
+int fds_hold(uint64_t n)
+{
+	struct rlimit rl;
+	int devnull, err = 0;
+
+	if (n == 0)
+		return 0;
+	/* the descriptors already open, the ones held, and a margin for the
+	 * run's own (a result file, the samples' spill) */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    rl.rlim_cur < n + 64 + 256) {
+		rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || n + 64 + 256 < rl.rlim_max
+				      ? n + 64 + 256 : rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	held_bytes = n * sizeof *held;
+	held = map_dontfork(held_bytes);
+	devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (!held || devnull < 0) {
+		err = held ? errno : ENOMEM;
+		if (devnull >= 0)
+			close(devnull);
+		fds_release();
+		return err;
+	}
+	held[nheld++] = devnull;
+	while (nheld < n) {
+		int fd = fcntl(devnull, F_DUPFD_CLOEXEC, 0);
+		if (fd < 0) {
+			err = errno;
+			fds_release();
+			return err;
+		}
+		held[nheld++] = fd;
+	}
+	return 0;
+}
+
+void fds_release(void)
+{
+	while (nheld > 0)
+		close(held[--nheld]);
+	if (held)
+		munmap(held, held_bytes);
+	held = NULL;
 }

@@ -28,4 +28,10 @@ uint64_t *shared_page(struct run_opts *o);
 int settle_path(const char *noop, unsigned k);
 void remove_path_dirs(void);
 
+/* --fds: hold n more open descriptors (close-on-exec copies of /dev/null),
+ * raising the soft RLIMIT_NOFILE as far as the hard one if need be; 0 or
+ * an errno value (none are then held). fds_release() closes them. */
+int fds_hold(uint64_t n);
+void fds_release(void);
+
 #endif

@@ -35,32 +35,43 @@ static bool cell_wanted(const struct method *m, uint64_t rss)
 	return !(m->per_page && rss == 0);
 }
 
-/* Lay out every cell in sweep order: thp, ballast kind, size, method. */
+/* The cell of one method on one ballast and parent shape. */
+static void plan_cell(struct table_row *c, const struct method *m, uint64_t rss,
+		      enum thp_mode thp, enum ballast_kind kind, uint64_t fds, uint64_t threads)
+{
+	c->method = m;
+	c->rss_mib = rss;
+	c->thp = thp;
+	c->kind = kind;
+	c->fds = fds;
+	c->threads = threads;
+	c->rss_kib = c->pte_kib = c->thp_kib = -1;
+	c->fork_maps = c->fork_rss_kib = -1;
+	c->child_same_cpu_pct = -1;
+	for (int p = 0; p < NPHASES; p++)
+		c->phase_ns[p] = -1;
+}
+
+/* Lay out every cell in sweep order: thp, ballast kind, descriptors,
+ * threads, size, method (the order sweep() measures them in). */
 static size_t plan_cells(struct run *r)
 {
 	const struct run_opts *o = &r->o;
 	size_t n = 0;
 
 	for (size_t t = 0; t < o->nthp; t++)
-		for (size_t b = 0; b < o->nkinds; b++)
-			for (size_t i = 0; i < o->nrss; i++)
-				for (size_t k = 0; k < o->nmethods; k++) {
-					if (!cell_wanted(o->methods[k], o->rss[i]))
-						continue;
-					if (r->cells) {
-						struct table_row *c = &r->cells[n];
-						c->method = o->methods[k];
-						c->rss_mib = o->rss[i];
-						c->thp = o->thp[t];
-						c->kind = o->kinds[b];
-						c->rss_kib = c->pte_kib = c->thp_kib = -1;
-						c->fork_maps = c->fork_rss_kib = -1;
-						c->child_same_cpu_pct = -1;
-						for (int p = 0; p < NPHASES; p++)
-							c->phase_ns[p] = -1;
-					}
-					n++;
-				}
+	for (size_t b = 0; b < o->nkinds; b++)
+	for (size_t f = 0; f < o->nfds; f++)
+	for (size_t h = 0; h < o->nthreads; h++)
+	for (size_t i = 0; i < o->nrss; i++)
+	for (size_t k = 0; k < o->nmethods; k++) {
+		if (!cell_wanted(o->methods[k], o->rss[i]))
+			continue;
+		if (r->cells)
+			plan_cell(&r->cells[n], o->methods[k], o->rss[i], o->thp[t], o->kinds[b],
+				  o->fds[f], o->threads[h]);
+		n++;
+	}
 	return n;
 }
 
@@ -80,6 +91,13 @@ static long max_long(long a, long b)
 	return a > b ? a : b;
 }
 
+/* A window measured in a child of the engine (harness/engine/isolate.c):
+ * the method creates threads, or the cell's parent has them. */
+static bool isolated(const struct table_row *t)
+{
+	return t->method->isolate || t->threads > 0;
+}
+
 /* One window of one cell. */
 static void run_window(struct run *r, size_t id, unsigned round, struct spawn_ctx *ctx,
 		       struct samples *s, const char *ballast_error)
@@ -97,7 +115,7 @@ static void run_window(struct run *r, size_t id, unsigned round, struct spawn_ct
 	progress_start(round, r->o.rounds, id + 1, r->ncells, t);
 	if (ballast_error)
 		snprintf(res.error, sizeof res.error, "%s", ballast_error);
-	else if (t->method->isolate)
+	else if (isolated(t))
 		rc = window_isolated(r, t, ctx, &w, round + 1 == r->o.rounds, s, &res);
 	else
 		rc = cell_measure(t->method, ctx, &w, s, &res);
@@ -131,7 +149,7 @@ static void run_window(struct run *r, size_t id, unsigned round, struct spawn_ct
 		t->probes += s->nprobe;
 		if ((err = mark_whole(r)) && !r->write_err)
 			r->write_err = err;	/* ends the sweep: see finish() */
-		if (round + 1 == r->o.rounds && !t->method->isolate)
+		if (round + 1 == r->o.rounds && !isolated(t))
 			count_events(r, t, ctx);
 	}
 	progress_done(res.error, s->n, median, half);
@@ -160,9 +178,11 @@ static bool runs_path_method(const struct run_opts *o)
 	return false;
 }
 
-/* Every cell of a ballast, one window each. */
+/* Every cell of a ballast, one window each; shape_error: why the parent
+ * could not take the cells' shape (their error), or NULL. */
 static void sweep_ballast(struct run *r, size_t *id, unsigned round, struct spawn_ctx *ctx,
-			  struct samples *s, uint64_t rss, enum thp_mode thp, enum ballast_kind kind)
+			  struct samples *s, uint64_t rss, enum thp_mode thp, enum ballast_kind kind,
+			  const char *shape_error)
 {
 	struct ballast b;
 	char berr[160] = "";
@@ -170,6 +190,8 @@ static void sweep_ballast(struct run *r, size_t *id, unsigned round, struct spaw
 
 	if (err)
 		snprintf(berr, sizeof berr, "%s: ballast mmap failed", strerrorname_np(err));
+	else if (shape_error)
+		snprintf(berr, sizeof berr, "%s", shape_error);
 	ctx->chunk = b.chunk;
 	ctx->nchunks = b.nchunks;
 	ctx->chunk_bytes = b.chunk_bytes;
@@ -181,6 +203,23 @@ static void sweep_ballast(struct run *r, size_t *id, unsigned round, struct spaw
 		run_window(r, (*id)++, round, ctx, s, berr[0] ? berr : NULL);
 	}
 	ballast_free(&b);
+}
+
+/* Every size and method at each thread count, with fds descriptors held. */
+static void sweep_shape(struct run *r, size_t *id, unsigned round, struct spawn_ctx *ctx,
+			struct samples *s, enum thp_mode thp, enum ballast_kind kind, uint64_t fds)
+{
+	char why[160] = "";
+	int err = fds_hold(fds);
+
+	if (err)
+		snprintf(why, sizeof why, "%s: cannot hold %llu descriptors", strerrorname_np(err),
+			 (unsigned long long)fds);
+	for (size_t h = 0; h < r->o.nthreads && !guard_stop; h++)
+		for (size_t i = 0; i < r->o.nrss && !guard_stop; i++)
+			sweep_ballast(r, id, round, ctx, s, r->o.rss[i], thp, kind,
+				      why[0] ? why : NULL);
+	fds_release();
 }
 
 /* What children read of the options, in memory they get (struct run is
@@ -219,9 +258,9 @@ static void sweep(struct run *r, struct samples *s)
 		size_t id = 0;
 		for (size_t t = 0; t < r->o.nthp && !guard_stop; t++)
 			for (size_t b = 0; b < r->o.nkinds && !guard_stop; b++)
-				for (size_t i = 0; i < r->o.nrss && !guard_stop; i++)
-					sweep_ballast(r, &id, round, &ctx, s, r->o.rss[i],
-						      r->o.thp[t], r->o.kinds[b]);
+				for (size_t f = 0; f < r->o.nfds && !guard_stop; f++)
+					sweep_shape(r, &id, round, &ctx, s, r->o.thp[t],
+						    r->o.kinds[b], r->o.fds[f]);
 	}
 }
 
@@ -348,6 +387,7 @@ static int finish(struct run *r)
 		return rc;
 	table_print(stdout, r->cells, r->ncells);
 	fit_rows(r->cells, r->ncells, NULL, stdout, target_of, r, r->run_id, env_host(), r->o.vmas);
+	fit_shapes(r->cells, r->ncells, stdout);
 	for (size_t i = 0; i < r->ncells; i++)
 		failed += r->cells[i].error[0] != '\0';
 	warn_modes(r);
@@ -383,7 +423,8 @@ int cmd_run(int argc, char **argv)
 	if ((rc = run_check(&r->o)))
 		return rc;
 	planned = plan_cells(r);
-	if (planned < r->o.nthp * r->o.nkinds * r->o.nrss * r->o.nmethods)
+	if (planned < r->o.nthp * r->o.nkinds * r->o.nfds * r->o.nthreads * r->o.nrss *
+			      r->o.nmethods)
 		fprintf(stderr, "spawncost run: note: the page-writing methods need a ballast; "
 				"their 0 MiB cells are left out\n");
 	r->cells = map_dontfork((planned ? planned : 1) * sizeof *r->cells);

@@ -17,10 +17,14 @@ static char label[200];
 
 void progress_start(unsigned round, unsigned rounds, size_t i, size_t n, const struct table_row *t)
 {
-	snprintf(label, sizeof label, "[round %u/%u, %zu/%zu] %s rss=%lluMiB thp=%s%s%s", round + 1,
-		 rounds, i, n, t->method->name, (unsigned long long)t->rss_mib,
-		 t->thp == THP_ON ? "on" : "off", t->kind ? " ballast=" : "",
-		 t->kind ? ballast_names[t->kind] : "");
+	int used = snprintf(label, sizeof label, "[round %u/%u, %zu/%zu] %s rss=%lluMiB thp=%s%s%s",
+			    round + 1, rounds, i, n, t->method->name,
+			    (unsigned long long)t->rss_mib, t->thp == THP_ON ? "on" : "off",
+			    t->kind ? " ballast=" : "", t->kind ? ballast_names[t->kind] : "");
+
+	if ((t->fds || t->threads) && used < (int)sizeof label)
+		snprintf(label + used, sizeof label - (size_t)used, " fds=%llu threads=%llu",
+			 (unsigned long long)t->fds, (unsigned long long)t->threads);
 	if (isatty(STDERR_FILENO))
 		fprintf(stderr, "\r\033[K%s ...", label);
 }
@@ -51,10 +55,16 @@ void table_print(FILE *f, const struct table_row *rows, size_t n)
 
 		if (t->rss_kib >= 0)
 			snprintf(rss, sizeof rss, "%ld", t->rss_kib);
-		char name[64];
+		char name[96];
+		int used = snprintf(name, sizeof name, "%s%s%s", t->method->name, t->kind ? "/" : "",
+				    t->kind ? ballast_names[t->kind] : "");
 
-		snprintf(name, sizeof name, "%s%s%s", t->method->name, t->kind ? "/" : "",
-			 t->kind ? ballast_names[t->kind] : "");
+		if (t->fds && used < (int)sizeof name)
+			used += snprintf(name + used, sizeof name - (size_t)used, "/fds=%llu",
+					 (unsigned long long)t->fds);
+		if (t->threads && used < (int)sizeof name)
+			snprintf(name + used, sizeof name - (size_t)used, "/threads=%llu",
+				 (unsigned long long)t->threads);
 		fprintf(f, "%-20s %8llu %4s %9s ", name, (unsigned long long)t->rss_mib,
 			t->thp == THP_ON ? "on" : "off", rss);
 		if (t->error[0])

@@ -15,6 +15,7 @@ struct table_row {
 	uint64_t rss_mib;
 	enum thp_mode thp;
 	enum ballast_kind kind;
+	uint64_t fds, threads;	/* the parent's shape: --fds, --threads */
 	long rss_kib, pte_kib, thp_kib;	/* the largest in any window */
 	long fork_maps, fork_rss_kib;	/* what fork copies: the largest in any window */
 	size_t probes;		/* untimed probe iterations (where children ran) */
