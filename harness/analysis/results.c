@@ -45,9 +45,16 @@ bool cell_ok(const struct cell_data *c)
 	return !*c->error && est_ok(c->med);
 }
 
+/* A shape key absent (a run made before it) or at the plain parent's value. */
+static bool plain_key(const struct cell_data *c, int k)
+{
+	return !*c->key[k] || strcmp(c->key[k], key_plain[k]) == 0;
+}
+
 bool cell_plain(const struct cell_data *c)
 {
-	return (!*c->ballast || strcmp(c->ballast, "anon") == 0) && !*c->variant;
+	return (!*c->ballast || strcmp(c->ballast, "anon") == 0) && !*c->variant &&
+	       plain_key(c, KEY_FDS) && plain_key(c, KEY_THREADS);
 }
 
 bool cell_per_page(const struct cell_data *c)

@@ -17,7 +17,8 @@ const char *run_label(const struct rundir *r, char *buf, size_t len);
 /* The label, the kernel and the CPU: a chart's subtitle. */
 const char *run_title(const struct rundir *r, char *buf, size_t len);
 
-/* The plain cells the claims use: anonymous touched ballast, no variant. */
+/* The plain cells the claims use: anonymous touched ballast, no variant,
+ * no --fds or --threads. */
 bool cell_plain(const struct cell_data *c);
 /* A cell that timed page writes (cow-child, first-touch, ...), not a spawn. */
 bool cell_per_page(const struct cell_data *c);

@@ -14,7 +14,8 @@
 #include "rundir.h"
 
 const char *const key_names[NKEYS] = { "method", "target", "rss_mib", "thp", "pin",
-				       "variant", "ballast", "vmas" };
+				       "variant", "ballast", "vmas", "fds", "threads" };
+const char *const key_plain[NKEYS] = { [KEY_FDS] = "0", [KEY_THREADS] = "0" };
 
 const char *const phase_columns[NPHASES] = {
 	[PH_CHILD_START] = "child_start_us",
@@ -23,7 +24,7 @@ const char *const phase_columns[NPHASES] = {
 	[PH_EXIT_REAP] = "exit_reap_us",
 };
 
-_Static_assert(offsetof(struct cell_data, vmas) == offsetof(struct cell_data, key[KEY_VMAS]),
+_Static_assert(offsetof(struct cell_data, threads) == offsetof(struct cell_data, key[KEY_THREADS]),
 	       "the keys by name and by index must be the same pointers");
 
 #define CELL(field) offsetof(struct cell_data, field)

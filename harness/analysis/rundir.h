@@ -22,11 +22,16 @@
 #define MAX_COUNTERS 32
 
 /* The columns that say which cell a row belongs to. The first five are in
- * every run; later issues append variant, ballast and vmas. */
+ * every run; later issues append variant, ballast, vmas, and the parent's
+ * shape (fds, threads). */
 enum { KEY_METHOD, KEY_TARGET, KEY_RSS_MIB, KEY_THP, KEY_PIN, KEY_VARIANT, KEY_BALLAST,
-       KEY_VMAS, NKEYS };
+       KEY_VMAS, KEY_FDS, KEY_THREADS, NKEYS };
 #define NBASE_KEYS 5
 extern const char *const key_names[NKEYS];
+/* A shape key's value for the plain parent ("0"), which a cell's name
+ * leaves out, so that names stay those of runs made before the column;
+ * NULL for the other keys. */
+extern const char *const key_plain[NKEYS];
 
 /* summary.csv's phase columns, by enum phase. */
 extern const char *const phase_columns[NPHASES];
@@ -38,7 +43,7 @@ struct cell_data {
 		const char *key[NKEYS];
 		struct {
 			const char *method, *target, *rss_text, *thp, *pin, *variant, *ballast,
-				*vmas;	/* rss_text: rss_mib as written */
+				*vmas, *fds, *threads;	/* rss_text: rss_mib as written */
 		};
 	};			/* "" where the column is absent */
 	const char *error;	/* "" when measured */

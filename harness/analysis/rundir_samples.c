@@ -32,7 +32,8 @@ static char *cell_name(const struct cell_data *c, const bool use[NKEYS])
 	fputs(c->key[KEY_METHOD], f);
 	for (int k = 1; k < NKEYS; k++) {
 		if (!use[k] || (k == KEY_TARGET && default_target(c->key[k])) ||
-		    (k >= NBASE_KEYS && !c->key[k][0]))
+		    (k >= NBASE_KEYS && !c->key[k][0]) ||
+		    (key_plain[k] && strcmp(c->key[k], key_plain[k]) == 0))
 			continue;
 		fprintf(f, "/%s:%s", key_names[k], c->key[k]);
 	}
