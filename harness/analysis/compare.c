@@ -132,6 +132,10 @@ static int env_diffs(struct comparison *c, const struct rundir *b, const struct 
 		c->env_missing = true;
 		return 0;
 	}
+	c->machine_base = rundir_env(b, "machine_id");
+	c->machine_new = rundir_env(n, "machine_id");
+	c->other_machine = c->machine_base && c->machine_new &&
+			   strcmp(c->machine_base, c->machine_new) != 0;
 	for (size_t i = 0; i < b->env.nlines; i++) {
 		const char *k = b->env.line[i].key, *bv = b->env.line[i].val;
 		const char *nv = rundir_env(n, k);

@@ -37,6 +37,11 @@ struct comparison {
 	struct env_diff *diffs;
 	size_t ndiffs;
 	bool env_missing;	/* one side has no env.txt: nothing to compare */
+	/* env.txt's machine_id of each side, NULL when it has none (runs made
+	 * before there was one); other_machine when both have one and they
+	 * differ: another machine, whose figures test no change to BASE's. */
+	const char *machine_base, *machine_new;
+	bool other_machine;
 	struct pair *pairs;
 	size_t npairs;
 	const struct cell_data **only_base, **only_new;

@@ -1,6 +1,7 @@
 /* What compare prints: a text table, a markdown table for CI summaries and
  * pull-request comments, or JSON. All three say first when the machines
- * differ, then the cells, the cells on one side only, the geometric mean and
+ * differ (another machine_id, then the env.txt facts that move a spawn's
+ * cost), then the cells, the cells on one side only, the geometric mean and
  * the verdict. */
 #include <jansson.h>
 #include <math.h>
@@ -75,6 +76,10 @@ void report_text(FILE *f, const struct comparison *c)
 
 	if (c->env_missing)
 		fprintf(f, "warning: a run has no env.txt: cannot tell whether the machines match\n");
+	if (c->other_machine)
+		fprintf(f, "warning: BASE and NEW come from different machines (machine_id %s, %s): "
+			   "a difference may be the machine's, not the change's\n",
+			c->machine_base, c->machine_new);
 	if (c->ndiffs) {
 		fprintf(f, "warning: not like for like: the machines differ in\n");
 		for (size_t i = 0; i < c->ndiffs; i++)
@@ -115,6 +120,10 @@ void report_markdown(FILE *f, const struct comparison *c)
 	if (c->env_missing)
 		fprintf(f, "> **Warning:** a run has no env.txt: cannot tell whether the machines "
 			   "match.\n\n");
+	if (c->other_machine)
+		fprintf(f, "> **Warning: different machines.** BASE is machine `%s`, NEW machine "
+			   "`%s`: a difference may be the machine's, not the change's.\n\n",
+			c->machine_base, c->machine_new);
 	if (c->ndiffs) {
 		fprintf(f, "> **Warning: not like for like.** The machines differ in:\n");
 		for (size_t i = 0; i < c->ndiffs; i++)
@@ -233,6 +242,10 @@ static json_t *comparison_json(const struct comparison *c)
 	json_decref(diffs);
 	json_decref(cells);
 	bad = bad || put(o, "env_checked", json_boolean(!c->env_missing)) ||
+	      put(o, "machine_id_base", str_or_null(c->machine_base)) ||
+	      put(o, "machine_id_new", str_or_null(c->machine_new)) ||
+	      put(o, "same_machine", c->machine_base && c->machine_new ?
+			json_boolean(!c->other_machine) : json_null()) ||
 	      put(o, "base", json_string(c->base_dir)) || put(o, "new", json_string(c->new_dir)) ||
 	      put(o, "threshold_pct", json_real(c->threshold_pct)) ||
 	      put(o, "alpha", json_real(c->alpha)) ||

@@ -6,7 +6,8 @@
  *                            and mean/median/stddev/cv "aggregate" entries per
  *                            cell, so its tools/compare.py can read two runs.
  *   github-action-benchmark  the customSmallerIsBetter list: name, unit, value
- *                            (the median), range (p10..p90), extra (n, run).
+ *                            (the median), range (p10..p90), extra (n, run,
+ *                            machine).
  *   bencher                  Bencher Metric Format: name -> {"latency":
  *                            {value, lower_value, upper_value}} = median, p10,
  *                            p90, in nanoseconds, the unit of Bencher's
@@ -14,7 +15,15 @@
  *
  * Cell names are fork-exec/rss_mib:64/thp:off/pin:none. Cells that ended in
  * an error are error entries in gbench and left out of the other two, with a
- * note on stderr. */
+ * note on stderr.
+ *
+ * Which machine measured goes with the figures: gbench's context carries
+ * every env.txt fact, machine_id among them, and github-action-benchmark's
+ * extra says "machine: <machine_id>". Bencher keeps the machine apart from
+ * the figures, as the report's testbed, which `bencher run --testbed` sets
+ * and a BMF file cannot: give it the run's machine_id (README, "Many
+ * machines"), so that Bencher's thresholds compare a machine only with
+ * itself. */
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -246,13 +255,14 @@ static void skipped(const struct cell_data *c)
 
 static json_t *gab_entry(const struct rundir *r, const struct cell_data *c)
 {
-	const char *run = rundir_env(r, "run_id");
-	char range[128], extra[512];
+	const char *run = rundir_env(r, "run_id"), *machine = rundir_env(r, "machine_id");
+	char range[128], extra[640];
 
 	snprintf(range, sizeof range, "p10..p90 %.3f..%.3f", c->p10, c->p90);
-	snprintf(extra, sizeof extra, "n: %.0f\np10: %.3f us\np90: %.3f us\nmean: %.3f us%s%s",
+	snprintf(extra, sizeof extra, "n: %.0f\np10: %.3f us\np90: %.3f us\nmean: %.3f us%s%.200s%s%.64s",
 		 c->iterations, c->p10, c->p90, c->mean,
-		 run ? "\nrun: " : "", run ? run : "");
+		 run ? "\nrun: " : "", run ? run : "", machine ? "\nmachine: " : "",
+		 machine ? machine : "");
 	return json_pack("{s:s, s:s, s:f, s:s, s:s}", "name", c->name, "unit", "us", "value",
 			 c->med.v, "range", range, "extra", extra);
 }

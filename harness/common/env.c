@@ -1,6 +1,7 @@
 #include <dirent.h>
 #include <sched.h>
 #include <gnu/libc-version.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -212,6 +213,81 @@ void env_write_load(FILE *f, const char *key)
 	fact(f, key, env_loadavg(buf, sizeof buf));
 }
 
+/* The CPUs present, from a list like "0-7,16-23": hardware, unlike the
+ * online count, which hotplug and nosmt move. 0 when unreadable. */
+static long cpus_present(void)
+{
+	char buf[512];
+	const char *p = first_line("/sys/devices/system/cpu/present", buf, sizeof buf);
+	long n = 0;
+
+	while (*p) {
+		char *end;
+		long a = strtol(p, &end, 10), b = a;
+
+		if (end == p)
+			return 0;
+		if (*end == '-')
+			b = strtol(end + 1, &end, 10);
+		if (b < a || (*end && *end != ','))
+			return 0;
+		n += b - a + 1;
+		p = *end ? end + 1 : end;
+	}
+	return n;
+}
+
+/* FNV-1a, 64 bits: the same on every machine and compiler. */
+static uint64_t fnv1a(uint64_t h, const char *s)
+{
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return h;
+}
+
+/* What the machine is, as hardware: architecture, CPU model, CPUs present,
+ * memory in whole GiB, and the DMI vendor, product and board (or the device
+ * tree's model) where readable. Memory is MemTotal rounded up: MemTotal is
+ * what is left after the kernel's own reservations, which move a little
+ * with the kernel and its command line, and a kernel change must not make
+ * another machine. The DMI files used are readable by every user; serial
+ * numbers and UUIDs are root's only, and the id must not change with who
+ * runs. Two machines of one model and size get one id, on purpose: their
+ * figures are comparable, which is what a baseline needs. */
+const char *env_machine_id(char *buf, size_t len)
+{
+	static const char *const dmi[] = {
+		"/sys/class/dmi/id/sys_vendor", "/sys/class/dmi/id/product_name",
+		"/sys/class/dmi/id/board_vendor", "/sys/class/dmi/id/board_name",
+		"/proc/device-tree/model",
+	};
+	struct utsname u;
+	char line[512], num[64];
+	long cpus = cpus_present(), kib = proc_kib("/proc/meminfo", "MemTotal");
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	uname(&u);
+	h = fnv1a(h, u.machine);
+	h = fnv1a(h, "|");
+	/* x86 names the model; arm64 gives implementer and part; POWER, "cpu". */
+	if (*cpuinfo("model name", line, sizeof line)) {
+		h = fnv1a(h, line);
+	} else {
+		h = fnv1a(h, cpuinfo("CPU implementer", line, sizeof line));
+		h = fnv1a(h, cpuinfo("CPU part", line, sizeof line));
+		h = fnv1a(h, cpuinfo("cpu", line, sizeof line));
+	}
+	snprintf(num, sizeof num, "|%ld|%ld", cpus > 0 ? cpus : sysconf(_SC_NPROCESSORS_CONF),
+		 kib > 0 ? (kib + 1048575) / 1048576 : 0);
+	h = fnv1a(h, num);
+	for (size_t i = 0; i < sizeof dmi / sizeof dmi[0]; i++) {
+		h = fnv1a(h, "|");
+		h = fnv1a(h, first_line(dmi[i], line, sizeof line));
+	}
+	snprintf(buf, len, "%016" PRIx64, h);
+	return buf;
+}
+
 const char *env_host(void)
 {
 	static char host[256];
@@ -233,6 +309,7 @@ void env_write(FILE *f)
 	fact(f, "spawncost_version", SPAWNCOST_VERSION);
 	fact(f, "git_revision", SPAWNCOST_GIT);
 	fact(f, "host", env_host());
+	fact(f, "machine_id", env_machine_id(buf, sizeof buf));
 	fact(f, "kernel_release", u.release);
 	fact(f, "kernel_version", u.version);
 	fact(f, "arch", u.machine);

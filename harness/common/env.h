@@ -16,6 +16,12 @@ const char *env_loadavg(char *buf, size_t len);
  * env_write leaves the load out: a run records it at its start and end. */
 void env_write_load(FILE *f, const char *key);
 
+/* The machine as hardware, as 16 hex digits into buf: a hash of the
+ * architecture, CPU model, CPUs present, memory (whole GiB) and DMI
+ * product and board. The same across kernels, boots, users and host names;
+ * never the host name. Returns buf. */
+const char *env_machine_id(char *buf, size_t len);
+
 /* The short host name, for run ids and the host column. */
 const char *env_host(void);
 

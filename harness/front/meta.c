@@ -5,7 +5,11 @@
  * "schema": "spawncost-meta/1". Values are strings, except the counts and
  * kernel knobs below, which are JSON integers when the whole value is one
  * (perf_event_paranoid may be -1). A key that appears twice, or a line that
- * is not key=value, is refused rather than guessed at. */
+ * is not key=value, is refused rather than guessed at.
+ *
+ * machine_id stays a string, though it is hex digits: an id, not a number,
+ * and tools that key baselines by it (Bencher's testbed, a dashboard) must
+ * read the same 16 characters the run wrote, leading zeros and all. */
 #include <errno.h>
 #include <jansson.h>
 #include <limits.h>
