@@ -259,10 +259,10 @@ static json_t *gab_entry(const struct rundir *r, const struct cell_data *c)
 	char range[128], extra[640];
 
 	snprintf(range, sizeof range, "p10..p90 %.3f..%.3f", c->p10, c->p90);
-	snprintf(extra, sizeof extra, "n: %.0f\np10: %.3f us\np90: %.3f us\nmean: %.3f us%s%.200s%s%.64s",
-		 c->iterations, c->p10, c->p90, c->mean,
-		 run ? "\nrun: " : "", run ? run : "", machine ? "\nmachine: " : "",
-		 machine ? machine : "");
+	snprintf(extra, sizeof extra,
+		 "n: %.0f\np10: %.3f us\np90: %.3f us\nmean: %.3f us%s%.200s%s%.64s",
+		 c->iterations, c->p10, c->p90, c->mean, run ? "\nrun: " : "", run ? run : "",
+		 machine ? "\nmachine: " : "", machine ? machine : "");
 	return json_pack("{s:s, s:s, s:f, s:s, s:s}", "name", c->name, "unit", "us", "value",
 			 c->med.v, "range", range, "extra", extra);
 }
