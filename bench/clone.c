@@ -52,7 +52,7 @@ static int clone_refused(struct spawn_ctx *c, int err, unsigned long flags)
 /* Run one child with these flags. */
 static int clone_with(struct spawn_ctx *c, unsigned long flags, bool then_exec)
 {
-	static volatile pid_t tid;
+	static __thread volatile pid_t tid;	/* one per spawner thread */
 	void *top = child_stack(flags) + CHILD_STACK_SIZE;
 	int (*fn)(void *) = then_exec ? child_stack_exec : child_stack_exit;
 	pid_t pid;

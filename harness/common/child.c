@@ -17,10 +17,18 @@
 
 static char own_stack[CHILD_STACK_SIZE] __attribute__((aligned(16)));
 
+/* The stack of CLONE_VM children: one per thread (spawner threads of
+ * --parallel each have their own), MADV_DONTFORK so that a fork child of
+ * the engine does not have it (child_stack_forget). */
+static __thread char *shared;
+
+void child_stack_forget(void)
+{
+	shared = NULL;
+}
+
 char *child_stack(unsigned long flags)
 {
-	static char *shared;
-
 	if (!(flags & CLONE_VM))
 		return own_stack;
 	if (!shared)

@@ -57,6 +57,9 @@ struct spawn_ctx {
 	bool then_exec;		/* clone-custom: the child execs (else _exit) */
 	void *state;		/* the method's own, from setup() */
 	struct spawn_fail fail;	/* filled when a hook returns -1 */
+	volatile uint64_t *progress;	/* --parallel: round trips so far, stored
+					 * after each (for the engine's deadline);
+					 * NULL in the engine */
 };
 
 struct method {
@@ -166,6 +169,9 @@ CHILD_STACK_CODE __attribute__((noreturn)) void child_exec(const struct spawn_ct
 #define CHILD_STACK_SIZE (64 * 1024)
 /* The lowest address of the stack a child with these clone flags runs on. */
 char *child_stack(unsigned long flags);
+/* In a fork child of the engine, which does not have the engine's CLONE_VM
+ * stack (it is MADV_DONTFORK): make a new one when next asked. */
+void child_stack_forget(void);
 CHILD_STACK_CODE int child_stack_exit(void *ctx);	/* note where and when, exit 0 */
 CHILD_STACK_CODE int child_stack_exec(void *ctx);	/* child_exec(ctx) */
 

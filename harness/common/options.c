@@ -40,6 +40,11 @@ static const char run_usage[] =
 	"                       (close-on-exec copies of /dev/null; default 0)\n"
 	"      --threads LIST   the parent has this many idle threads (default 0);\n"
 	"                       such cells are measured in a child of the engine\n"
+	"      --parallel LIST  this many spawners run each cell at once, started\n"
+	"                       together, one per CPU in the --pin policy's order\n"
+	"      --spawners K     processes (default: each a fork of the parent, with\n"
+	"                       the ballast) or threads (of one parent, sharing it)\n"
+	"      --oversubscribe  allow more spawners than CPUs\n"
 	"  -r, --rss LIST       parent ballast sizes in MiB (default from the profile)\n"
 	"      --thp LIST       off (MADV_NOHUGEPAGE, default) or on (MADV_HUGEPAGE)\n"
 	"      --ballast LIST   what the ballast is: anon (written, default),\n"
@@ -218,6 +223,32 @@ static int parse_shape(const char *name, const char *arg, uint64_t max, uint64_t
 	return 0;
 }
 
+/* --spawner-cpus: the CPUs spawners bind to, in order (the front end's). */
+static int parse_spawner_cpus(const char *arg, struct run_opts *o)
+{
+	static int cpus[MAX_SPAWNERS];
+	char err[PARSE_ERR_LEN];
+	const char *p = arg;
+
+	o->nspawner_cpus = 0;
+	while (*p) {
+		char item[16];
+		size_t len = strcspn(p, ",");
+		uint64_t v;
+
+		if (len == 0 || len >= sizeof item || o->nspawner_cpus == MAX_SPAWNERS)
+			return bad("--spawner-cpus", "expected a list of CPU numbers");
+		memcpy(item, p, len);
+		item[len] = '\0';
+		if (parse_u64(item, 0, CPU_SETSIZE - 1, &v, err))
+			return bad("--spawner-cpus", err);
+		cpus[o->nspawner_cpus++] = (int)v;
+		p += len + (p[len] == ',');
+	}
+	o->spawner_cpus = cpus;
+	return 0;
+}
+
 static int parse_thp(const char *arg, struct run_opts *o)
 {
 	char buf[64], *items[2], err[PARSE_ERR_LEN];
@@ -320,7 +351,8 @@ static const struct profile *find_profile(const char *name)
 enum { OPT_THP = 256, OPT_MIN_TIME, OPT_MAX_TIME, OPT_PRECISION, OPT_TARGET, OPT_PROFILE,
        OPT_CLONE_FLAGS, OPT_THEN, OPT_TIMEOUT, OPT_BALLAST, OPT_VMAS, OPT_ROUNDS, OPT_PIN,
        OPT_CPUS, OPT_FACTS_FD, OPT_PHASES, OPT_EVENT_SPEC, OPT_FRONT, OPT_HELP,
-       OPT_PATH_DIRS, OPT_FDS, OPT_THREADS };
+       OPT_PATH_DIRS, OPT_FDS, OPT_THREADS, OPT_PARALLEL, OPT_SPAWNERS, OPT_OVERSUBSCRIBE,
+       OPT_SPAWNER_CPUS };
 
 static const struct option long_options[] = {
 	{ "methods", required_argument, NULL, 'm' },
@@ -350,6 +382,10 @@ static const struct option long_options[] = {
 	{ "path-dirs", required_argument, NULL, OPT_PATH_DIRS },
 	{ "fds", required_argument, NULL, OPT_FDS },
 	{ "threads", required_argument, NULL, OPT_THREADS },
+	{ "parallel", required_argument, NULL, OPT_PARALLEL },
+	{ "spawners", required_argument, NULL, OPT_SPAWNERS },
+	{ "oversubscribe", no_argument, NULL, OPT_OVERSUBSCRIBE },
+	{ "spawner-cpus", required_argument, NULL, OPT_SPAWNER_CPUS },	/* from the front end */
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -443,6 +479,16 @@ static int take(int c, const char *arg, const char *name, struct run_opts *o, st
 	case OPT_PHASES: o->phases = true; return 0;
 	case OPT_FDS: return parse_shape("--fds", arg, MAX_FDS, o->fds, &o->nfds);
 	case OPT_THREADS: return parse_shape("--threads", arg, MAX_THREADS, o->threads, &o->nthreads);
+	case OPT_PARALLEL:
+		o->parallel_given = true;
+		return parse_shape("--parallel", arg, MAX_SPAWNERS, o->parallel, &o->nparallel);
+	case OPT_SPAWNERS:
+		if (strcmp(arg, "processes") && strcmp(arg, "threads"))
+			return bad("--spawners", "expected processes or threads");
+		o->spawner_threads = strcmp(arg, "threads") == 0;
+		return 0;
+	case OPT_OVERSUBSCRIBE: o->oversubscribe = true; return 0;
+	case OPT_SPAWNER_CPUS: return parse_spawner_cpus(arg, o);
 	case OPT_FRONT: o->front = arg; return 0;
 	case OPT_ROUNDS: case OPT_FACTS_FD: case OPT_VMAS: case OPT_TIMEOUT: case OPT_PATH_DIRS:
 	case 'w':
@@ -491,6 +537,30 @@ static int settle_pin(struct run_opts *o, bool notes)
 	return 0;
 }
 
+/* What --parallel cannot go with. */
+static int check_parallel(const struct run_opts *o)
+{
+	if (!o->parallel_given)
+		return o->spawner_threads || o->oversubscribe
+			       ? bad(o->spawner_threads ? "--spawners" : "--oversubscribe",
+				     "goes with --parallel")
+			       : 0;
+	for (size_t i = 0; i < o->nparallel; i++)
+		if (o->parallel[i] == 0)
+			return bad("--parallel", "0 spawners measure nothing (1 or more)");
+	for (size_t i = 0; i < o->nthreads; i++)
+		if (o->threads[i])
+			return bad("--parallel", "not with --threads: the spawners are the threads "
+						 "(--spawners threads)");
+	if (o->phases)
+		return bad("--parallel", "not with --phases, which watches one spawner's children");
+	for (size_t i = 0; i < o->nmethods; i++)
+		if (o->methods[i]->per_page)
+			return bad("--parallel", "not with the page-writing methods (cow, first-touch, "
+						 "rewrite): spawners would write one shared ballast");
+	return 0;
+}
+
 /* Methods, sizes and THP: as given, else the profile's. */
 static int apply_sweep(struct run_opts *o, const struct given *g, bool notes)
 {
@@ -526,8 +596,13 @@ static int apply_sweep(struct run_opts *o, const struct given *g, bool notes)
 		o->fds[o->nfds++] = 0;
 	if (o->nthreads == 0)
 		o->threads[o->nthreads++] = 0;
-	return parse_thp(g->thp ? g->thp : g->profile->thp, o);
+	if (o->nparallel == 0)
+		o->parallel[o->nparallel++] = 1;
+	if ((rc = parse_thp(g->thp ? g->thp : g->profile->thp, o)))
+		return rc;
+	return check_parallel(o);
 }
+
 
 /* -n, or the time budget. */
 static int apply_budget(struct run_opts *o, const struct given *g)

@@ -19,6 +19,7 @@
 #define MAX_SHAPES 8		/* values of --fds or of --threads */
 #define MAX_FDS 1000000		/* --fds: fs.nr_open's default ceiling */
 #define MAX_THREADS 10000	/* --threads */
+#define MAX_SPAWNERS 4096	/* --parallel */
 
 struct run_opts {
 	const struct method *methods[MAX_METHODS];
@@ -56,6 +57,16 @@ struct run_opts {
 	 * (--fds) and idle threads it has (--threads). Default: 0 of each. */
 	uint64_t fds[MAX_SHAPES], threads[MAX_SHAPES];
 	size_t nfds, nthreads;
+	/* --parallel: spawners running the cell at once (default 1, in the
+	 * engine itself; given, every cell runs in spawners, 1 included),
+	 * processes or threads of one process (--spawners), each bound to its
+	 * CPU of spawner_cpus (the --pin policy's order, from the front end;
+	 * none: unbound), taken round-robin with --oversubscribe. */
+	uint64_t parallel[MAX_SHAPES];
+	size_t nparallel;
+	bool parallel_given, spawner_threads, oversubscribe;
+	int *spawner_cpus;
+	size_t nspawner_cpus;
 	const char *events_arg;	/* -e LIST as given (the front end resolves it) */
 	struct event_spec specs[EVENT_MAX];	/* --event-spec: resolved counters */
 	size_t nspecs;

@@ -20,7 +20,8 @@ int samples_init(struct samples *s, size_t cap)
 	s->ns = map_dontfork(s->cap * sizeof *s->ns);
 	s->cpu = map_dontfork(s->cap * sizeof *s->cpu);
 	s->probe = map_dontfork(s->probe_cap * sizeof *s->probe);
-	if (!s->ns || !s->cpu || !s->probe) {
+	s->spawner = map_dontfork(s->cap * sizeof *s->spawner);
+	if (!s->ns || !s->cpu || !s->probe || !s->spawner) {
 		samples_free(s);
 		return ENOMEM;
 	}
@@ -35,6 +36,8 @@ void samples_free(struct samples *s)
 		munmap(s->cpu, s->cap * sizeof *s->cpu);
 	if (s->probe)
 		munmap(s->probe, s->probe_cap * sizeof *s->probe);
+	if (s->spawner)
+		munmap(s->spawner, s->cap * sizeof *s->spawner);
 	memset(s, 0, sizeof *s);
 }
 
@@ -53,6 +56,7 @@ static int samples_grow(struct samples *s)
 {
 	uint64_t *ns = grow(s->ns, s->cap * sizeof *s->ns, 2 * s->cap * sizeof *s->ns);
 	uint32_t *cpu;
+	uint16_t *who;
 	struct probe *pr;
 
 	if (!ns)
@@ -66,6 +70,10 @@ static int samples_grow(struct samples *s)
 	if (!pr)
 		return ENOMEM;
 	s->probe = pr;
+	who = grow(s->spawner, s->cap * sizeof *s->spawner, 2 * s->cap * sizeof *s->spawner);
+	if (!who)
+		return ENOMEM;
+	s->spawner = who;
 	s->cap *= 2;
 	s->probe_cap *= 2;
 	return 0;
@@ -378,7 +386,11 @@ int cell_measure(const struct method *m, struct spawn_ctx *c, const struct budge
 			limit = deadline_ns(&d);
 		}
 		last = t1;
+		if (c->progress)
+			*c->progress = s->n;
 		if (cell_budget_spent(b, s, t1 - start, &next_check)) {
+			r->rate = t1 > start ? 1e9 * (double)(s->n + s->nprobe) / (double)(t1 - start)
+					     : 0;
 			rc = 0;
 			break;
 		}

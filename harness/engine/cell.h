@@ -29,6 +29,7 @@ struct phases {
 struct probe {
 	uint64_t ns;		/* the probe's own round trip: not a sample */
 	uint32_t cpu;		/* parent CPU << 16 | child CPU (CPU_UNKNOWN) */
+	uint16_t spawner;	/* --parallel: which spawner took it */
 	struct phases phase;
 };
 
@@ -39,6 +40,7 @@ struct probe {
 struct samples {
 	uint64_t *ns;
 	uint32_t *cpu;		/* parent CPU << 16 | CPU_UNKNOWN */
+	uint16_t *spawner;	/* --parallel: which spawner took it (else 0) */
 	size_t n, cap;
 	struct probe *probe;
 	size_t nprobe, probe_cap;
@@ -54,6 +56,9 @@ struct cell_result {
 	long thp_kib;		/* of it, what huge pages back (asking is not getting) */
 	struct footprint fork;	/* what a fork of the parent copies, in the window
 				 * (maps < 0: unreadable) */
+	double rate;		/* round trips per second over the timed
+				 * iterations, probes included (summed over
+				 * spawners with --parallel) */
 	char error[160];	/* "" when every iteration succeeded */
 };
 

@@ -7,17 +7,17 @@
 /* " fds=N threads=N" for a cell whose parent has a shape, else "". */
 static const char *shape_text(const struct table_row *r, char *buf, size_t len)
 {
-	if (!r->fds && !r->threads)
+	if (!r->fds && !r->threads && r->parallel == 1)
 		return "";
-	snprintf(buf, len, "  fds=%llu threads=%llu", (unsigned long long)r->fds,
-		 (unsigned long long)r->threads);
+	snprintf(buf, len, "  fds=%llu threads=%llu parallel=%llu", (unsigned long long)r->fds,
+		 (unsigned long long)r->threads, (unsigned long long)r->parallel);
 	return buf;
 }
 
 static int same_group(const struct table_row *a, const struct table_row *b)
 {
 	return a->method == b->method && a->thp == b->thp && a->kind == b->kind &&
-	       a->fds == b->fds && a->threads == b->threads;
+	       a->fds == b->fds && a->threads == b->threads && a->parallel == b->parallel;
 }
 
 void fit_rows(const struct table_row *rows, size_t n, FILE *csv, FILE *text,
@@ -86,7 +86,8 @@ static double shape_x(const struct table_row *r, int threads)
 static int same_but(const struct table_row *a, const struct table_row *b, int threads)
 {
 	return a->method == b->method && a->thp == b->thp && a->kind == b->kind &&
-	       a->rss_mib == b->rss_mib && (threads ? a->fds == b->fds : a->threads == b->threads);
+	       a->rss_mib == b->rss_mib && a->parallel == b->parallel &&
+	       (threads ? a->fds == b->fds : a->threads == b->threads);
 }
 
 void fit_shapes(const struct table_row *rows, size_t n, FILE *text)

@@ -105,6 +105,7 @@ static int helper(const struct method *m, size_t done, const struct counters *cs
 
 	if (samples_init(&s, w->iterations) != 0)
 		return 3;
+	child_stack_forget();
 	if ((err = start_threads(threads))) {
 		h.rc = -1;
 		snprintf(h.res.error, sizeof h.res.error, "%s: could start only %u of %llu threads",

@@ -20,16 +20,17 @@
 	"p10_us,p90_us,p99_us,mean_us,stddev_us,min_us,max_us,ci_lo_us,ci_hi_us,error,"    \
 	"variant,ballast,vmas,thp_kib,pages,per_page_ns,cpus,child_same_cpu_pct,rounds,"   \
 	"child_start_us,parent_resume_us,exec_us,exit_reap_us,fork_maps,fork_rss_kib,"     \
-	"probes,modes,path_dirs,window_spread_pct,fds,threads"
+	"probes,modes,path_dirs,window_spread_pct,fds,threads,parallel,spawners,"          \
+	"throughput_per_s"
 #define SAMPLES_COLUMNS                                                        \
 	"run_id,host,method,target,rss_mib,thp,pin,iter,ns,variant,ballast,vmas," \
 	"round,child_cpu,parent_cpu,child_start_ns,parent_resume_ns,exec_ns,exit_reap_ns," \
-	"fork_maps,fork_rss_kib,fds,threads"
+	"fork_maps,fork_rss_kib,fds,threads,parallel,spawners,spawner"
 /* Probes (harness/engine/cell.h): untimed iterations, kept apart from the samples. */
 #define PROBES_COLUMNS                                                           \
 	"run_id,host,method,target,rss_mib,thp,pin,probe,ns,variant,ballast,vmas," \
 	"round,child_cpu,parent_cpu,child_start_ns,parent_resume_ns,exec_ns,exit_reap_ns,"  \
-	"fds,threads"
+	"fds,threads,parallel,spawners,spawner"
 
 #define OUT_BUFFER (64 * 1024)
 
@@ -247,6 +248,12 @@ static void csv_opt(struct csv *c, long v)
 		csv_empty(c);
 }
 
+/* The spawners column: processes (also the engine alone) or threads. */
+static const char *spawners_kind(const struct run *r)
+{
+	return r->o.spawner_threads ? "threads" : "processes";
+}
+
 /* Timed rows: the child was not watched (child_cpu and the phases stay
  * empty; the probes have them). */
 void write_window_samples(struct run *r, const struct table_row *t, size_t first_iter,
@@ -273,6 +280,9 @@ void write_window_samples(struct run *r, const struct table_row *t, size_t first
 		csv_opt(c, fork->rss_kib);
 		csv_u64(c, t->fds);
 		csv_u64(c, t->threads);
+		csv_u64(c, t->parallel);
+		csv_str(c, spawners_kind(r));
+		csv_u64(c, r->o.parallel_given ? s->spawner[i] : 0);
 		csv_end(c);
 	}
 }
@@ -310,6 +320,9 @@ void write_window_probes(struct run *r, const struct table_row *t, size_t first,
 				csv_u64(c, p->phase.v[k]);
 		csv_u64(c, t->fds);
 		csv_u64(c, t->threads);
+		csv_u64(c, t->parallel);
+		csv_str(c, spawners_kind(r));
+		csv_u64(c, r->o.parallel_given ? p->spawner : 0);
 		csv_end(c);
 	}
 }
@@ -392,6 +405,14 @@ void write_summary(struct run *r, const struct table_row *t)
 		csv_empty(c);
 	csv_u64(c, t->fds);
 	csv_u64(c, t->threads);
+	csv_u64(c, t->parallel);
+	csv_str(c, spawners_kind(r));
+	/* round trips per second, summed over the spawners; the mean over the
+	 * windows */
+	if (t->windows && !t->error[0] && t->rate_sum > 0)
+		csv_double(c, t->rate_sum / t->windows);
+	else
+		csv_empty(c);
 	for (size_t i = 0; i < r->counters.n; i++)
 		if (t->counted && !t->error[0] && !isnan(t->per_op[i]))
 			csv_double(c, t->per_op[i]);

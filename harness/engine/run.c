@@ -37,8 +37,10 @@ static bool cell_wanted(const struct method *m, uint64_t rss)
 
 /* The cell of one method on one ballast and parent shape. */
 static void plan_cell(struct table_row *c, const struct method *m, uint64_t rss,
-		      enum thp_mode thp, enum ballast_kind kind, uint64_t fds, uint64_t threads)
+		      enum thp_mode thp, enum ballast_kind kind, uint64_t fds, uint64_t threads,
+		      uint64_t parallel)
 {
+	c->parallel = parallel;
 	c->method = m;
 	c->rss_mib = rss;
 	c->thp = thp;
@@ -53,7 +55,7 @@ static void plan_cell(struct table_row *c, const struct method *m, uint64_t rss,
 }
 
 /* Lay out every cell in sweep order: thp, ballast kind, descriptors,
- * threads, size, method (the order sweep() measures them in). */
+ * threads, spawners, size, method (the order sweep() measures them in). */
 static size_t plan_cells(struct run *r)
 {
 	const struct run_opts *o = &r->o;
@@ -63,13 +65,14 @@ static size_t plan_cells(struct run *r)
 	for (size_t b = 0; b < o->nkinds; b++)
 	for (size_t f = 0; f < o->nfds; f++)
 	for (size_t h = 0; h < o->nthreads; h++)
+	for (size_t p = 0; p < o->nparallel; p++)
 	for (size_t i = 0; i < o->nrss; i++)
 	for (size_t k = 0; k < o->nmethods; k++) {
 		if (!cell_wanted(o->methods[k], o->rss[i]))
 			continue;
 		if (r->cells)
 			plan_cell(&r->cells[n], o->methods[k], o->rss[i], o->thp[t], o->kinds[b],
-				  o->fds[f], o->threads[h]);
+				  o->fds[f], o->threads[h], o->parallel[p]);
 		n++;
 	}
 	return n;
@@ -115,6 +118,8 @@ static void run_window(struct run *r, size_t id, unsigned round, struct spawn_ct
 	progress_start(round, r->o.rounds, id + 1, r->ncells, t);
 	if (ballast_error)
 		snprintf(res.error, sizeof res.error, "%s", ballast_error);
+	else if (r->o.parallel_given)
+		rc = window_parallel(r, t, ctx, &w, s, &res);
 	else if (isolated(t))
 		rc = window_isolated(r, t, ctx, &w, round + 1 == r->o.rounds, s, &res);
 	else
@@ -146,10 +151,11 @@ static void run_window(struct run *r, size_t id, unsigned round, struct spawn_ct
 				t->window_hi = median;
 		}
 		t->stats.n += s->n;	/* the count so far; stats come at the end */
+		t->rate_sum += res.rate;
 		t->probes += s->nprobe;
 		if ((err = mark_whole(r)) && !r->write_err)
 			r->write_err = err;	/* ends the sweep: see finish() */
-		if (round + 1 == r->o.rounds && !isolated(t))
+		if (round + 1 == r->o.rounds && !isolated(t) && !r->o.parallel_given)
 			count_events(r, t, ctx);
 	}
 	progress_done(res.error, s->n, median, half);
@@ -205,7 +211,8 @@ static void sweep_ballast(struct run *r, size_t *id, unsigned round, struct spaw
 	ballast_free(&b);
 }
 
-/* Every size and method at each thread count, with fds descriptors held. */
+/* Every size and method at each thread count and number of spawners, with
+ * fds descriptors held. */
 static void sweep_shape(struct run *r, size_t *id, unsigned round, struct spawn_ctx *ctx,
 			struct samples *s, enum thp_mode thp, enum ballast_kind kind, uint64_t fds)
 {
@@ -216,9 +223,10 @@ static void sweep_shape(struct run *r, size_t *id, unsigned round, struct spawn_
 		snprintf(why, sizeof why, "%s: cannot hold %llu descriptors", strerrorname_np(err),
 			 (unsigned long long)fds);
 	for (size_t h = 0; h < r->o.nthreads && !guard_stop; h++)
-		for (size_t i = 0; i < r->o.nrss && !guard_stop; i++)
-			sweep_ballast(r, id, round, ctx, s, r->o.rss[i], thp, kind,
-				      why[0] ? why : NULL);
+		for (size_t p = 0; p < r->o.nparallel && !guard_stop; p++)
+			for (size_t i = 0; i < r->o.nrss && !guard_stop; i++)
+				sweep_ballast(r, id, round, ctx, s, r->o.rss[i], thp, kind,
+					      why[0] ? why : NULL);
 	fds_release();
 }
 
@@ -423,14 +431,16 @@ int cmd_run(int argc, char **argv)
 	if ((rc = run_check(&r->o)))
 		return rc;
 	planned = plan_cells(r);
-	if (planned < r->o.nthp * r->o.nkinds * r->o.nfds * r->o.nthreads * r->o.nrss *
-			      r->o.nmethods)
+	if (planned < r->o.nthp * r->o.nkinds * r->o.nfds * r->o.nthreads * r->o.nparallel *
+			      r->o.nrss * r->o.nmethods)
 		fprintf(stderr, "spawncost run: note: the page-writing methods need a ballast; "
 				"their 0 MiB cells are left out\n");
 	r->cells = map_dontfork((planned ? planned : 1) * sizeof *r->cells);
 	r->ncells = planned;
 	r->shared = shared_page(&r->o);
-	if (!r->cells || !r->shared || samples_init(&s, r->o.budget.iterations) != 0) {
+	r->spawners = spawners_area(&r->o);
+	if (!r->cells || !r->shared || (r->o.parallel_given && !r->spawners) ||
+	    samples_init(&s, r->o.budget.iterations) != 0) {
 		fprintf(stderr, "spawncost run: out of memory\n");
 		return 2;
 	}

@@ -25,6 +25,7 @@ struct run {
 	struct table_row *cells;	/* every cell of the sweep, in sweep order */
 	size_t ncells;
 	uint64_t *shared;	/* the page children leave results in */
+	uint64_t *spawners;	/* --parallel: the spawners' gate and pages */
 	struct counters counters;	/* what -e asked for and this machine allows */
 	char load_start[64];	/* the load average when the run began */
 	int write_err;		/* the first errno a result file's write met */
@@ -38,6 +39,15 @@ struct run {
  * single-threaded. Returns as cell_measure does. */
 int window_isolated(struct run *r, struct table_row *t, struct spawn_ctx *ctx,
 		    const struct budget *w, bool count, struct samples *s, struct cell_result *res);
+
+/* parallel.c: --parallel. The spawners' shared area (a gate page and one
+ * page per spawner of the largest N), made before the sweep so that every
+ * cell's parent has it; NULL without --parallel or when it cannot be had. */
+uint64_t *spawners_area(const struct run_opts *o);
+/* A window of t->parallel spawners at once, its samples (spawner by
+ * spawner) into s. Returns as cell_measure does. */
+int window_parallel(struct run *r, struct table_row *t, struct spawn_ctx *ctx,
+		    const struct budget *w, struct samples *s, struct cell_result *res);
 
 /* output.c */
 int make_run_dir(struct run *r);

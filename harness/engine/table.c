@@ -22,9 +22,10 @@ void progress_start(unsigned round, unsigned rounds, size_t i, size_t n, const s
 			    (unsigned long long)t->rss_mib, t->thp == THP_ON ? "on" : "off",
 			    t->kind ? " ballast=" : "", t->kind ? ballast_names[t->kind] : "");
 
-	if ((t->fds || t->threads) && used < (int)sizeof label)
-		snprintf(label + used, sizeof label - (size_t)used, " fds=%llu threads=%llu",
-			 (unsigned long long)t->fds, (unsigned long long)t->threads);
+	if ((t->fds || t->threads || t->parallel > 1) && used < (int)sizeof label)
+		snprintf(label + used, sizeof label - (size_t)used, " fds=%llu threads=%llu parallel=%llu",
+			 (unsigned long long)t->fds, (unsigned long long)t->threads,
+			 (unsigned long long)t->parallel);
 	if (isatty(STDERR_FILENO))
 		fprintf(stderr, "\r\033[K%s ...", label);
 }
@@ -63,8 +64,11 @@ void table_print(FILE *f, const struct table_row *rows, size_t n)
 			used += snprintf(name + used, sizeof name - (size_t)used, "/fds=%llu",
 					 (unsigned long long)t->fds);
 		if (t->threads && used < (int)sizeof name)
-			snprintf(name + used, sizeof name - (size_t)used, "/threads=%llu",
-				 (unsigned long long)t->threads);
+			used += snprintf(name + used, sizeof name - (size_t)used, "/threads=%llu",
+					 (unsigned long long)t->threads);
+		if (t->parallel > 1 && used < (int)sizeof name)
+			snprintf(name + used, sizeof name - (size_t)used, "/parallel=%llu",
+				 (unsigned long long)t->parallel);
 		fprintf(f, "%-20s %8llu %4s %9s ", name, (unsigned long long)t->rss_mib,
 			t->thp == THP_ON ? "on" : "off", rss);
 		if (t->error[0])

@@ -16,6 +16,9 @@ struct table_row {
 	enum thp_mode thp;
 	enum ballast_kind kind;
 	uint64_t fds, threads;	/* the parent's shape: --fds, --threads */
+	uint64_t parallel;	/* spawners at once (--parallel; 1 without) */
+	double rate_sum;	/* round trips per second (probes included),
+				 * summed over spawners, summed over windows */
 	long rss_kib, pte_kib, thp_kib;	/* the largest in any window */
 	long fork_maps, fork_rss_kib;	/* what fork copies: the largest in any window */
 	size_t probes;		/* untimed probe iterations (where children ran) */

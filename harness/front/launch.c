@@ -25,7 +25,7 @@
 #include "target.h"
 #include "topo.h"
 
-#define MAX_EXTRA 12
+#define MAX_EXTRA 16
 
 /* --pin POLICY: the CPUs hwloc picks, for the engine's --cpus. */
 static int resolve_pin(const struct run_opts *o, char *cpus, size_t len)
@@ -147,10 +147,60 @@ static void warn_noise(void)
 				"the run goes on without it\n");
 }
 
+/* --parallel: the CPUs the spawners take, in the --pin policy's order (or
+ * --cpus's), for the engine's --spawner-cpus; "" when unbound. More
+ * spawners than CPUs is refused unless --oversubscribe. */
+static int resolve_spawners(const struct run_opts *o, char **list)
+{
+	static int order[MAX_SPAWNERS];
+	hwloc_topology_t topo;
+	char err[512];
+	size_t n = 0, len = 0;
+	uint64_t most = 0;
+	cpu_set_t allowed;
+
+	*list = NULL;
+	if (!o->parallel_given)
+		return 0;
+	for (size_t i = 0; i < o->nparallel; i++)
+		if (o->parallel[i] > most)
+			most = o->parallel[i];
+	if (o->ncpus) {
+		for (size_t i = 0; i < o->ncpus; i++)
+			order[n++] = o->cpus[i];
+	} else if (strcmp(o->pin, "none") != 0) {
+		if (topo_load(&topo, err, sizeof err) != 0 ||
+		    pin_order(topo, o->pin, order, MAX_SPAWNERS, &n, err, sizeof err) != 0) {
+			fprintf(stderr, "spawncost run: --parallel: %s\n", err);
+			return 2;
+		}
+		hwloc_topology_destroy(topo);
+	} else if (sched_getaffinity(0, sizeof allowed, &allowed) == 0) {
+		n = (size_t)CPU_COUNT(&allowed);
+	}
+	if (most > n && !o->oversubscribe) {
+		fprintf(stderr, "spawncost run: --parallel: %llu spawners, but %s gives %zu CPU%s "
+			"(--oversubscribe to allow more spawners than CPUs)\n",
+			(unsigned long long)most, o->ncpus ? "--cpus"
+			: strcmp(o->pin, "none") ? "--pin" : "this process", n, n == 1 ? "" : "s");
+		return 2;
+	}
+	if (o->ncpus == 0 && strcmp(o->pin, "none") == 0)
+		return 0;
+	*list = malloc(n * 12 + 1);
+	if (!*list) {
+		fprintf(stderr, "spawncost run: out of memory\n");
+		return 2;
+	}
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)sprintf(*list + len, "%s%d", i ? "," : "", order[i]);
+	return 0;
+}
+
 int cmd_run_front(int argc, char **argv)
 {
 	struct run_opts o;
-	char engine[PATH_MAX], cpus[32] = "", fdarg[16], self[PATH_MAX];
+	char engine[PATH_MAX], cpus[32] = "", fdarg[16], self[PATH_MAX], *spawners = NULL;
 	char specs[EVENT_MAX * EVENT_SPEC_TEXT_LEN];
 	ssize_t len;
 	char **args;
@@ -159,7 +209,7 @@ int cmd_run_front(int argc, char **argv)
 	if (rc)
 		return rc == 1 ? 0 : rc;
 	if ((rc = run_check(&o)) || (rc = resolve_pin(&o, cpus, sizeof cpus)) ||
-	    (rc = resolve_events(&o, specs, sizeof specs)))
+	    (rc = resolve_spawners(&o, &spawners)) || (rc = resolve_events(&o, specs, sizeof specs)))
 		return rc;
 	if (!bundled("spawncost-measure", engine, sizeof engine)) {
 		fprintf(stderr, "spawncost run: the engine spawncost-measure is not next to "
@@ -181,6 +231,10 @@ int cmd_run_front(int argc, char **argv)
 		}
 		args[n++] = "--cpus";
 		args[n++] = cpus;
+	}
+	if (spawners) {
+		args[n++] = "--spawner-cpus";
+		args[n++] = spawners;
 	}
 	if (specs[0]) {
 		args[n++] = "--event-spec";

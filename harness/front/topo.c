@@ -10,6 +10,7 @@
  * off it whenever the machine allows. --cpus (topo_cpus.c) and the `topo`
  * command (topo_cmd.c) are beside this file. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -301,6 +302,93 @@ int pin_select(hwloc_topology_t topo, const char *policy, int cpus[2], int *ncpu
 	snprintf(err, errlen, "%s: %s%s", why_not(&c, p), sum, alt);
 	ctx_close(&c);
 	return -1;
+}
+
+/* The usable PUs of unit u, in logical order, into out (at most max). */
+static size_t unit_pus(const struct ctx *c, const struct unit *u, int *out, size_t max)
+{
+	hwloc_obj_t pu = NULL;
+	size_t n = 0;
+
+	if (u->core->type == HWLOC_OBJ_PU) {
+		out[0] = (int)u->core->os_index;
+		return 1;
+	}
+	while (n < max && (pu = hwloc_get_next_obj_inside_cpuset_by_type(c->t, u->core->cpuset,
+									  HWLOC_OBJ_PU, pu)))
+		if (hwloc_bitmap_isset(c->usable, pu->os_index))
+			out[n++] = (int)pu->os_index;
+	return n;
+}
+
+/* The NUMA node (logical index) of a PU, 0 where hwloc knows none. */
+static unsigned node_of(const struct ctx *c, int cpu)
+{
+	hwloc_obj_t pu = hwloc_get_pu_obj_by_os_index(c->t, (unsigned)cpu), o;
+
+	for (o = pu; o; o = o->parent)
+		if (o->memory_arity && o->memory_first_child &&
+		    o->memory_first_child->type == HWLOC_OBJ_NUMANODE)
+			return o->memory_first_child->logical_index;
+	return 0;
+}
+
+int pin_order(hwloc_topology_t topo, const char *policy, int *cpus, size_t max, size_t *n,
+	      char *err, size_t errlen)
+{
+	struct ctx c;
+	int pus[64];
+	size_t k, most = 0;
+	bool pack = policy && strcmp(policy, "smt") == 0;
+
+	*n = 0;
+	if (ctx_open(&c, topo)) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (c.n == 0) {
+		snprintf(err, errlen, "no CPU this process may use");
+		ctx_close(&c);
+		return -1;
+	}
+	/* smt: each core's PUs together; otherwise one PU per core first,
+	 * then the second PU of each, and so on */
+	for (size_t pass = 0; pass == 0 || pass < most; pass++)
+		for (int i = c.n - 1; i >= 0 && *n < max; i--) {
+			k = unit_pus(&c, &c.u[i], pus, 64);
+			if (k > most)
+				most = k;
+			if (pack)
+				for (size_t j = 0; j < k && *n < max && pass == 0; j++)
+					cpus[(*n)++] = pus[j];
+			else if (pass < k)
+				cpus[(*n)++] = pus[pass];
+		}
+	/* numa: the same order, dealt round-robin over the nodes */
+	if (policy && strcmp(policy, "numa") == 0 && *n > 1) {
+		int *sorted = calloc(*n, sizeof *sorted);
+		bool *taken = calloc(*n, sizeof *taken);
+		unsigned nodes = 0;
+		size_t got = 0;
+
+		for (size_t i = 0; i < *n; i++)
+			if (node_of(&c, cpus[i]) + 1 > nodes)
+				nodes = node_of(&c, cpus[i]) + 1;
+		while (sorted && taken && got < *n)
+			for (unsigned node = 0; node < nodes; node++)
+				for (size_t i = 0; i < *n; i++)
+					if (!taken[i] && node_of(&c, cpus[i]) == node) {
+						taken[i] = true;
+						sorted[got++] = cpus[i];
+						break;
+					}
+		if (sorted && taken)
+			memcpy(cpus, sorted, *n * sizeof *cpus);
+		free(sorted);
+		free(taken);
+	}
+	ctx_close(&c);
+	return 0;
 }
 
 /* Which HWLOC_* variables point hwloc at another machine. */

@@ -41,6 +41,14 @@ int topo_load(hwloc_topology_t *topo, char *err, size_t errlen);
 int pin_select(hwloc_topology_t topo, const char *policy, int cpus[2], int *ncpus,
 	       char *err, size_t errlen);
 
+/* The CPUs --parallel's spawners take, in order, under a --pin policy:
+ * one PU of each core first (from the last core, as the picks above), then
+ * each core's next PU; smt: each core's PUs together; numa: the first
+ * order dealt round-robin over the NUMA nodes. At most max into cpus, *n
+ * how many. Returns 0, or -1 with err. */
+int pin_order(hwloc_topology_t topo, const char *policy, int *cpus, size_t max, size_t *n,
+	      char *err, size_t errlen);
+
 /* Check --cpus A[,B]: one or two different CPU numbers that exist, are
  * online and are allowed to this process. Returns 0 with cpus and *ncpus
  * filled, or -1 with err naming the problem. */
