@@ -127,7 +127,7 @@ static bool fit_from_file(const struct rundir *r, const char *thp, struct growth
 		const char *b = cb < 0 ? "" : csv_cell(t, i, cb);
 
 		if (strcmp(csv_cell(t, i, cm), "fork-exit") || strcmp(csv_cell(t, i, ct), thp) ||
-		    (*b && strcmp(b, "anon")))
+		    (*b && strcmp(b, "anon")) || !fit_row_plain(t, i))
 			continue;
 		g->fixed_us = field_num(csv_cell(t, i, cf), &bad);
 		g->us_per_gib = field_num(csv_cell(t, i, cs), &bad);

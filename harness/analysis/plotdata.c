@@ -7,6 +7,7 @@
 
 #include "plotdata.h"
 #include "plotgp.h"
+#include "scaling.h"
 
 const struct chart charts[] = {
 	{ "latency", "Round trip against the parent's resident memory" },
@@ -16,6 +17,7 @@ const struct chart charts[] = {
 	{ "cow", "Copy-on-write cost per page, and fork's cost per GiB" },
 	{ "counters", "Counters per operation" },
 	{ "phases", "Where a spawn's time goes" },
+	{ "scaling", "Spawn throughput against spawners at once" },
 };
 const size_t ncharts = sizeof charts / sizeof charts[0];
 
@@ -60,6 +62,14 @@ const char *chart_absent(const struct rundir *r, const struct claims *c, const c
 							  "machine could count none of the events"
 							: "the run has no <event>_per_op column (counters "
 							  "come with -e/--events)");
+			return why;
+		}
+	}
+	if (strcmp(name, "scaling") == 0) {
+		struct scale s[1];
+		if (!scaling_series(r, s, 1)) {
+			snprintf(why, len, "no method ran at two numbers of spawners (they come "
+					   "with --parallel, e.g. --parallel 1,2,4)");
 			return why;
 		}
 	}
@@ -195,6 +205,30 @@ static void smallest(struct plot *p)
 	free(s.c);
 }
 
+/* Scaling: throughput against N, with the ideal N x the smallest N's ----- */
+
+static void scaling(struct plot *p)
+{
+	struct scale s[SCALE_SERIES];
+	size_t n = scaling_series(p->r, s, SCALE_SERIES);
+	char label[LABEL_LEN];
+
+	csv_open(p, "scaling.csv", "series,parallel,throughput_per_s,ideal_per_s");
+	for (size_t i = 0; i < n; i++) {
+		const struct cell_data *c = s[i].first;
+
+		bool threads = strcmp(c->spawners, "threads") == 0;
+
+		snprintf(label, sizeof label, "%s, %s MiB%s", series_label(p->r, c), c->rss_text,
+			 threads ? ", threads" : "");
+		series_add_raw(p, &p->scl, label, method_color(p, c->method), threads ? 2 : 1);
+		for (size_t k = 0; k < s[i].n; k++)
+			row(p, "%zu,%s,%s,%s", p->scl.n, num(s[i].parallel[k]), num(s[i].rate[k]),
+			    num(s[i].rate[0] * s[i].parallel[k] / s[i].parallel[0]));
+	}
+	csv_close(p);
+}
+
 /* COW per page, and fork's fit ------------------------------------------- */
 
 static void cow(struct plot *p)
@@ -242,6 +276,8 @@ int plot_data(const struct rundir *r, const struct claims *c, const char *out, d
 		counters(p);
 	if (!chart_absent(r, c, "phases", why, sizeof why))
 		phases(p);
+	if (!chart_absent(r, c, "scaling", why, sizeof why))
+		scaling(p);
 	rc = plot_finish(p, err);
 	free(p);
 	return rc;

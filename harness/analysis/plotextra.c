@@ -147,7 +147,8 @@ void fork_fit(struct plot *p)
 		double slope = field_num(csv_cell(t, i, cs), &bad);
 		char label[LABEL_LEN];
 
-		if (strcmp(csv_cell(t, i, cm), "fork-exit") || bad || isnan(slope))
+		if (strcmp(csv_cell(t, i, cm), "fork-exit") || bad || isnan(slope) ||
+		    !fit_row_plain(t, i))
 			continue;
 		if (!strcmp(b, "anon"))
 			b = "";
@@ -156,7 +157,7 @@ void fork_fit(struct plot *p)
 
 			if (strcmp(c->method, "fork-exit") || strcmp(c->thp, csv_cell(t, i, ct)) ||
 			    strcmp(*c->ballast && strcmp(c->ballast, "anon") ? c->ballast : "", b) ||
-			    *c->variant || !cell_ok(c))
+			    *c->variant || !cell_ok(c) || !cell_plain(c))
 				continue;
 			if (!any) {
 				snprintf(label, sizeof label, "%s%s%s: %.3g µs + %.3g ms/GiB",

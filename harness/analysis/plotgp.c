@@ -110,6 +110,7 @@ void plot_init(struct plot *p, const struct rundir *r, const struct claims *c, c
 	p->cnt.prefix = "cnt";
 	p->ev.prefix = "ev";
 	p->ph.prefix = "ph";
+	p->scl.prefix = "scl";
 	p->cmp.prefix = "cmp";
 	p->cmr.prefix = "cmr";
 	p->cmq.prefix = "cmq";
@@ -258,7 +259,7 @@ int plot_finish(struct plot *p, char *err)
 {
 	char label[LABEL_LEN * 2];
 	const struct names *all[] = { &p->lat, &p->clm, &p->crs, &p->bar, &p->cdf,
-				      &p->cow, &p->fit, &p->cnt, &p->ev, &p->ph,
+				      &p->cow, &p->fit, &p->cnt, &p->ev, &p->ph, &p->scl,
 				      &p->cmp, &p->cmr, &p->cmq };
 	FILE *f;
 

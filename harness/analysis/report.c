@@ -16,6 +16,7 @@
 #include "plotdata.h"
 #include "parse.h"
 #include "report.h"
+#include "scaling.h"
 
 static const char report_usage[] =
 	"usage: spawncost report [--plot-data OUT] [--cdf-rss MIB] DIR...\n"
@@ -192,6 +193,7 @@ static int write_report(const struct rundir *r, const struct claims *c)
 	      "is undecided when it straddles an edge. Crossings are interpolated linearly "
 	      "between neighbouring sizes.\n\n", o.f);
 	verdicts(o.f, c, true);
+	scaling_section(o.f, r);
 	chart_list(o.f, r, c);
 	fputs("## Summary\n\n", o.f);
 	medians(o.f, r, c);

@@ -53,8 +53,26 @@ static bool plain_key(const struct cell_data *c, int k)
 
 bool cell_plain(const struct cell_data *c)
 {
+	return cell_plain_parent(c) && plain_key(c, KEY_PARALLEL) && plain_key(c, KEY_SPAWNERS);
+}
+
+bool cell_plain_parent(const struct cell_data *c)
+{
 	return (!*c->ballast || strcmp(c->ballast, "anon") == 0) && !*c->variant &&
 	       plain_key(c, KEY_FDS) && plain_key(c, KEY_THREADS);
+}
+
+bool fit_row_plain(const struct csv_table *t, size_t row)
+{
+	static const int keys[] = { KEY_FDS, KEY_THREADS, KEY_PARALLEL, KEY_SPAWNERS };
+
+	for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+		int col = csv_col(t, key_names[keys[k]]);
+		if (col >= 0 && *csv_cell(t, row, col) &&
+		    strcmp(csv_cell(t, row, col), key_plain[keys[k]]) != 0)
+			return false;
+	}
+	return true;
 }
 
 bool cell_per_page(const struct cell_data *c)

@@ -18,8 +18,13 @@ const char *run_label(const struct rundir *r, char *buf, size_t len);
 const char *run_title(const struct rundir *r, char *buf, size_t len);
 
 /* The plain cells the claims use: anonymous touched ballast, no variant,
- * no --fds or --threads. */
+ * no --fds or --threads, one spawner. */
 bool cell_plain(const struct cell_data *c);
+/* The same but for the spawners: the scaling chart's cells. */
+bool cell_plain_parent(const struct cell_data *c);
+/* A fit.csv row of the plain run: its fds, threads, parallel and spawners
+ * columns absent (an older run) or at the plain values. */
+bool fit_row_plain(const struct csv_table *t, size_t row);
 /* A cell that timed page writes (cow-child, first-touch, ...), not a spawn. */
 bool cell_per_page(const struct cell_data *c);
 bool cell_ok(const struct cell_data *c);

@@ -14,8 +14,10 @@
 #include "rundir.h"
 
 const char *const key_names[NKEYS] = { "method", "target", "rss_mib", "thp", "pin",
-				       "variant", "ballast", "vmas", "fds", "threads" };
-const char *const key_plain[NKEYS] = { [KEY_FDS] = "0", [KEY_THREADS] = "0" };
+				       "variant", "ballast", "vmas", "fds", "threads",
+				       "parallel", "spawners" };
+const char *const key_plain[NKEYS] = { [KEY_FDS] = "0", [KEY_THREADS] = "0",
+				       [KEY_PARALLEL] = "1", [KEY_SPAWNERS] = "processes" };
 
 const char *const phase_columns[NPHASES] = {
 	[PH_CHILD_START] = "child_start_us",
@@ -24,7 +26,7 @@ const char *const phase_columns[NPHASES] = {
 	[PH_EXIT_REAP] = "exit_reap_us",
 };
 
-_Static_assert(offsetof(struct cell_data, threads) == offsetof(struct cell_data, key[KEY_THREADS]),
+_Static_assert(offsetof(struct cell_data, spawners) == offsetof(struct cell_data, key[KEY_SPAWNERS]),
 	       "the keys by name and by index must be the same pointers");
 
 #define CELL(field) offsetof(struct cell_data, field)
@@ -51,6 +53,7 @@ static const struct number {
 	{ "exec_us", CELL(phase[PH_EXEC]) },
 	{ "exit_reap_us", CELL(phase[PH_EXIT_REAP]) },
 	{ "parent_resume_us", CELL(phase[PH_PARENT_RESUME]) },
+	{ "throughput_per_s", CELL(throughput) },
 	{ "mean_us", CELL(mean) },
 	{ "stddev_us", CELL(stddev) },
 };

@@ -23,12 +23,13 @@
 
 /* The columns that say which cell a row belongs to. The first five are in
  * every run; later issues append variant, ballast, vmas, and the parent's
- * shape (fds, threads). */
+ * shape (fds, threads) and the spawners (parallel, spawners). */
 enum { KEY_METHOD, KEY_TARGET, KEY_RSS_MIB, KEY_THP, KEY_PIN, KEY_VARIANT, KEY_BALLAST,
-       KEY_VMAS, KEY_FDS, KEY_THREADS, NKEYS };
+       KEY_VMAS, KEY_FDS, KEY_THREADS, KEY_PARALLEL, KEY_SPAWNERS, NKEYS };
 #define NBASE_KEYS 5
 extern const char *const key_names[NKEYS];
-/* A shape key's value for the plain parent ("0"), which a cell's name
+/* A shape or spawners key's value for the plain run ("0", "1",
+ * "processes"), which a cell's name
  * leaves out, so that names stay those of runs made before the column;
  * NULL for the other keys. */
 extern const char *const key_plain[NKEYS];
@@ -43,7 +44,8 @@ struct cell_data {
 		const char *key[NKEYS];
 		struct {
 			const char *method, *target, *rss_text, *thp, *pin, *variant, *ballast,
-				*vmas, *fds, *threads;	/* rss_text: rss_mib as written */
+				*vmas, *fds, *threads, *parallel, *spawners;
+				/* rss_text: rss_mib as written */
 		};
 	};			/* "" where the column is absent */
 	const char *error;	/* "" when measured */
@@ -53,6 +55,7 @@ struct cell_data {
 	struct est med;		/* median_us, ci_lo_us, ci_hi_us */
 	double p10, p90, mean, stddev;	/* p10_us, p90_us, mean_us, stddev_us */
 	double per_page_ns;
+	double throughput;	/* throughput_per_s: round trips per second, all spawners */
 	double phase[NPHASES];	/* phase_columns */
 	char *name;		/* fork-exec/rss_mib:64/thp:off/pin:none, after rundir_index */
 	uint64_t *ns;		/* samples in iteration order, after rundir_samples */

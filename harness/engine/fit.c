@@ -22,7 +22,7 @@ static int same_group(const struct table_row *a, const struct table_row *b)
 
 void fit_rows(const struct table_row *rows, size_t n, FILE *csv, FILE *text,
 	      const char *(*target)(const struct method *m, void *arg), void *arg,
-	      const char *run_id, const char *host, unsigned long vmas)
+	      const char *run_id, const char *host, unsigned long vmas, const char *spawners)
 {
 	struct csv c = { .f = csv };
 	int header = 0;
@@ -63,6 +63,8 @@ void fit_rows(const struct table_row *rows, size_t n, FILE *csv, FILE *text,
 			csv_u64(&c, f.points);
 			csv_u64(&c, rows[i].fds);
 			csv_u64(&c, rows[i].threads);
+			csv_u64(&c, rows[i].parallel);
+			csv_str(&c, spawners);
 			csv_end(&c);
 		}
 		if (text) {

@@ -12,7 +12,8 @@
 #include "table.h"
 
 #define FIT_COLUMNS \
-	"method,target,thp,ballast,fixed_us,us_per_gib,r2,run_id,host,vmas,points,fds,threads"
+	"method,target,thp,ballast,fixed_us,us_per_gib,r2,run_id,host,vmas,points,fds,threads," \
+	"parallel,spawners"
 
 /* One fit per (method, thp, ballast) over the rows' sizes (GiB of ballast
  * against median µs; error rows left out): a CSV row each into csv (with
@@ -20,7 +21,7 @@
  * readable line each into text. */
 void fit_rows(const struct table_row *rows, size_t n, FILE *csv, FILE *text,
 	      const char *(*target)(const struct method *m, void *arg), void *arg,
-	      const char *run_id, const char *host, unsigned long vmas);
+	      const char *run_id, const char *host, unsigned long vmas, const char *spawners);
 
 /* The same over --fds and over --threads (each at one size, thp and the
  * other dimension): what one descriptor or one thread of the parent adds

@@ -527,7 +527,8 @@ static int write_fit(struct run *r)
 
 	if (err)
 		return err;
-	fit_rows(r->cells, r->ncells, o.f, NULL, target_of, r, r->run_id, env_host(), r->o.vmas);
+	fit_rows(r->cells, r->ncells, o.f, NULL, target_of, r, r->run_id, env_host(), r->o.vmas,
+		 spawners_kind(r));
 	return outfile_commit(&o);
 }
 

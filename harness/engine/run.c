@@ -394,7 +394,8 @@ static int finish(struct run *r)
 	if ((rc = close_outputs(r, guard_stop || err ? "no" : "yes")))
 		return rc;
 	table_print(stdout, r->cells, r->ncells);
-	fit_rows(r->cells, r->ncells, NULL, stdout, target_of, r, r->run_id, env_host(), r->o.vmas);
+	fit_rows(r->cells, r->ncells, NULL, stdout, target_of, r, r->run_id, env_host(), r->o.vmas,
+		 NULL);
 	fit_shapes(r->cells, r->ncells, stdout);
 	for (size_t i = 0; i < r->ncells; i++)
 		failed += r->cells[i].error[0] != '\0';

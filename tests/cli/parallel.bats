@@ -1,0 +1,112 @@
+#!/usr/bin/env bats
+# --parallel: N spawners time one cell at once. Shape and behaviour, no
+# absolute times; this machine may have two CPUs only, so N stays at 2
+# (with --oversubscribe where one CPU is given).
+load helpers
+
+# The value of column $2 in file $1's row of method $3 at parallel $4.
+par() {
+	awk -F, -v want="$2" -v m="$3" -v n="$4" '
+		NR == 1 { for (i = 1; i <= NF; i++) idx[$i] = i; next }
+		$idx["method"] == m && $idx["parallel"] == n { print $idx[want] }' "$1"
+}
+
+@test "with --parallel 2 both spawners take samples and the columns are appended" {
+	run "$SC" run -m fork-exit,vfork-exit -r 0 --parallel 1,2 --cpus 1 --oversubscribe \
+		-n 100 -e none -o out
+	[ "$status" -eq 0 ]
+	[[ "$(head -1 out/summary.csv)" == *,fds,threads,parallel,spawners,throughput_per_s ]]
+	[[ "$(head -1 out/samples.csv)" == *,fds,threads,parallel,spawners,spawner ]]
+	[[ "$(head -1 out/probes.csv)" == *,fds,threads,parallel,spawners,spawner ]]
+	[ "$(par out/summary.csv iterations fork-exit 2)" -eq 200 ]
+	[ "$(par out/summary.csv spawners fork-exit 2)" = processes ]
+	# each spawner's own rows: 100 each
+	[ "$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		$c["parallel"] == 2 && $c["spawner"] == 1' out/samples.csv | wc -l)" -eq 200 ]
+	[ "$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		$c["parallel"] == 2 && $c["spawner"] == 0' out/samples.csv | wc -l)" -eq 200 ]
+	# a throughput for every cell, two spawners' more than one spawner's
+	# median allows on its own (round trips per second, summed)
+	t2=$(par out/summary.csv throughput_per_s fork-exit 2)
+	m2=$(par out/summary.csv median_us fork-exit 2)
+	awk -v t="$t2" -v m="$m2" 'BEGIN { exit !(t > 1.2 * 1e6 / m) }'
+}
+
+@test "thread spawners share one parent and every cell still measures" {
+	run "$SC" run -m fork-exit,vfork-exit,clone-vm,pthread -r 0 --parallel 2 --spawners threads \
+		--cpus 1 --oversubscribe -n 50 -e none -o out
+	[ "$status" -eq 0 ]
+	[ "$(par out/summary.csv spawners fork-exit 2)" = threads ]
+	[ "$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		$c["error"] != ""' out/summary.csv | wc -l)" -eq 0 ]
+	[ "$(tail -n +2 out/summary.csv | wc -l)" -eq 4 ]
+}
+
+@test "the scaling chart and the report's efficiency come from a --parallel run" {
+	command -v gnuplot
+	run "$SC" run -m fork-exit -r 0 --parallel 1,2 --cpus 1 --oversubscribe -n 60 -e none -o out
+	[ "$status" -eq 0 ]
+	run "$SC" report out
+	[ "$status" -eq 0 ]
+	grep -q '^## Scaling' out/report.md
+	grep -q '^| fork-exit | 0 | off | processes | 1 | ' out/report.md
+	run "$BATS_TEST_DIRNAME/../../scripts/plots" out
+	[ "$status" -eq 0 ]
+	[ -s out/scaling.svg ]
+	# the claims use the one-spawner cells only: no cell of N = 2 in them
+	run "$SC" report out
+	[[ "$output" != *"parallel"* ]]
+}
+
+@test "a run without --parallel has no scaling chart, and says why" {
+	run "$SC" run -m fork-exit -r 0 -n 20 -e none -o out
+	[ "$status" -eq 0 ]
+	run "$SC" report out
+	grep -q 'Spawn throughput against spawners at once: left out, no method ran at two' out/report.md
+	refute grep -q '^## Scaling' out/report.md
+}
+
+@test "a failing spawner fails its cell with an error row" {
+	run "$SC" run -m fork-exec,vfork-exit -r 0 --parallel 2 --cpus 1 --oversubscribe \
+		--target /bin/false -n 20 -e none -o out
+	[ "$status" -eq 1 ]
+	[[ "$(par out/summary.csv error fork-exec 2)" == "spawner "*"EXIT1"* ]]
+	[ -z "$(par out/summary.csv error vfork-exit 2)" ]
+}
+
+@test "an interrupted --parallel run reaps every spawner and child" {
+	"$SC" run -m fork-exit,vfork-exec -r 0 --parallel 2 --cpus 1 --oversubscribe -n 10000000 \
+		-e none -o "$SCRATCH/out" >/dev/null 2>err.txt &
+	pid=$!
+	# wait until both spawners run (the engine and two children of it)
+	for _ in $(seq 100); do
+		if [ "$(pgrep -f -- "-o $SCRATCH/out" | wc -l)" -ge 3 ]; then
+			break
+		fi
+		sleep 0.1
+	done
+	[ "$(pgrep -f -- "-o $SCRATCH/out" | wc -l)" -ge 3 ]
+	kill -INT "$pid"
+	status=0
+	wait "$pid" || status=$?
+	[ "$status" -eq 130 ]
+	[ -z "$(pgrep -f -- "-o $SCRATCH/out")" ]
+	grep -q 'interrupted by INT' err.txt
+	[ "$(tail -n +2 out/summary.csv | wc -l)" -eq 0 ]
+}
+
+@test "bad --parallel, --spawners and --oversubscribe are one line and exit 2" {
+	expect_bad "--parallel" run -m fork-exit -r 0 --parallel 0
+	expect_bad "--parallel" run -m fork-exit -r 0 --parallel -1
+	expect_bad "--parallel" run -m fork-exit -r 0 --parallel x
+	expect_bad "--parallel" run -m fork-exit -r 0 --parallel 4097
+	expect_bad "--parallel" run -m fork-exit -r 0 --parallel 1,1
+	expect_bad "--parallel: 2 spawners, but --cpus gives 1 CPU" run -m fork-exit -r 0 \
+		--parallel 2 --cpus 1
+	expect_bad "--spawners" run -m fork-exit -r 0 --parallel 1 --spawners many
+	expect_bad "--spawners" run -m fork-exit -r 0 --spawners threads
+	expect_bad "--oversubscribe" run -m fork-exit -r 0 --oversubscribe
+	expect_bad "--parallel" run -m fork-exit -r 0 --parallel 1 --threads 2
+	expect_bad "--parallel" run -m fork-exit -r 0 --parallel 1 --phases
+	expect_bad "--parallel" run -m cow-child -r 16 --parallel 1
+}
