@@ -368,10 +368,54 @@ static void test_load_this_system(void **state)
 	hwloc_topology_destroy(t);
 }
 
+/* --parallel's order: the first n CPUs spawners take under a policy. */
+static void order(const char *desc, const char *policy, const int *want, size_t n)
+{
+	hwloc_topology_t t = synth(desc);
+	int cpus[64];
+	size_t got = 0;
+	char err[512] = "";
+
+	if (pin_order(t, policy, cpus, 64, &got, err, sizeof err))
+		fail_msg("%s on '%s' refused: %s", policy, desc, err);
+	assert_true(got >= n);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(cpus[i], want[i]);
+	hwloc_topology_destroy(t);
+}
+
+static void test_parallel_order(void **state)
+{
+	(void)state;
+	/* one PU per core from the last core, then each core's second PU */
+	order(BIG, "core", (const int[]){ 62, 60, 58, 56, 54, 52, 50, 48, 46 }, 9);
+	order(BIG, "same", (const int[]){ 62, 60 }, 2);
+	{
+		hwloc_topology_t t = synth(BIG);
+		int cpus[64];
+		size_t got = 0;
+		char err[512];
+
+		assert_int_equal(pin_order(t, "core", cpus, 64, &got, err, sizeof err), 0);
+		assert_int_equal(got, 64);	/* every PU, once */
+		assert_int_equal(cpus[31], 0);
+		assert_int_equal(cpus[32], 63);
+		assert_int_equal(cpus[63], 1);
+		hwloc_topology_destroy(t);
+	}
+	/* smt: a core's two PUs together */
+	order(BIG, "smt", (const int[]){ 62, 63, 60, 61 }, 4);
+	/* numa: the core order dealt over the four nodes of sixteen PUs */
+	order(BIG, "numa", (const int[]){ 14, 30, 46, 62, 12, 28, 44, 60 }, 8);
+	/* this VM: two cores of one PU */
+	order("pack:1 core:2 pu:1", "core", (const int[]){ 1, 0 }, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_big_machine),
+		cmocka_unit_test(test_parallel_order),
 		cmocka_unit_test(test_this_vm),
 		cmocka_unit_test(test_two_l3),
 		cmocka_unit_test(test_two_nodes),
