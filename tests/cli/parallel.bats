@@ -110,3 +110,15 @@ par() {
 	expect_bad "--parallel" run -m fork-exit -r 0 --parallel 1 --phases
 	expect_bad "--parallel" run -m cow-child -r 16 --parallel 1
 }
+
+@test "a spawner whose child hangs is killed at the deadline, and nothing is left" {
+	printf '#!/bin/sh\nexec sleep 300\n' > hang.sh
+	chmod +x hang.sh
+	run "$SC" run -m fork-exec,vfork-exit -r 0 --parallel 2 --cpus 1 --oversubscribe \
+		--target "$SCRATCH/hang.sh" --timeout 1 -n 20 -e none -o out
+	[ "$status" -eq 1 ]
+	[[ "$(par out/summary.csv error fork-exec 2)" == "ETIME: no spawner made a round trip"* ]]
+	[ -z "$(par out/summary.csv error vfork-exit 2)" ]
+	[ -z "$(pgrep -f "$SCRATCH/hang.sh")" ]
+	[ -z "$(pgrep -x -f 'sleep 300')" ]
+}
