@@ -84,3 +84,128 @@ CI="$ROOT/scripts/ci-regress"
 	[ "$status" -eq 0 ]
 	[ "$(grep -c '\\nmachine: 3333cccc4444dddd"' <<< "$output")" -eq 4 ]
 }
+
+# ---- LKP: scripts/integrations/lkp ----
+
+LKP="$ROOT/scripts/integrations/lkp"
+
+@test "lkp parse: a metric: value line per cell and figure, from a run folder" {
+	SPAWNCOST="$SC" run --separate-stderr "$LKP/parse" "$FX/base"
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 12 ]
+	[ "${lines[0]}" = "fork-exec.0mib.median_us: 149.98" ]
+	[[ "$output" == *$'\nfork-exit.64mib.median_us: 1907.611\nfork-exit.64mib.p10_us: 1878.269\nfork-exit.64mib.p90_us: 1936.219\n'* ]]
+	[ "$(grep -cE '^[a-z0-9-]+\.[0-9]+mib\.(median|p10|p90)_us: [0-9]+(\.[0-9]+)?$' <<< "$output")" -eq 12 ]
+}
+
+@test "lkp parse: what ./run printed, on stdin as LKP hands it over, gives the same lines" {
+	expected=$(SPAWNCOST="$SC" "$LKP/parse" "$FX/base")
+	"$SC" export "$FX/base" --format github-action-benchmark > out.json
+	run --separate-stderr "$LKP/parse" < out.json
+	[ "$status" -eq 0 ]
+	[ "$output" = "$expected" ]
+}
+
+@test "lkp parse: a key away from its plain value names the metric; the plain ones do not" {
+	SPAWNCOST="$SC" run --separate-stderr "$LKP/parse" "$FX/variant-new"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *$'\nfork-exit.64mib.variant-b.median_us: 2274.437\n'* ]]
+	printf '[\n  {\n    "name": "fork-exit/rss_mib:64/thp:on/pin:same/ballast:anon/vmas:1",\n    "unit": "us",\n    "value": 12.5,\n    "range": "p10..p90 12.000..13.000"\n  }\n]\n' > one.json
+	run --separate-stderr "$LKP/parse" < one.json
+	[ "${lines[0]}" = "fork-exit.64mib.thp-on.median_us: 12.5" ]
+	[ "${lines[2]}" = "fork-exit.64mib.thp-on.p90_us: 13.000" ]
+}
+
+@test "lkp run: the job's parameters become run options, the folder stays, stdout is what parse reads" {
+	printf '#!/bin/sh\necho "$*" >> %s/args.log\nexec %s "$@"\n' "$SCRATCH" "$FX/stub-spawncost" > sc
+	chmod +x sc
+	mkdir rr
+	SPAWNCOST="$SCRATCH/sc" RESULT_ROOT="$SCRATCH/rr" profile=quick methods=fork-exit rss=0,64 pin=none iterations=30 \
+		run --separate-stderr "$LKP/run"
+	[ "$status" -eq 0 ]
+	[ "$(head -n 1 args.log)" = "run -o $SCRATCH/rr/spawncost-run --profile quick -m fork-exit -r 0,64 --pin none -n 30" ]
+	[ -f rr/spawncost-run/summary.csv ]
+	[ "$("$LKP/parse" <<< "$output" | wc -l)" -eq 12 ]
+	# the same result folder twice is refused
+	SPAWNCOST="$SCRATCH/sc" RESULT_ROOT="$SCRATCH/rr" run --separate-stderr "$LKP/run"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"spawncost-run already exists"* ]]
+}
+
+@test "lkp parse: bad arguments are one line and exit 2" {
+	run --separate-stderr "$LKP/parse" a b
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "spawncost (lkp parse): one run folder at a time (or none: read stdin)" ]
+	SPAWNCOST="$SC" run --separate-stderr "$LKP/parse" nowhere
+	[ "$status" -eq 2 ]
+	[ "$(wc -l <<< "$stderr")" -eq 1 ]
+	[[ "$stderr" == *nowhere* ]]
+}
+
+@test "lkp: the job, meta.yaml and run name the same parameters" {
+	python3 -c 'import yaml' 2>/dev/null || skip "no python3 yaml module here to read the YAML"
+	params=$(sed -n 's/^# - //p' "$LKP/run" | sort | tr '\n' ' ')
+	[ "$params" = "iterations methods pin profile rss " ]
+	meta=$(python3 -c 'import sys, yaml; print(" ".join(sorted(yaml.safe_load(open(sys.argv[1]))["parameters"])))' "$LKP/meta.yaml")
+	[ "$meta " = "$params" ]
+	job=$(python3 -c 'import sys, yaml; j = yaml.safe_load(open(sys.argv[1])); print(j["suite"], j["testcase"], " ".join(sorted(j["spawncost"])))' "$LKP/jobs/spawncost.yaml")
+	[ "$job" = "spawncost spawncost methods pin profile" ]
+}
+
+# ---- Phoronix Test Suite: scripts/integrations/pts/spawncost ----
+
+PTS="$ROOT/scripts/integrations/pts/spawncost"
+
+@test "pts: the test profile's XML is well-formed" {
+	xmllint --noout "$PTS/test-definition.xml"
+	xmllint --noout "$PTS/results-definition.xml"
+	[ "$(xmllint --xpath 'string(/PhoronixTestSuite/TestInformation/Title)' "$PTS/test-definition.xml")" = "spawncost" ]
+}
+
+@test "pts: result lines from spawncost export on a fixture, where results-definition.xml looks" {
+	SPAWNCOST="$SC" run --separate-stderr "$PTS/result-lines" "$FX/base"
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 4 ]
+	[ "${lines[2]}" = "median_us: 1907.611 (fork-exit/rss_mib:64/thp:off/pin:none)" ]
+	# PTS finds the line by LineHint, splits it at blanks and parentheses,
+	# and takes the word where the template has #_RESULT_#.
+	tmpl=$(xmllint --xpath 'string(//ResultsParser/OutputTemplate)' "$PTS/results-definition.xml")
+	hint=$(xmllint --xpath 'string(//ResultsParser/LineHint)' "$PTS/results-definition.xml")
+	at=$(tr '()' '  ' <<< "$tmpl" | awk '{ for (i = 1; i <= NF; i++) if ($i == "#_RESULT_#") print i }')
+	[ "$(grep -c -F -- "$hint" <<< "$output")" -eq 4 ]
+	[ "$(tr '()' '  ' <<< "${lines[2]}" | awk -v at="$at" '{ print $at }')" = "1907.611" ]
+}
+
+@test "pts: every option value is one spawncost run takes" {
+	methods=$(xmllint --xpath '//Option[Identifier="method"]/Menu/Entry/Value/text()' "$PTS/test-definition.xml")
+	[ "$(wc -w <<< "$methods")" -eq 6 ]
+	for m in $methods; do
+		"$SC" list | cut -f1 | grep -qx -- "$m"
+	done
+	rss=$(xmllint --xpath '//Option[Identifier="rss"]/Menu/Entry/Value/text()' "$PTS/test-definition.xml")
+	[[ "$(echo $rss)" =~ ^[0-9]+( [0-9]+)*$ ]]
+}
+
+@test "pts: install.sh builds the committed tree, and ./spawncost writes the line PTS reads" {
+	HOME="$SCRATCH" SPAWNCOST_SRC="$ROOT" run --separate-stderr sh "$PTS/install.sh"
+	[ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
+	[ "$(cat install-exit-status)" = 0 ]
+	[ -x spawncost ]
+	HOME="$SCRATCH" LOG_FILE="$SCRATCH/log" run --separate-stderr ./spawncost --pin same -m fork-exit -r 0 -n 10
+	[ "$status" -eq 0 ]
+	[ "$(cat test-exit-status)" = 0 ]
+	[ "$(wc -l < log)" -eq 1 ]
+	grep -qE '^median_us: [0-9]+\.[0-9]{3} \(fork-exit/rss_mib:0/' log
+	# a run that fails says why and leaves a non-zero status for PTS
+	HOME="$SCRATCH" LOG_FILE="$SCRATCH/log2" run --separate-stderr ./spawncost -m no-such-method
+	[ "$status" -eq 2 ]
+	[ "$(cat test-exit-status)" = 2 ]
+	[[ "$stderr" == *"no-such-method"* ]]
+}
+
+@test "pts: install.sh without a source says where to point it" {
+	HOME="$SCRATCH" run --separate-stderr env -u SPAWNCOST_SRC sh "$PTS/install.sh"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "spawncost install: set SPAWNCOST_SRC to a spawncost checkout or a git URL" ]
+	[ "$(cat install-exit-status)" = 1 ]
+}
