@@ -111,15 +111,15 @@ char *map_fresh(size_t bytes, enum thp_mode thp)
 	return p;
 }
 
-int ballast_make(struct ballast *b, uint64_t mib, enum thp_mode thp, enum ballast_kind kind,
+int ballast_make(struct ballast *b, uint64_t kib, enum thp_mode thp, enum ballast_kind kind,
 		 size_t vmas)
 {
-	size_t bytes = (size_t)mib << 20;
+	size_t bytes = (size_t)kib << 10;
 	int err;
 
 	memset(b, 0, sizeof *b);
 	b->fd = -1;
-	if (mib == 0)
+	if (kib == 0)
 		return 0;
 	if (vmas == 0 || bytes / vmas < PAGE)
 		return EINVAL;

@@ -32,10 +32,10 @@ struct ballast {
 	int fd;			/* the memfd of a shared-file ballast, else -1 */
 };
 
-/* Map the ballast, advise it for or against huge pages, and make it
- * resident as its kind says. Returns 0, or an errno value (nothing is left
- * mapped then). mib 0 maps nothing. */
-int ballast_make(struct ballast *b, uint64_t mib, enum thp_mode thp, enum ballast_kind kind,
+/* Map kib KiB of ballast (a multiple of the page size), advise it for or
+ * against huge pages, and make it resident as its kind says. Returns 0, or
+ * an errno value (nothing is left mapped then). 0 maps nothing. */
+int ballast_make(struct ballast *b, uint64_t kib, enum thp_mode thp, enum ballast_kind kind,
 		 size_t vmas);
 void ballast_free(struct ballast *b);
 

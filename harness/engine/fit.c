@@ -43,7 +43,7 @@ void fit_rows(const struct table_row *rows, size_t n, FILE *csv, FILE *text,
 			continue;
 		for (size_t j = i; j < n && k < 64; j++)
 			if (same_group(&rows[j], &rows[i]) && !rows[j].error[0]) {
-				x[k] = (double)rows[j].rss_mib / 1024;
+				x[k] = (double)rows[j].ballast_kib / (1024 * 1024);
 				y[k++] = rows[j].stats.median / 1e3;
 			}
 		if (fit_line(x, y, k, &f) != 0)
@@ -88,7 +88,7 @@ static double shape_x(const struct table_row *r, int threads)
 static int same_but(const struct table_row *a, const struct table_row *b, int threads)
 {
 	return a->method == b->method && a->thp == b->thp && a->kind == b->kind &&
-	       a->rss_mib == b->rss_mib && a->parallel == b->parallel &&
+	       a->ballast_kib == b->ballast_kib && a->parallel == b->parallel &&
 	       (threads ? a->fds == b->fds : a->threads == b->threads);
 }
 
@@ -119,7 +119,7 @@ void fit_shapes(const struct table_row *rows, size_t n, FILE *text)
 					threads ? "threads" : "descriptors");
 			fprintf(text, "  %-20s %6llu MiB thp=%-3s %s=%-6llu %10.2f us + %8.1f ns per %s"
 				"  (r2 %.4f, %zu points)\n",
-				rows[i].method->name, (unsigned long long)rows[i].rss_mib,
+				rows[i].method->name, (unsigned long long)rows[i].ballast_kib / 1024,
 				rows[i].thp == THP_ON ? "on" : "off", threads ? "fds" : "threads",
 				(unsigned long long)(threads ? rows[i].fds : rows[i].threads), f.fixed,
 				f.slope * 1e3, threads ? "thread" : "descriptor", f.r2, f.points);

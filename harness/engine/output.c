@@ -223,11 +223,13 @@ static const char *variant(const struct run *r, const struct method *m)
 /* The columns every row starts with: who, what, where. */
 static void row_key(struct run *r, struct csv *c, const struct table_row *t)
 {
+	char mib[32];
+
 	csv_str(c, r->run_id);
 	csv_str(c, env_host());
 	csv_str(c, t->method->name);
 	csv_str(c, target_of(t->method, r));
-	csv_u64(c, t->rss_mib);
+	csv_str(c, mib_text(t->ballast_kib, mib, sizeof mib));
 	csv_str(c, t->thp == THP_ON ? "on" : "off");
 	csv_str(c, r->o.pin);
 }
@@ -291,6 +293,8 @@ void write_window_probes(struct run *r, const struct table_row *t, size_t first,
 			 unsigned round, const struct samples *s)
 {
 	struct csv *c = &r->probes_csv;
+	char mib[32];
+
 	if (!r->probes.f)
 		return;
 	const char *target = t->method->execs && r->o.probe_target ? "stamp"
@@ -302,7 +306,7 @@ void write_window_probes(struct run *r, const struct table_row *t, size_t first,
 		csv_str(c, env_host());
 		csv_str(c, t->method->name);
 		csv_str(c, target);
-		csv_u64(c, t->rss_mib);
+		csv_str(c, mib_text(t->ballast_kib, mib, sizeof mib));
 		csv_str(c, t->thp == THP_ON ? "on" : "off");
 		csv_str(c, r->o.pin);
 		csv_u64(c, first + i + 1);

@@ -42,7 +42,7 @@ static void plan_cell(struct table_row *c, const struct method *m, uint64_t rss,
 {
 	c->parallel = parallel;
 	c->method = m;
-	c->rss_mib = rss;
+	c->ballast_kib = rss * 1024;
 	c->thp = thp;
 	c->kind = kind;
 	c->fds = fds;
@@ -192,7 +192,7 @@ static void sweep_ballast(struct run *r, size_t *id, unsigned round, struct spaw
 {
 	struct ballast b;
 	char berr[160] = "";
-	int err = ballast_make(&b, rss, thp, kind, r->o.vmas);
+	int err = ballast_make(&b, rss * 1024, thp, kind, r->o.vmas);
 
 	if (err)
 		snprintf(berr, sizeof berr, "%s: ballast mmap failed", strerrorname_np(err));
@@ -365,7 +365,7 @@ static void warn_modes(const struct run *r)
 		if (t->modes < 2 || t->error[0])
 			continue;
 		fprintf(stderr, "spawncost run: warning: %s at %llu MiB: the samples have %u modes%s\n",
-			t->method->name, (unsigned long long)t->rss_mib, t->modes,
+			t->method->name, (unsigned long long)t->ballast_kib / 1024, t->modes,
 			r->o.ncpus ? "" : " (unpinned: where the scheduler puts the child "
 					  "changes the cost; --pin same fixes it)");
 	}

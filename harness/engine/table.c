@@ -15,11 +15,28 @@ static double ci_pct(const struct stats *s)
  * finished window gets a line of its own. */
 static char label[200];
 
+const char *mib_text(uint64_t kib, char *buf, size_t len)
+{
+	unsigned long long whole = kib / 1024, frac = (kib % 1024) * 10000 / 1024;
+	int n = snprintf(buf, len, "%llu", whole);
+
+	if (frac && n > 0 && (size_t)n < len) {
+		char digits[8];
+		int d = snprintf(digits, sizeof digits, "%04llu", frac);
+
+		while (d > 0 && digits[d - 1] == '0')
+			digits[--d] = '\0';
+		snprintf(buf + n, len - (size_t)n, ".%s", digits);
+	}
+	return buf;
+}
+
 void progress_start(unsigned round, unsigned rounds, size_t i, size_t n, const struct table_row *t)
 {
-	int used = snprintf(label, sizeof label, "[round %u/%u, %zu/%zu] %s rss=%lluMiB thp=%s%s%s",
+	char mib[32];
+	int used = snprintf(label, sizeof label, "[round %u/%u, %zu/%zu] %s rss=%sMiB thp=%s%s%s",
 			    round + 1, rounds, i, n, t->method->name,
-			    (unsigned long long)t->rss_mib, t->thp == THP_ON ? "on" : "off",
+			    mib_text(t->ballast_kib, mib, sizeof mib), t->thp == THP_ON ? "on" : "off",
 			    t->kind ? " ballast=" : "", t->kind ? ballast_names[t->kind] : "");
 
 	if ((t->fds || t->threads || t->parallel > 1) && used < (int)sizeof label)
@@ -69,7 +86,9 @@ void table_print(FILE *f, const struct table_row *rows, size_t n)
 		if (t->parallel > 1 && used < (int)sizeof name)
 			snprintf(name + used, sizeof name - (size_t)used, "/parallel=%llu",
 				 (unsigned long long)t->parallel);
-		fprintf(f, "%-20s %8llu %4s %9s ", name, (unsigned long long)t->rss_mib,
+		char mib[32];
+
+		fprintf(f, "%-20s %8s %4s %9s ", name, mib_text(t->ballast_kib, mib, sizeof mib),
 			t->thp == THP_ON ? "on" : "off", rss);
 		if (t->error[0])
 			fprintf(f, "%12s %7s %12s %12s %9s  %s\n", "-", "-", "-", "-", "-",

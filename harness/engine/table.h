@@ -12,7 +12,9 @@
 
 struct table_row {
 	const struct method *method;
-	uint64_t rss_mib;
+	uint64_t ballast_kib;	/* the ballast: rss_mib x 1024 (refined sizes are
+				 * fractions of a MiB: see mib_text) */
+	bool refined;		/* added by --refine */
 	enum thp_mode thp;
 	enum ballast_kind kind;
 	uint64_t fds, threads;	/* the parent's shape: --fds, --threads */
@@ -35,6 +37,10 @@ struct table_row {
 	char error[160];
 };
 
+
+/* A ballast size in MiB as the rss_mib column writes it: "16", "0.25",
+ * "2.75" (KiB are multiples of 256 or of a MiB). Into buf, returned. */
+const char *mib_text(uint64_t kib, char *buf, size_t len);
 
 /* Progress of window `round` (0-based) of cell i (1-based) of n. */
 void progress_start(unsigned round, unsigned rounds, size_t i, size_t n, const struct table_row *t);

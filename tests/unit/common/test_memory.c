@@ -31,7 +31,7 @@ static void ballast(enum ballast_kind kind, size_t vmas, long *grew, struct foot
 	long before = rss();
 
 	assert_int_equal(fork_footprint(without), 0);
-	assert_int_equal(ballast_make(&b, 8, THP_OFF, kind, vmas), 0);
+	assert_int_equal(ballast_make(&b, 8 * 1024, THP_OFF, kind, vmas), 0);
 	assert_int_equal(b.nchunks, vmas);
 	assert_int_equal(b.bytes, (size_t)8 << 20);
 	*grew = rss() - before;
