@@ -39,7 +39,9 @@ static void add_point(const struct rundir *r, struct curve *cv, double rss,
 	struct point *p;
 
 	if (!ca || !cb) {
-		cv->missing[cv->nmissing++] = rss;
+		/* a refined size has the pairs it was measured for only */
+		if (!run_size_refined(r, rss))
+			cv->missing[cv->nmissing++] = rss;
 		return;
 	}
 	p = &cv->pt[cv->n];
@@ -65,6 +67,8 @@ static void curve_finish(struct curve *cv)
 	if (isfinite(cv->band_hi))
 		cv->ncross += crossings(cv->pt, cv->n, cv->band_hi, cv->cross + cv->ncross,
 					MAX_CROSS - cv->ncross);
+	for (size_t k = 0; k < cv->ncross; k++)
+		cv->br[k] = crossing_bracket(cv->pt, cv->n, cv->cross[k].r.v, cv->cross[k].rss_mib);
 }
 
 void curve_pair(const struct rundir *r, struct curve *cv, const char *a, const char *b,
@@ -201,6 +205,10 @@ static void growth_of(const struct rundir *r, const char *thp, struct growth *g)
 void claims_compute(const struct rundir *r, struct claims *c)
 {
 	memset(c, 0, sizeof *c);
+	if (r->has_env && (c->refine = envtxt_get(&r->env, "refine")) && strcmp(c->refine, "yes"))
+		c->refine = NULL;
+	if (c->refine && !(c->refine = envtxt_get(&r->env, "refine_stopped")))
+		c->refine = "not reached";
 	c->nthp = run_thps(r, c->thp, MAX_THP);
 	c->nrss = run_rss(r, c->rss, MAX_RSS);
 	c->raw_clone_thread = run_has_method(r, "clone-thread");

@@ -23,7 +23,7 @@
 #include "results.h"
 #include "verdict.h"
 
-#define MAX_RSS 64
+#define MAX_RSS 128	/* the sweep's sizes and those --refine added */
 #define MAX_THP 4
 #define MAX_CROSS 8
 
@@ -44,6 +44,7 @@ struct curve {
 	struct verdict v;
 	size_t ncross;
 	struct point cross[MAX_CROSS];	/* where the ratio crosses band edges */
+	struct bracket br[MAX_CROSS];	/* what measured sizes bracket each */
 	double ref_rss;	/* claim 4: the RSS every ratio is taken against */
 };
 
@@ -63,6 +64,9 @@ struct growth {
 };
 
 struct claims {
+	/* run --refine: NULL when it did not run, else why it stopped
+	 * (env.txt's refine_stopped: converged, time, ...) */
+	const char *refine;
 	size_t nthp;
 	const char *thp[MAX_THP];
 	size_t nrss;

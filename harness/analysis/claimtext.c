@@ -74,9 +74,33 @@ static bool same_segment(const struct curve *cv, size_t i, size_t j, enum claim_
 	       (strcmp(cv->na[i], cv->na[j]) == 0 && strcmp(cv->nb[i], cv->nb[j]) == 0);
 }
 
+/* "; crosses 5× between 0.5 and 0.75 MiB (measured)", or where no measured
+ * sizes bracket it closely, the interpolated size and why it is only that. */
+static void crossing_text(FILE *f, const struct curve *cv, size_t k, const char *refine)
+{
+	const struct bracket *b = &cv->br[k];
+
+	fprintf(f, "%s%g× ", k ? ", " : "; crosses ", cv->cross[k].r.v);
+	if (b->kind == BR_MEASURED) {
+		fprintf(f, "between %g and %g MiB (measured)", b->from, b->to);
+		return;
+	}
+	fprintf(f, "at about %s MiB (interpolated between %g and %g MiB: ",
+		fig(cv->cross[k].rss_mib), b->from, b->to);
+	if (b->kind == BR_UNDECIDED)
+		fputs("the intervals there straddle the line", f);
+	else if (!refine)
+		fputs("no size between was measured; run --refine does", f);
+	else if (strcmp(refine, "time") == 0)
+		fputs("the search ran out of time, --refine-time", f);
+	else
+		fprintf(f, "the search stopped: %s", refine);
+	fputc(')', f);
+}
+
 /* "within 4-5× at 0 MiB (4.43× [4.43, 4.44]); above 5× from 16 MiB (...) to
- * 1024 MiB (...); crosses 5× at about 0.5 MiB" */
-static void segments(FILE *f, const struct curve *cv, enum claim_id id)
+ * 1024 MiB (...); crosses 5× between 0.5 and 0.75 MiB (measured)" */
+static void segments(FILE *f, const struct curve *cv, enum claim_id id, const char *refine)
 {
 	for (size_t i = 0, end; i < cv->n; i = end + 1) {
 		const struct point *a = &cv->pt[i];
@@ -96,8 +120,7 @@ static void segments(FILE *f, const struct curve *cv, enum claim_id id)
 				est_text(cv->pt[end].r, "×"));
 	}
 	for (size_t k = 0; k < cv->ncross; k++)
-		fprintf(f, "%s%g× at about %s MiB", k ? ", " : "; crosses ", cv->cross[k].r.v,
-			fig(cv->cross[k].rss_mib));
+		crossing_text(f, cv, k, refine);
 	for (size_t k = 0; k < cv->nmissing; k++)
 		fprintf(f, "%s%g", k ? ", " : "; no figure (cell missing or failed) at ",
 			cv->missing[k]);
@@ -106,7 +129,7 @@ static void segments(FILE *f, const struct curve *cv, enum claim_id id)
 }
 
 static void curve_line(FILE *f, const struct curve *cv, enum claim_id id, const char *name,
-		       const char *thp, bool md)
+		       const char *thp, bool md, const char *refine)
 {
 	char v[200];
 
@@ -120,7 +143,7 @@ static void curve_line(FILE *f, const struct curve *cv, enum claim_id id, const 
 		return;
 	}
 	fputs(": ", f);
-	segments(f, cv, id);
+	segments(f, cv, id, refine);
 	if (id == CLAIM_EFFICIENT && cv->n && cv->v.kind != V_HOLDS) {
 		if (cv->pt[0].st != ST_HOLDS)
 			fprintf(f, "; it fails from the smallest parent (%g MiB) on",
@@ -184,24 +207,27 @@ void claim_lines(FILE *f, const struct claims *c, enum claim_id id, bool md)
 			snprintf(thp, sizeof thp, "THP %s, ", c->thp[t]);
 		switch (id) {
 		case CLAIM_VFORK:
-			curve_line(f, &c->vfork_exit[t], id, "fork-exit / vfork-exit", thp, md);
-			curve_line(f, &c->vfork_exec[t], id, "fork-exec / vfork-exec", thp, md);
+			curve_line(f, &c->vfork_exit[t], id, "fork-exit / vfork-exit", thp, md,
+				   c->refine);
+			curve_line(f, &c->vfork_exec[t], id, "fork-exec / vfork-exec", thp, md,
+				   c->refine);
 			break;
 		case CLAIM_EFFICIENT:
-			curve_line(f, &c->efficient[t], id, "fork-exec / vfork-exec", thp, md);
+			curve_line(f, &c->efficient[t], id, "fork-exec / vfork-exec", thp, md,
+				   c->refine);
 			break;
 		case CLAIM_CHEAPEST:
 			curve_line(f, &c->cheapest[t], id,
 				   c->raw_clone_thread ? "clone-thread or pthread"
 						       : "pthread (clone-thread not in this run)",
-				   thp, md);
+				   thp, md, c->refine);
 			break;
 		default: {
 			char name[64];
 
 			snprintf(name, sizeof name, "fork-exit / fork-exit at %g MiB",
 				 c->copies[t].ref_rss);
-			curve_line(f, &c->copies[t], id, name, thp, md);
+			curve_line(f, &c->copies[t], id, name, thp, md, c->refine);
 			growth_lines(f, &c->growth[t], thp, md);
 			break;
 		}

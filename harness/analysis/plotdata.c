@@ -143,10 +143,19 @@ static void ratios(struct plot *p)
 			/* The key says where the curve crosses the band. */
 			len = snprintf(label, sizeof label, "%s / %s%s", cv[k]->a, cv[k]->b,
 				       strcmp(c->thp[t], "off") ? ", THP" : "");
-			for (size_t i = 0; i < n && len > 0 && (size_t)len < sizeof label; i++)
-				len += snprintf(label + len, sizeof label - (size_t)len, "%s%g× at %s",
-						i ? ", " : ": crosses ", at[i].r.v,
-						approx(at[i].rss_mib));
+			for (size_t i = 0; i < n && len > 0 && (size_t)len < sizeof label; i++) {
+				struct bracket b = crossing_bracket(cv[k]->pt, cv[k]->n, at[i].r.v,
+								    at[i].rss_mib);
+
+				if (b.kind == BR_MEASURED)
+					len += snprintf(label + len, sizeof label - (size_t)len,
+							"%s%g× in %g–%g", i ? ", " : ": crosses ",
+							at[i].r.v, b.from, b.to);
+				else
+					len += snprintf(label + len, sizeof label - (size_t)len,
+							"%s%g× at ~%s", i ? ", " : ": crosses ",
+							at[i].r.v, approx(at[i].rss_mib));
+			}
 			if (n && len > 0 && (size_t)len < sizeof label)
 				snprintf(label + len, sizeof label - (size_t)len, " MiB of ballast");
 			series_add_raw(p, &p->clm, label, (int)k + 1, strcmp(c->thp[t], "off") ? 2 : 1);
@@ -160,13 +169,18 @@ static void ratios(struct plot *p)
 		}
 	}
 	csv_close(p);
-	csv_open(p, "crossings.csv", "series,x_mib,rss_mib,level");
+	csv_open(p, "crossings.csv", "series,x_mib,rss_mib,level,from_x_mib,to_x_mib,measured");
 	for (size_t j = 0; j < nd; j++) {
 		size_t n = band_crossings(drawn[j], at);
 
-		for (size_t i = 0; i < n; i++)
-			row(p, "%zu,%s,%s,%s", j + 1, num(at[i].res_mib), num(at[i].rss_mib),
-			    num(at[i].r.v));
+		for (size_t i = 0; i < n; i++) {
+			struct bracket b = crossing_bracket(drawn[j]->pt, drawn[j]->n, at[i].r.v,
+							    at[i].rss_mib);
+
+			row(p, "%zu,%s,%s,%s,%s,%s,%d", j + 1, num(at[i].res_mib),
+			    num(at[i].rss_mib), num(at[i].r.v), num(b.res_from), num(b.res_to),
+			    b.kind == BR_MEASURED);
+		}
 	}
 	csv_close(p);
 }

@@ -283,14 +283,18 @@ int plot_finish(struct plot *p, char *err)
 				fprintf(f, "%s%d", i ? ", " : "", p->ev_log[i]);
 			fputs("]\n", f);
 		}
-		/* The ballast sizes, placed at their resident size: tics for
-		 * the charts' top axis. */
+		/* The ballast sizes of the sweep (not those run --refine
+		 * added, which would crowd it), placed at their resident size:
+		 * tics for the charts' top axis. */
 		fputs("array rss_x = [", f);
-		for (size_t i = 0; i < p->c->nrss; i++)
-			fprintf(f, "%s%s", i ? ", " : "", num(run_resident(p->r, p->c->rss[i])));
+		for (size_t i = 0, k = 0; i < p->c->nrss; i++)
+			if (!run_size_refined(p->r, p->c->rss[i]))
+				fprintf(f, "%s%s", k++ ? ", " : "",
+					num(run_resident(p->r, p->c->rss[i])));
 		fputs("]\narray rss_mib = [", f);
-		for (size_t i = 0; i < p->c->nrss; i++)
-			fprintf(f, "%s%s", i ? ", " : "", num(p->c->rss[i]));
+		for (size_t i = 0, k = 0; i < p->c->nrss; i++)
+			if (!run_size_refined(p->r, p->c->rss[i]))
+				fprintf(f, "%s%s", k++ ? ", " : "", num(p->c->rss[i]));
 		fputs("]\n", f);
 		if (ferror(f))
 			fail(p, errno);

@@ -190,8 +190,11 @@ static int write_report(const struct rundir *r, const struct claims *c)
 	      "hi = a_hi / b_lo. It holds the true ratio whenever both medians' intervals hold "
 	      "theirs, and is wider than a joint 95% interval. A claim holds at an RSS when the "
 	      "whole interval lies in the claim's band, fails when it lies wholly outside, and "
-	      "is undecided when it straddles an edge. Crossings are interpolated linearly "
-	      "between neighbouring sizes.\n\n", o.f);
+	      "is undecided when it straddles an edge. Where a ratio crosses a band edge, the "
+	      "crossing is given as a measured bracket when two measured sizes lie on either "
+	      "side of the edge, close together (a quarter MiB or 10% apart: what `run --refine` "
+	      "searches for); otherwise it is interpolated linearly between neighbouring sizes, "
+	      "and the line says why.\n\n", o.f);
 	verdicts(o.f, c, true);
 	scaling_section(o.f, r);
 	chart_list(o.f, r, c);

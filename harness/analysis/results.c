@@ -75,6 +75,19 @@ bool fit_row_plain(const struct csv_table *t, size_t row)
 	return true;
 }
 
+bool run_size_refined(const struct rundir *r, double rss)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < r->ncells; i++)
+		if (r->cells[i].rss_mib == rss) {
+			if (!r->cells[i].refined)
+				return false;
+			any = true;
+		}
+	return any;
+}
+
 bool cell_per_page(const struct cell_data *c)
 {
 	for (size_t i = 0; i < sizeof per_page_methods / sizeof per_page_methods[0]; i++)

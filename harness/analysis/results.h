@@ -35,6 +35,9 @@ const struct cell_data *run_cell(const struct rundir *r, const char *method, dou
 				 const char *thp);
 bool run_has_method(const struct rundir *r, const char *method);
 
+/* A size only run --refine measured (for some pairs, not every method). */
+bool run_size_refined(const struct rundir *r, double rss);
+
 /* The distinct rss_mib values, rising; the distinct thp values, "off" first.
  * Return how many (at most max). */
 size_t run_rss(const struct rundir *r, double *out, size_t max);

@@ -131,6 +131,7 @@ static int decode(const struct csv_table *t, size_t row, const int *kcol, const 
 	for (int k = 0; k < NKEYS; k++)
 		c->key[k] = field(t, row, kcol[k]);
 	c->error = field(t, row, ecol);
+	c->refined = strcmp(field(t, row, csv_col(t, "refined")), "yes") == 0;
 	for (size_t i = 0; i < NNUMBERS; i++) {
 		bool bad = false;
 

@@ -49,6 +49,7 @@ struct cell_data {
 		};
 	};			/* "" where the column is absent */
 	const char *error;	/* "" when measured */
+	bool refined;		/* refined=yes: a size run --refine added */
 	size_t row;		/* its row in summary.csv (the header is row -1) */
 	double iterations;
 	double rss_mib, rss_kib, pte_kib, thp_kib;

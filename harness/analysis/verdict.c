@@ -104,6 +104,36 @@ char *verdict_phrase(const struct verdict *v, char *buf, size_t len)
 	return buf;
 }
 
+/* -1 wholly below level, 1 wholly above, 0 across it. */
+static int level_side(const struct point *p, double level)
+{
+	return p->r.hi < level ? -1 : p->r.lo > level ? 1 : 0;
+}
+
+struct bracket crossing_bracket(const struct point *p, size_t n, double level, double rss)
+{
+	struct bracket b = { BR_UNDECIDED, NAN, NAN, NAN, NAN };
+	size_t i = 0, lo, hi;
+
+	if (n < 2)
+		return b;
+	while (i + 2 < n && p[i + 1].rss_mib <= rss)
+		i++;
+	/* outward from the segment, over the sizes whose interval is across */
+	for (lo = i; lo > 0 && level_side(&p[lo], level) == 0;)
+		lo--;
+	for (hi = i + 1; hi + 1 < n && level_side(&p[hi], level) == 0;)
+		hi++;
+	b.from = p[lo].rss_mib;
+	b.to = p[hi].rss_mib;
+	b.res_from = p[lo].res_mib;
+	b.res_to = p[hi].res_mib;
+	if (level_side(&p[lo], level) * level_side(&p[hi], level) != -1)
+		return b;
+	b.kind = b.to - b.from <= fmax(0.25, b.to / 10) + 1e-9 ? BR_MEASURED : BR_WIDE;
+	return b;
+}
+
 size_t crossings(const struct point *p, size_t n, double level, struct point *at, size_t max)
 {
 	size_t k = 0;

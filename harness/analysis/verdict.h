@@ -77,6 +77,25 @@ char *verdict_phrase(const struct verdict *v, char *buf, size_t len);
  * interpolated rss_mib and res_mib, r.v = level. Returns how many. */
 size_t crossings(const struct point *p, size_t n, double level, struct point *at, size_t max);
 
+/* How well a crossing is known from the sizes measured around it. */
+enum bracket_kind {
+	BR_MEASURED,	/* two measured sizes on either side of the level, with only
+			 * sizes across it between, and close: within a quarter MiB
+			 * or 10% of the larger (what run --refine searches for) */
+	BR_WIDE,	/* such sizes, but further apart: interpolated between */
+	BR_UNDECIDED,	/* no size wholly on one side next to it: interpolated */
+};
+
+struct bracket {
+	enum bracket_kind kind;
+	double from, to;	/* the sizes (rss_mib) that bracket it */
+	double res_from, res_to;	/* their resident sizes */
+};
+
+/* The bracket of the crossing of level at rss (from crossings()) in the
+ * curve p (rising RSS). */
+struct bracket crossing_bracket(const struct point *p, size_t n, double level, double rss);
+
 /* The slope between two points with intervals, conservatively:
  * v from the medians, lo = (b.lo - a.hi) / dx, hi = (b.hi - a.lo) / dx. */
 struct est est_slope(struct est a, struct est b, double dx);

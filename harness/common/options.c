@@ -45,6 +45,10 @@ static const char run_usage[] =
 	"      --spawners K     processes (default: each a fork of the parent, with\n"
 	"                       the ballast) or threads (of one parent, sharing it)\n"
 	"      --oversubscribe  allow more spawners than CPUs\n"
+	"      --refine         after the sweep, measure sizes between those where a\n"
+	"                       claim's ratio crosses a band edge, until each crossing\n"
+	"                       is bracketed (on with the default profile's sizes)\n"
+	"      --refine-time S  at most S seconds of it (default 20); --no-refine: none\n"
 	"  -r, --rss LIST       parent ballast sizes in MiB (default from the profile)\n"
 	"      --thp LIST       off (MADV_NOHUGEPAGE, default) or on (MADV_HUGEPAGE)\n"
 	"      --ballast LIST   what the ballast is: anon (written, default),\n"
@@ -352,7 +356,7 @@ enum { OPT_THP = 256, OPT_MIN_TIME, OPT_MAX_TIME, OPT_PRECISION, OPT_TARGET, OPT
        OPT_CLONE_FLAGS, OPT_THEN, OPT_TIMEOUT, OPT_BALLAST, OPT_VMAS, OPT_ROUNDS, OPT_PIN,
        OPT_CPUS, OPT_FACTS_FD, OPT_PHASES, OPT_EVENT_SPEC, OPT_FRONT, OPT_HELP,
        OPT_PATH_DIRS, OPT_FDS, OPT_THREADS, OPT_PARALLEL, OPT_SPAWNERS, OPT_OVERSUBSCRIBE,
-       OPT_SPAWNER_CPUS };
+       OPT_SPAWNER_CPUS, OPT_REFINE, OPT_NO_REFINE, OPT_REFINE_TIME };
 
 static const struct option long_options[] = {
 	{ "methods", required_argument, NULL, 'm' },
@@ -386,6 +390,9 @@ static const struct option long_options[] = {
 	{ "spawners", required_argument, NULL, OPT_SPAWNERS },
 	{ "oversubscribe", no_argument, NULL, OPT_OVERSUBSCRIBE },
 	{ "spawner-cpus", required_argument, NULL, OPT_SPAWNER_CPUS },	/* from the front end */
+	{ "refine", no_argument, NULL, OPT_REFINE },
+	{ "no-refine", no_argument, NULL, OPT_NO_REFINE },
+	{ "refine-time", required_argument, NULL, OPT_REFINE_TIME },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -394,7 +401,8 @@ static const struct option long_options[] = {
  * what the unset ones are. */
 struct given {
 	const char *rss, *thp, *n, *min_time, *max_time, *precision, *methods, *clone_flags,
-		*then;
+		*then, *refine_time;
+	int refine;	/* 1: --refine, -1: --no-refine, 0: neither */
 	const struct profile *profile;
 };
 
@@ -412,6 +420,7 @@ static void defaults(struct run_opts *o)
 	o->pin = "same";
 	o->pin_default = true;
 	o->facts_fd = -1;
+	o->refine_time = 20;
 }
 
 static int parse_pin(const char *arg, struct run_opts *o)
@@ -489,6 +498,9 @@ static int take(int c, const char *arg, const char *name, struct run_opts *o, st
 		return 0;
 	case OPT_OVERSUBSCRIBE: o->oversubscribe = true; return 0;
 	case OPT_SPAWNER_CPUS: return parse_spawner_cpus(arg, o);
+	case OPT_REFINE: g->refine = 1; return 0;
+	case OPT_NO_REFINE: g->refine = -1; return 0;
+	case OPT_REFINE_TIME: g->refine_time = arg; return 0;
 	case OPT_FRONT: o->front = arg; return 0;
 	case OPT_ROUNDS: case OPT_FACTS_FD: case OPT_VMAS: case OPT_TIMEOUT: case OPT_PATH_DIRS:
 	case 'w':
@@ -626,6 +638,23 @@ static int apply_budget(struct run_opts *o, const struct given *g)
 	return 0;
 }
 
+/* --refine: asked for, or the default profile's sweep; and its time. */
+static int apply_refine(struct run_opts *o, const struct given *g)
+{
+	char err[PARSE_ERR_LEN];
+
+	if (g->refine_time && parse_double(g->refine_time, 0.001, 86400, &o->refine_time, err))
+		return bad("--refine-time", err);
+	if (g->refine == -1 && g->refine_time)
+		return bad("--refine-time", "goes with --refine, not --no-refine");
+	o->refine = g->refine == 1 ||
+		    (g->refine == 0 && !g->rss && strcmp(g->profile->name, "default") == 0 &&
+		     o->nrss > 1);
+	if (g->refine == 1 && o->nrss < 2)
+		return bad("--refine", "needs two parent sizes or more (-r A,B,...) to search between");
+	return 0;
+}
+
 int run_parse(int argc, char **argv, struct run_opts *o, bool notes)
 {
 	struct given g = { .profile = find_profile("default") };
@@ -644,7 +673,7 @@ int run_parse(int argc, char **argv, struct run_opts *o, bool notes)
 	if (g.then && !g.clone_flags)
 		return bad("--then", "goes with --clone-flags");
 	if ((rc = settle_pin(o, notes)) || (rc = apply_sweep(o, &g, notes)) ||
-	    (rc = apply_budget(o, &g)))
+	    (rc = apply_budget(o, &g)) || (rc = apply_refine(o, &g)))
 		return rc;
 	return 0;
 }

@@ -67,6 +67,12 @@ struct run_opts {
 	bool parallel_given, spawner_threads, oversubscribe;
 	int *spawner_cpus;
 	size_t nspawner_cpus;
+	/* --refine: after the sweep, measure parent sizes where a claim's
+	 * ratio crosses a band edge (harness/engine/refine.c), for at most
+	 * refine_time seconds. On by default with the default profile's
+	 * sizes; --no-refine turns it off. */
+	bool refine;
+	double refine_time;
 	const char *events_arg;	/* -e LIST as given (the front end resolves it) */
 	struct event_spec specs[EVENT_MAX];	/* --event-spec: resolved counters */
 	size_t nspecs;

@@ -21,7 +21,7 @@
 	"variant,ballast,vmas,thp_kib,pages,per_page_ns,cpus,child_same_cpu_pct,rounds,"   \
 	"child_start_us,parent_resume_us,exec_us,exit_reap_us,fork_maps,fork_rss_kib,"     \
 	"probes,modes,path_dirs,window_spread_pct,fds,threads,parallel,spawners,"          \
-	"throughput_per_s"
+	"throughput_per_s,refined"
 #define SAMPLES_COLUMNS                                                        \
 	"run_id,host,method,target,rss_mib,thp,pin,iter,ns,variant,ballast,vmas," \
 	"round,child_cpu,parent_cpu,child_start_ns,parent_resume_ns,exec_ns,exit_reap_ns," \
@@ -185,6 +185,11 @@ static int write_env_at(struct run *r, const char *complete, bool end)
 	fprintf(o.f, "\ncomplete=%s\n", complete);
 	fprintf(o.f, "rounds=%u\n", r->o.rounds);
 	fprintf(o.f, "pin=%s\ncpus=%s\n", r->o.pin, r->o.cpus_text);
+	fprintf(o.f, "refine=%s\n", r->o.refine ? "yes" : "no");
+	if (r->o.refine && end)
+		fprintf(o.f, "refine_time_s=%g\nrefine_sizes=%u\nrefine_stopped=%s\n",
+			r->o.refine_time, r->refine_sizes,
+			r->refine_stopped ? r->refine_stopped : "not reached");
 	env_write(o.f);
 	if (r->facts_len)
 		fwrite(r->facts, 1, r->facts_len, o.f);	/* the front end's facts */
@@ -417,6 +422,7 @@ void write_summary(struct run *r, const struct table_row *t)
 		csv_double(c, t->rate_sum / t->windows);
 	else
 		csv_empty(c);
+	csv_str(c, t->refined ? "yes" : "no");
 	for (size_t i = 0; i < r->counters.n; i++)
 		if (t->counted && !t->error[0] && !isnan(t->per_op[i]))
 			csv_double(c, t->per_op[i]);

@@ -22,6 +22,7 @@
 #include "guard.h"
 #include "run.h"
 #include "parent.h"
+#include "refine.h"
 #include "run_internal.h"
 
 /* The exec target's environment: fixed and small, so that hosts with
@@ -36,13 +37,13 @@ static bool cell_wanted(const struct method *m, uint64_t rss)
 }
 
 /* The cell of one method on one ballast and parent shape. */
-static void plan_cell(struct table_row *c, const struct method *m, uint64_t rss,
-		      enum thp_mode thp, enum ballast_kind kind, uint64_t fds, uint64_t threads,
-		      uint64_t parallel)
+void plan_cell(struct table_row *c, const struct method *m, uint64_t kib, enum thp_mode thp,
+	       enum ballast_kind kind, uint64_t fds, uint64_t threads, uint64_t parallel)
 {
+	memset(c, 0, sizeof *c);
 	c->parallel = parallel;
 	c->method = m;
-	c->ballast_kib = rss * 1024;
+	c->ballast_kib = kib;
 	c->thp = thp;
 	c->kind = kind;
 	c->fds = fds;
@@ -71,7 +72,7 @@ static size_t plan_cells(struct run *r)
 		if (!cell_wanted(o->methods[k], o->rss[i]))
 			continue;
 		if (r->cells)
-			plan_cell(&r->cells[n], o->methods[k], o->rss[i], o->thp[t], o->kinds[b],
+			plan_cell(&r->cells[n], o->methods[k], o->rss[i] * 1024, o->thp[t], o->kinds[b],
 				  o->fds[f], o->threads[h], o->parallel[p]);
 		n++;
 	}
@@ -102,7 +103,7 @@ static bool isolated(const struct table_row *t)
 }
 
 /* One window of one cell. */
-static void run_window(struct run *r, size_t id, unsigned round, struct spawn_ctx *ctx,
+void run_window(struct run *r, size_t id, unsigned round, struct spawn_ctx *ctx,
 		       struct samples *s, const char *ballast_error)
 {
 	struct table_row *t = &r->cells[id];
@@ -270,6 +271,9 @@ static void sweep(struct run *r, struct samples *s)
 					sweep_shape(r, &id, round, &ctx, s, r->o.thp[t],
 						    r->o.kinds[b], r->o.fds[f]);
 	}
+	/* then, where a claim's ratio crosses a band edge, sizes in between */
+	if (r->o.refine && !guard_stop && !r->write_err)
+		refine_sweep(r, s, &ctx);
 }
 
 /* The median of phase p over a cell's probes, in scratch (as many slots
@@ -436,7 +440,9 @@ int cmd_run(int argc, char **argv)
 			      r->o.nrss * r->o.nmethods)
 		fprintf(stderr, "spawncost run: note: the page-writing methods need a ballast; "
 				"their 0 MiB cells are left out\n");
-	r->cells = map_dontfork((planned ? planned : 1) * sizeof *r->cells);
+	/* room for what --refine adds */
+	r->cells_cap = (planned ? planned : 1) + (r->o.refine ? REFINE_MAX_CELLS : 0);
+	r->cells = map_dontfork(r->cells_cap * sizeof *r->cells);
 	r->ncells = planned;
 	r->shared = shared_page(&r->o);
 	r->spawners = spawners_area(&r->o);

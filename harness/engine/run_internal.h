@@ -22,8 +22,11 @@ struct run {
 	struct outfile summary, samples, probes;
 	struct csv summary_csv, samples_csv, probes_csv;
 	struct spill spill;	/* every window's samples, for the pooled statistics */
-	struct table_row *cells;	/* every cell of the sweep, in sweep order */
-	size_t ncells;
+	struct table_row *cells;	/* every cell of the sweep, in sweep order,
+					 * then those --refine added */
+	size_t ncells, cells_cap;
+	unsigned refine_sizes;		/* sizes --refine measured */
+	const char *refine_stopped;	/* why it stopped: converged, time, ... */
 	uint64_t *shared;	/* the page children leave results in */
 	uint64_t *spawners;	/* --parallel: the spawners' gate and pages */
 	struct counters counters;	/* what -e asked for and this machine allows */
@@ -39,6 +42,13 @@ struct run {
  * single-threaded. Returns as cell_measure does. */
 int window_isolated(struct run *r, struct table_row *t, struct spawn_ctx *ctx,
 		    const struct budget *w, bool count, struct samples *s, struct cell_result *res);
+
+/* run.c: a cell laid out (its figures unknown yet), and one window of it
+ * measured and written. */
+void plan_cell(struct table_row *c, const struct method *m, uint64_t kib, enum thp_mode thp,
+	       enum ballast_kind kind, uint64_t fds, uint64_t threads, uint64_t parallel);
+void run_window(struct run *r, size_t id, unsigned round, struct spawn_ctx *ctx,
+		struct samples *s, const char *ballast_error);
 
 /* parallel.c: --parallel. The spawners' shared area (a gate page and one
  * page per spawner of the largest N), made before the sweep so that every

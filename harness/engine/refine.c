@@ -1,0 +1,253 @@
+#include <malloc.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "guard.h"
+#include "refine.h"
+#include "run_internal.h"
+#include "timing.h"
+
+int refine_side(const struct rpoint *p, double edge)
+{
+	if (p->hi < edge)
+		return -1;
+	if (p->lo > edge)
+		return 1;
+	return 0;
+}
+
+int refine_narrow(uint64_t lo_kib, uint64_t hi_kib)
+{
+	uint64_t width = hi_kib - lo_kib;
+
+	return width <= REFINE_STEP_KIB || 10 * width <= hi_kib;
+}
+
+/* The log-midpoint of (a, b) on the grid, strictly inside; 0 if none. */
+static uint64_t midpoint(uint64_t a, uint64_t b)
+{
+	double lo = a > REFINE_STEP_KIB ? (double)a : REFINE_STEP_KIB;
+	uint64_t m = (uint64_t)llround(sqrt(lo * (double)b) / REFINE_STEP_KIB) * REFINE_STEP_KIB;
+
+	if (m <= a)
+		m = a + REFINE_STEP_KIB;
+	if (m >= b)
+		m = b - REFINE_STEP_KIB;
+	return m > a && m < b ? m : 0;
+}
+
+uint64_t refine_next(const struct rpoint *p, size_t n, double edge)
+{
+	uint64_t best = 0;
+	double worst = 0;
+
+	/* decided points i < j with every point between them across */
+	for (size_t i = 0; i < n; i++) {
+		size_t j = i + 1;
+		int si = refine_side(&p[i], edge);
+
+		if (si == 0)
+			continue;
+		while (j < n && refine_side(&p[j], edge) == 0)
+			j++;
+		if (j == n || refine_side(&p[j], edge) != -si || refine_narrow(p[i].kib, p[j].kib))
+			continue;
+		/* its widest gap, and how far the bracket is from narrow enough */
+		for (size_t k = i; k < j; k++) {
+			uint64_t m = midpoint(p[k].kib, p[k + 1].kib);
+			double need = fmax(REFINE_STEP_KIB, (double)p[j].kib / 10);
+			double how = (double)(p[k + 1].kib - p[k].kib) / need;
+
+			if (m && how > worst) {
+				worst = how;
+				best = m;
+			}
+		}
+	}
+	return best;
+}
+
+/* The claim pairs and the band edges their ratio is judged against
+ * (harness/analysis/claims.h): 1, fork/vfork within [4, 5]; 2, fork-exec
+ * within 10% of vfork-exec; and fork-exec / posix_spawn, which the claims
+ * chart draws against the same edges. */
+static const struct pair {
+	const char *a, *b;
+	double edges[3];
+	size_t nedges;
+} pairs[] = {
+	{ "fork-exit", "vfork-exit", { 4, 5 }, 2 },
+	{ "fork-exec", "vfork-exec", { 4, 5, 1.10 }, 3 },
+	{ "fork-exec", "posix-spawn", { 4, 5, 1.10 }, 3 },
+};
+
+/* The figures of the cells, worked out once each from the spill. */
+struct estimates {
+	bool *done;
+	double *lo, *v, *hi;
+};
+
+static bool plain(const struct table_row *t)
+{
+	return t->kind == BALLAST_ANON && !t->fds && !t->threads && t->parallel == 1;
+}
+
+static long find_cell(const struct run *r, const char *method, uint64_t kib, enum thp_mode thp)
+{
+	for (size_t i = 0; i < r->ncells; i++) {
+		const struct table_row *t = &r->cells[i];
+		if (plain(t) && t->thp == thp && t->ballast_kib == kib &&
+		    strcmp(t->method->name, method) == 0)
+			return (long)i;
+	}
+	return -1;
+}
+
+/* The median and its interval of cell id, from its samples so far. */
+static bool estimate(struct run *r, struct estimates *e, size_t id)
+{
+	struct spill_data d;
+	struct stats st;
+	uint64_t *x;
+	bool ok = false;
+
+	if (e->done[id])
+		return !isnan(e->v[id]);
+	e->done[id] = true;
+	e->v[id] = NAN;
+	if (r->cells[id].error[0] || spill_load(&r->spill, r->ncells, &d) != 0)
+		return false;
+	if (d.count[id] && (x = malloc(d.count[id] * sizeof *x))) {
+		memcpy(x, d.ns[id], d.count[id] * sizeof *x);
+		if (stats_compute(x, d.count[id], &st) == 0) {
+			e->lo[id] = st.ci_lo;
+			e->v[id] = st.median;
+			e->hi[id] = st.ci_hi;
+			ok = true;
+		}
+		free(x);
+	}
+	spill_free(&d);
+	malloc_trim(0);	/* what the statistics took from the heap, back: the
+			 * parent of the cells measured next is the sweep's */
+	return ok;
+}
+
+/* The pair's ratio at every size measured so far, rising. */
+static size_t ratios(struct run *r, struct estimates *e, const struct pair *p, enum thp_mode thp,
+		     struct rpoint *out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->ncells && n < max; i++) {
+		const struct table_row *t = &r->cells[i];
+		long j;
+		size_t at;
+
+		if (!plain(t) || t->thp != thp || strcmp(t->method->name, p->a) ||
+		    (j = find_cell(r, p->b, t->ballast_kib, thp)) < 0 || !estimate(r, e, i) ||
+		    !estimate(r, e, (size_t)j))
+			continue;
+		for (at = n; at > 0 && out[at - 1].kib > t->ballast_kib; at--)
+			out[at] = out[at - 1];
+		out[at] = (struct rpoint){ t->ballast_kib, e->lo[i] / e->hi[j], e->hi[i] / e->lo[j] };
+		n++;
+	}
+	return n;
+}
+
+/* Measure the pair at kib: its cells there that do not exist yet, --rounds
+ * windows each, interleaved. Returns how many cells were added. */
+static size_t measure(struct run *r, struct samples *s, struct spawn_ctx *ctx,
+		      const struct pair *p, uint64_t kib, enum thp_mode thp)
+{
+	const char *names[2] = { p->a, p->b };
+	size_t ids[2], n = 0;
+	struct ballast b;
+	char berr[160] = "";
+	int err;
+
+	for (int k = 0; k < 2; k++) {
+		if (find_cell(r, names[k], kib, thp) >= 0 || r->ncells == r->cells_cap)
+			continue;
+		ids[n] = r->ncells++;
+		plan_cell(&r->cells[ids[n]], method_find(names[k]), kib, thp, BALLAST_ANON, 0, 0, 1);
+		r->cells[ids[n]].refined = true;
+		n++;
+	}
+	if (!n)
+		return 0;
+	if ((err = ballast_make(&b, kib, thp, BALLAST_ANON, r->o.vmas)))
+		snprintf(berr, sizeof berr, "%s: ballast mmap failed", strerrorname_np(err));
+	ctx->chunk = b.chunk;
+	ctx->nchunks = b.nchunks;
+	ctx->chunk_bytes = b.chunk_bytes;
+	ctx->ballast_kind = BALLAST_ANON;
+	ctx->thp = thp;
+	for (unsigned round = 0; round < r->o.rounds && !guard_stop && !r->write_err; round++)
+		for (size_t k = 0; k < n; k++)
+			run_window(r, ids[k], round, ctx, s, berr[0] ? berr : NULL);
+	ballast_free(&b);
+	return n;
+}
+
+void refine_sweep(struct run *r, struct samples *s, struct spawn_ctx *ctx)
+{
+	uint64_t start = now_ns(), budget = (uint64_t)(r->o.refine_time * 1e9);
+	struct estimates e = { 0 };
+	struct rpoint pt[MAX_RSS + REFINE_MAX_CELLS];
+	bool more = true;
+
+	r->refine_stopped = "converged";
+	e.done = calloc(r->cells_cap, sizeof *e.done);
+	e.lo = calloc(r->cells_cap, sizeof *e.lo);
+	e.v = calloc(r->cells_cap, sizeof *e.v);
+	e.hi = calloc(r->cells_cap, sizeof *e.hi);
+	if (!e.done || !e.lo || !e.v || !e.hi) {
+		r->refine_stopped = "no memory";
+		more = false;
+	}
+	/* one size at a time, taken in turn from every pair and edge that
+	 * still has a bracket to narrow, until none has or the time is up */
+	while (more && !guard_stop && !r->write_err) {
+		more = false;
+		for (size_t t = 0; t < r->o.nthp; t++)
+			for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++)
+				for (size_t k = 0; k < pairs[i].nedges; k++) {
+					const struct pair *p = &pairs[i];
+					size_t n = ratios(r, &e, p, r->o.thp[t], pt,
+							  sizeof pt / sizeof pt[0]);
+					uint64_t kib = refine_next(pt, n, p->edges[k]);
+					char mib[32];
+
+					if (!kib || guard_stop)
+						continue;
+					if (now_ns() - start > budget) {
+						r->refine_stopped = "time";
+						goto out;
+					}
+					if (r->ncells + 2 > r->cells_cap) {
+						r->refine_stopped = "cells";
+						goto out;
+					}
+					fprintf(stderr, "spawncost: refine: %s / %s across %g× near "
+						"%s MiB\n", p->a, p->b, p->edges[k],
+						mib_text(kib, mib, sizeof mib));
+					if (measure(r, s, ctx, p, kib, r->o.thp[t])) {
+						r->refine_sizes++;
+						more = true;
+					}
+				}
+	}
+out:
+	if (guard_stop)
+		r->refine_stopped = "interrupted";
+	fprintf(stderr, "spawncost: refine: %u sizes added in %.1f s (%s)\n", r->refine_sizes,
+		(double)(now_ns() - start) / 1e9, r->refine_stopped);
+	free(e.done);
+	free(e.lo);
+	free(e.v);
+	free(e.hi);
+}
