@@ -67,8 +67,18 @@ static void curve_finish(struct curve *cv)
 	if (isfinite(cv->band_hi))
 		cv->ncross += crossings(cv->pt, cv->n, cv->band_hi, cv->cross + cv->ncross,
 					MAX_CROSS - cv->ncross);
-	for (size_t k = 0; k < cv->ncross; k++)
-		cv->br[k] = crossing_bracket(cv->pt, cv->n, cv->cross[k].r.v, cv->cross[k].rss_mib);
+	/* a median that only touches an edge, with the sizes on both sides of
+	 * it beyond the same side, is no crossing */
+	size_t kept = 0;
+	for (size_t k = 0; k < cv->ncross; k++) {
+		struct bracket b = crossing_bracket(cv->pt, cv->n, cv->cross[k].r.v,
+						    cv->cross[k].rss_mib);
+		if (b.kind == BR_TOUCH)
+			continue;
+		cv->cross[kept] = cv->cross[k];
+		cv->br[kept++] = b;
+	}
+	cv->ncross = kept;
 }
 
 void curve_pair(const struct rundir *r, struct curve *cv, const char *a, const char *b,

@@ -106,12 +106,17 @@ static void latency(struct plot *p)
 
 /* Claims: the three ratio curves and where they cross the band --------- */
 
-/* Where curve cv crosses 4x and 5x, by rising RSS. */
+/* Where curve cv crosses 4x and 5x, by rising RSS (a median that only
+ * touches an edge is no crossing: see claims.c). */
 static size_t band_crossings(const struct curve *cv, struct point *at)
 {
-	size_t n = crossings(cv->pt, cv->n, CLAIM1_LO, at, MAX_CROSS);
+	size_t n = crossings(cv->pt, cv->n, CLAIM1_LO, at, MAX_CROSS), kept = 0;
 
 	n += crossings(cv->pt, cv->n, CLAIM1_HI, at + n, MAX_CROSS - n);
+	for (size_t i = 0; i < n; i++)
+		if (crossing_bracket(cv->pt, cv->n, at[i].r.v, at[i].rss_mib).kind != BR_TOUCH)
+			at[kept++] = at[i];
+	n = kept;
 	for (size_t i = 1; i < n; i++)
 		for (size_t j = i; j > 0 && at[j].rss_mib < at[j - 1].rss_mib; j--) {
 			struct point t = at[j];

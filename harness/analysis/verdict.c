@@ -128,6 +128,8 @@ struct bracket crossing_bracket(const struct point *p, size_t n, double level, d
 	b.to = p[hi].rss_mib;
 	b.res_from = p[lo].res_mib;
 	b.res_to = p[hi].res_mib;
+	if (level_side(&p[lo], level) * level_side(&p[hi], level) == 1)
+		b.kind = BR_TOUCH;
 	if (level_side(&p[lo], level) * level_side(&p[hi], level) != -1)
 		return b;
 	b.kind = b.to - b.from <= fmax(0.25, b.to / 10) + 1e-9 ? BR_MEASURED : BR_WIDE;

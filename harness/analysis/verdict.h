@@ -84,6 +84,8 @@ enum bracket_kind {
 			 * or 10% of the larger (what run --refine searches for) */
 	BR_WIDE,	/* such sizes, but further apart: interpolated between */
 	BR_UNDECIDED,	/* no size wholly on one side next to it: interpolated */
+	BR_TOUCH,	/* the sizes next to it are on the same side: the medians
+			 * only touch the level within their intervals, no crossing */
 };
 
 struct bracket {
