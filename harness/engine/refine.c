@@ -77,10 +77,11 @@ static const struct pair {
 	const char *a, *b;
 	double edges[3];
 	size_t nedges;
+	int rank;	/* 0: a claim's pair, searched first; 1: the chart's */
 } pairs[] = {
-	{ "fork-exit", "vfork-exit", { 4, 5 }, 2 },
-	{ "fork-exec", "vfork-exec", { 4, 5, 1.10 }, 3 },
-	{ "fork-exec", "posix-spawn", { 4, 5, 1.10 }, 3 },
+	{ "fork-exit", "vfork-exit", { 4, 5 }, 2, 0 },
+	{ "fork-exec", "vfork-exec", { 4, 5, 1.10 }, 3, 0 },
+	{ "fork-exec", "posix-spawn", { 4, 5, 1.10 }, 3, 1 },
 };
 
 /* The figures of the cells, worked out once each from the spill. */
@@ -193,55 +194,65 @@ static size_t measure(struct run *r, struct samples *s, struct spawn_ctx *ctx,
 	return n;
 }
 
+/* One size for every pair of this rank, at every THP setting and edge whose
+ * crossing still has a bracket to narrow. Returns how many sizes it
+ * measured, or -1 when the search must stop (r->refine_stopped says why). */
+static int step(struct run *r, struct samples *s, struct spawn_ctx *ctx, struct estimates *e,
+		int rank, uint64_t start)
+{
+	uint64_t budget = (uint64_t)(r->o.refine_time * 1e9);
+	struct rpoint pt[MAX_RSS + REFINE_MAX_CELLS];
+	int measured = 0;
+	char mib[32];
+
+	for (size_t t = 0; t < r->o.nthp; t++)
+		for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++)
+			for (size_t k = 0; k < pairs[i].nedges && pairs[i].rank == rank; k++) {
+				const struct pair *p = &pairs[i];
+				size_t n = ratios(r, e, p, r->o.thp[t], pt, sizeof pt / sizeof pt[0]);
+				uint64_t kib = refine_next(pt, n, p->edges[k]);
+
+				if (guard_stop || r->write_err)
+					return -1;
+				if (!kib)
+					continue;
+				if (now_ns() - start > budget) {
+					r->refine_stopped = "time";
+					return -1;
+				}
+				if (r->ncells + 2 > r->cells_cap) {
+					r->refine_stopped = "cells";
+					return -1;
+				}
+				fprintf(stderr, "spawncost: refine: %s / %s across %g× near %s MiB\n",
+					p->a, p->b, p->edges[k], mib_text(kib, mib, sizeof mib));
+				if (measure(r, s, ctx, p, kib, r->o.thp[t])) {
+					r->refine_sizes++;
+					measured++;
+				}
+			}
+	return measured;
+}
+
 void refine_sweep(struct run *r, struct samples *s, struct spawn_ctx *ctx)
 {
-	uint64_t start = now_ns(), budget = (uint64_t)(r->o.refine_time * 1e9);
-	struct estimates e = { 0 };
-	struct rpoint pt[MAX_RSS + REFINE_MAX_CELLS];
-	bool more = true;
+	uint64_t start = now_ns();
+	struct estimates e = {
+		.done = calloc(r->cells_cap, sizeof *e.done),
+		.lo = calloc(r->cells_cap, sizeof *e.lo),
+		.v = calloc(r->cells_cap, sizeof *e.v),
+		.hi = calloc(r->cells_cap, sizeof *e.hi),
+	};
+	int got = 0;
 
 	r->refine_stopped = "converged";
-	e.done = calloc(r->cells_cap, sizeof *e.done);
-	e.lo = calloc(r->cells_cap, sizeof *e.lo);
-	e.v = calloc(r->cells_cap, sizeof *e.v);
-	e.hi = calloc(r->cells_cap, sizeof *e.hi);
-	if (!e.done || !e.lo || !e.v || !e.hi) {
+	if (!e.done || !e.lo || !e.v || !e.hi)
 		r->refine_stopped = "no memory";
-		more = false;
-	}
-	/* one size at a time, taken in turn from every pair and edge that
-	 * still has a bracket to narrow, until none has or the time is up */
-	while (more && !guard_stop && !r->write_err) {
-		more = false;
-		for (size_t t = 0; t < r->o.nthp; t++)
-			for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++)
-				for (size_t k = 0; k < pairs[i].nedges; k++) {
-					const struct pair *p = &pairs[i];
-					size_t n = ratios(r, &e, p, r->o.thp[t], pt,
-							  sizeof pt / sizeof pt[0]);
-					uint64_t kib = refine_next(pt, n, p->edges[k]);
-					char mib[32];
-
-					if (!kib || guard_stop)
-						continue;
-					if (now_ns() - start > budget) {
-						r->refine_stopped = "time";
-						goto out;
-					}
-					if (r->ncells + 2 > r->cells_cap) {
-						r->refine_stopped = "cells";
-						goto out;
-					}
-					fprintf(stderr, "spawncost: refine: %s / %s across %g× near "
-						"%s MiB\n", p->a, p->b, p->edges[k],
-						mib_text(kib, mib, sizeof mib));
-					if (measure(r, s, ctx, p, kib, r->o.thp[t])) {
-						r->refine_sizes++;
-						more = true;
-					}
-				}
-	}
-out:
+	/* the claims' pairs first, then the chart's: a size at a time for
+	 * each crossing in turn, until none is left to narrow or time is up */
+	for (int rank = 0; rank < 2 && got >= 0 && e.hi; rank++)
+		while ((got = step(r, s, ctx, &e, rank, start)) > 0)
+			;
 	if (guard_stop)
 		r->refine_stopped = "interrupted";
 	fprintf(stderr, "spawncost: refine: %u sizes added in %.1f s (%s)\n", r->refine_sizes,
