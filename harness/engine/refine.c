@@ -25,11 +25,13 @@ int refine_narrow(uint64_t lo_kib, uint64_t hi_kib)
 	return width <= REFINE_STEP_KIB || 10 * width <= hi_kib;
 }
 
-/* The log-midpoint of (a, b) on the grid, strictly inside; 0 if none. */
+/* The log-midpoint of (a, b) on the grid, strictly inside; 0 if none.
+ * (sqrt inlines; nothing here may call libm, which the engine must not
+ * map: see the Makefile.) */
 static uint64_t midpoint(uint64_t a, uint64_t b)
 {
 	double lo = a > REFINE_STEP_KIB ? (double)a : REFINE_STEP_KIB;
-	uint64_t m = (uint64_t)llround(sqrt(lo * (double)b) / REFINE_STEP_KIB) * REFINE_STEP_KIB;
+	uint64_t m = (uint64_t)(sqrt(lo * (double)b) / REFINE_STEP_KIB + 0.5) * REFINE_STEP_KIB;
 
 	if (m <= a)
 		m = a + REFINE_STEP_KIB;
@@ -57,7 +59,8 @@ uint64_t refine_next(const struct rpoint *p, size_t n, double edge)
 		/* its widest gap, and how far the bracket is from narrow enough */
 		for (size_t k = i; k < j; k++) {
 			uint64_t m = midpoint(p[k].kib, p[k + 1].kib);
-			double need = fmax(REFINE_STEP_KIB, (double)p[j].kib / 10);
+			double need = p[j].kib > 10 * REFINE_STEP_KIB ? (double)p[j].kib / 10
+								      : REFINE_STEP_KIB;
 			double how = (double)(p[k + 1].kib - p[k].kib) / need;
 
 			if (m && how > worst) {
