@@ -115,11 +115,13 @@ $(B)/.deps-ok: scripts/deps
 	@mkdir -p $(@D) && touch $@
 
 # The version header records the revision and flags; rewritten only when
-# they change, so a rebuild stays incremental.
+# they change, so a rebuild stays incremental. GIT_REVISION can be given
+# where the tree has no .git (scripts/fleet builds a copy of the commit).
+GIT_REVISION ?= $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 $(B)/version.h: FORCE
 	@mkdir -p $(B)
 	@{ echo '#define SPAWNCOST_VERSION "0.1.0"'; \
-	   echo '#define SPAWNCOST_GIT "$(shell git describe --always --dirty 2>/dev/null || echo unknown)"'; \
+	   echo '#define SPAWNCOST_GIT "$(GIT_REVISION)"'; \
 	   echo '#define SPAWNCOST_CFLAGS "$(SC_CFLAGS) $(CFLAGS)"'; } > $@.new
 	@cmp -s $@.new $@ && rm $@.new || mv $@.new $@
 
