@@ -250,9 +250,14 @@ static void footprint_line(const char *line, struct footprint *f, long *rss, boo
 
 int fork_footprint(struct footprint *f)
 {
+	return fork_footprint_of("/proc/self/smaps", f);
+}
+
+int fork_footprint_of(const char *smaps, struct footprint *f)
+{
 	const size_t cap = 64 * 1024;
 	char *buf = mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	int fd = open("/proc/self/smaps", O_RDONLY | O_CLOEXEC), err = 0;
+	int fd = open(smaps, O_RDONLY | O_CLOEXEC), err = 0;
 	size_t have = 0;
 	long rss = 0;
 	bool skip = false;

@@ -66,6 +66,8 @@ struct footprint {
 /* Read it, touching no heap (a scratch mapping, unmapped after). Returns 0
  * or an errno value. */
 int fork_footprint(struct footprint *f);
+/* The same of another process, from its smaps file ("/proc/PID/smaps"). */
+int fork_footprint_of(const char *smaps, struct footprint *f);
 
 /* A "Key:   123 kB" field of a /proc file, in KiB; -1 when absent. */
 long proc_kib(const char *path, const char *key);

@@ -80,6 +80,12 @@ struct method {
 	bool isolate;		/* creates threads: measured in a child process,
 				 * so that the engine stays single-threaded
 				 * (harness/engine/isolate.c) */
+	/* A language runtime's own spawn (bench/runtimes.c): the driver
+	 * bench/runtimes/<runtime>/ times it in its own process, with its own
+	 * ballast (harness/engine/runtime.c); once is NULL. */
+	const char *runtime;	/* python, go, rust, node, java, ruby, perl */
+	const char *api;	/* the driver's API argument */
+	const char *package;	/* the Debian package that provides the runtime */
 	/* Optional, once per cell, untimed: 0, or -1 with c->fail set (the
 	 * cell is then an error row, e.g. a namespace the user may not make). */
 	int (*setup)(struct spawn_ctx *c, const struct method *m);

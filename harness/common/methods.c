@@ -12,7 +12,10 @@ extern const struct method method_fork_exec, method_vfork_exec, method_posix_spa
 	method_clone3_vfork_exec, method_pidfd_spawn,
 	method_exec_only, method_system, method_popen,
 	method_cow_child, method_cow_parent, method_first_touch, method_rewrite,
-	method_execvp, method_posix_spawnp;
+	method_execvp, method_posix_spawnp,
+	method_rt_python_subprocess, method_rt_python_posix_spawn, method_rt_go_exec,
+	method_rt_rust_command, method_rt_node_spawnsync, method_rt_node_spawn,
+	method_rt_java_processbuilder, method_rt_ruby_system, method_rt_perl_system;
 
 /* The order is the order of a run with -m all. */
 const struct method *const methods[] = {
@@ -51,6 +54,15 @@ const struct method *const methods[] = {
 	&method_rewrite,
 	&method_clone_custom,
 	&method_pthread,
+	&method_rt_python_subprocess,
+	&method_rt_python_posix_spawn,
+	&method_rt_go_exec,
+	&method_rt_rust_command,
+	&method_rt_node_spawnsync,
+	&method_rt_node_spawn,
+	&method_rt_java_processbuilder,
+	&method_rt_ruby_system,
+	&method_rt_perl_system,
 	NULL,
 };
 
@@ -66,13 +78,17 @@ bool method_in_group(const struct method *m, const char *group)
 {
 	if (strcmp(m->group, "custom") == 0 || m->unavailable)
 		return false;	/* only ever run when named */
-	return strcmp(group, "all") == 0 || strcmp(group, m->group) == 0;
+	/* all: every C road; the runtimes need their packages, and are a
+	 * group of their own */
+	if (strcmp(group, "all") == 0)
+		return strcmp(m->group, "runtimes") != 0;
+	return strcmp(group, m->group) == 0;
 }
 
 bool is_group(const char *name)
 {
 	static const char *const groups[] = { "all", "core", "clone", "ns", "clone3", "exec",
-					      "path", "cow" };
+					      "path", "cow", "runtimes" };
 
 	for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++)
 		if (strcmp(name, groups[i]) == 0)

@@ -33,7 +33,8 @@ static const char run_usage[] =
 	"                     [--clone-flags FLAGS [--then exit|exec]] [-o DIR]\n"
 	"                     [--profile quick|default|full]\n"
 	"  -m, --methods LIST   comma list of methods and groups: core (default), clone,\n"
-	"                       ns, clone3, exec, path, cow, all (see spawncost list)\n"
+	"                       ns, clone3, exec, path, cow, all (the C roads), runtimes\n"
+	"                       (language runtimes: see spawncost list)\n"
 	"      --path-dirs K    the path methods find the no-op after K empty folders\n"
 	"                       in PATH (default 0)\n"
 	"      --fds LIST       the parent holds this many more open descriptors\n"
@@ -549,6 +550,23 @@ static int settle_pin(struct run_opts *o, bool notes)
 	return 0;
 }
 
+/* The runtime methods time their driver's own process: the engine's shape
+ * and spawners are not theirs. */
+static int check_runtimes(const struct run_opts *o)
+{
+	bool shaped = o->parallel_given || o->phases;
+
+	for (size_t i = 0; i < o->nfds; i++)
+		shaped |= o->fds[i] != 0;
+	for (size_t i = 0; i < o->nthreads; i++)
+		shaped |= o->threads[i] != 0;
+	for (size_t i = 0; i < o->nmethods && shaped; i++)
+		if (o->methods[i]->runtime)
+			return bad("--methods", "the runtime methods time their driver's own process: "
+						"not with --fds, --threads, --parallel or --phases");
+	return 0;
+}
+
 /* What --parallel cannot go with. */
 static int check_parallel(const struct run_opts *o)
 {
@@ -611,6 +629,8 @@ static int apply_sweep(struct run_opts *o, const struct given *g, bool notes)
 	if (o->nparallel == 0)
 		o->parallel[o->nparallel++] = 1;
 	if ((rc = parse_thp(g->thp ? g->thp : g->profile->thp, o)))
+		return rc;
+	if ((rc = check_runtimes(o)))
 		return rc;
 	return check_parallel(o);
 }

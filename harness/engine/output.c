@@ -212,10 +212,13 @@ const char *target_of(const struct method *m, void *run)
 
 /* What sets a cell apart beyond its method: clone-custom's flags, how many
  * operations exec-only's round trip holds. Empty for most methods. */
-static const char *variant(const struct run *r, const struct method *m)
+static const char *variant(const struct run *r, const struct table_row *t)
 {
 	static char buf[32];
+	const struct method *m = t->method;
 
+	if (t->variant[0])
+		return t->variant;
 	if (strcmp(m->name, "clone-custom") == 0)
 		return r->o.variant;
 	if (m->ops > 1) {
@@ -275,7 +278,7 @@ void write_window_samples(struct run *r, const struct table_row *t, size_t first
 		row_key(r, c, t);
 		csv_u64(c, first_iter + i + 1);
 		csv_u64(c, s->ns[i]);
-		csv_str(c, variant(r, t->method));
+		csv_str(c, variant(r, t));
 		csv_str(c, ballast_names[t->kind]);
 		csv_u64(c, r->o.vmas);
 		csv_u64(c, round + 1);
@@ -316,7 +319,7 @@ void write_window_probes(struct run *r, const struct table_row *t, size_t first,
 		csv_str(c, r->o.pin);
 		csv_u64(c, first + i + 1);
 		csv_u64(c, p->ns);
-		csv_str(c, variant(r, t->method));
+		csv_str(c, variant(r, t));
 		csv_str(c, ballast_names[t->kind]);
 		csv_u64(c, r->o.vmas);
 		csv_u64(c, round + 1);
@@ -373,7 +376,7 @@ void write_summary(struct run *r, const struct table_row *t)
 		}
 		csv_empty(c);
 	}
-	csv_str(c, variant(r, t->method));
+	csv_str(c, variant(r, t));
 	csv_str(c, ballast_names[t->kind]);
 	csv_u64(c, r->o.vmas);
 	if (t->thp_kib >= 0) csv_i64(c, t->thp_kib); else csv_empty(c);

@@ -119,6 +119,8 @@ void run_window(struct run *r, size_t id, unsigned round, struct spawn_ctx *ctx,
 	progress_start(round, r->o.rounds, id + 1, r->ncells, t);
 	if (ballast_error)
 		snprintf(res.error, sizeof res.error, "%s", ballast_error);
+	else if (t->method->runtime)
+		rc = window_runtime(r, t, &w, s, &res);
 	else if (r->o.parallel_given)
 		rc = window_parallel(r, t, ctx, &w, s, &res);
 	else if (isolated(t))
@@ -156,7 +158,8 @@ void run_window(struct run *r, size_t id, unsigned round, struct spawn_ctx *ctx,
 		t->probes += s->nprobe;
 		if ((err = mark_whole(r)) && !r->write_err)
 			r->write_err = err;	/* ends the sweep: see finish() */
-		if (round + 1 == r->o.rounds && !isolated(t) && !r->o.parallel_given)
+		if (round + 1 == r->o.rounds && !isolated(t) && !r->o.parallel_given &&
+		    !t->method->runtime)
 			count_events(r, t, ctx);
 	}
 	progress_done(res.error, s->n, median, half);

@@ -59,6 +59,11 @@ uint64_t *spawners_area(const struct run_opts *o);
 int window_parallel(struct run *r, struct table_row *t, struct spawn_ctx *ctx,
 		    const struct budget *w, struct samples *s, struct cell_result *res);
 
+/* runtime.c: a window of a runtime method, timed by its driver in a
+ * process of its own. Returns as cell_measure does. */
+int window_runtime(struct run *r, struct table_row *t, const struct budget *w,
+		   struct samples *s, struct cell_result *res);
+
 /* output.c */
 int make_run_dir(struct run *r);
 /* Let go of the result folder (its lock file). */

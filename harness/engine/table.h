@@ -15,6 +15,7 @@ struct table_row {
 	uint64_t ballast_kib;	/* the ballast: rss_mib x 1024 (refined sizes are
 				 * fractions of a MiB: see mib_text) */
 	bool refined;		/* added by --refine */
+	char variant[64];	/* a runtime method's runtime version, as its driver said */
 	enum thp_mode thp;
 	enum ballast_kind kind;
 	uint64_t fds, threads;	/* the parent's shape: --fds, --threads */

@@ -1,0 +1,308 @@
+/* Windows of the runtime methods (bench/runtimes.c): the engine starts the
+ * method's driver (bench/runtimes/<runtime>/, built into runtimes/ next to
+ * the no-op) once per window, with the cell's ballast and its share of the
+ * iterations, and reads back what the driver timed in its own process.
+ *
+ * The protocol, on the driver's stdout, one line each:
+ *   version <the runtime's name and version>
+ *   ready                  (ballast touched, warm-up done: the engine reads
+ *                           the driver's VmRSS now, then writes "go")
+ *   <ns>                   one timed round trip, integer nanoseconds, each
+ *   done
+ * or, at any point, "error <why>" and a non-zero exit. The driver's start-up,
+ * its ballast and its warm-up are never timed. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "guard.h"
+#include "run_internal.h"
+#include "timing.h"
+
+/* Where the interpreters are looked for: the system's folders, not the
+ * run's PATH (--path-dirs rewrites that for the path methods). */
+static const char *const bin_dirs[] = { "/usr/local/bin", "/usr/bin", "/bin" };
+
+/* The driver's argv for method m at kib of ballast, in buf. */
+static int driver_argv(const struct method *m, const char *dir, const char *noop, uint64_t kib,
+		       uint64_t count, double seconds, char *buf, size_t len, char **argv)
+{
+	char *p = buf, *end = buf + len, mib[32], *arg[12];
+	size_t n = 0;
+	int w;
+
+	mib_text(kib, mib, sizeof mib);
+#define ARG(...)                                                        \
+	do {                                                            \
+		w = snprintf(p, (size_t)(end - p), __VA_ARGS__);        \
+		if (w < 0 || w >= end - p || n + 1 >= sizeof arg / sizeof arg[0]) \
+			return -1;                                      \
+		arg[n++] = p;                                           \
+		p += w + 1;                                             \
+	} while (0)
+	if (strcmp(m->runtime, "python") == 0) {
+		ARG("python3");
+		ARG("%s/python/driver.py", dir);
+	} else if (strcmp(m->runtime, "node") == 0) {
+		ARG("node");
+		ARG("%s/node/driver.js", dir);
+	} else if (strcmp(m->runtime, "ruby") == 0) {
+		ARG("ruby");
+		ARG("%s/ruby/driver.rb", dir);
+	} else if (strcmp(m->runtime, "perl") == 0) {
+		ARG("perl");
+		ARG("%s/perl/driver.pl", dir);
+	} else if (strcmp(m->runtime, "java") == 0) {
+		ARG("java");
+		/* room for the ballast on the Java heap */
+		ARG("-Xmx%llum", (unsigned long long)(kib / 1024 + 256));
+		ARG("-cp");
+		ARG("%s/java", dir);
+		ARG("Driver");
+	} else {	/* go, rust: built into a program of their own */
+		ARG("%s/%s/driver", dir, m->runtime);
+	}
+	ARG("%s", noop);
+	ARG("%s", mib);
+	ARG("%llu", (unsigned long long)count);
+	ARG("%.3f", seconds);
+	ARG("%s", m->api);
+#undef ARG
+	memcpy(argv, arg, n * sizeof *arg);
+	argv[n] = NULL;
+	return 0;
+}
+
+/* In the driver's child: its own process group (so that a hung driver is
+ * killed with its children), stdin and stdout on the pipes, stderr nowhere;
+ * the interpreter looked up in the system's folders. */
+static __attribute__((noreturn)) void exec_driver(char **argv, int in, int out,
+						  const struct method *m)
+{
+	char path[4096];
+	int devnull = open("/dev/null", O_WRONLY);
+
+	setpgid(0, 0);
+	dup2(in, 0);
+	dup2(out, 1);
+	if (devnull >= 0)
+		dup2(devnull, 2);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	if (argv[0][0] == '/') {
+		execv(argv[0], argv);
+	} else {
+		for (size_t i = 0; i < sizeof bin_dirs / sizeof bin_dirs[0]; i++) {
+			snprintf(path, sizeof path, "%s/%s", bin_dirs[i], argv[0]);
+			execv(path, argv);
+		}
+	}
+	dprintf(1, "error %s: cannot run %s: install %s (scripts/deps --runtimes)\n",
+		strerrorname_np(errno) ? strerrorname_np(errno) : "EUNKNOWN", argv[0], m->package);
+	_exit(127);
+}
+
+struct reader {
+	int fd;
+	char *buf;	/* a scratch mapping, MADV_DONTFORK */
+	size_t cap, have, at;
+};
+
+/* The next line (NUL-terminated, in r->buf), waiting at most until the
+ * deadline (CLOCK_MONOTONIC ns). 0, or ETIME, EPIPE (the driver closed
+ * stdout), EOVERFLOW (a line longer than the buffer), EINTR (a stop). */
+static int next_line(struct reader *r, uint64_t deadline, char **line)
+{
+	for (;;) {
+		char *nl = memchr(r->buf + r->at, '\n', r->have - r->at);
+		uint64_t now = now_ns();
+		struct pollfd p = { .fd = r->fd, .events = POLLIN };
+		ssize_t got;
+
+		if (nl) {
+			*nl = '\0';
+			*line = r->buf + r->at;
+			r->at = (size_t)(nl - r->buf) + 1;
+			return 0;
+		}
+		if (r->at) {	/* keep the unfinished line at the start */
+			memmove(r->buf, r->buf + r->at, r->have - r->at);
+			r->have -= r->at;
+			r->at = 0;
+		}
+		if (r->have == r->cap)
+			return EOVERFLOW;
+		if (guard_stop)
+			return EINTR;
+		if (now >= deadline)
+			return ETIME;
+		if (poll(&p, 1, (int)((deadline - now) / 1000000 + 1)) <= 0)
+			continue;
+		got = read(r->fd, r->buf + r->have, r->cap - r->have);
+		if (got == 0)
+			return EPIPE;
+		if (got > 0)
+			r->have += (size_t)got;
+	}
+}
+
+/* The window's result from the driver's lines; the driver still runs. */
+static int converse(struct run *r, struct table_row *t, const struct budget *w, pid_t pid,
+		    struct reader *rd, int to, struct samples *s, struct cell_result *res)
+{
+	uint64_t floor = (uint64_t)((r->o.budget.timeout ? r->o.budget.timeout : DEADLINE_FLOOR) * 1e9);
+	uint64_t count = w->iterations ? w->iterations : 1000000;
+	char *line, path[64];
+	double sum = 0;
+	int err;
+
+	/* version and ready: start-up, ballast and warm-up in one deadline */
+	for (;;) {
+		if ((err = next_line(rd, now_ns() + floor, &line)))
+			return err;
+		if (strncmp(line, "error ", 6) == 0) {
+			snprintf(res->error, sizeof res->error, "%.150s", line + 6);
+			return -1;
+		}
+		if (strncmp(line, "version ", 8) == 0)
+			snprintf(t->variant, sizeof t->variant, "%s", line + 8);
+		else if (strcmp(line, "ready") == 0)
+			break;
+	}
+	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+	res->rss_kib = proc_kib(path, "VmRSS");
+	res->pte_kib = proc_kib(path, "VmPTE");
+	snprintf(path, sizeof path, "/proc/%d/smaps", (int)pid);
+	if (fork_footprint_of(path, &res->fork) != 0)
+		res->fork.maps = res->fork.rss_kib = -1;
+	if (res->rss_kib >= 0 && (uint64_t)res->rss_kib < t->ballast_kib) {
+		snprintf(res->error, sizeof res->error,
+			 "the driver reached a VmRSS of %ld KiB, short of its %llu KiB ballast",
+			 res->rss_kib, (unsigned long long)t->ballast_kib);
+		return -1;
+	}
+	if (write(to, "go\n", 3) != 3)
+		return EPIPE;
+	/* the timed round trips: a second each at the very most, or the
+	 * window's time many times over */
+	uint64_t limit = now_ns() + floor +
+			 (w->iterations ? count * (uint64_t)1e9 : (uint64_t)(10 * w->min_time * 1e9));
+	if (samples_reserve(s, w->iterations ? count : 1024, 0))
+		return ENOMEM;
+	for (;;) {
+		char *end;
+		unsigned long long ns;
+
+		if ((err = next_line(rd, limit, &line)))
+			return err;
+		if (strcmp(line, "done") == 0)
+			break;
+		if (strncmp(line, "error ", 6) == 0) {
+			snprintf(res->error, sizeof res->error, "%.150s", line + 6);
+			return -1;
+		}
+		errno = 0;
+		ns = strtoull(line, &end, 10);
+		if (errno || end == line || *end || ns == 0) {
+			snprintf(res->error, sizeof res->error,
+				 "EPROTO: the driver said '%.60s' where a sample was due", line);
+			return -1;
+		}
+		if (s->n == s->cap && samples_reserve(s, 2 * s->cap, 0))
+			return ENOMEM;
+		s->cpu[s->n] = CPU_UNKNOWN << 16 | CPU_UNKNOWN;
+		s->spawner[s->n] = 0;
+		s->ns[s->n++] = ns;
+		sum += (double)ns;
+	}
+	if (s->n == 0) {
+		snprintf(res->error, sizeof res->error, "EPROTO: the driver timed nothing");
+		return -1;
+	}
+	res->rate = 1e9 * (double)s->n / sum;
+	return 0;
+}
+
+int window_runtime(struct run *r, struct table_row *t, const struct budget *w,
+		   struct samples *s, struct cell_result *res)
+{
+	const struct method *m = t->method;
+	char dir[4096], argbuf[8192], *argv[16];
+	const char *slash = strrchr(r->o.noop, '/');
+	struct reader rd = { .cap = 64 * 1024 };
+	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, rc = -1, err, status;
+	pid_t pid = -1;
+
+	s->n = s->nprobe = 0;
+	snprintf(dir, sizeof dir, "%.*s/runtimes", slash ? (int)(slash - r->o.noop) : 1,
+		 slash ? r->o.noop : ".");
+	if (driver_argv(m, dir, r->o.noop, t->ballast_kib, w->iterations ? w->iterations : 1000000,
+			w->iterations ? 0 : w->min_time, argbuf, sizeof argbuf, argv)) {
+		snprintf(res->error, sizeof res->error, "ENAMETOOLONG: the driver's command line");
+		return -1;
+	}
+	/* the driver itself: the last argument before its own five that is a
+	 * path into dir */
+	for (char **a = argv; *a; a++)
+		if (strncmp(*a, dir, strlen(dir)) == 0 && access(*a, R_OK) != 0) {
+			snprintf(res->error, sizeof res->error, "ENOENT: %.100s is not built "
+				 "(make runtimes)", *a);
+			return -1;
+		}
+	rd.buf = map_dontfork(rd.cap);
+	if (!rd.buf || pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC) || (pid = fork()) < 0) {
+		snprintf(res->error, sizeof res->error, "%s: cannot start the driver",
+			 strerrorname_np(errno ? errno : ENOMEM));
+		goto out;
+	}
+	if (pid == 0)
+		exec_driver(argv, in[0], out[1], m);
+	setpgid(pid, pid);
+	close(in[0]);
+	close(out[1]);
+	in[0] = out[1] = -1;
+	rd.fd = out[0];
+	err = converse(r, t, w, pid, &rd, in[1], s, res);
+	if (err > 0 && err != EINTR && !res->error[0])
+		snprintf(res->error, sizeof res->error, "%s: %s", strerrorname_np(err),
+			 err == ETIME ? "the driver ran past its deadline; it was killed"
+			 : err == EPIPE ? "the driver ended without finishing its window"
+					: "reading the driver's samples");
+	rc = err ? -1 : 0;
+	if (rc != 0)
+		kill(-pid, SIGKILL);	/* failed, late or interrupted: with its children */
+	close(in[1]);
+	in[1] = -1;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (err == EPIPE && WIFEXITED(status))
+		snprintf(res->error, sizeof res->error, "EPIPE: the driver exited with status %d "
+			 "before finishing its window (run it by hand: %.60s ...)",
+			 WEXITSTATUS(status), argv[0]);
+	if (rc == 0 && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+		snprintf(res->error, sizeof res->error, "the driver %s %d after its samples",
+			 WIFSIGNALED(status) ? "was killed by signal" : "exited with status",
+			 WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+		rc = -1;
+	}
+	if (err == EINTR || guard_stop)
+		rc = CELL_ABANDONED;
+	guard_reap_strays();
+out:
+	for (int i = 0; i < 2; i++) {
+		if (in[i] >= 0)
+			close(in[i]);
+		if (out[i] >= 0)
+			close(out[i]);
+	}
+	if (rd.buf)
+		munmap(rd.buf, rd.cap);
+	return rc;
+}
