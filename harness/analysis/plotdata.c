@@ -7,6 +7,7 @@
 
 #include "plotdata.h"
 #include "plotgp.h"
+#include "runtimes.h"
 #include "scaling.h"
 
 const struct chart charts[] = {
@@ -18,6 +19,7 @@ const struct chart charts[] = {
 	{ "counters", "Counters per operation" },
 	{ "phases", "Where a spawn's time goes" },
 	{ "scaling", "Spawn throughput against spawners at once" },
+	{ "runtimes", "How language runtimes spawn, against their own heap" },
 };
 const size_t ncharts = sizeof charts / sizeof charts[0];
 
@@ -70,6 +72,13 @@ const char *chart_absent(const struct rundir *r, const struct claims *c, const c
 		if (!scaling_series(r, s, 1)) {
 			snprintf(why, len, "no method ran at two numbers of spawners (they come "
 					   "with --parallel, e.g. --parallel 1,2,4)");
+			return why;
+		}
+	}
+	if (strcmp(name, "runtimes") == 0) {
+		struct rt_series s[1];
+		if (!runtime_series(r, s, 1)) {
+			snprintf(why, len, "no runtime method measured (they come with -m runtimes)");
 			return why;
 		}
 	}
@@ -248,6 +257,29 @@ static void scaling(struct plot *p)
 	csv_close(p);
 }
 
+/* Runtimes: each runtime API against its driver's VmRSS ------------------- */
+
+static void runtimes(struct plot *p)
+{
+	struct rt_series s[RT_SERIES];
+	size_t n = runtime_series(p->r, s, RT_SERIES);
+	char label[LABEL_LEN];
+
+	csv_open(p, "runtimes.csv", "series,x_mib,median_us");
+	for (size_t i = 0; i < n; i++) {
+		if (s[i].reference)
+			snprintf(label, sizeof label, "%s (C, reference)", s[i].method);
+		else
+			snprintf(label, sizeof label, "%s (%s)", s[i].method + 3, s[i].version);
+		/* the C references dashed */
+		series_add_raw(p, &p->rt, label, method_color(p, s[i].method),
+			       s[i].reference ? 2 : 1);
+		for (size_t k = 0; k < s[i].n; k++)
+			row(p, "%zu,%s,%s", p->rt.n, num(s[i].x_mib[k]), num(s[i].median_us[k]));
+	}
+	csv_close(p);
+}
+
 /* COW per page, and fork's fit ------------------------------------------- */
 
 static void cow(struct plot *p)
@@ -297,6 +329,8 @@ int plot_data(const struct rundir *r, const struct claims *c, const char *out, d
 		phases(p);
 	if (!chart_absent(r, c, "scaling", why, sizeof why))
 		scaling(p);
+	if (!chart_absent(r, c, "runtimes", why, sizeof why))
+		runtimes(p);
 	rc = plot_finish(p, err);
 	free(p);
 	return rc;

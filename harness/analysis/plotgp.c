@@ -9,7 +9,9 @@
 
 bool spawn_cell(const struct plot *p, const struct cell_data *c)
 {
-	return cell_ok(c) && !cell_per_page(c);
+	/* the runtime methods have a chart of their own, against their
+	 * driver's memory rather than the engine's */
+	return cell_ok(c) && !cell_per_page(c) && strncmp(c->method, "rt-", 3) != 0;
 }
 
 /* The cells a one-parameter chart shows: plain, at the run's first THP
@@ -111,6 +113,7 @@ void plot_init(struct plot *p, const struct rundir *r, const struct claims *c, c
 	p->ev.prefix = "ev";
 	p->ph.prefix = "ph";
 	p->scl.prefix = "scl";
+	p->rt.prefix = "rt";
 	p->cmp.prefix = "cmp";
 	p->cmr.prefix = "cmr";
 	p->cmq.prefix = "cmq";
@@ -259,7 +262,7 @@ int plot_finish(struct plot *p, char *err)
 {
 	char label[LABEL_LEN * 2];
 	const struct names *all[] = { &p->lat, &p->clm, &p->crs, &p->bar, &p->cdf,
-				      &p->cow, &p->fit, &p->cnt, &p->ev, &p->ph, &p->scl,
+				      &p->cow, &p->fit, &p->cnt, &p->ev, &p->ph, &p->scl, &p->rt,
 				      &p->cmp, &p->cmr, &p->cmq };
 	FILE *f;
 

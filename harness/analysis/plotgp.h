@@ -32,7 +32,7 @@ struct plot {
 	char err_path[PATH_MAX + 64];
 	size_t nmethods;
 	const char *methods[MAX_SERIES];	/* colour i + 1 is methods[i] */
-	struct names lat, clm, crs, bar, cdf, cow, fit, cnt, ev, ph, scl;
+	struct names lat, clm, crs, bar, cdf, cow, fit, cnt, ev, ph, scl, rt;
 	struct names cmp, cmr, cmq;	/* compare: methods, runs, ratio pairs */
 	double bar_rss, cdf_rss, ph_rss[2];
 	size_t ph_rows[2];

@@ -16,6 +16,7 @@
 #include "plotdata.h"
 #include "parse.h"
 #include "report.h"
+#include "runtimes.h"
 #include "scaling.h"
 
 static const char report_usage[] =
@@ -197,6 +198,7 @@ static int write_report(const struct rundir *r, const struct claims *c)
 	      "and the line says why.\n\n", o.f);
 	verdicts(o.f, c, true);
 	scaling_section(o.f, r);
+	runtimes_section(o.f, r);
 	chart_list(o.f, r, c);
 	fputs("## Summary\n\n", o.f);
 	medians(o.f, r, c);
