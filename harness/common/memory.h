@@ -54,6 +54,10 @@ char *map_fresh(size_t bytes, enum thp_mode thp);
  * page walk that the copy-on-write methods time. */
 uint64_t write_every_page(char *const *chunk, size_t n, size_t bytes);
 
+/* A ballast size in MiB as the rss_mib column writes it: "16", "0.25",
+ * "2.75" (KiB are multiples of 256 or of a MiB). Into buf, returned. */
+const char *mib_text(uint64_t kib, char *buf, size_t len);
+
 /* The kernel's base page size in bytes. */
 size_t page_bytes(void);
 

@@ -25,60 +25,7 @@
 #include "guard.h"
 #include "run_internal.h"
 #include "timing.h"
-
-/* Where the interpreters are looked for: the system's folders, not the
- * run's PATH (--path-dirs rewrites that for the path methods). */
-static const char *const bin_dirs[] = { "/usr/local/bin", "/usr/bin", "/bin" };
-
-/* The driver's argv for method m at kib of ballast, in buf. */
-static int driver_argv(const struct method *m, const char *dir, const char *noop, uint64_t kib,
-		       uint64_t count, double seconds, char *buf, size_t len, char **argv)
-{
-	char *p = buf, *end = buf + len, mib[32], *arg[12];
-	size_t n = 0;
-	int w;
-
-	mib_text(kib, mib, sizeof mib);
-#define ARG(...)                                                        \
-	do {                                                            \
-		w = snprintf(p, (size_t)(end - p), __VA_ARGS__);        \
-		if (w < 0 || w >= end - p || n + 1 >= sizeof arg / sizeof arg[0]) \
-			return -1;                                      \
-		arg[n++] = p;                                           \
-		p += w + 1;                                             \
-	} while (0)
-	if (strcmp(m->runtime, "python") == 0) {
-		ARG("python3");
-		ARG("%s/python/driver.py", dir);
-	} else if (strcmp(m->runtime, "node") == 0) {
-		ARG("node");
-		ARG("%s/node/driver.js", dir);
-	} else if (strcmp(m->runtime, "ruby") == 0) {
-		ARG("ruby");
-		ARG("%s/ruby/driver.rb", dir);
-	} else if (strcmp(m->runtime, "perl") == 0) {
-		ARG("perl");
-		ARG("%s/perl/driver.pl", dir);
-	} else if (strcmp(m->runtime, "java") == 0) {
-		ARG("java");
-		/* room for the ballast on the Java heap */
-		ARG("-Xmx%llum", (unsigned long long)(kib / 1024 + 256));
-		ARG("-cp");
-		ARG("%s/java", dir);
-		ARG("Driver");
-	} else {	/* go, rust: built into a program of their own */
-		ARG("%s/%s/driver", dir, m->runtime);
-	}
-	ARG("%s", noop);
-	ARG("%s", mib);
-	ARG("%llu", (unsigned long long)count);
-	ARG("%.3f", seconds);
-	ARG("%s", m->api);
-#undef ARG
-	memcpy(argv, arg, n * sizeof *arg);
-	argv[n] = NULL;
-	return 0;
-}
+#include "drivers.h"
 
 /* In the driver's child: its own process group (so that a hung driver is
  * killed with its children), stdin and stdout on the pipes, stderr nowhere;
@@ -86,7 +33,7 @@ static int driver_argv(const struct method *m, const char *dir, const char *noop
 static __attribute__((noreturn)) void exec_driver(char **argv, int in, int out,
 						  const struct method *m)
 {
-	char path[4096];
+	char path[4096];	/* the interpreter's, as found */
 	int devnull = open("/dev/null", O_WRONLY);
 
 	setpgid(0, 0);
@@ -96,14 +43,7 @@ static __attribute__((noreturn)) void exec_driver(char **argv, int in, int out,
 		dup2(devnull, 2);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
-	if (argv[0][0] == '/') {
-		execv(argv[0], argv);
-	} else {
-		for (size_t i = 0; i < sizeof bin_dirs / sizeof bin_dirs[0]; i++) {
-			snprintf(path, sizeof path, "%s/%s", bin_dirs[i], argv[0]);
-			execv(path, argv);
-		}
-	}
+	driver_exec(argv, path, sizeof path);
 	dprintf(1, "error %s: cannot run %s: install %s (scripts/deps --runtimes)\n",
 		strerrorname_np(errno) ? strerrorname_np(errno) : "EUNKNOWN", argv[0], m->package);
 	_exit(127);

@@ -15,22 +15,6 @@ static double ci_pct(const struct stats *s)
  * finished window gets a line of its own. */
 static char label[200];
 
-const char *mib_text(uint64_t kib, char *buf, size_t len)
-{
-	unsigned long long whole = kib / 1024, frac = (kib % 1024) * 10000 / 1024;
-	int n = snprintf(buf, len, "%llu", whole);
-
-	if (frac && n > 0 && (size_t)n < len) {
-		char digits[8];
-		int d = snprintf(digits, sizeof digits, "%04llu", frac);
-
-		while (d > 0 && digits[d - 1] == '0')
-			digits[--d] = '\0';
-		snprintf(buf + n, len - (size_t)n, ".%s", digits);
-	}
-	return buf;
-}
-
 void progress_start(unsigned round, unsigned rounds, size_t i, size_t n, const struct table_row *t)
 {
 	char mib[32];

@@ -39,10 +39,6 @@ struct table_row {
 };
 
 
-/* A ballast size in MiB as the rss_mib column writes it: "16", "0.25",
- * "2.75" (KiB are multiples of 256 or of a MiB). Into buf, returned. */
-const char *mib_text(uint64_t kib, char *buf, size_t len);
-
 /* Progress of window `round` (0-based) of cell i (1-based) of n. */
 void progress_start(unsigned round, unsigned rounds, size_t i, size_t n, const struct table_row *t);
 /* The window just measured: why it failed, or its n samples' median and the

@@ -1,9 +1,11 @@
 /* spawncost: what it costs Linux to create a process.
  * The commands, and the one table that routes to them. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "compare.h"
+#include "drivers.h"
 #include "env.h"
 #include "events.h"
 #include "export.h"
@@ -12,12 +14,14 @@
 #include "report.h"
 #include "launch.h"
 #include "stdstreams.h"
+#include "target.h"
 #include "topo.h"
 #include "version.h"
 
 static const char usage[] =
 	"usage: spawncost COMMAND [ARGS]\n"
 	"  list        the methods, one per line: name<TAB>summary<TAB>syscall and flags\n"
+	"  driver      the command that starts a runtime method's driver (METHOD [MIB [COUNT]])\n"
 	"  env         machine facts as key=value lines\n"
 	"  events      what this machine can count: PMUs and counters (spawncost events --help)\n"
 	"  run         measure methods across parent sizes (spawncost run --help)\n"
@@ -45,6 +49,48 @@ static int cmd_list(int argc, char **argv)
 	return 0;
 }
 
+/* spawncost driver METHOD [MIB [COUNT]]: the command line the engine starts
+ * a runtime method's driver with, one argument per line (for
+ * scripts/runtime-syscalls, and for running a driver by hand). */
+static int cmd_driver(int argc, char **argv)
+{
+	const struct method *m = argc > 1 ? method_find(argv[1]) : NULL;
+	char noop[4096], dir[4096], buf[8192], *args[16], *end;
+	double mib = 0;
+	unsigned long long count = 1;
+	const char *slash;
+
+	if (argc < 2 || argc > 4) {
+		fprintf(stderr, "spawncost driver: usage: spawncost driver METHOD [MIB [COUNT]]\n");
+		return 2;
+	}
+	if (!m || !m->runtime) {
+		fprintf(stderr, "spawncost driver: %s: not a runtime method (spawncost list)\n",
+			argv[1]);
+		return 2;
+	}
+	if (argc > 2 && (mib = strtod(argv[2], &end), *end || end == argv[2] || !(mib >= 0) ||
+			 mib > 4194304)) {
+		fprintf(stderr, "spawncost driver: %s: not a size in MiB\n", argv[2]);
+		return 2;
+	}
+	if (argc > 3 && (count = strtoull(argv[3], &end, 10), *end || end == argv[3] ||
+			 count == 0 || argv[3][0] == '-')) {
+		fprintf(stderr, "spawncost driver: %s: not a count (1 or more)\n", argv[3]);
+		return 2;
+	}
+	if (!bundled("spawncost-noop", noop, sizeof noop) || !(slash = strrchr(noop, '/'))) {
+		fprintf(stderr, "spawncost driver: the no-op is not next to spawncost (make)\n");
+		return 2;
+	}
+	snprintf(dir, sizeof dir, "%.*s/runtimes", (int)(slash - noop), noop);
+	if (driver_argv(m, dir, noop, (uint64_t)(mib * 4) * 256, count, 0, buf, sizeof buf, args))
+		return 2;
+	for (char **a = args; *a; a++)
+		printf("%s\n", *a);
+	return 0;
+}
+
 static int cmd_env(int argc, char **argv)
 {
 	(void)argv;
@@ -62,6 +108,7 @@ static const struct command {
 	int (*run)(int argc, char **argv);
 } commands[] = {
 	{ "list", cmd_list },
+	{ "driver", cmd_driver },
 	{ "env", cmd_env },
 	{ "events", cmd_events },
 	{ "run", cmd_run_front },
