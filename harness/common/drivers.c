@@ -1,4 +1,5 @@
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -60,12 +61,18 @@ int driver_argv(const struct method *m, const char *dir, const char *noop, uint6
 
 void driver_exec(char **argv, char *path, size_t len)
 {
+	/* SPAWNCOST_RUNTIME_DIR: one folder instead of the system's, for the
+	 * test of a runtime that is not installed */
+	const char *only = getenv("SPAWNCOST_RUNTIME_DIR");
+
 	if (argv[0][0] == '/') {
 		execv(argv[0], argv);
 		return;
 	}
 	for (size_t i = 0; i < sizeof bin_dirs / sizeof bin_dirs[0]; i++) {
-		snprintf(path, len, "%s/%s", bin_dirs[i], argv[0]);
+		snprintf(path, len, "%s/%s", only ? only : bin_dirs[i], argv[0]);
 		execv(path, argv);
+		if (only)
+			return;
 	}
 }
