@@ -92,6 +92,51 @@ $(B)/sysprep: scripts/sysprep
 	@mkdir -p $(@D)
 	install -m 755 $< $@
 
+# The rt-* methods' drivers (bench/runtimes/<runtime>/), into
+# $(B)/runtimes/<runtime>/ where the engine looks next to the no-op. The
+# scripts are copied by `all`; the compiled drivers are built by
+# `make runtimes` (make check and make install call it), each skipped with
+# a note where its compiler is missing: the engine then reports the
+# missing package in an error row.
+GO    ?= go
+RUSTC ?= rustc
+JAVAC ?= javac
+RT_SCRIPTS := $(B)/runtimes/python/driver.py $(B)/runtimes/node/driver.js \
+	      $(B)/runtimes/ruby/driver.rb $(B)/runtimes/perl/driver.pl
+RT_COMPILED := $(if $(shell command -v $(GO)),$(B)/runtimes/go/driver) \
+	       $(if $(shell command -v $(RUSTC)),$(B)/runtimes/rust/driver) \
+	       $(if $(shell command -v $(JAVAC)),$(B)/runtimes/java/Driver.class)
+RT_SKIPPED := $(if $(filter %/go/driver,$(RT_COMPILED)),,go) \
+	      $(if $(filter %/rust/driver,$(RT_COMPILED)),,rust) \
+	      $(if $(filter %/Driver.class,$(RT_COMPILED)),,java)
+
+.PHONY: runtimes
+all: $(RT_SCRIPTS)
+runtimes: $(RT_SCRIPTS) $(RT_COMPILED)
+	@for r in $(strip $(RT_SKIPPED)); do \
+		echo "make runtimes: no compiler for the $$r driver here; skipped (scripts/deps --runtimes installs it)" >&2; \
+	done
+
+$(RT_SCRIPTS): $(B)/runtimes/%: bench/runtimes/%
+	@mkdir -p $(@D)
+	install -m 755 $< $@
+
+# Go's build cache and GOPATH under $(B), so that nothing is written in $HOME.
+$(B)/runtimes/go/driver: bench/runtimes/go/driver.go
+	@mkdir -p $(@D)
+	GOCACHE=$(abspath $(B))/go/cache GOPATH=$(abspath $(B))/go/path GO111MODULE=off \
+		$(GO) build -o $@ $<
+
+# A compiled program cannot ask its compiler: the version line comes from
+# the build's environment.
+$(B)/runtimes/rust/driver: bench/runtimes/rust/driver.rs
+	@mkdir -p $(@D)
+	SPAWNCOST_RUSTC_VERSION="$$($(RUSTC) --version)" $(RUSTC) --edition 2021 -O -o $@ $<
+
+$(B)/runtimes/java/Driver.class: bench/runtimes/java/Driver.java
+	@mkdir -p $(@D)
+	$(JAVAC) -d $(@D) $<
+
 # One compile rule per folder, each with that folder's include path.
 define compile
 $(B)/$(1)/%.o: $(1)/%.c $(B)/version.h $(HEADERS) | $(B)/.deps-ok
@@ -160,7 +205,7 @@ test-cli: all
 # Every test, closing on one "check: N passed, N failed" line; a short
 # fuzz of the CSV reader first.
 check: deps
-	@$(MAKE) --no-print-directory all $(UNIT_BINS)
+	@$(MAKE) --no-print-directory all runtimes $(UNIT_BINS)
 	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=10
 	tests/run $(UNIT_BINS)
 
@@ -200,11 +245,12 @@ check-valgrind: deps all
 		$(B)/spawncost-measure run -m core,exec -r 0,16 -n 5 -w 1 -o $$out/run >/dev/null \
 		&& rm -rf $$out && echo "check-valgrind: no errors, no leaks"
 
-install: all
+install: all runtimes
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/libexec/spawncost
 	install -m 755 $(B)/spawncost $(DESTDIR)$(PREFIX)/bin/spawncost
 	install -m 755 $(B)/spawncost-measure $(TARGETS) $(DESTDIR)$(PREFIX)/libexec/spawncost/
 	install -m 755 $(B)/sysprep $(DESTDIR)$(PREFIX)/libexec/spawncost/
+	cp -R $(B)/runtimes $(DESTDIR)$(PREFIX)/libexec/spawncost/
 	install -d $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 644 man/spawncost.1 man/spawncost-run.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 
