@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"runtime"
 	"strconv"
+	"syscall"
 	"time"
 )
 
@@ -81,11 +82,18 @@ func parse(argv []string) args {
 // once is one round trip: exec.Command starts the child (with /dev/null
 // for its stdio, as Go does when none is given) and Run waits for it.
 func once(noop string) {
-	if err := exec.Command(noop).Run(); err != nil {
-		// an *exec.ExitError says "exit status 1" or "signal: killed";
-		// a failed start says which call failed and its errno's text
-		fail(1, "exec.Command(%s).Run(): %v", noop, err)
+	err := exec.Command(noop).Run()
+	if err == nil {
+		return
 	}
+	if ee, ok := err.(*exec.ExitError); ok {
+		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			fail(1, "%s: killed by signal %d", noop, ws.Signal())
+		}
+		fail(1, "%s: exit status %d", noop, ee.ExitCode())
+	}
+	// a failed start names the call that failed and its errno's text
+	fail(1, "exec.Command(%s).Run(): %v", noop, err)
 }
 
 func main() {

@@ -9,6 +9,7 @@
 
 const childProcess = require('child_process');
 const fs = require('fs');
+const os = require('os');
 const readline = require('readline');
 
 const APIS = ['spawnsync', 'spawn'];
@@ -72,7 +73,10 @@ function ballast(bytes) {
 }
 
 function checkExit(noop, code, signal) {
-  if (signal !== null) throw new RoundTripFailed(`${noop}: killed by signal ${signal}`);
+  if (signal !== null) {
+    const number = os.constants.signals[signal] ?? signal;
+    throw new RoundTripFailed(`${noop}: killed by signal ${number}`);
+  }
   if (code !== 0) throw new RoundTripFailed(`${noop}: exit status ${code}`);
 }
 

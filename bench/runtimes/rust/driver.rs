@@ -9,6 +9,7 @@
 use std::fs;
 use std::io::{self, BufRead, BufWriter, Write};
 use std::os::unix::fs::PermissionsExt;
+use std::os::unix::process::ExitStatusExt;
 use std::process::{self, Command};
 use std::time::{Duration, Instant};
 
@@ -98,8 +99,11 @@ fn ballast(bytes: usize) -> Vec<u8> {
 fn once(noop: &str) {
     match Command::new(noop).status() {
         Ok(s) if s.success() => {}
-        // "exit status: 1" or "signal: 9 (SIGKILL)"
-        Ok(s) => fail(1, &format!("{}: {}", noop, s)),
+        Ok(s) => match (s.code(), s.signal()) {
+            (Some(code), _) => fail(1, &format!("{}: exit status {}", noop, code)),
+            (_, Some(sig)) => fail(1, &format!("{}: killed by signal {}", noop, sig)),
+            _ => fail(1, &format!("{}: {}", noop, s)),
+        },
         Err(e) => fail(1, &format!("Command::new({}).status(): {}", noop, e)),
     }
 }
