@@ -22,20 +22,20 @@
 	}
 
 RUNTIME_METHOD(rt_python_subprocess, "rt-python-subprocess", "python", "subprocess", "python3",
-	       "Python subprocess.run([noop]) (close_fds default)", "?");
+	       "Python subprocess.run([noop]) (close_fds default)", "vfork(), execve");
 RUNTIME_METHOD(rt_python_posix_spawn, "rt-python-posix-spawn", "python", "posix-spawn", "python3",
-	       "Python os.posix_spawn, os.waitpid", "?");
+	       "Python os.posix_spawn, os.waitpid", "clone3(CLONE_VM|CLONE_VFORK), execve");
 RUNTIME_METHOD(rt_go_exec, "rt-go-exec", "go", "exec", "golang-go",
-	       "Go exec.Command(noop).Run()", "?");
+	       "Go exec.Command(noop).Run()", "clone(CLONE_VM|CLONE_VFORK|SIGCHLD), execve");
 RUNTIME_METHOD(rt_rust_command, "rt-rust-command", "rust", "command", "rustc",
-	       "Rust std::process::Command::new(noop).status()", "?");
+	       "Rust std::process::Command::new(noop).status()", "clone3(CLONE_VM|CLONE_VFORK), execve");
 RUNTIME_METHOD(rt_node_spawnsync, "rt-node-spawnsync", "node", "spawnsync", "nodejs",
-	       "Node child_process.spawnSync(noop)", "?");
+	       "Node child_process.spawnSync(noop)", "clone(CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD), execve");
 RUNTIME_METHOD(rt_node_spawn, "rt-node-spawn", "node", "spawn", "nodejs",
-	       "Node child_process.spawn(noop), awaited until it exits", "?");
+	       "Node child_process.spawn(noop), awaited until it exits", "clone(CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD), execve");
 RUNTIME_METHOD(rt_java_processbuilder, "rt-java-processbuilder", "java", "processbuilder",
-	       "default-jdk-headless", "Java new ProcessBuilder(noop).start().waitFor()", "?");
+	       "default-jdk-headless", "Java new ProcessBuilder(noop).start().waitFor()", "clone3(CLONE_VM|CLONE_VFORK), execve jspawnhelper, execve");
 RUNTIME_METHOD(rt_ruby_system, "rt-ruby-system", "ruby", "system", "ruby",
-	       "Ruby system(noop)", "?");
+	       "Ruby system(noop)", "clone(CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD), execve");
 RUNTIME_METHOD(rt_perl_system, "rt-perl-system", "perl", "system", "perl",
-	       "Perl system { $noop } $noop (list form, no shell)", "?");
+	       "Perl system { $noop } $noop (list form, no shell)", "clone(CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD), execve");
