@@ -67,7 +67,7 @@ protocol_ok() {
 	for ((i = 2; i < n + 2; i++)); do
 		[[ "${lines[i]}" =~ ^[1-9][0-9]*$ ]] || { echo "line $i: '${lines[i]}'"; return 1; }
 	done
-	[ "${lines[n + 2]}" = done ] || { echo "last line: ${lines[n + 2]}"; return 1; }
+	[ "${lines[n + 2]}" = "done" ] || { echo "last line: ${lines[n + 2]}"; return 1; }
 }
 
 # One line, "error ...", containing $2, and exit status $1.
@@ -100,7 +100,7 @@ rss_at_ready() {
 	echo go >&7
 	exec 7>&-
 	wait $! || { echo "$1: status $?: $(cat out err)" >&2; return 1; }
-	grep -qx done out || { echo "$1: no done: $(cat out)" >&2; return 1; }
+	grep -qx "done" out || { echo "$1: no done: $(cat out)" >&2; return 1; }
 	echo "$kib"
 }
 
@@ -198,6 +198,18 @@ rss_at_ready() {
 		error_ok 2 "API frob"
 		drive_args "$d" "$NOOP" 0 5
 		error_ok 2 "usage"
+	done
+}
+
+@test "each driver: a ballast beyond the machine's memory is an error line and exit 1" {
+	not_sanitized
+	kib=$(awk '$1 == "MemTotal:" { print $2 }' /proc/meminfo)
+	[ "$kib" -lt $((1024 * 1024 * 1024)) ] || skip "this machine has 1 TiB of memory"
+	for d in $DRIVERS; do
+		echo "$d"
+		# the largest MIB a driver takes, 1 TiB
+		drive "$d" 1048576 5 0
+		error_ok 1 "ENOMEM: cannot allocate a ballast"
 	done
 }
 

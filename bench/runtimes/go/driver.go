@@ -18,10 +18,12 @@ import (
 )
 
 const (
-	maxCount = 1000000000
-	warmup   = 5
-	minTimed = 30 // a time limit never stops a window with fewer samples
-	page     = 4096
+	maxMiB     = 1 << 20 // 1 TiB
+	maxCount   = 1000000000
+	maxSeconds = 1000000
+	warmup     = 5
+	minTimed   = 30 // a time limit never stops a window with fewer samples
+	page       = 4096
 )
 
 var (
@@ -60,16 +62,16 @@ func parse(argv []string) args {
 		fail(2, "NOOP %s: not an executable file", a.noop)
 	}
 	mib, err := strconv.ParseFloat(argv[1], 64)
-	if !decimal.MatchString(argv[1]) || err != nil {
-		fail(2, "MIB %s: not a non-negative decimal number of MiB", argv[1])
+	if !decimal.MatchString(argv[1]) || err != nil || mib > maxMiB {
+		fail(2, "MIB %s: not a decimal number of MiB from 0 to %d", argv[1], maxMiB)
 	}
 	a.count, err = strconv.Atoi(argv[2])
 	if !whole.MatchString(argv[2]) || err != nil || a.count < 1 || a.count > maxCount {
 		fail(2, "COUNT %s: not a whole number from 1 to %d", argv[2], maxCount)
 	}
 	seconds, err := strconv.ParseFloat(argv[3], 64)
-	if !decimal.MatchString(argv[3]) || err != nil {
-		fail(2, "SECONDS %s: not a non-negative decimal number of seconds", argv[3])
+	if !decimal.MatchString(argv[3]) || err != nil || seconds > maxSeconds {
+		fail(2, "SECONDS %s: not a decimal number of seconds from 0 to %d", argv[3], maxSeconds)
 	}
 	if a.api != "exec" {
 		fail(2, "API %s: not one of exec", a.api)
@@ -99,7 +101,12 @@ func once(noop string) {
 func main() {
 	a := parse(os.Args[1:])
 
-	// the ballast: a []byte on Go's heap, one byte written in every page
+	// the ballast: a []byte on Go's heap, one byte written in every page.
+	// Go cannot recover from failing to allocate it: ask the kernel first.
+	var si syscall.Sysinfo_t
+	if syscall.Sysinfo(&si) == nil && uint64(a.bytes) > si.Totalram*uint64(si.Unit) {
+		fail(1, "ENOMEM: cannot allocate a ballast of %d bytes (more than this machine's memory)", a.bytes)
+	}
 	ballast := make([]byte, a.bytes)
 	for i := 0; i < len(ballast); i += page {
 		ballast[i] = 1

@@ -18,7 +18,9 @@ import java.util.regex.Pattern;
 public final class Driver {
     private static final Pattern DECIMAL = Pattern.compile("[0-9]+(\\.[0-9]+)?");
     private static final Pattern WHOLE = Pattern.compile("[0-9]+");
+    private static final double MAX_MIB = 1 << 20; // 1 TiB
     private static final long MAX_COUNT = 1_000_000_000L;
+    private static final double MAX_SECONDS = 1e6;
     private static final int WARMUP = 5;
     private static final int MIN_TIMED = 30; // a time limit never stops a window with fewer samples
     private static final int PAGE = 4096;
@@ -53,8 +55,8 @@ public final class Driver {
         if (!Files.isRegularFile(p) || !Files.isExecutable(p)) {
             fail(2, "NOOP " + noop + ": not an executable file");
         }
-        if (!DECIMAL.matcher(argv[1]).matches()) {
-            fail(2, "MIB " + argv[1] + ": not a non-negative decimal number of MiB");
+        if (!DECIMAL.matcher(argv[1]).matches() || Double.parseDouble(argv[1]) > MAX_MIB) {
+            fail(2, "MIB " + argv[1] + ": not a decimal number of MiB from 0 to " + (long) MAX_MIB);
         }
         bytes = (long) (Double.parseDouble(argv[1]) * 1024 * 1024);
         // at most 10 digits: MAX_COUNT has 10, and Long.parseLong cannot overflow
@@ -62,8 +64,9 @@ public final class Driver {
                 || (count = Long.parseLong(argv[2])) < 1 || count > MAX_COUNT) {
             fail(2, "COUNT " + argv[2] + ": not a whole number from 1 to " + MAX_COUNT);
         }
-        if (!DECIMAL.matcher(argv[3]).matches()) {
-            fail(2, "SECONDS " + argv[3] + ": not a non-negative decimal number of seconds");
+        if (!DECIMAL.matcher(argv[3]).matches() || Double.parseDouble(argv[3]) > MAX_SECONDS) {
+            fail(2, "SECONDS " + argv[3] + ": not a decimal number of seconds from 0 to "
+                    + (long) MAX_SECONDS);
         }
         limitNs = (long) (Double.parseDouble(argv[3]) * 1e9);
         if (!argv[4].equals("processbuilder")) {
@@ -71,8 +74,26 @@ public final class Driver {
         }
     }
 
+    // MemTotal from /proc/meminfo, in bytes; Long.MAX_VALUE when unknown.
+    private static long memTotal() {
+        try (var lines = Files.lines(Path.of("/proc/meminfo"))) {
+            return lines.filter(l -> l.startsWith("MemTotal:"))
+                    .map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")) * 1024)
+                    .findFirst().orElse(Long.MAX_VALUE);
+        } catch (IOException | NumberFormatException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
     // The ballast: byte arrays on the Java heap, one byte written in every page.
+    // The JVM commits its heap as it grows, so a ballast beyond the machine's
+    // memory would meet the OOM killer rather than an OutOfMemoryError:
+    // it is refused first.
     private static byte[][] ballast(long size) {
+        if (size > memTotal()) {
+            fail(1, "ENOMEM: cannot allocate a ballast of " + size
+                    + " bytes (more than this machine's memory)");
+        }
         try {
             byte[][] chunks = new byte[(int) ((size + CHUNK - 1) / CHUNK)][];
             for (int c = 0; c < chunks.length; c++) {

@@ -15,7 +15,9 @@ const readline = require('readline');
 const APIS = ['spawnsync', 'spawn'];
 const DECIMAL = /^[0-9]+(\.[0-9]+)?$/;
 const WHOLE = /^[0-9]+$/;
+const MAX_MIB = 1024 * 1024; // 1 TiB
 const MAX_COUNT = 1e9;
+const MAX_SECONDS = 1e6;
 const WARMUP = 5;
 const MIN_TIMED = 30; // a time limit never stops a window with fewer samples
 const PAGE = 4096;
@@ -42,12 +44,14 @@ function parse(argv) {
   } catch {
     fail(2, `NOOP ${noop}: not an executable file`);
   }
-  if (!DECIMAL.test(mib)) fail(2, `MIB ${mib}: not a non-negative decimal number of MiB`);
+  if (!DECIMAL.test(mib) || Number(mib) > MAX_MIB) {
+    fail(2, `MIB ${mib}: not a decimal number of MiB from 0 to ${MAX_MIB}`);
+  }
   if (!WHOLE.test(count) || Number(count) < 1 || Number(count) > MAX_COUNT) {
     fail(2, `COUNT ${count}: not a whole number from 1 to ${MAX_COUNT}`);
   }
-  if (!DECIMAL.test(seconds)) {
-    fail(2, `SECONDS ${seconds}: not a non-negative decimal number of seconds`);
+  if (!DECIMAL.test(seconds) || Number(seconds) > MAX_SECONDS) {
+    fail(2, `SECONDS ${seconds}: not a decimal number of seconds from 0 to ${MAX_SECONDS}`);
   }
   if (!APIS.includes(api)) fail(2, `API ${api}: not one of ${APIS.join(', ')}`);
   return {
@@ -61,7 +65,12 @@ function parse(argv) {
 
 // The ballast: a Buffer (memory Node allocates outside V8's object heap
 // for binary data), one byte written in every page.
+// More than the machine's memory is refused first: where the kernel
+// overcommits, the allocation would succeed and the OOM killer come.
 function ballast(bytes) {
+  if (bytes > os.totalmem()) {
+    fail(1, `ENOMEM: cannot allocate a ballast of ${bytes} bytes (more than this machine's memory)`);
+  }
   let buf;
   try {
     buf = Buffer.alloc(bytes);

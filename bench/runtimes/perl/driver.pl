@@ -14,7 +14,9 @@ use Time::HiRes qw(clock_gettime CLOCK_MONOTONIC);
 my @APIS = qw(system);
 my $DECIMAL = qr/\A[0-9]+(?:\.[0-9]+)?\z/a;
 my $WHOLE = qr/\A[0-9]+\z/a;
+my $MAX_MIB = 1024 * 1024;    # 1 TiB
 my $MAX_COUNT = 1_000_000_000;
+my $MAX_SECONDS = 1_000_000;
 my $WARMUP = 5;
 my $MIN_TIMED = 30;    # a time limit never stops a window with fewer samples
 my $PAGE = 4096;
@@ -34,19 +36,26 @@ sub parse {
     fail(2, "NOOP $noop: not an absolute path") unless $noop =~ m{\A/};
     fail(2, "NOOP $noop: no such file") unless -e $noop;
     fail(2, "NOOP $noop: not an executable file") unless -f _ && -x _;
-    fail(2, "MIB $mib: not a non-negative decimal number of MiB") unless $mib =~ $DECIMAL;
+    fail(2, "MIB $mib: not a decimal number of MiB from 0 to $MAX_MIB")
+        unless $mib =~ $DECIMAL && $mib <= $MAX_MIB;
     # at most 10 digits, so that the number is exact before it is compared
     fail(2, "COUNT $count: not a whole number from 1 to $MAX_COUNT")
         unless $count =~ $WHOLE && length $count <= 10 && $count >= 1 && $count <= $MAX_COUNT;
-    fail(2, "SECONDS $seconds: not a non-negative decimal number of seconds")
-        unless $seconds =~ $DECIMAL;
+    fail(2, "SECONDS $seconds: not a decimal number of seconds from 0 to $MAX_SECONDS")
+        unless $seconds =~ $DECIMAL && $seconds <= $MAX_SECONDS;
     fail(2, "API $api: not one of @APIS") unless grep { $_ eq $api } @APIS;
     return ($noop, int($mib * 1024 * 1024), $count + 0, $seconds * 1e9);
 }
 
-# The ballast: a Perl string, one byte written in every page.
+# The ballast: a Perl string, one byte written in every page. Perl
+# cannot recover from failing to allocate it: /proc/meminfo is asked first.
 sub ballast {
     my ($bytes) = @_;
+    if (open my $mi, '<', '/proc/meminfo') {
+        my ($kib) = map { /\AMemTotal:\s+(\d+)/ ? $1 : () } <$mi>;
+        fail(1, "ENOMEM: cannot allocate a ballast of $bytes bytes (more than this machine's memory)")
+            if defined $kib && $bytes > $kib * 1024;
+    }
     my $heap = "\0" x $bytes;
     for (my $i = 0; $i < $bytes; $i += $PAGE) {
         vec($heap, $i, 8) = 1;

@@ -16,7 +16,9 @@ import time
 APIS = ("subprocess", "posix-spawn")
 DECIMAL = re.compile(r"[0-9]+(\.[0-9]+)?", re.ASCII)
 WHOLE = re.compile(r"[0-9]+", re.ASCII)
+MAX_MIB = 1024 * 1024  # 1 TiB
 MAX_COUNT = 10**9
+MAX_SECONDS = 10**6
 WARMUP = 5
 MIN_TIMED = 30  # a time limit never stops a window with fewer samples
 PAGE = 4096
@@ -41,19 +43,23 @@ def parse(argv):
         fail(2, f"NOOP {noop}: no such file")
     if not os.path.isfile(noop) or not os.access(noop, os.X_OK):
         fail(2, f"NOOP {noop}: not an executable file")
-    if not DECIMAL.fullmatch(mib):
-        fail(2, f"MIB {mib}: not a non-negative decimal number of MiB")
+    if not DECIMAL.fullmatch(mib) or float(mib) > MAX_MIB:
+        fail(2, f"MIB {mib}: not a decimal number of MiB from 0 to {MAX_MIB}")
     if not WHOLE.fullmatch(count) or not 1 <= int(count) <= MAX_COUNT:
         fail(2, f"COUNT {count}: not a whole number from 1 to {MAX_COUNT}")
-    if not DECIMAL.fullmatch(seconds):
-        fail(2, f"SECONDS {seconds}: not a non-negative decimal number of seconds")
+    if not DECIMAL.fullmatch(seconds) or float(seconds) > MAX_SECONDS:
+        fail(2, f"SECONDS {seconds}: not a decimal number of seconds from 0 to {MAX_SECONDS}")
     if api not in APIS:
         fail(2, f"API {api}: not one of {', '.join(APIS)}")
     return noop, int(float(mib) * 1024 * 1024), int(count), int(float(seconds) * 1e9), api
 
 
 def ballast(size):
-    """size bytes on Python's heap, one byte written in every page."""
+    """size bytes on Python's heap, one byte written in every page. More
+    than the machine's memory is refused first: where the kernel
+    overcommits, the allocation would succeed and the OOM killer come."""
+    if size > os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"):
+        fail(1, f"ENOMEM: cannot allocate a ballast of {size} bytes (more than this machine's memory)")
     try:
         b = bytearray(size)
     except (MemoryError, OverflowError):

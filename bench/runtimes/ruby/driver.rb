@@ -10,7 +10,9 @@
 APIS = %w[system].freeze
 DECIMAL = /\A[0-9]+(\.[0-9]+)?\z/.freeze
 WHOLE = /\A[0-9]+\z/.freeze
+MAX_MIB = 1024 * 1024 # 1 TiB
 MAX_COUNT = 1_000_000_000
+MAX_SECONDS = 1_000_000
 WARMUP = 5
 MIN_TIMED = 30 # a time limit never stops a window with fewer samples
 PAGE = 4096
@@ -27,17 +29,34 @@ def parse(argv)
   fail 2, "NOOP #{noop}: not an absolute path" unless noop.start_with?('/')
   fail 2, "NOOP #{noop}: no such file" unless File.exist?(noop)
   fail 2, "NOOP #{noop}: not an executable file" unless File.file?(noop) && File.executable?(noop)
-  fail 2, "MIB #{mib}: not a non-negative decimal number of MiB" unless DECIMAL.match?(mib)
+  unless DECIMAL.match?(mib) && mib.to_f <= MAX_MIB
+    fail 2, "MIB #{mib}: not a decimal number of MiB from 0 to #{MAX_MIB}"
+  end
   unless WHOLE.match?(count) && (1..MAX_COUNT).cover?(count.to_i)
     fail 2, "COUNT #{count}: not a whole number from 1 to #{MAX_COUNT}"
   end
-  fail 2, "SECONDS #{seconds}: not a non-negative decimal number of seconds" unless DECIMAL.match?(seconds)
+  unless DECIMAL.match?(seconds) && seconds.to_f <= MAX_SECONDS
+    fail 2, "SECONDS #{seconds}: not a decimal number of seconds from 0 to #{MAX_SECONDS}"
+  end
   fail 2, "API #{api}: not one of #{APIS.join(', ')}" unless APIS.include?(api)
   [noop, (mib.to_f * 1024 * 1024).to_i, count.to_i, (seconds.to_f * 1e9).to_i]
 end
 
+# MemTotal from /proc/meminfo in bytes; infinite when unknown.
+def mem_total
+  kib = File.foreach('/proc/meminfo').lazy.map { |l| l[/\AMemTotal:\s+(\d+)/, 1] }.find(&:itself)
+  kib ? kib.to_i * 1024 : Float::INFINITY
+rescue SystemCallError
+  Float::INFINITY
+end
+
 # The ballast: a binary String on Ruby's heap, one byte written in every page.
+# More than the machine's memory is refused first: where the kernel
+# overcommits, the allocation would succeed and the OOM killer come.
 def ballast(bytes)
+  if bytes > mem_total
+    fail 1, "ENOMEM: cannot allocate a ballast of #{bytes} bytes (more than this machine's memory)"
+  end
   heap = "\0".b * bytes
   (0...bytes).step(PAGE) { |i| heap.setbyte(i, 1) }
   heap
