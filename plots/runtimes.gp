@@ -20,7 +20,8 @@ set ylabel "round trip, median (µs, log scale)"
 set logscale xy
 set format x "%g"
 set format y "%g"
-set key outside right top font ",10" samplen 2
+set key below font ",10" samplen 2 maxrows 6
+set bmargin 11
 
 plot for [i=1:rt_n] file("runtimes.csv") \
 	using (column("series") == i ? column("x_mib") : NaN):"median_us" \

@@ -22,7 +22,7 @@ set logscale y
 set format y "%g"
 set xtics 1
 set xrange [0.5:*]
-set key outside right top font ",11" samplen 2
+set key below font ",11" samplen 2 maxrows 4
 
 plot for [i=1:scl_n] file("scaling.csv") \
 	using (column("series") == i ? column("parallel") : NaN):"throughput_per_s" \

@@ -107,8 +107,10 @@ void runtimes_section(FILE *f, const struct rundir *r)
 			x->x_mib[0], x->median_us[0], x->x_mib[x->n - 1], x->median_us[x->n - 1]);
 		if (isnan(slope_ms))
 			fputs("- | - |", f);
+		else if (fabs(slope_ms) < 1)
+			fprintf(f, "%.0f µs | %s |", slope_ms * 1000, grows ? "yes" : "no");
 		else
-			fprintf(f, "%.2f ms | %s |", slope_ms, grows ? "yes" : "no");
+			fprintf(f, "%.1f ms | %s |", slope_ms, grows ? "yes" : "no");
 		fputc(' ', f);
 		cell_text(f, m && m->syscall ? m->syscall : "");
 		fputs(" |\n", f);
