@@ -104,7 +104,7 @@ func main() {
 	// the ballast: a []byte on Go's heap, one byte written in every page.
 	// Go cannot recover from failing to allocate it: ask the kernel first.
 	var si syscall.Sysinfo_t
-	if syscall.Sysinfo(&si) == nil && uint64(a.bytes) > si.Totalram*uint64(si.Unit) {
+	if syscall.Sysinfo(&si) == nil && uint64(a.bytes) > uint64(si.Totalram)*uint64(si.Unit) {
 		fail(1, "ENOMEM: cannot allocate a ballast of %d bytes (more than this machine's memory)", a.bytes)
 	}
 	ballast := make([]byte, a.bytes)
