@@ -51,7 +51,7 @@ drawn() {
 	"$SC" report --plot-data data run 2>/dev/null
 	# the -exit pair leaves the band at about 0.45 MiB of ballast
 	grep -q 'fork-exit / vfork-exit: crosses 5× at ~0.5 MiB of ballast' data/charts.gp
-	grep -q 'fork-exec / vfork-exec: crosses 4× at 4.1, 5× at 6.5 MiB of ballast' data/charts.gp
+	grep -q 'fork-exec / vfork-exec: crosses 4× at ~4.1, 5× at ~6.5 MiB of ballast' data/charts.gp
 	[ "$(wc -l < data/crossings.csv)" -eq 6 ]
 }
 
