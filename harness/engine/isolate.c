@@ -38,18 +38,19 @@ struct head {
 	bool counted, scaled;
 };
 
-static int put(int fd, const void *buf, size_t len)
+int put_at(int fd, const void *buf, size_t len, off_t *at)
 {
 	const char *p = buf;
 
 	while (len) {
-		ssize_t w = write(fd, p, len);
+		ssize_t w = pwrite(fd, p, len, *at);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0)
 			return -1;
 		p += w;
 		len -= (size_t)w;
+		*at += w;
 	}
 	return 0;
 }
@@ -121,8 +122,11 @@ static int helper(const struct method *m, size_t done, const struct counters *cs
 	}
 	h.n = s.n;
 	h.nprobe = s.nprobe;
-	if (put(fd, &h, sizeof h) || put(fd, s.ns, s.n * sizeof *s.ns) ||
-	    put(fd, s.cpu, s.n * sizeof *s.cpu) || put(fd, s.probe, s.nprobe * sizeof *s.probe))
+	off_t at = 0;
+
+	if (put_at(fd, &h, sizeof h, &at) || put_at(fd, s.ns, s.n * sizeof *s.ns, &at) ||
+	    put_at(fd, s.cpu, s.n * sizeof *s.cpu, &at) ||
+	    put_at(fd, s.probe, s.nprobe * sizeof *s.probe, &at))
 		return 4;
 	return 0;
 }

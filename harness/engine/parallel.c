@@ -94,23 +94,6 @@ static int futex(volatile uint32_t *word, int op, uint32_t val)
 	return (int)syscall(SYS_futex, word, op, val, NULL, NULL, 0);
 }
 
-static int put_at(int fd, const void *buf, size_t len, off_t *at)
-{
-	const char *p = buf;
-
-	while (len) {
-		ssize_t w = pwrite(fd, p, len, *at);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		len -= (size_t)w;
-		*at += w;
-	}
-	return 0;
-}
-
 /* Spawner i: bind, wait at the gate, measure, hand the window back. */
 static void spawner(const struct job *j, size_t i)
 {

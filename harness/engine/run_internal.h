@@ -37,6 +37,10 @@ struct run {
 	size_t facts_len;
 };
 
+/* isolate.c: write all of buf at *at in fd (a window's samples handed
+ * back from a child), advancing *at. 0, or -1 with errno. */
+int put_at(int fd, const void *buf, size_t len, off_t *at);
+
 /* isolate.c: a window of a method that creates threads, measured in a child
  * process (and its counters when count), so that the engine stays
  * single-threaded. Returns as cell_measure does. */
