@@ -229,7 +229,7 @@ SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	     -fno-sanitize-recover=undefined
 check-sanitize: deps
 	$(MAKE) --no-print-directory B=build/san CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" \
-		all $(patsubst $(B)/%,build/san/%,$(UNIT_BINS))
+		all runtimes $(patsubst $(B)/%,build/san/%,$(UNIT_BINS))
 	SPAWNCOST_BUILD=$(CURDIR)/build/san SPAWNCOST_SANITIZED=1 \
 		tests/run $(patsubst $(B)/%,build/san/%,$(UNIT_BINS))
 
