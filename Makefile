@@ -239,10 +239,17 @@ mutants: deps
 	scripts/mutants
 
 # The engine (the parent process) under memcheck for a quick sweep.
+# The engine under memcheck: a plain sweep, the parent's shape with --refine,
+# and spawners in parallel.
+VALGRIND := valgrind --quiet --error-exitcode=1 --leak-check=full \
+	--show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect
 check-valgrind: deps all
-	out=$$(mktemp -d) && valgrind --quiet --error-exitcode=1 --leak-check=full \
-		--show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect \
-		$(B)/spawncost-measure run -m core,exec -r 0,16 -n 5 -w 1 -o $$out/run >/dev/null \
+	out=$$(mktemp -d) && \
+	$(VALGRIND) $(B)/spawncost-measure run -m core,exec -r 0,16 -n 5 -w 1 -o $$out/a >/dev/null && \
+	$(VALGRIND) $(B)/spawncost-measure run -m fork-exec,vfork-exec,posix-spawn -r 0,16 \
+		--fds 0,10 --threads 0,2 --refine --refine-time 3 -n 20 -w 1 -o $$out/b >/dev/null && \
+	$(VALGRIND) $(B)/spawncost-measure run -m fork-exit,vfork-exit -r 0,16 --parallel 1,2 \
+		--oversubscribe -n 5 -w 1 -o $$out/c >/dev/null \
 		&& rm -rf $$out && echo "check-valgrind: no errors, no leaks"
 
 install: all runtimes
