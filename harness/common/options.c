@@ -189,43 +189,40 @@ static int parse_clone_flags(const char *arg, const char *then, struct run_opts 
 	return add_method(o, method_find("clone-custom"));
 }
 
-/* The list parsers below share a shape (split a copy, check each item) but
- * not their items' types, sizes or messages: kept apart on purpose. */
-static int parse_rss(const char *arg, struct run_opts *o)
+/* A list of distinct numbers from 0 to max, at most cap of them (--rss,
+ * --fds, --threads, --parallel); twice: what a repeated one is called. The
+ * other list parsers below share the shape (split a copy, check each item)
+ * but not their items' types: kept apart on purpose. */
+static int parse_counts(const char *name, const char *arg, uint64_t max, uint64_t *out,
+			size_t cap, size_t *n, const char *twice)
 {
 	char buf[1024], *items[MAX_RSS], err[PARSE_ERR_LEN];
 
 	if (snprintf(buf, sizeof buf, "%s", arg) >= (int)sizeof buf)
-		return bad("--rss", "list too long");
-	if (split_list(buf, items, MAX_RSS, &o->nrss, err))
-		return bad("--rss", err);
-	for (size_t i = 0; i < o->nrss; i++) {
-		if (parse_u64(items[i], 0, MAX_RSS_MIB, &o->rss[i], err))
-			return bad("--rss", err);
-		for (size_t j = 0; j < i; j++)
-			if (o->rss[j] == o->rss[i])
-				return bad("--rss", "a size is named twice");
-	}
-	return 0;
-}
-
-/* --fds and --threads: counts of the parent's shape, each at most max. */
-static int parse_shape(const char *name, const char *arg, uint64_t max, uint64_t *out, size_t *n)
-{
-	char buf[256], *items[MAX_SHAPES], err[PARSE_ERR_LEN];
-
-	if (snprintf(buf, sizeof buf, "%s", arg) >= (int)sizeof buf)
 		return bad(name, "list too long");
-	if (split_list(buf, items, MAX_SHAPES, n, err))
+	if (split_list(buf, items, cap < MAX_RSS ? cap : MAX_RSS, n, err))
 		return bad(name, err);
 	for (size_t i = 0; i < *n; i++) {
 		if (parse_u64(items[i], 0, max, &out[i], err))
 			return bad(name, err);
 		for (size_t j = 0; j < i; j++)
 			if (out[j] == out[i])
-				return bad(name, "a count is named twice");
+				return bad(name, twice);
 	}
 	return 0;
+}
+
+static int parse_rss(const char *arg, struct run_opts *o)
+{
+	return parse_counts("--rss", arg, MAX_RSS_MIB, o->rss, MAX_RSS, &o->nrss,
+			    "a size is named twice");
+}
+
+/* --fds, --threads and --parallel: counts of the parent's shape and of its
+ * spawners, each at most max. */
+static int parse_shape(const char *name, const char *arg, uint64_t max, uint64_t *out, size_t *n)
+{
+	return parse_counts(name, arg, max, out, MAX_SHAPES, n, "a count is named twice");
 }
 
 /* --spawner-cpus: the CPUs spawners bind to, in order (the front end's). */
