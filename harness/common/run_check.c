@@ -44,6 +44,16 @@ static bool copies_ballast(const struct method *m)
 	return m->per_page && strcmp(m->name, "rewrite") != 0;
 }
 
+static bool is_runtime(const struct method *m)
+{
+	return m->runtime != NULL;
+}
+
+static bool is_c(const struct method *m)
+{
+	return m->runtime == NULL;
+}
+
 static bool runs_chain(const struct method *m)
 {
 	return m->fixed_target && strcmp(m->fixed_target, "chain") == 0;
@@ -262,13 +272,20 @@ int run_check(struct run_opts *o)
 	/* cow-child and cow-parent copy the whole ballast, first-touch maps as
 	 * much again: they need twice the room. */
 	int copies = uses(o, copies_ballast) ? 2 : 1;
+	/* a runtime method's driver holds a ballast of its own, while the
+	 * engine holds one for the C methods */
+	bool both = uses(o, is_runtime) && uses(o, is_c);
+
+	copies += both;
 	limit = ballast_limit_mib();
 	if (limit < 0)
 		return bad("--rss", "cannot read MemAvailable from /proc/meminfo");
 	if (largest * (uint64_t)copies > (uint64_t)limit) {
 		snprintf(err, sizeof err, "%llu MiB does not fit%s: MemAvailable less a margin "
 			 "leaves %ld MiB", (unsigned long long)largest,
-			 copies > 1 ? " twice (the copy-on-write methods copy it)" : "", limit);
+			 copies == 1 ? ""
+			 : both ? " twice (the engine's for the C methods, and a runtime driver's)"
+				: " twice (the copy-on-write methods copy it)", limit);
 		return bad("--rss", err);
 	}
 	return 0;

@@ -196,7 +196,13 @@ static void sweep_ballast(struct run *r, size_t *id, unsigned round, struct spaw
 {
 	struct ballast b;
 	char berr[160] = "";
-	int err = ballast_make(&b, rss * 1024, thp, kind, r->o.vmas);
+	bool engine = false;	/* a method the engine itself measures, on its ballast */
+	int err;
+
+	for (size_t k = 0; k < r->o.nmethods; k++)
+		engine |= cell_wanted(r->o.methods[k], rss) && !r->o.methods[k]->runtime;
+	/* the runtime methods' drivers make their own ballast: none here for them */
+	err = ballast_make(&b, engine ? rss * 1024 : 0, thp, kind, r->o.vmas);
 
 	if (err)
 		snprintf(berr, sizeof berr, "%s: ballast mmap failed", strerrorname_np(err));
