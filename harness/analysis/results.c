@@ -53,13 +53,14 @@ static bool plain_key(const struct cell_data *c, int k)
 
 bool cell_plain(const struct cell_data *c)
 {
-	return cell_plain_parent(c) && plain_key(c, KEY_PARALLEL) && plain_key(c, KEY_SPAWNERS);
+	return cell_plain_parent(c) && !*c->variant && plain_key(c, KEY_PARALLEL) &&
+	       plain_key(c, KEY_SPAWNERS);
 }
 
 bool cell_plain_parent(const struct cell_data *c)
 {
-	return (!*c->ballast || strcmp(c->ballast, "anon") == 0) && !*c->variant &&
-	       plain_key(c, KEY_FDS) && plain_key(c, KEY_THREADS);
+	return (!*c->ballast || strcmp(c->ballast, "anon") == 0) && plain_key(c, KEY_FDS) &&
+	       plain_key(c, KEY_THREADS);
 }
 
 bool fit_row_plain(const struct csv_table *t, size_t row)

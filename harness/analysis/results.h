@@ -20,7 +20,9 @@ const char *run_title(const struct rundir *r, char *buf, size_t len);
 /* The plain cells the claims use: anonymous touched ballast, no variant,
  * no --fds or --threads, one spawner. */
 bool cell_plain(const struct cell_data *c);
-/* The same but for the spawners: the scaling chart's cells. */
+/* The plain parent (anonymous touched ballast, no --fds or --threads),
+ * whatever the spawners and the variant: the scaling and runtimes charts'
+ * cells (a runtime method's variant is its version). */
 bool cell_plain_parent(const struct cell_data *c);
 /* A fit.csv row of the plain run: its fds, threads, parallel and spawners
  * columns absent (an older run) or at the plain values. */

@@ -10,12 +10,6 @@ static bool is_runtime(const char *method)
 	return strncmp(method, "rt-", 3) == 0;
 }
 
-static bool cell_plain_parent_but_variant(const struct cell_data *c)
-{
-	return (!*c->ballast || strcmp(c->ballast, "anon") == 0) &&
-	       (!*c->fds || strcmp(c->fds, "0") == 0) &&
-	       (!*c->threads || strcmp(c->threads, "0") == 0);
-}
 
 /* The series of method: its plain, error-free cells at THP off, by rising
  * size. */
@@ -32,7 +26,7 @@ static void series_of(const struct rundir *r, const char *method, struct rt_seri
 
 		/* a runtime's cells carry its version as their variant */
 		if (strcmp(c->method, method) || strcmp(c->thp, "off") ||
-		    !(s->reference ? cell_plain(c) : cell_plain_parent_but_variant(c)) ||
+		    !(s->reference ? cell_plain(c) : cell_plain_parent(c)) ||
 		    !cell_ok(c) || isnan(c->rss_kib))
 			continue;
 		if (!s->reference && !s->version)

@@ -7,7 +7,8 @@
 
 static bool counted(const struct cell_data *c)
 {
-	return cell_ok(c) && cell_plain_parent(c) && !isnan(c->throughput) && *c->parallel;
+	return cell_ok(c) && cell_plain_parent(c) && !*c->variant && !isnan(c->throughput) &&
+	       *c->parallel;
 }
 
 /* Same series: everything but the number of spawners. */
