@@ -53,10 +53,13 @@ static int clone_refused(struct spawn_ctx *c, int err, unsigned long flags)
 static int clone_with(struct spawn_ctx *c, unsigned long flags, bool then_exec)
 {
 	static __thread volatile pid_t tid;	/* one per spawner thread */
-	void *top = child_stack(flags) + CHILD_STACK_SIZE;
+	char *stack = child_stack(flags);
+	void *top = stack + CHILD_STACK_SIZE;
 	int (*fn)(void *) = then_exec ? child_stack_exec : child_stack_exit;
 	pid_t pid;
 
+	if (!stack)
+		return spawn_failed(c, FAIL_ERRNO, ENOMEM, "the child's stack");
 	if (flags & CLONE_THREAD) {
 		/* Same TLS as the parent: the child touches none of it. */
 		void *tls = __builtin_thread_pointer();

@@ -16,6 +16,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "book.h"
 #include "guard.h"
 #include "memory.h"
 #include "method.h"
@@ -32,6 +33,8 @@ static int clone3_refused(struct spawn_ctx *c, int err)
 
 static int clone3_once(struct spawn_ctx *c, const struct method *m)
 {
+	if (!child_stack(m->flags))
+		return spawn_failed(c, FAIL_ERRNO, ENOMEM, "the child's stack");
 	int pidfd = -1;
 	struct clone_args args = {
 		.flags = m->flags,
@@ -102,7 +105,7 @@ static int cgroup_setup(struct spawn_ctx *c, const struct method *m)
 {
 	/* Not in any child (the child needs only the descriptor, passed in
 	 * clone_args): what the timed forks copy stays what other cells copy. */
-	struct cgroup_state *s = map_dontfork(sizeof *s);
+	struct cgroup_state *s = book_alloc(sizeof *s);
 	char mnt[PATH_MAX / 2], self[PATH_MAX / 2] = "";
 	FILE *f;
 	int err;
@@ -121,7 +124,7 @@ static int cgroup_setup(struct spawn_ctx *c, const struct method *m)
 		fclose(f);
 	}
 	if (cgroup2_mount(mnt, sizeof mnt) != 0) {
-		munmap(s, sizeof *s);
+		book_free(s, sizeof *s);
 		spawn_failed(c, FAIL_ERRNO, ENOENT, "cgroup2");
 		c->fail.why = "no cgroup v2 hierarchy is mounted";
 		return -1;
@@ -133,7 +136,7 @@ static int cgroup_setup(struct spawn_ctx *c, const struct method *m)
 	if (mkdir(s->path, 0755) != 0 || (s->fd = open(s->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
 		err = errno;
 		rmdir(s->path);
-		munmap(s, sizeof *s);
+		book_free(s, sizeof *s);
 		spawn_failed(c, FAIL_ERRNO, err, "mkdir");
 		c->fail.why = "needs a writable cgroup v2 folder (root, or a delegated cgroup)";
 		return -1;
@@ -156,7 +159,7 @@ static void cgroup_teardown(struct spawn_ctx *c, const struct method *m)
 	 * notice the cgroup is empty. */
 	for (int i = 0; i < 100 && rmdir(s->path) != 0 && errno == EBUSY; i++)
 		usleep(1000);
-	munmap(s, sizeof *s);
+	book_free(s, sizeof *s);
 	c->state = NULL;
 }
 

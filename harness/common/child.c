@@ -1,5 +1,7 @@
 /* Creating, exec'ing and reaping children: the pieces every method shares. */
 #include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <signal.h>
 #include <unistd.h>
 #include <sys/wait.h>
@@ -8,6 +10,7 @@
 #define P_PIDFD 3
 #endif
 
+#include "book.h"
 #include "method.h"
 
 #include <sched.h>
@@ -15,11 +18,34 @@
 
 #include "memory.h"
 
-static char own_stack[CHILD_STACK_SIZE] __attribute__((aligned(16)));
+/* The stack of children that do not share our memory: the first 64 KiB
+ * of the heap (child_stack_settle), not a .bss array, which would make the
+ * .bss a mapping of its own, one more for every fork to copy. The parent
+ * writes only its top page (glibc's clone puts the function and its
+ * argument there), touched here at once so that what fork copies is the
+ * same before the first clone cell and after; the child's first use of
+ * every other page is a zero fill, as with any fresh stack. */
+static char *own_stack;
+
+void child_stack_settle(void)
+{
+	size_t page = page_bytes();
+	char *block;
+
+	if (own_stack)
+		return;
+	/* The engine calls this first thing, so that malloc's arena follows
+	 * it in the same mapping (elsewhere malloc copes with a foreign sbrk). */
+	block = sbrk((intptr_t)(CHILD_STACK_SIZE + page));
+	if (block == (void *)-1)
+		return;
+	own_stack = (char *)(((uintptr_t)block + page - 1) & ~(uintptr_t)(page - 1));
+	own_stack[CHILD_STACK_SIZE - 1] = 0;
+}
 
 /* The stack of CLONE_VM children: one per thread (spawner threads of
- * --parallel each have their own), MADV_DONTFORK so that a fork child of
- * the engine does not have it (child_stack_forget). */
+ * --parallel each have their own), from the book (harness/common/book.h);
+ * a fork child of the engine makes its own (child_stack_forget). */
 static __thread char *shared;
 
 void child_stack_forget(void)
@@ -29,11 +55,13 @@ void child_stack_forget(void)
 
 char *child_stack(unsigned long flags)
 {
+	if (!own_stack)
+		child_stack_settle();	/* a test, or a spawner thread's first call */
 	if (!(flags & CLONE_VM))
 		return own_stack;
 	if (!shared)
-		shared = map_dontfork(CHILD_STACK_SIZE);	/* before the sweep */
-	return shared ? shared : own_stack;
+		shared = book_alloc(CHILD_STACK_SIZE);	/* before the sweep */
+	return shared;
 }
 
 CHILD_STACK_CODE int child_stack_exit(void *ctx)

@@ -34,8 +34,7 @@ static struct {
 	volatile off_t whole;
 } files[FILES];
 
-static char dir_to_remove[PATH_MAX];
-static const char *volatile lock_to_remove, *volatile scratch_to_remove;
+static const char *volatile lock_to_remove, *volatile scratch_to_remove, *volatile dir_to_remove;
 
 void guard_lock(const char *path)
 {
@@ -62,7 +61,7 @@ void guard_file_whole(int slot, off_t length)
 
 void guard_dir(const char *path)
 {
-	snprintf(dir_to_remove, sizeof dir_to_remove, "%s", path ? path : "");
+	dir_to_remove = path;
 }
 
 /* Decimal of v into buf (a signal handler cannot use printf). */
@@ -170,7 +169,7 @@ static void leave_now(int sig)
 		unlink(scratch_to_remove);
 	if (lock_to_remove)
 		unlink(lock_to_remove);
-	if (dir_to_remove[0]) {
+	if (dir_to_remove && dir_to_remove[0]) {
 		/* A cgroup is busy until its killed members are gone: reap them
 		 * (waitpid and nanosleep are async-signal-safe), then remove. */
 		struct timespec ms = { 0, 1000000 };

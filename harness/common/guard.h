@@ -80,7 +80,8 @@ void guard_lock(const char *path);
 /* A scratch file of the run (the spill), to remove likewise (NULL: none). */
 void guard_scratch(const char *path);
 
-/* A folder to remove if a second signal leaves at once (a cgroup). */
+/* A folder to remove if a second signal leaves at once (a cgroup); the
+ * name stays its owner's (NULL: none). */
 void guard_dir(const char *path);
 
 #endif

@@ -7,6 +7,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "book.h"
 #include "memory.h"
 #include "timing.h"
 
@@ -23,6 +24,31 @@ size_t page_bytes(void)
 	if (!page)
 		page = (size_t)sysconf(_SC_PAGESIZE);
 	return page;
+}
+
+int __attribute__((noinline)) on_one_stack_page(int (*fn)(void *), void *arg)
+{
+	size_t page = page_bytes();
+	char here;
+	/* From here down to the page's start is (addr & (page - 1)) bytes:
+	 * going down that far and some more leaves the stack near the top of
+	 * the page below, with a page's room less the margin for fn's frames.
+	 * The margin covers this frame's own use below "here". */
+	size_t margin = page - STACK_ONE_PAGE;
+	size_t pad = (((uintptr_t)&here & (page - 1)) + margin / 2) & (page - 1);
+	char *gap = __builtin_alloca(pad + 16);
+	char *page_of_fn = (char *)((uintptr_t)gap & ~(uintptr_t)(page - 1));
+	int rc;
+
+	__asm__ volatile("" : : "r"(gap) : "memory");	/* keep the gap */
+	/* Give back the stack below that page, which the run's bookkeeping
+	 * (progress lines, CSV rows) went through since the last window:
+	 * every window's fork copies the same stack, no deeper than the loop
+	 * itself. Below the stack's mapping, madvise fails harmlessly. */
+	madvise(page_of_fn - STACK_TRIM, STACK_TRIM, MADV_DONTNEED);
+	rc = fn(arg);
+	__asm__ volatile("" : : "r"(gap) : "memory");	/* and no tail call */
+	return rc;
 }
 
 const char *const ballast_names[BALLAST_KINDS] = {
@@ -82,20 +108,6 @@ static int advise(struct ballast *b, int advice)
 		if (madvise(b->chunk[i], b->chunk_bytes, advice) != 0)
 			return errno;
 	return 0;
-}
-
-void *map_dontfork(size_t bytes)
-{
-	void *p = mmap(NULL, bytes ? bytes : 1, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-
-	if (p == MAP_FAILED)
-		return NULL;
-	if (madvise(p, bytes ? bytes : 1, MADV_DONTFORK) != 0) {
-		munmap(p, bytes ? bytes : 1);
-		return NULL;
-	}
-	return p;
 }
 
 char *map_fresh(size_t bytes, enum thp_mode thp)
@@ -227,8 +239,11 @@ static bool has_flag(const char *flags, const char *flag)
 	return false;
 }
 
-/* One line of /proc/self/smaps into the running totals. */
-static void footprint_line(const char *line, struct footprint *f, long *rss, bool *skip)
+/* One line of an smaps file into the running totals. pages_too: false
+ * for a mapping whose pages fork does not copy (MADV_WIPEONFORK; the
+ * engine's book, harness/common/book.c, a shared mapping). */
+static void footprint_line(const char *line, struct footprint *f, long *rss, bool *skip,
+			   bool *pages_too, bool self)
 {
 	if (strncmp(line, "Rss:", 4) == 0) {
 		*rss = strtol(line + 4, NULL, 10);
@@ -237,7 +252,7 @@ static void footprint_line(const char *line, struct footprint *f, long *rss, boo
 		 * MADV_WIPEONFORK, the mapping is copied but none of its pages. */
 		if (!*skip && !has_flag(line + 8, "dc")) {
 			f->maps++;
-			if (!has_flag(line + 8, "wf"))
+			if (*pages_too && !has_flag(line + 8, "wf"))
 				f->rss_kib += *rss;
 		}
 		*rss = 0;
@@ -245,22 +260,30 @@ static void footprint_line(const char *line, struct footprint *f, long *rss, boo
 	} else if ((*line >= '0' && *line <= '9') || (*line >= 'a' && *line <= 'f')) {
 		/* A mapping's first line. [vsyscall] is the kernel's, not ours. */
 		*skip = strstr(line, "[vsyscall]") != NULL;
+		*pages_too = !(self && book_holds((uintptr_t)strtoull(line, NULL, 16)));
 	}
 }
 
+static int footprint(const char *smaps, struct footprint *f, bool self);
+
 int fork_footprint(struct footprint *f)
 {
-	return fork_footprint_of("/proc/self/smaps", f);
+	return footprint("/proc/self/smaps", f, true);
 }
 
 int fork_footprint_of(const char *smaps, struct footprint *f)
+{
+	return footprint(smaps, f, false);
+}
+
+static int footprint(const char *smaps, struct footprint *f, bool self)
 {
 	const size_t cap = 64 * 1024;
 	char *buf = mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	int fd = open(smaps, O_RDONLY | O_CLOEXEC), err = 0;
 	size_t have = 0;
 	long rss = 0;
-	bool skip = false;
+	bool skip = false, pages_too = true;
 
 	f->maps = f->rss_kib = 0;
 	/* The scratch buffer is in smaps too: out of what a fork copies. */
@@ -282,7 +305,7 @@ int fork_footprint_of(const char *smaps, struct footprint *f)
 		buf[have] = '\0';
 		while ((nl = strchr(line, '\n'))) {
 			*nl = '\0';
-			footprint_line(line, f, &rss, &skip);
+			footprint_line(line, f, &rss, &skip, &pages_too, self);
 			line = nl + 1;
 		}
 		have = (size_t)(buf + have - line);

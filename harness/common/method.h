@@ -167,16 +167,19 @@ CHILD_STACK_CODE __attribute__((noreturn)) void child_exec(const struct spawn_ct
  * does. Each returns into the exit(2) of the thread, not exit_group.
  *
  * Which stack depends on the flags. A child that shares our memory
- * (CLONE_VM) writes its stack in our memory: that stack is MADV_DONTFORK, so
- * that what it left resident is in no later fork. A child with a copy of
- * our memory writes only its copy: that stack is never touched by us, so it
- * is never resident here either. Either way the parent that fork-based
+ * (CLONE_VM) writes its stack in our memory: that stack is in the engine's
+ * book (a shared mapping whose pages no fork copies), so that what it left
+ * resident is in no later fork. A child with a copy of our memory writes
+ * only its copy: that stack, the heap's first 64 KiB, is written by us only
+ * in its top page, touched at once. Either way the parent that fork-based
  * cells time does not grow when a clone cell has run. */
 #define CHILD_STACK_SIZE (64 * 1024)
 /* The lowest address of the stack a child with these clone flags runs on. */
-char *child_stack(unsigned long flags);
-/* In a fork child of the engine, which does not have the engine's CLONE_VM
- * stack (it is MADV_DONTFORK): make a new one when next asked. */
+char *child_stack(unsigned long flags);	/* NULL: out of memory */
+void child_stack_settle(void);	/* the engine's, first thing in main */
+/* In a fork child of the engine, which must not run CLONE_VM children on
+ * the engine's stack for them (shared with the engine): make a new one
+ * when next asked. */
 void child_stack_forget(void);
 CHILD_STACK_CODE int child_stack_exit(void *ctx);	/* note where and when, exit 0 */
 CHILD_STACK_CODE int child_stack_exec(void *ctx);	/* child_exec(ctx) */

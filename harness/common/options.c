@@ -228,10 +228,14 @@ static int parse_shape(const char *name, const char *arg, uint64_t max, uint64_t
 /* --spawner-cpus: the CPUs spawners bind to, in order (the front end's). */
 static int parse_spawner_cpus(const char *arg, struct run_opts *o)
 {
-	static int cpus[MAX_SPAWNERS];
+	/* held for the run; on the heap, not a 16 KiB .bss that would be a
+	 * mapping of the parent's own (harness/common/child.c, own_stack) */
+	static int *cpus;
 	char err[PARSE_ERR_LEN];
 	const char *p = arg;
 
+	if (!cpus && !(cpus = malloc(MAX_SPAWNERS * sizeof *cpus)))
+		return bad("--spawner-cpus", "out of memory");
 	o->nspawner_cpus = 0;
 	while (*p) {
 		char item[16];

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "book.h"
 #include "cell.h"
 #include "guard.h"
 #include "memory.h"
@@ -17,10 +18,10 @@ int samples_init(struct samples *s, size_t cap)
 	memset(s, 0, sizeof *s);
 	s->cap = cap < 4096 ? 4096 : cap;
 	s->probe_cap = s->cap / PROBE_EVERY + 2;
-	s->ns = map_dontfork(s->cap * sizeof *s->ns);
-	s->cpu = map_dontfork(s->cap * sizeof *s->cpu);
-	s->probe = map_dontfork(s->probe_cap * sizeof *s->probe);
-	s->spawner = map_dontfork(s->cap * sizeof *s->spawner);
+	s->ns = book_alloc(s->cap * sizeof *s->ns);
+	s->cpu = book_alloc(s->cap * sizeof *s->cpu);
+	s->probe = book_alloc(s->probe_cap * sizeof *s->probe);
+	s->spawner = book_alloc(s->cap * sizeof *s->spawner);
 	if (!s->ns || !s->cpu || !s->probe || !s->spawner) {
 		samples_free(s);
 		return ENOMEM;
@@ -31,24 +32,19 @@ int samples_init(struct samples *s, size_t cap)
 void samples_free(struct samples *s)
 {
 	if (s->ns)
-		munmap(s->ns, s->cap * sizeof *s->ns);
+		book_free(s->ns, s->cap * sizeof *s->ns);
 	if (s->cpu)
-		munmap(s->cpu, s->cap * sizeof *s->cpu);
+		book_free(s->cpu, s->cap * sizeof *s->cpu);
 	if (s->probe)
-		munmap(s->probe, s->probe_cap * sizeof *s->probe);
+		book_free(s->probe, s->probe_cap * sizeof *s->probe);
 	if (s->spawner)
-		munmap(s->spawner, s->cap * sizeof *s->spawner);
+		book_free(s->spawner, s->cap * sizeof *s->spawner);
 	memset(s, 0, sizeof *s);
 }
 
 static void *grow(void *p, size_t old, size_t new)
 {
-	void *q = mremap(p, old, new, MREMAP_MAYMOVE);
-
-	if (q == MAP_FAILED)
-		return NULL;
-	madvise(q, new, MADV_DONTFORK);
-	return q;
+	return book_grow(p, old, new);
 }
 
 /* Double the buffers, between iterations (never inside a timed one). */
@@ -325,8 +321,8 @@ static int probe(const struct method *m, struct spawn_ctx *c, struct samples *s,
 	return 0;
 }
 
-int cell_measure(const struct method *m, struct spawn_ctx *c, const struct budget *b,
-		 struct samples *s, struct cell_result *r)
+static int measure(const struct method *m, struct spawn_ctx *c, const struct budget *b,
+		   struct samples *s, struct cell_result *r)
 {
 	uint64_t next_check = (uint64_t)(b->min_time * 1e9), start, last, limit;
 	struct deadline d = { .fixed = (uint64_t)(b->timeout * 1e9) };
@@ -364,7 +360,7 @@ int cell_measure(const struct method *m, struct spawn_ctx *c, const struct budge
 	start = last = now_ns();
 	for (;;) {
 		if ((s->n == s->cap || s->nprobe == s->probe_cap) && samples_grow(s) != 0) {
-			spawn_failed(c, FAIL_ERRNO, ENOMEM, "mremap of the samples");
+			spawn_failed(c, FAIL_ERRNO, ENOMEM, "growing the samples");
 			goto out;
 		}
 		/* The deadline is set from the last clock reading, before t0, and
@@ -417,4 +413,34 @@ out:
 	if (rc == 1)
 		return -1;	/* r->error says why */
 	return rc == 0 ? 0 : judge_end(c, r, limit);
+}
+
+struct measure_args {
+	const struct method *m;
+	struct spawn_ctx *c;
+	const struct budget *b;
+	struct samples *s;
+	struct cell_result *r;
+};
+
+static int measure_on_page(void *arg)
+{
+	struct measure_args *a = arg;
+	struct spawn_ctx c = *a->c;
+	int rc = measure(a->m, &c, a->b, a->s, a->r);
+
+	*a->c = c;
+	return rc;
+}
+
+/* The window's loop, its method and the clock on one stack page, as in a
+ * plain program (harness/common/memory.h, on_one_stack_page), and with
+ * them the spawn context, which the children read: a page fork copies, and
+ * the only one the parent writes between a fork and its clock reading. */
+int cell_measure(const struct method *m, struct spawn_ctx *c, const struct budget *b,
+		 struct samples *s, struct cell_result *r)
+{
+	struct measure_args a = { m, c, b, s, r };
+
+	return on_one_stack_page(measure_on_page, &a);
 }

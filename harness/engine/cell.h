@@ -33,10 +33,10 @@ struct probe {
 	struct phases phase;
 };
 
-/* One window's timed iterations and probes. The buffers are mapped
- * MADV_DONTFORK so that a fork child does not copy their page tables: what
- * a fork costs is the ballast and the process, not the harness's
- * bookkeeping. */
+/* One window's timed iterations and probes. The buffers are in the
+ * engine's book (harness/common/book.h), a shared mapping whose pages no
+ * fork copies: what a fork costs is the ballast and the process, not the
+ * harness's bookkeeping. */
 struct samples {
 	uint64_t *ns;
 	uint32_t *cpu;		/* parent CPU << 16 | CPU_UNKNOWN */

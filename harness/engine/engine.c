@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "method.h"
 #include "run.h"
 #include "stdstreams.h"
 
@@ -13,6 +14,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "spawncost-measure: started by `spawncost run`, not by hand\n");
 		return 2;
 	}
+	child_stack_settle();	/* the heap's first bytes (harness/common/child.c) */
 	std_fds_open();
 	return stdout_checked("spawncost run", cmd_run(argc - 1, argv + 1));
 }

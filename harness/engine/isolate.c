@@ -95,8 +95,9 @@ static int start_threads(uint64_t n)
 }
 
 /* In the child: the window, then the counters if cs is given; everything
- * to fd. The run's bookkeeping (struct run, the cells) is MADV_DONTFORK and
- * not here: what the child needs comes as arguments. */
+ * to fd. The run's bookkeeping (struct run, the cells) is the engine's
+ * (its book is shared, but only the engine hands out its blocks): what the
+ * child needs comes as arguments. */
 static int helper(const struct method *m, size_t done, const struct counters *cs,
 		  struct spawn_ctx *ctx, const struct budget *w, uint64_t threads, int fd)
 {

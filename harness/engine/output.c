@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "book.h"
 #include "env.h"
 #include "fit.h"
 #include "guard.h"
@@ -498,7 +499,7 @@ static int start_file(struct run *r, struct outfile *o, struct csv *c, int slot,
 		return err;
 	/* stdio's buffer: heap pages every timed fork would copy, where this
 	 * is in no child */
-	if ((r->outbuf[slot] = map_dontfork(OUT_BUFFER)))
+	if ((r->outbuf[slot] = book_alloc(OUT_BUFFER)))
 		setvbuf(o->f, r->outbuf[slot], _IOFBF, OUT_BUFFER);
 	c->f = o->f;
 	guard_file(slot, o->tmp, o->path);

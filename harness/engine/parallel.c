@@ -77,8 +77,8 @@ uint64_t *spawners_area(const struct run_opts *o)
 	return p == MAP_FAILED ? NULL : p;
 }
 
-/* What every spawner of a window needs, in memory a fork child has (the
- * engine's struct run is MADV_DONTFORK). */
+/* What every spawner of a window needs, in memory a fork child has as its
+ * own (the engine's struct run is in the engine's book, shared). */
 struct job {
 	const struct method *m;
 	struct spawn_ctx ctx;

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "book.h"
 #include "parent.h"
 
 /* How deep the run's own bookkeeping (progress lines, CSV rows, the spill)
@@ -45,7 +46,10 @@ void watchdog_cpus(const struct run_opts *o, cpu_set_t *away)
  *   by a slower path for good, and keeps the thread's stack mapped;
  * - the stack is touched as deep as the run's own bookkeeping goes, so it
  *   does not grow in a later window;
- * - the run's own bookkeeping is in MADV_DONTFORK memory (cmd_run).
+ * - the run's own bookkeeping is in the engine's book (harness/common/book.c),
+ *   one shared mapping whose pages no fork copies (cmd_run);
+ * - the window's loop runs on one stack page, below which the stack is given
+ *   back before each window (on_one_stack_page, harness/common/memory.h).
  * Progress statistics and /proc readings use scratch mappings, unmapped
  * at once (harness/engine/cell.c, harness/common/memory.c). */
 /* The lowest address of this thread's stack mapping, from /proc/self/maps
@@ -130,31 +134,27 @@ int bind_cpus(const struct run_opts *o)
 }
 
 /* The page children leave results in (their CPU, cow-child's time, the
- * phases), whose second half is the watchdog's (harness/common/guard.h): one
- * mapping for both. A memory file, so that the stamp target of --phases,
- * after its exec, can still write to it through the descriptor it inherits
- * (its number is the target's argument). Every fork copies this one
- * mapping, in every cell alike: timed children write to it only when an
- * exec fails (its errno) or, for the copy-on-write methods, their time. */
+ * phases), whose second half is the watchdog's (harness/common/guard.h):
+ * the first page of the engine's book (harness/common/book.c), one shared
+ * mapping for both and for the run's notes. A memory file, so that the
+ * stamp target of --phases, after its exec, can still write to it through
+ * the descriptor it inherits (its number is the target's argument). Every
+ * fork copies this one mapping, in every cell alike: timed children write
+ * to it only when an exec fails (its errno) or, for the copy-on-write
+ * methods, their time. */
 uint64_t *shared_page(struct run_opts *o)
 {
 	static char fdarg[16];
-	int fd = memfd_create("spawncost-shared", o->phases ? 0 : MFD_CLOEXEC);
-	void *p;
+	int fd = -1;
+	uint64_t *p = book_shared_page(o->phases, &fd);
 
-	if (fd < 0 || ftruncate(fd, (off_t)page_bytes()) != 0)
-		return NULL;
-	if (o->phases) {
+	if (p && o->phases) {
 		snprintf(fdarg, sizeof fdarg, "%d", fd);
 		if (o->probe_target)
 			o->probe_argv[1] = fdarg;
 	}
-	p = mmap(NULL, page_bytes(), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (!o->phases)
-		close(fd);
-	return p == MAP_FAILED ? NULL : p;
+	return p;
 }
-
 
 /* The folders of --path-dirs, made under /tmp and removed at the end. */
 static char path_root[64];
@@ -164,7 +164,7 @@ int settle_path(const char *noop, unsigned k)
 {
 	const char *slash = strrchr(noop, '/');
 	size_t cap = (size_t)k * (sizeof path_root + 12) + strlen(noop) + 1, used = 0;
-	char *path = map_dontfork(cap), dir[sizeof path_root + 12];
+	char *path = book_alloc(cap), dir[sizeof path_root + 12];
 
 	if (!path || !slash)
 		return ENOMEM;
@@ -219,7 +219,7 @@ int fds_hold(uint64_t n)
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
 	held_bytes = n * sizeof *held;
-	held = map_dontfork(held_bytes);
+	held = book_alloc(held_bytes);
 	devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (!held || devnull < 0) {
 		err = held ? errno : ENOMEM;
@@ -246,6 +246,6 @@ void fds_release(void)
 	while (nheld > 0)
 		close(held[--nheld]);
 	if (held)
-		munmap(held, held_bytes);
+		book_free(held, held_bytes);
 	held = NULL;
 }

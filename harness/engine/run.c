@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "book.h"
 #include "counters.h"
 #include "env.h"
 #include "fit.h"
@@ -171,7 +172,7 @@ static void read_facts(struct run *r)
 
 	if (r->o.facts_fd < 0)
 		return;
-	r->facts = map_dontfork(FACTS_MAX);
+	r->facts = book_alloc(FACTS_MAX);
 	while (r->facts && r->facts_len < FACTS_MAX - 1 &&
 	       (n = pread(r->o.facts_fd, r->facts + r->facts_len, FACTS_MAX - 1 - r->facts_len,
 			  (off_t)r->facts_len)) > 0)
@@ -425,16 +426,18 @@ static int finish(struct run *r)
 
 int cmd_run(int argc, char **argv)
 {
-	/* The run's bookkeeping (options, output files, the cells) is in
-	 * memory no fork child gets: what a fork copies is the process, not
-	 * the harness's notes. */
-	struct run *r = map_dontfork(sizeof *r);
-	struct samples s = { 0 };
+	/* The run's bookkeeping (options, output files, the cells) is in the
+	 * engine's book, whose pages no fork copies: what a fork copies is the
+	 * process, not the harness's notes. */
+	struct run *r = book_alloc(sizeof *r);
+	/* written after every round trip: in the book, not on a stack page
+	 * that each fork makes copy-on-write */
+	struct samples *s = book_alloc(sizeof *s);
 	cpu_set_t away;
 	size_t planned;
 	int rc;
 
-	if (!r) {
+	if (!r || !s) {
 		fprintf(stderr, "spawncost run: out of memory\n");
 		return 2;
 	}
@@ -451,12 +454,12 @@ int cmd_run(int argc, char **argv)
 				"their 0 MiB cells are left out\n");
 	/* room for what --refine adds */
 	r->cells_cap = (planned ? planned : 1) + (r->o.refine ? REFINE_MAX_CELLS : 0);
-	r->cells = map_dontfork(r->cells_cap * sizeof *r->cells);
+	r->cells = book_alloc(r->cells_cap * sizeof *r->cells);
 	r->ncells = planned;
 	r->shared = shared_page(&r->o);
 	r->spawners = spawners_area(&r->o);
 	if (!r->cells || !r->shared || (r->o.parallel_given && !r->spawners) ||
-	    samples_init(&s, r->o.budget.iterations) != 0) {
+	    samples_init(s, r->o.budget.iterations) != 0) {
 		fprintf(stderr, "spawncost run: out of memory\n");
 		return 2;
 	}
@@ -496,13 +499,13 @@ int cmd_run(int argc, char **argv)
 		goto out;
 	}
 	settle_parent();
-	sweep(r, &s);
+	sweep(r, s);
 	rc = finish(r);
 out:
 	remove_path_dirs();
 	release_run_dir(r);
 	guard_finish();
 	spill_close(&r->spill);
-	samples_free(&s);
+	samples_free(s);
 	return rc;
 }

@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "book.h"
 #include "guard.h"
 #include "run_internal.h"
 #include "timing.h"
@@ -51,7 +52,7 @@ static __attribute__((noreturn)) void exec_driver(char **argv, int in, int out,
 
 struct reader {
 	int fd;
-	char *buf;	/* a scratch mapping, MADV_DONTFORK */
+	char *buf;	/* scratch, from the book */
 	size_t cap, have, at;
 };
 
@@ -196,7 +197,7 @@ int window_runtime(struct run *r, struct table_row *t, const struct budget *w,
 				 "(make runtimes)", *a);
 			return -1;
 		}
-	rd.buf = map_dontfork(rd.cap);
+	rd.buf = book_alloc(rd.cap);
 	if (!rd.buf || pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC) || (pid = fork()) < 0) {
 		snprintf(res->error, sizeof res->error, "%s: cannot start the driver",
 			 strerrorname_np(errno ? errno : ENOMEM));
@@ -243,6 +244,6 @@ out:
 			close(out[i]);
 	}
 	if (rd.buf)
-		munmap(rd.buf, rd.cap);
+		book_free(rd.buf, rd.cap);
 	return rc;
 }

@@ -131,3 +131,19 @@ load helpers
 	printf '%s\n' "$output" | grep -q 'libc\.so'
 	refute sh -c "printf '%s\n' \"\$1\" | grep -Ev 'linux-vdso|libc\.so|ld-linux' | grep -q ." _ "$output"
 }
+
+# Its relocated tables would be anonymous pages every timed fork copies as
+# a PIE, and a .bss beyond its data's last page a mapping of its own
+# (docs/measuring.md, "A constant parent").
+@test "the measuring engine is position-dependent and has no .bss mapping of its own" {
+	skip_if_sanitized
+	command -v readelf || skip "no readelf"
+	engine="$BUILD/spawncost-measure"
+	readelf -h "$engine" | grep -q 'Type: *EXEC'
+	# the writable segment's memory ends in the page its file bytes end in
+	seg=$(readelf -lW "$engine" | awk '$1 == "LOAD" && $7 ~ /W/ { print $3, $5, $6 }')
+	echo "RW segment: $seg"
+	[ -n "$seg" ]
+	read -r vaddr filesz memsz <<< "$seg"
+	[ $(( (vaddr + memsz - 1) / 4096 )) -eq $(( (vaddr + filesz - 1) / 4096 )) ]
+}

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "book.h"
 #include "memory.h"
 
 static long rss(void)
@@ -82,7 +83,9 @@ static void test_zero_is_nothing(void **state)
 	ballast_free(&b);
 }
 
-static void test_dontfork_memory(void **state)
+/* The engine's notes: once the book exists, a MiB more of them, written,
+ * adds no mapping and no page to what fork copies. */
+static void test_book_memory(void **state)
 {
 	struct footprint before, after;
 	char *p;
@@ -90,8 +93,9 @@ static void test_dontfork_memory(void **state)
 	(void)state;
 	if (sanitized())
 		skip();
+	book_free(book_alloc(1), 1);	/* the book itself */
 	assert_int_equal(fork_footprint(&before), 0);
-	p = map_dontfork(1 << 20);
+	p = book_alloc(1 << 20);
 	assert_non_null(p);
 	for (size_t i = 0; i < (1 << 20); i += 4096)
 		p[i] = 1;
@@ -100,13 +104,46 @@ static void test_dontfork_memory(void **state)
 	assert_true(after.rss_kib - before.rss_kib < 64);
 }
 
+/* on_one_stack_page: whatever the caller's depth, fn's frame is near the
+ * top of a page, with STACK_ONE_PAGE bytes below it in that page. */
+static int where(void *out)
+{
+	volatile char here = 0;
+
+	*(uintptr_t *)out = (uintptr_t)&here;
+	return here + 7;
+}
+
+static int __attribute__((noinline)) from_depth(size_t depth)
+{
+	volatile char *pad = __builtin_alloca(depth + 1);
+	uintptr_t at = 0;
+	int rc;
+
+	pad[0] = 0;
+	rc = on_one_stack_page(where, &at);
+	assert_int_equal(rc, 7);
+	assert_true((at & (page_bytes() - 1)) >= STACK_ONE_PAGE - 64);
+	return pad[0];
+}
+
+static void test_one_stack_page(void **state)
+{
+	(void)state;
+	if (sanitized())
+		skip();	/* ASan keeps locals on a stack of its own */
+	for (size_t depth = 0; depth < 2 * page_bytes(); depth += 40)
+		from_depth(depth);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_page_size),
 		cmocka_unit_test(test_kinds),
 		cmocka_unit_test(test_zero_is_nothing),
-		cmocka_unit_test(test_dontfork_memory),
+		cmocka_unit_test(test_book_memory),
+		cmocka_unit_test(test_one_stack_page),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
