@@ -44,8 +44,12 @@ int __attribute__((noinline)) on_one_stack_page(int (*fn)(void *), void *arg)
 	/* Give back the stack below that page, which the run's bookkeeping
 	 * (progress lines, CSV rows) went through since the last window:
 	 * every window's fork copies the same stack, no deeper than the loop
-	 * itself. Below the stack's mapping, madvise fails harmlessly. */
-	madvise(page_of_fn - STACK_TRIM, STACK_TRIM, MADV_DONTNEED);
+	 * itself. Only on the main thread's stack, below which the kernel
+	 * keeps a gap mapped by nothing (madvise fails harmlessly there): a
+	 * thread's stack (a spawner thread's) may sit right above another
+	 * mapping. */
+	if (gettid() == getpid())
+		madvise(page_of_fn - STACK_TRIM, STACK_TRIM, MADV_DONTNEED);
 	rc = fn(arg);
 	__asm__ volatile("" : : "r"(gap) : "memory");	/* and no tail call */
 	return rc;
