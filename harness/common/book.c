@@ -134,11 +134,12 @@ void book_free(void *p, size_t bytes)
 
 	if (!p)
 		return;
-	if (!book_holds((uintptr_t)p) || book.owner != getpid()) {
-		if (!book_holds((uintptr_t)p))
-			munmap(p, len);
+	if (!book_holds((uintptr_t)p)) {
+		munmap(p, len);	/* book_alloc's private fallback */
 		return;
 	}
+	if (book.owner != getpid())
+		return;	/* the engine's block, seen from a fork of it: not ours */
 	if (madvise(p, len, MADV_REMOVE) != 0)
 		memset(p, 0, len);
 	off = (size_t)((char *)p - book.base);

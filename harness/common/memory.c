@@ -268,18 +268,6 @@ static void footprint_line(const char *line, struct footprint *f, long *rss, boo
 	}
 }
 
-static int footprint(const char *smaps, struct footprint *f, bool self);
-
-int fork_footprint(struct footprint *f)
-{
-	return footprint("/proc/self/smaps", f, true);
-}
-
-int fork_footprint_of(const char *smaps, struct footprint *f)
-{
-	return footprint(smaps, f, false);
-}
-
 static int footprint(const char *smaps, struct footprint *f, bool self)
 {
 	const size_t cap = 64 * 1024;
@@ -321,6 +309,16 @@ out:
 	if (buf != MAP_FAILED)
 		munmap(buf, cap);
 	return err;
+}
+
+int fork_footprint(struct footprint *f)
+{
+	return footprint("/proc/self/smaps", f, true);
+}
+
+int fork_footprint_of(const char *smaps, struct footprint *f)
+{
+	return footprint(smaps, f, false);
 }
 
 long ballast_limit_mib(void)

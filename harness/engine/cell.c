@@ -42,15 +42,10 @@ void samples_free(struct samples *s)
 	memset(s, 0, sizeof *s);
 }
 
-static void *grow(void *p, size_t old, size_t new)
-{
-	return book_grow(p, old, new);
-}
-
 /* Double the buffers, between iterations (never inside a timed one). */
 static int samples_grow(struct samples *s)
 {
-	uint64_t *ns = grow(s->ns, s->cap * sizeof *s->ns, 2 * s->cap * sizeof *s->ns);
+	uint64_t *ns = book_grow(s->ns, s->cap * sizeof *s->ns, 2 * s->cap * sizeof *s->ns);
 	uint32_t *cpu;
 	uint16_t *who;
 	struct probe *pr;
@@ -58,15 +53,15 @@ static int samples_grow(struct samples *s)
 	if (!ns)
 		return ENOMEM;
 	s->ns = ns;
-	cpu = grow(s->cpu, s->cap * sizeof *s->cpu, 2 * s->cap * sizeof *s->cpu);
+	cpu = book_grow(s->cpu, s->cap * sizeof *s->cpu, 2 * s->cap * sizeof *s->cpu);
 	if (!cpu)
 		return ENOMEM;	/* ns already doubled: cap stays, harmless */
 	s->cpu = cpu;
-	pr = grow(s->probe, s->probe_cap * sizeof *s->probe, 2 * s->probe_cap * sizeof *s->probe);
+	pr = book_grow(s->probe, s->probe_cap * sizeof *s->probe, 2 * s->probe_cap * sizeof *s->probe);
 	if (!pr)
 		return ENOMEM;
 	s->probe = pr;
-	who = grow(s->spawner, s->cap * sizeof *s->spawner, 2 * s->cap * sizeof *s->spawner);
+	who = book_grow(s->spawner, s->cap * sizeof *s->spawner, 2 * s->cap * sizeof *s->spawner);
 	if (!who)
 		return ENOMEM;
 	s->spawner = who;
