@@ -72,7 +72,15 @@ $(B)/spawncost: $(FRONT_OBJS)
 # (the methods' descriptions, some 8 KiB) into anonymous pages, and every
 # fork copies them. Measured against a minimal loop (docs/figures.md):
 # fork-exit at 0 MiB 1.06x the loop as a PIE, 1.02x as it is.
-ENGINE_LDFLAGS := -no-pie
+#
+# It binds every symbol at load (-z now): lazily bound, the first call of
+# each libc function in a forked child (its _exit, say) runs ld.so's
+# resolver in the child's copy of the GOT, a few page faults per child, and
+# only until some vfork child has resolved it for the parent, so a cell's
+# cost depended on which cells ran before it (docs/figures.md, "Lazy
+# binding"). Linked statically instead, the engine would carry its own libc
+# copy; bound at load, it maps what every dynamic program maps.
+ENGINE_LDFLAGS := -no-pie -Wl,-z,now
 $(B)/spawncost-measure: $(ENGINE_OBJS)
 	$(CC) $(SC_CFLAGS) $(CFLAGS) $(LDFLAGS) $(ENGINE_LDFLAGS) -o $@ $^ $(LDLIBS)
 

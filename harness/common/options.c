@@ -416,7 +416,11 @@ static void defaults(struct run_opts *o)
 	o->budget.min_iterations = MIN_ITERATIONS;
 	o->budget.warmup = 5;
 	o->vmas = 1;
-	o->rounds = 3;
+	/* Windows per cell: the unit every interval rests on (harness/common/
+	 * winstats.h). Six is the fewest whose medians give a 95% interval;
+	 * ten, shorter ones, in the time three took, give one that a passing
+	 * slow spell of the machine moves by a rank, not a whole window. */
+	o->rounds = 10;
 	/* Pinned by default: unpinned, where the scheduler wakes the child
 	 * moves small cells by up to 2x from run to run (docs/measuring.md). */
 	o->pin = "same";
@@ -443,7 +447,7 @@ static int take_number(int c, const char *arg, struct run_opts *o)
 
 	switch (c) {
 	case OPT_ROUNDS:
-		if (parse_u64(arg, 1, 100, &v, err))
+		if (parse_u64(arg, 1, MAX_ROUNDS, &v, err))
 			return bad("--rounds", err);
 		o->rounds = (unsigned)v;
 		return 0;

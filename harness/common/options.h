@@ -20,6 +20,7 @@
 #define MAX_FDS 1000000		/* --fds: fs.nr_open's default ceiling */
 #define MAX_THREADS 10000	/* --threads */
 #define MAX_SPAWNERS 4096	/* --parallel */
+#define MAX_ROUNDS 100		/* --rounds: windows per cell */
 
 struct run_opts {
 	const struct method *methods[MAX_METHODS];

@@ -22,7 +22,7 @@
 	"variant,ballast,vmas,thp_kib,pages,per_page_ns,cpus,child_same_cpu_pct,rounds,"   \
 	"child_start_us,parent_resume_us,exec_us,exit_reap_us,fork_maps,fork_rss_kib,"     \
 	"probes,modes,path_dirs,window_spread_pct,fds,threads,parallel,spawners,"          \
-	"throughput_per_s,refined"
+	"throughput_per_s,refined,windows,contended_windows"
 #define SAMPLES_COLUMNS                                                        \
 	"run_id,host,method,target,rss_mib,thp,pin,iter,ns,variant,ballast,vmas," \
 	"round,child_cpu,parent_cpu,child_start_ns,parent_resume_ns,exec_ns,exit_reap_ns," \
@@ -368,7 +368,8 @@ void write_summary(struct run *r, const struct table_row *t)
 			csv_empty(c);	/* one sample has no spread and no interval */
 		csv_us(c, s->min);
 		csv_us(c, s->max);
-		if (s->n > 1) {
+		/* from the windows' medians: one window gives none */
+		if (s->n > 1 && !isnan(s->ci_lo)) {
 			csv_us(c, s->ci_lo);
 			csv_us(c, s->ci_hi);
 		} else {
@@ -427,6 +428,8 @@ void write_summary(struct run *r, const struct table_row *t)
 	else
 		csv_empty(c);
 	csv_str(c, t->refined ? "yes" : "no");
+	csv_u64(c, t->error[0] ? 0 : t->windows);
+	csv_u64(c, t->contended);
 	for (size_t i = 0; i < r->counters.n; i++)
 		if (t->counted && !t->error[0] && !isnan(t->per_op[i]))
 			csv_double(c, t->per_op[i]);
@@ -546,6 +549,63 @@ static int write_fit(struct run *r)
 	return outfile_commit(&o);
 }
 
+/* windows.csv: one row per window of every measured cell (harness/engine/
+ * windows.h), the figures the intervals rest on and what disturbed each. */
+#define WINDOWS_COLUMNS                                                            \
+	"run_id,host,method,target,rss_mib,thp,pin,variant,ballast,vmas,fds,threads," \
+	"parallel,spawners,round,start_s,length_s,iterations,median_us,delay_pct,"   \
+	"steal_pct,nivcsw,child_minflt_per_trip,contended"
+static void csv_pct(struct csv *c, double v)
+{
+	if (v >= 0)
+		csv_double(c, v);
+	else
+		csv_empty(c);
+}
+
+static int write_windows(struct run *r)
+{
+	struct outfile o;
+	struct csv c;
+	int err = outfile_open(&o, r->dir, "windows.csv");
+
+	if (err)
+		return err;
+	c = (struct csv){ .f = o.f };
+	csv_header(&c, WINDOWS_COLUMNS);
+	for (size_t i = 0; i < r->win.n; i++) {
+		const struct window_rec *w = &r->win.rec[i];
+		const struct table_row *t;
+
+		if (w->cell & WINDOW_ORPHAN || w->cell >= r->ncells)
+			continue;
+		t = &r->cells[w->cell];
+		row_key(r, &c, t);
+		csv_str(&c, variant(r, t));
+		csv_str(&c, ballast_names[t->kind]);
+		csv_u64(&c, r->o.vmas);
+		csv_u64(&c, t->fds);
+		csv_u64(&c, t->threads);
+		csv_u64(&c, t->parallel);
+		csv_str(&c, spawners_kind(r));
+		csv_u64(&c, w->round + 1u);
+		csv_double(&c, w->start_s);
+		csv_double(&c, w->length_s);
+		csv_u64(&c, w->n);
+		csv_us(&c, w->median_ns);
+		csv_pct(&c, w->delay_pct);
+		csv_pct(&c, w->steal_pct);
+		csv_i64(&c, w->nivcsw);
+		if (w->trips)
+			csv_double(&c, (double)w->child_minflt / (double)w->trips);
+		else
+			csv_empty(&c);
+		csv_str(&c, w->contended ? "yes" : "no");
+		csv_end(&c);
+	}
+	return outfile_commit(&o);
+}
+
 void abandon_outputs(struct run *r)
 {
 	struct outfile *files[] = { &r->summary, &r->samples, &r->probes };
@@ -591,6 +651,8 @@ int close_outputs(struct run *r, const char *complete)
 		err = outfile_commit(files[i]);
 	if (!err)
 		err = write_fit(r);
+	if (!err)
+		err = write_windows(r);
 	if (!err)
 		err = write_env_at(r, complete, true);
 	if (err)

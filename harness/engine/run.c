@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <malloc.h>
+#include <math.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,7 @@
 #include "run.h"
 #include "parent.h"
 #include "refine.h"
+#include "winstats.h"
 #include "run_internal.h"
 
 /* The exec target's environment: fixed and small, so that hosts with
@@ -112,12 +114,17 @@ void run_window(struct run *r, size_t id, unsigned round, struct spawn_ctx *ctx,
 				   .fork = { -1, -1 } };
 	struct budget w = window_budget(&r->o.budget, round, r->o.rounds);
 	double median = -1, half = 0;	/* the window's own, for progress and spread */
+	struct window_clock before, after;
+	struct window_rec *wr = NULL;
 	int rc = 0, err;
 
 	if (t->error[0] || (w.iterations == 0 && r->o.budget.iterations))
 		return;	/* failed in an earlier window, or no share of -n left */
 	t->pages = t->method->per_page ? ctx->nchunks * ctx->chunk_bytes / page_bytes() : 0;
 	progress_start(round, r->o.rounds, id + 1, r->ncells, t);
+	/* what the machine took from the engine meanwhile, read around the
+	 * window, never inside it */
+	window_clock_read(&r->win, &before);
 	if (ballast_error)
 		snprintf(res.error, sizeof res.error, "%s", ballast_error);
 	else if (t->method->runtime)
@@ -128,6 +135,7 @@ void run_window(struct run *r, size_t id, unsigned round, struct spawn_ctx *ctx,
 		rc = window_isolated(r, t, ctx, &w, round + 1 == r->o.rounds, s, &res);
 	else
 		rc = cell_measure(t->method, ctx, &w, s, &res);
+	window_clock_read(&r->win, &after);
 	if (rc == CELL_ABANDONED)
 		return;	/* interrupted: the window is neither a figure nor an error */
 	t->windows++;
@@ -153,6 +161,8 @@ void run_window(struct run *r, size_t id, unsigned round, struct spawn_ctx *ctx,
 				t->window_lo = median;
 			if (median > t->window_hi)
 				t->window_hi = median;
+			wr = windows_add(&r->win, (uint32_t)id, round, s->n, w.warmup + s->n + s->nprobe,
+					 median, &before, &after);
 		}
 		t->stats.n += s->n;	/* the count so far; stats come at the end */
 		t->rate_sum += res.rate;
@@ -163,7 +173,7 @@ void run_window(struct run *r, size_t id, unsigned round, struct spawn_ctx *ctx,
 		    !t->method->runtime)
 			count_events(r, t, ctx);
 	}
-	progress_done(res.error, s->n, median, half);
+	progress_done(res.error, s->n, median, wr);
 }
 
 static void read_facts(struct run *r)
@@ -317,8 +327,27 @@ static void probe_figures(struct table_row *t, const struct spill_probe *pr, siz
 		t->phase_ns[p] = phase_median(pr, n, p, scratch);
 }
 
+/* The interval of cell id's median from its windows' medians (the
+ * window, not the sample, is the unit: harness/common/winstats.h), and
+ * how many of them were contended. One window gives no interval. */
+static void window_interval(const struct run *r, size_t id, struct table_row *t)
+{
+	double x[MAX_ROUNDS + 1], m, lo, hi, level;
+	size_t k = windows_of(&r->win, (uint32_t)id, x, NULL, MAX_ROUNDS);
+
+	t->contended = windows_contended(&r->win, (uint32_t)id);
+	t->ci_level = 0;
+	t->stats.ci_lo = t->stats.ci_hi = NAN;
+	if (k >= 2 && window_median_ci(x, k, 0.95, &m, &lo, &hi, &level) == 0) {
+		t->stats.ci_lo = lo;
+		t->stats.ci_hi = hi;
+		t->ci_level = level;
+	}
+}
+
 /* The statistics of every cell from all of its windows; cells no window
- * finished (an interrupted run) are dropped. */
+ * finished (an interrupted run) are dropped, and the window records follow
+ * the cells to their new places. */
 static int pool(struct run *r)
 {
 	struct spill_data d;
@@ -346,8 +375,14 @@ static int pool(struct run *r)
 				t->modes = count_modes(ns, n);
 				probe_figures(t, d.probes[id], np, ns);
 				free(ns);
+				window_interval(r, id, t);
 			}
 		}
+		/* kept <= id: a record moved here is never met again below */
+		for (size_t i = 0; i < r->win.n; i++)
+			if (r->win.rec[i].cell == id)
+				r->win.rec[i].cell = t->error[0] ? (uint32_t)id | WINDOW_ORPHAN
+							      : (uint32_t)kept;
 		r->cells[kept++] = *t;
 	}
 	r->ncells = kept;
@@ -464,6 +499,10 @@ int cmd_run(int argc, char **argv)
 		return 2;
 	}
 	plan_cells(r);
+	if (windows_init(&r->win, r->cells_cap * r->o.rounds, r->o.cpus, r->o.ncpus) != 0) {
+		fprintf(stderr, "spawncost run: out of memory\n");
+		return 2;
+	}
 	/* The front end's facts, kept in memory: a descriptor held through
 	 * the sweep is one more for every child to close. */
 	read_facts(r);
@@ -506,6 +545,7 @@ out:
 	release_run_dir(r);
 	guard_finish();
 	spill_close(&r->spill);
+	windows_free(&r->win);
 	samples_free(s);
 	return rc;
 }

@@ -9,6 +9,7 @@
 #include "options.h"
 #include "spill.h"
 #include "table.h"
+#include "windows.h"
 
 #define FACTS_MAX (64 * 1024)
 
@@ -22,6 +23,7 @@ struct run {
 	struct outfile summary, samples, probes;
 	struct csv summary_csv, samples_csv, probes_csv;
 	struct spill spill;	/* every window's samples, for the pooled statistics */
+	struct windows win;	/* every window's record: medians, contention */
 	struct table_row *cells;	/* every cell of the sweep, in sweep order,
 					 * then those --refine added */
 	size_t ncells, cells_cap;

@@ -31,7 +31,7 @@ void progress_start(unsigned round, unsigned rounds, size_t i, size_t n, const s
 		fprintf(stderr, "\r\033[K%s ...", label);
 }
 
-void progress_done(const char *error, size_t n, double median, double half)
+void progress_done(const char *error, size_t n, double median, const struct window_rec *w)
 {
 	if (isatty(STDERR_FILENO))
 		fputs("\r\033[K", stderr);
@@ -39,9 +39,15 @@ void progress_done(const char *error, size_t n, double median, double half)
 		fprintf(stderr, "%s: error: %s\n", label, error);
 		return;
 	}
-	if (median >= 0)
-		fprintf(stderr, "%s: median %.2f us (95%% CI +-%.1f%%, n=%zu)\n", label,
-			median / 1e3, median > 0 ? 100 * half / median : 0, n);
+	if (median < 0)
+		return;
+	/* one window's median: its samples' own interval would say nothing of
+	 * the windows to come, so none is shown */
+	fprintf(stderr, "%s: window median %.2f us (n=%zu)", label, median / 1e3, n);
+	if (w && w->contended)
+		fprintf(stderr, ", contended: the engine waited %.0f%% of it, steal %.0f%%",
+			w->delay_pct > 0 ? w->delay_pct : 0, w->steal_pct > 0 ? w->steal_pct : 0);
+	fputc('\n', stderr);
 }
 
 void table_print(FILE *f, const struct table_row *rows, size_t n)

@@ -9,6 +9,7 @@
 #include "method.h"
 #include "phases.h"
 #include "stats.h"
+#include "windows.h"
 
 struct table_row {
 	const struct method *method;
@@ -28,6 +29,9 @@ struct table_row {
 	unsigned modes;		/* modes of the samples; 0: too few to tell */
 	uint64_t pages;		/* pages a per_page method wrote; 0 otherwise */
 	unsigned windows;	/* windows (rounds) that measured it */
+	unsigned contended;	/* of them, contended (harness/engine/windows.h) */
+	double ci_level;	/* the coverage the interval has: 0.95, or less
+				 * with fewer than WINDOWS_FOR_95 windows */
 	double child_same_cpu_pct;	/* < 0: the child's CPU was not seen */
 	double window_lo, window_hi;	/* the smallest and largest window median
 					 * (ns); 0 before any window */
@@ -41,9 +45,10 @@ struct table_row {
 
 /* Progress of window `round` (0-based) of cell i (1-based) of n. */
 void progress_start(unsigned round, unsigned rounds, size_t i, size_t n, const struct table_row *t);
-/* The window just measured: why it failed, or its n samples' median and the
- * half-width of its distribution-free interval (median < 0: none). */
-void progress_done(const char *error, size_t n, double median, double half);
+/* The window just measured: why it failed, or its n samples' median
+ * (median < 0: none) and its record (NULL: none), which says whether the
+ * machine took the CPU from it. */
+void progress_done(const char *error, size_t n, double median, const struct window_rec *w);
 void table_print(FILE *f, const struct table_row *rows, size_t n);
 
 #endif
