@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "claims.h"
+#include "paired.h"
 
 /* Claim 3's family: clone with the thread flags, raw or through glibc. */
 static const char *const thread_family[] = { "clone-thread", "pthread" };
@@ -37,6 +38,7 @@ static void add_point(const struct rundir *r, struct curve *cv, double rss,
 		      const struct cell_data *ca, const struct cell_data *cb)
 {
 	struct point *p;
+	struct paired pr;
 
 	if (!ca || !cb) {
 		/* a refined size has the pairs it was measured for only */
@@ -47,7 +49,11 @@ static void add_point(const struct rundir *r, struct curve *cv, double rss,
 	p = &cv->pt[cv->n];
 	p->rss_mib = rss;
 	p->res_mib = run_resident(r, rss);
-	p->r = est_ratio(ca->med, cb->med);
+	paired_ratio(ca, cb, &pr);
+	p->r = pr.r;
+	p->spread_lo = pr.spread_lo;
+	p->spread_hi = pr.spread_hi;
+	p->rounds = pr.rounds;
 	p->side = band_side(p->r, cv->band_lo, cv->band_hi);
 	p->st = status_in_band(p->side);
 	cv->ea[cv->n] = ca->med;

@@ -14,9 +14,11 @@
  * 4. "copy-on-write means fork copies nothing": fork-exit at each RSS at
  *    most 10% above fork-exit at the smallest RSS, ratio inside [0, 1.10];
  *    with fork's cost per GiB and, when measured, per COW page.
- * Every ratio's interval comes from the two medians' intervals (est_ratio);
- * a claim holds at an RSS when that whole interval is in its band, fails
- * when it is wholly outside, and is unsure otherwise. */
+ * Every ratio comes from the two cells' windows taken in the same round
+ * (paired.h): one ratio per round, and the interval of their median. A
+ * claim holds at an RSS when that whole interval is in its band, does not
+ * hold when it is wholly outside, and is undecided otherwise: a verdict
+ * moves between runs through "undecided", not from one side to the other. */
 #ifndef SPAWNCOST_CLAIMS_H
 #define SPAWNCOST_CLAIMS_H
 

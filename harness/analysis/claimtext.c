@@ -66,6 +66,33 @@ static const char *est_text(struct est e, const char *unit)
 	return b;
 }
 
+/* A ratio with its interval and, when it was paired round by round, the
+ * spread of the per-round ratios: "4.43× [4.40, 4.46], rounds 4.3-4.6". */
+static const char *point_text(const struct point *p)
+{
+	static char ring[16][160];
+	static unsigned i;
+	char *b = ring[i++ % 16];
+
+	if (p->rounds >= 2)
+		snprintf(b, sizeof ring[0], "%s, rounds %s-%s", est_text(p->r, "×"),
+			 fig(p->spread_lo), fig(p->spread_hi));
+	else
+		snprintf(b, sizeof ring[0], "%s", est_text(p->r, "×"));
+	return b;
+}
+
+/* "4.3-4.6": the smallest and largest per-round ratio. */
+static const char *ring_spread(const struct point *p)
+{
+	static char ring[8][64];
+	static unsigned i;
+	char *b = ring[i++ % 8];
+
+	snprintf(b, sizeof ring[0], "%s-%s", fig(p->spread_lo), fig(p->spread_hi));
+	return b;
+}
+
 static bool same_segment(const struct curve *cv, size_t i, size_t j, enum claim_id id)
 {
 	if (cv->pt[i].side != cv->pt[j].side)
@@ -113,11 +140,10 @@ static void segments(FILE *f, const struct curve *cv, enum claim_id id, const ch
 		else
 			fprintf(f, "%s ", words[id][a->side]);
 		if (end == i)
-			fprintf(f, "at %g MiB (%s)", a->rss_mib, est_text(a->r, "×"));
+			fprintf(f, "at %g MiB (%s)", a->rss_mib, point_text(a));
 		else
-			fprintf(f, "from %g MiB (%s) to %g MiB (%s)", a->rss_mib,
-				est_text(a->r, "×"), cv->pt[end].rss_mib,
-				est_text(cv->pt[end].r, "×"));
+			fprintf(f, "from %g MiB (%s) to %g MiB (%s)", a->rss_mib, point_text(a),
+				cv->pt[end].rss_mib, point_text(&cv->pt[end]));
 	}
 	for (size_t k = 0; k < cv->ncross; k++)
 		crossing_text(f, cv, k, refine);
@@ -246,7 +272,8 @@ static void table_rows(FILE *f, const struct curve *cv, enum claim_id id)
 				cv->na[i], est_text(cv->ea[i], ""));
 		else
 			fprintf(f, " %s | %s |", est_text(cv->ea[i], ""), est_text(cv->eb[i], ""));
-		fprintf(f, " %s | %s |\n", est_text(p->r, "×"), words[id][p->side]);
+		fprintf(f, " %s | %s | %s |\n", est_text(p->r, "×"),
+			p->rounds >= 2 ? ring_spread(p) : "", words[id][p->side]);
 	}
 }
 
@@ -262,7 +289,7 @@ static void table(FILE *f, const struct curve *cv, enum claim_id id, const char 
 		fputs("fork-exit median µs [95% CI] | at the smallest parent |", f);
 	else
 		fprintf(f, "%s median µs [95%% CI] | %s median µs [95%% CI] |", cv->a, cv->b);
-	fprintf(f, " ratio [interval] | |\n|--:|--:|%s--:|---|\n",
+	fprintf(f, " ratio [interval] | per round | |\n|--:|--:|%s--:|--:|---|\n",
 		id == CLAIM_CHEAPEST ? "---|--:|---|--:|" : "--:|--:|");
 	table_rows(f, cv, id);
 }

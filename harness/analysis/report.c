@@ -16,6 +16,7 @@
 #include "plotdata.h"
 #include "parse.h"
 #include "report.h"
+#include "winstats.h"
 #include "runtimes.h"
 #include "scaling.h"
 
@@ -34,6 +35,41 @@ static const char *const facts[] = {
 	"cpus_allowed", "hypervisor", "glibc_version", "compiler", "thp_enabled", "thp_defrag",
 	"clocksource", "page_size", "mem_total_kib", "randomize_va_space", "git_revision",
 };
+
+/* What the windows say of the run as a whole: how many a neighbour or the
+ * host disturbed, and whether there were enough of them for 95%. */
+static void contention_note(FILE *f, const struct rundir *r)
+{
+	double contended = 0, windows = 0, fewest = INFINITY;
+	size_t cells = 0;
+
+	if (!r->has_windows) {
+		fputs("> This run has no windows.csv (it was made before intervals rested on "
+		      "windows): its intervals and ratios come from the samples as if each were "
+		      "independent, and claim more precision than the run has.\n\n", f);
+		return;
+	}
+	for (size_t i = 0; i < r->ncells; i++) {
+		const struct cell_data *c = &r->cells[i];
+		if (c->error[0] || isnan(c->windows))
+			continue;
+		windows += c->windows;
+		contended += isnan(c->contended) ? 0 : c->contended;
+		cells += c->contended > 0;
+		if (c->windows < fewest)
+			fewest = c->windows;
+	}
+	if (contended > 0)
+		fprintf(f, "> **Contended:** %.0f of %.0f windows (in %zu cells) were contended: the "
+			   "engine waited for its CPU, or the host took the CPU away, for more than "
+			   "10%% of the window (`windows.csv`: delay_pct, steal_pct). Something else ran "
+			   "where the run measured; the intervals include those windows.\n\n",
+			contended, windows, cells);
+	if (fewest < WINDOWS_FOR_95)
+		fprintf(f, "> Some cells have only %.0f windows: fewer than %d cannot give a 95%% "
+			   "interval, and theirs is the range of their windows (run --rounds %d or "
+			   "more).\n\n", fewest, WINDOWS_FOR_95, WINDOWS_FOR_95);
+}
 
 static void machine(FILE *f, const struct rundir *r)
 {
@@ -186,16 +222,22 @@ static int write_report(const struct rundir *r, const struct claims *c)
 	      "redraws the charts.\n\n", o.f);
 	machine(o.f, r);
 	fputs("## Verdicts\n\nEach claim is checked at every parent size (RSS, the ballast "
-	      "in MiB; VmRSS is what the parent really had resident). A ratio's interval comes "
-	      "from the two medians' 95% bootstrap intervals, conservatively: lo = a_lo / b_hi, "
-	      "hi = a_hi / b_lo. It holds the true ratio whenever both medians' intervals hold "
-	      "theirs, and is wider than a joint 95% interval. A claim holds at an RSS when the "
-	      "whole interval lies in the claim's band, fails when it lies wholly outside, and "
-	      "is undecided when it straddles an edge. Where a ratio crosses a band edge, the "
+	      "in MiB; VmRSS is what the parent really had resident). Every cell was measured in "
+	      "several windows spread over the run, one per round, and the cells of a round one "
+	      "after the other: a ratio is taken round by round from the two cells' windows of "
+	      "that round, so that a slow spell of the machine, which moves both, cancels. The "
+	      "figure is the median of those per-round ratios, its interval the distribution-free "
+	      "95% interval of that median (sign-test order statistics), and `rounds` gives the "
+	      "smallest and largest per-round ratio, the spread the interval rests on. A claim "
+	      "holds at an RSS when the whole interval lies in the claim's band, does not hold "
+	      "when it lies wholly outside, and is undecided when it straddles an edge: between "
+	      "two runs a verdict moves through undecided, not from one side to the other. Where "
+	      "a ratio crosses a band edge, the "
 	      "crossing is given as a measured bracket when two measured sizes lie on either "
 	      "side of the edge, close together (a quarter MiB or 10% apart: what `run --refine` "
 	      "searches for); otherwise it is interpolated linearly between neighbouring sizes, "
 	      "and the line says why.\n\n", o.f);
+	contention_note(o.f, r);
 	verdicts(o.f, c, true);
 	scaling_section(o.f, r);
 	runtimes_section(o.f, r);

@@ -54,6 +54,8 @@ static const struct number {
 	{ "exit_reap_us", CELL(phase[PH_EXIT_REAP]) },
 	{ "parent_resume_us", CELL(phase[PH_PARENT_RESUME]) },
 	{ "throughput_per_s", CELL(throughput) },
+	{ "windows", CELL(windows) },
+	{ "contended_windows", CELL(contended) },
 	{ "mean_us", CELL(mean) },
 	{ "stddev_us", CELL(stddev) },
 };
@@ -300,7 +302,7 @@ int rundir_open(struct rundir *r, const char *dir, enum rundir_reader who, char 
 		refuse(err, "%s: %s", r->summary_path, cerr);
 		goto fail;
 	}
-	if (read_cells(r, who, err) || read_extras(r, who, err))
+	if (read_cells(r, who, err) || read_extras(r, who, err) || rundir_windows(r, err))
 		goto fail;
 	find_optional(r);
 	return 0;
@@ -319,6 +321,7 @@ void rundir_free(struct rundir *r)
 	for (size_t i = 0; i < r->ncells; i++) {
 		free(r->cells[i].name);
 		free(r->cells[i].ns);
+		free(r->cells[i].win);
 	}
 	free(r->cells);
 	csv_table_free(&r->summary);

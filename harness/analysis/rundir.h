@@ -37,6 +37,14 @@ extern const char *const key_plain[NKEYS];
 /* summary.csv's phase columns, by enum phase. */
 extern const char *const phase_columns[NPHASES];
 
+/* One row of windows.csv: one window of a cell (harness/engine/windows.h). */
+struct window_data {
+	unsigned round;		/* 1-based */
+	double median_us;
+	double delay_pct, steal_pct;	/* NaN: not read */
+	bool contended;
+};
+
 /* One row of summary.csv. Numbers are NaN where the field is empty or the
  * column absent (an error row has empty statistics). */
 struct cell_data {
@@ -58,6 +66,9 @@ struct cell_data {
 	double per_page_ns;
 	double throughput;	/* throughput_per_s: round trips per second, all spawners */
 	double phase[NPHASES];	/* phase_columns */
+	double windows, contended;	/* windows, contended_windows (NaN: absent) */
+	struct window_data *win;	/* its rows of windows.csv, in round order */
+	size_t nwin;
 	char *name;		/* fork-exec/rss_mib:64/thp:off/pin:none, after rundir_index */
 	uint64_t *ns;		/* samples in iteration order, after rundir_samples */
 	size_t n;
@@ -86,6 +97,7 @@ struct rundir {
 	int counter_col[MAX_COUNTERS];	/* summary columns called <event>_per_op */
 	size_t ncounters;
 	const char *target;	/* the exec target exec methods compare on */
+	bool has_windows;	/* windows.csv was read (runs before it have none) */
 };
 
 /* Read dir/summary.csv, dir/env.txt when there, and dir/fit.csv when there
@@ -100,6 +112,10 @@ int rundir_index(struct rundir *r, const bool use[NKEYS], char *err);
  * cell, and every measured cell must have exactly its `iterations` samples:
  * a file cut short at a row boundary is still caught. */
 int rundir_samples(struct rundir *r, char *err);
+
+/* Attach dir/windows.csv, when the run has one, to the cells it names
+ * (rundir_open does). Returns 0, or -1 with the reason in err. */
+int rundir_windows(struct rundir *r, char *err);
 
 /* Do a and b (indexed the same way) name the same cell? */
 bool cell_same(const struct cell_data *a, const struct cell_data *b, const bool use[NKEYS]);

@@ -41,7 +41,10 @@ enum status {
 struct point {
 	double rss_mib;	/* the ballast asked for: the sweep's coordinate */
 	double res_mib;	/* the parent's resident size there (VmRSS) */
-	struct est r;
+	struct est r;		/* the ratio and its 95% interval */
+	double spread_lo, spread_hi;	/* the smallest and largest ratio of one
+					 * round (NaN: not paired by round) */
+	size_t rounds;		/* rounds the ratio rests on (0: not paired) */
 	enum side side;
 	enum status st;
 };

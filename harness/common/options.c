@@ -49,7 +49,7 @@ static const char run_usage[] =
 	"      --refine         after the sweep, measure sizes between those where a\n"
 	"                       claim's ratio crosses a band edge, until each crossing\n"
 	"                       is bracketed (on with the default profile's sizes)\n"
-	"      --refine-time S  at most S seconds of it (default 20); --no-refine: none\n"
+	"      --refine-time S  at most S seconds of it (default 12); --no-refine: none\n"
 	"  -r, --rss LIST       parent ballast sizes in MiB (default from the profile)\n"
 	"      --thp LIST       off (MADV_NOHUGEPAGE, default) or on (MADV_HUGEPAGE)\n"
 	"      --ballast LIST   what the ballast is: anon (written, default),\n"
@@ -63,7 +63,7 @@ static const char run_usage[] =
 	"                       (default 2; 0 stops at --min-time)\n"
 	"      --max-time S     longest a cell is extended to (default 10 x min-time)\n"
 	"      --rounds N       measure each cell in N windows spread over the run\n"
-	"                       (default 3), so a passing disturbance moves only a part\n"
+	"                       (default 10); the windows' medians give its interval\n"
 	"      --pin P          same (default), smt, core, numa or none: where the run\n"
 	"                       and its children may run, chosen with hwloc\n"
 	"      --cpus A[,B]     or these CPUs\n"
@@ -426,7 +426,7 @@ static void defaults(struct run_opts *o)
 	o->pin = "same";
 	o->pin_default = true;
 	o->facts_fd = -1;
-	o->refine_time = 20;
+	o->refine_time = 12;
 }
 
 static int parse_pin(const char *arg, struct run_opts *o)

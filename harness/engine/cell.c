@@ -155,6 +155,10 @@ struct budget window_budget(const struct budget *b, unsigned round, unsigned rou
 	w.min_time = b->min_time / rounds;
 	w.max_time = b->max_time / rounds;
 	w.min_iterations = (MIN_ITERATIONS + rounds - 1) / rounds;
+	/* The cell's interval comes from its windows' medians, which W windows
+	 * pin down sqrt(W) times better than one: each window need only be
+	 * sqrt(W) times less precise for the cell to reach --precision. */
+	w.precision_pct = b->precision_pct * sqrt((double)rounds);
 	return w;
 }
 

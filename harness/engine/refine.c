@@ -1,4 +1,3 @@
-#include <malloc.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +7,7 @@
 #include "refine.h"
 #include "run_internal.h"
 #include "timing.h"
+#include "winstats.h"
 
 int refine_side(const struct rpoint *p, double edge)
 {
@@ -87,12 +87,6 @@ static const struct pair {
 	{ "fork-exec", "posix-spawn", { 4, 5, 1.10 }, 3, 1 },
 };
 
-/* The figures of the cells, worked out once each from the spill. */
-struct estimates {
-	bool *done;
-	double *lo, *v, *hi;
-};
-
 static bool plain(const struct table_row *t)
 {
 	return t->kind == BALLAST_ANON && !t->fds && !t->threads && t->parallel == 1;
@@ -109,54 +103,29 @@ static long find_cell(const struct run *r, const char *method, uint64_t kib, enu
 	return -1;
 }
 
-/* The median and its interval of cell id, from its samples so far. */
-static bool estimate(struct run *r, struct estimates *e, size_t id)
-{
-	struct spill_data d;
-	struct stats st;
-	uint64_t *x;
-	bool ok = false;
-
-	if (e->done[id])
-		return !isnan(e->v[id]);
-	e->done[id] = true;
-	e->v[id] = NAN;
-	if (r->cells[id].error[0] || spill_load(&r->spill, r->ncells, &d) != 0)
-		return false;
-	if (d.count[id] && (x = malloc(d.count[id] * sizeof *x))) {
-		memcpy(x, d.ns[id], d.count[id] * sizeof *x);
-		if (stats_compute(x, d.count[id], &st) == 0) {
-			e->lo[id] = st.ci_lo;
-			e->v[id] = st.median;
-			e->hi[id] = st.ci_hi;
-			ok = true;
-		}
-		free(x);
-	}
-	spill_free(&d);
-	malloc_trim(0);	/* what the statistics took from the heap, back: the
-			 * parent of the cells measured next is the sweep's */
-	return ok;
-}
-
-/* The pair's ratio at every size measured so far, rising. */
-static size_t ratios(struct run *r, struct estimates *e, const struct pair *p, enum thp_mode thp,
-		     struct rpoint *out, size_t max)
+/* The pair's ratio at every size measured so far, rising: from the two
+ * cells' windows of the same round (as the report takes it, harness/
+ * analysis/paired.h), the interval of the median of the per-round ratios. */
+static size_t ratios(struct run *r, const struct pair *p, enum thp_mode thp, struct rpoint *out,
+		     size_t max)
 {
 	size_t n = 0;
 
 	for (size_t i = 0; i < r->ncells && n < max; i++) {
 		const struct table_row *t = &r->cells[i];
+		double x[MAX_ROUNDS + 1], m, lo, hi, level;
 		long j;
-		size_t at;
+		size_t at, k;
 
-		if (!plain(t) || t->thp != thp || strcmp(t->method->name, p->a) ||
-		    (j = find_cell(r, p->b, t->ballast_kib, thp)) < 0 || !estimate(r, e, i) ||
-		    !estimate(r, e, (size_t)j))
+		if (!plain(t) || t->thp != thp || strcmp(t->method->name, p->a) || t->error[0] ||
+		    (j = find_cell(r, p->b, t->ballast_kib, thp)) < 0 || r->cells[j].error[0])
+			continue;
+		k = windows_paired(&r->win, (uint32_t)i, (uint32_t)j, x, MAX_ROUNDS + 1);
+		if (k < 2 || window_median_ci(x, k, 0.95, &m, &lo, &hi, &level) != 0)
 			continue;
 		for (at = n; at > 0 && out[at - 1].kib > t->ballast_kib; at--)
 			out[at] = out[at - 1];
-		out[at] = (struct rpoint){ t->ballast_kib, e->lo[i] / e->hi[j], e->hi[i] / e->lo[j] };
+		out[at] = (struct rpoint){ t->ballast_kib, lo, hi };
 		n++;
 	}
 	return n;
@@ -200,8 +169,7 @@ static size_t measure(struct run *r, struct samples *s, struct spawn_ctx *ctx,
 /* One size for every pair of this rank, at every THP setting and edge whose
  * crossing still has a bracket to narrow. Returns how many sizes it
  * measured, or -1 when the search must stop (r->refine_stopped says why). */
-static int step(struct run *r, struct samples *s, struct spawn_ctx *ctx, struct estimates *e,
-		int rank, uint64_t start)
+static int step(struct run *r, struct samples *s, struct spawn_ctx *ctx, int rank, uint64_t start)
 {
 	uint64_t budget = (uint64_t)(r->o.refine_time * 1e9);
 	struct rpoint pt[MAX_RSS + REFINE_MAX_CELLS];
@@ -212,7 +180,7 @@ static int step(struct run *r, struct samples *s, struct spawn_ctx *ctx, struct 
 		for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++)
 			for (size_t k = 0; k < pairs[i].nedges && pairs[i].rank == rank; k++) {
 				const struct pair *p = &pairs[i];
-				size_t n = ratios(r, e, p, r->o.thp[t], pt, sizeof pt / sizeof pt[0]);
+				size_t n = ratios(r, p, r->o.thp[t], pt, sizeof pt / sizeof pt[0]);
 				uint64_t kib = refine_next(pt, n, p->edges[k]);
 
 				if (guard_stop || r->write_err)
@@ -240,28 +208,16 @@ static int step(struct run *r, struct samples *s, struct spawn_ctx *ctx, struct 
 void refine_sweep(struct run *r, struct samples *s, struct spawn_ctx *ctx)
 {
 	uint64_t start = now_ns();
-	struct estimates e = {
-		.done = calloc(r->cells_cap, sizeof *e.done),
-		.lo = calloc(r->cells_cap, sizeof *e.lo),
-		.v = calloc(r->cells_cap, sizeof *e.v),
-		.hi = calloc(r->cells_cap, sizeof *e.hi),
-	};
 	int got = 0;
 
 	r->refine_stopped = "converged";
-	if (!e.done || !e.lo || !e.v || !e.hi)
-		r->refine_stopped = "no memory";
 	/* the claims' pairs first, then the chart's: a size at a time for
 	 * each crossing in turn, until none is left to narrow or time is up */
-	for (int rank = 0; rank < 2 && got >= 0 && e.hi; rank++)
-		while ((got = step(r, s, ctx, &e, rank, start)) > 0)
+	for (int rank = 0; rank < 2 && got >= 0; rank++)
+		while ((got = step(r, s, ctx, rank, start)) > 0)
 			;
 	if (guard_stop)
 		r->refine_stopped = "interrupted";
 	fprintf(stderr, "spawncost: refine: %u sizes added in %.1f s (%s)\n", r->refine_sizes,
 		(double)(now_ns() - start) / 1e9, r->refine_stopped);
-	free(e.done);
-	free(e.lo);
-	free(e.v);
-	free(e.hi);
 }

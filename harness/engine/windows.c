@@ -23,6 +23,7 @@ int windows_init(struct windows *w, size_t cap, const int *cpus, size_t ncpus)
 	w->cpus = cpus;
 	w->ncpus = ncpus;
 	w->online = sysconf(_SC_NPROCESSORS_ONLN);
+	w->tick_ns = sysconf(_SC_CLK_TCK) > 0 ? 1000000000ULL / (uint64_t)sysconf(_SC_CLK_TCK) : 0;
 	w->start_ns = now_ns();
 	if (!w->rec || !w->buf) {
 		windows_free(w);
@@ -82,12 +83,11 @@ static long long steal_of(const char *stat, const char *name)
 
 static void read_steal(struct windows *w, struct window_clock *c)
 {
-	long tick = sysconf(_SC_CLK_TCK);
 	long long ticks = 0, v;
 	char name[32];
 
 	c->steal_ok = false;
-	if (tick <= 0 || slurp("/proc/stat", w->buf, w->buflen) <= 0)
+	if (!w->tick_ns || slurp("/proc/stat", w->buf, w->buflen) <= 0)
 		return;
 	if (w->ncpus == 0) {
 		if ((v = steal_of(w->buf, "cpu")) < 0)
@@ -109,7 +109,7 @@ static void read_steal(struct windows *w, struct window_clock *c)
 			return;
 		ticks += v;
 	}
-	c->steal_ns = (uint64_t)ticks * (1000000000ULL / (uint64_t)tick);
+	c->steal_ns = (uint64_t)ticks * w->tick_ns;
 	c->steal_ok = true;
 }
 
@@ -160,7 +160,13 @@ struct window_rec *windows_add(struct windows *w, uint32_t cell, unsigned round,
 		? 100 * (double)(b->steal_ns - a->steal_ns) / (len * share) : -1;
 	r->nivcsw = b->nivcsw - a->nivcsw;
 	r->child_minflt = b->child_minflt - a->child_minflt;
-	r->contended = r->delay_pct > CONTENDED_PCT || r->steal_pct > CONTENDED_PCT;
+	/* /proc/stat counts steal in ticks (10 ms at USER_HZ 100), which is a
+	 * fifth of a short window: a window counts as robbed only by what it
+	 * lost beyond one tick */
+	double stolen = r->steal_pct >= 0 ? (double)(b->steal_ns - a->steal_ns) - share * (double)w->tick_ns
+					  : 0;
+	r->contended = r->delay_pct > CONTENDED_PCT ||
+		       (len > 0 && 100 * stolen / (len * share) > CONTENDED_PCT);
 	return r;
 }
 

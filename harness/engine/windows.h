@@ -53,6 +53,7 @@ struct windows {
 	const int *cpus;	/* the run's CPUs (steal is theirs); none: all */
 	size_t ncpus;
 	long online;		/* CPUs online, for an unpinned run's steal */
+	uint64_t tick_ns;	/* /proc/stat's unit */
 	char *buf;		/* /proc/stat, read into the book */
 	size_t buflen;
 };

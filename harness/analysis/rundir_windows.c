@@ -1,0 +1,108 @@
+/* windows.csv read back and attached to the cells (see rundir.h): the
+ * windows' medians every interval of the analysis rests on. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "parse.h"
+#include "rundir.h"
+
+static const char *const needs[] = { "round", "median_us", "contended", NULL };
+
+/* The measured cell the row names, by every key summary.csv has. */
+static struct cell_data *owner(struct rundir *r, const struct csv_table *t, size_t row,
+			       const int kcol[NKEYS], size_t *last)
+{
+	for (size_t tries = 0; tries < r->ncells; tries++) {
+		struct cell_data *c = &r->cells[(*last + tries) % r->ncells];
+		bool same = true;
+
+		for (int k = 0; k < NKEYS && same; k++)
+			same = !r->has_key[k] || kcol[k] < 0 ||
+			       strcmp(c->key[k], csv_cell(t, row, kcol[k])) == 0;
+		if (same) {
+			*last = (size_t)(c - r->cells);
+			return c;
+		}
+	}
+	return NULL;
+}
+
+static double pct(const struct csv_table *t, size_t row, int col)
+{
+	bool bad = false;
+	double v = col < 0 ? NAN : field_num(csv_cell(t, row, col), &bad);
+
+	return bad ? NAN : v;
+}
+
+static int attach(struct rundir *r, const struct csv_table *t, const char *path, char *err)
+{
+	int kcol[NKEYS], cr = csv_col(t, "round"), cm = csv_col(t, "median_us"),
+	    cc = csv_col(t, "contended"), cd = csv_col(t, "delay_pct"), cs = csv_col(t, "steal_pct");
+	size_t last = 0;
+
+	for (int k = 0; k < NKEYS; k++)
+		kcol[k] = csv_col(t, key_names[k]);
+	for (size_t row = 0; row < t->nrows; row++) {
+		struct cell_data *c = owner(r, t, row, kcol, &last);
+		char perr[PARSE_ERR_LEN];
+		uint64_t round;
+		double med;
+		struct window_data *w;
+
+		if (!c || c->error[0]) {
+			snprintf(err, RUNDIR_ERR_LEN, "%s: a window of a cell %s at line %zu", path,
+				 c ? "that has an error in summary.csv" : "not in summary.csv",
+				 row + 2);
+			return -1;
+		}
+		if (parse_u64(csv_cell(t, row, cr), 1, 1000000, &round, perr) ||
+		    parse_double(csv_cell(t, row, cm), 0, INFINITY, &med, perr)) {
+			snprintf(err, RUNDIR_ERR_LEN, "%s: %s at line %zu", path, perr, row + 2);
+			return -1;
+		}
+		if (!(w = realloc(c->win, (c->nwin + 1) * sizeof *w))) {
+			snprintf(err, RUNDIR_ERR_LEN, "%s: out of memory", path);
+			return -1;
+		}
+		c->win = w;
+		c->win[c->nwin++] = (struct window_data){
+			.round = (unsigned)round, .median_us = med,
+			.delay_pct = pct(t, row, cd), .steal_pct = pct(t, row, cs),
+			.contended = strcmp(csv_cell(t, row, cc), "yes") == 0,
+		};
+	}
+	return 0;
+}
+
+int rundir_windows(struct rundir *r, char *err)
+{
+	char path[PATH_MAX + 16], cerr[CSV_ERR_LEN];
+	struct csv_table t;
+	struct stat st;
+	int rc = -1;
+
+	snprintf(path, sizeof path, "%s/windows.csv", r->dir);
+	if (stat(path, &st) != 0 && errno == ENOENT)
+		return 0;	/* a run made before windows.csv */
+	if (csv_read(path, &t, cerr)) {
+		snprintf(err, RUNDIR_ERR_LEN, "%s: %s", path, cerr);
+		return -1;
+	}
+	for (const char *const *n = needs; *n; n++)
+		if (csv_col(&t, *n) < 0) {
+			snprintf(err, RUNDIR_ERR_LEN, "%s: no column '%s'", path, *n);
+			goto out;
+		}
+	if (attach(r, &t, path, err))
+		goto out;
+	r->has_windows = true;
+	rc = 0;
+out:
+	csv_table_free(&t);
+	return rc;
+}
