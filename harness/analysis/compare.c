@@ -1,13 +1,19 @@
-/* `spawncost compare`: match the cells of two runs, test each pair, decide.
+/* `spawncost compare`: match the cells of the runs, decide each pair at the
+ * level of windows (see compare.h).
  *
- * A cell regressed when both hold:
- *   - the Mann–Whitney U test on its samples says the two differ, p < alpha;
- *   - the 95% bootstrap interval of median(NEW)/median(BASE) lies wholly
- *     above 1 + threshold.
- * The test alone flags a 0.5% drift once cells hold thousands of samples;
- * the threshold alone cries wolf on a noisy cell. Improvements are the
- * mirror image, with 1/(1 + threshold) as the bar so that swapping BASE and
- * NEW swaps the verdicts. */
+ * For each cell, NEW's windows' medians against BASE's:
+ *   - the ratio NEW/BASE of the medians of the windows' medians, with a 95%
+ *     percentile-bootstrap interval that resamples BASE runs, then the
+ *     windows within each (Ren et al., "Nonparametric bootstrapping for
+ *     hierarchical data", J. Applied Statistics 37, 2010), and NEW's windows;
+ *   - the Mann-Whitney U test of NEW's windows against BASE's.
+ * A regression needs both: p < alpha, and the whole interval above
+ * 1 + threshold. "No change" needs the whole interval within the threshold
+ * either way. Anything else is inconclusive: the windows disagree too much
+ * to tell a change of the threshold's size from none, and the line says how
+ * many windows a side would likely decide it. Improvements mirror
+ * regressions with 1/(1 + threshold), so that swapping the runs swaps the
+ * verdicts. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,25 +22,36 @@
 #include "cmdline.h"
 #include "compare.h"
 #include "parse.h"
-#include "ratioci.h"
+#include "stats.h"
+#include "winstats.h"
 
 static const char compare_usage[] =
-	"usage: spawncost compare BASE NEW [--threshold PCT] [--alpha A]\n"
-	"                         [--format text|markdown|json] [--strict]\n"
-	"  BASE, NEW          run folders (summary.csv, samples.csv, env.txt)\n"
+	"usage: spawncost compare BASE [BASE...] NEW [--threshold PCT] [--alpha A]\n"
+	"                         [--inconclusive pass|fail] [--format text|markdown|json]\n"
+	"                         [--strict]\n"
+	"  BASE, NEW          run folders (summary.csv, windows.csv, env.txt); the last is\n"
+	"                     NEW, the others BASE: several recent runs make a baseline\n"
+	"                     that carries the variation between runs\n"
 	"  --threshold PCT    smallest slowdown that counts, % (default 5)\n"
-	"  --alpha A          significance level of the U test (default 0.01)\n"
+	"  --alpha A          significance level of the U test on windows (default 0.01)\n"
+	"  --inconclusive P   what a cell the windows cannot decide does to the exit\n"
+	"                     status: pass (default, with a warning) or fail\n"
 	"  --format F         text (default), markdown or json, on stdout\n"
 	"  --strict           a cell present in one run only is an error\n"
-	"A cell regressed when p < A and the 95% interval of the ratio of medians\n"
-	"NEW/BASE lies above 1 + PCT/100. Exit 0: no regression, 1: at least one\n"
-	"(or a cell that errs in NEW only), 2: bad input.\n";
+	"Each run's unit is the window: a cell regressed when the U test of NEW's window\n"
+	"medians against BASE's gives p < A and the 95% interval of NEW/BASE (a bootstrap\n"
+	"over runs and windows) lies above 1 + PCT/100; it did not change when that\n"
+	"interval lies within the threshold both ways; else it is inconclusive.\n"
+	"Exit 0: no regression, 1: at least one (or a cell that errs in NEW only, or an\n"
+	"inconclusive cell with --inconclusive fail), 2: bad input.\n";
 
 enum compare_format { F_TEXT, F_MARKDOWN, F_JSON };	/* as formats[] in take_opt */
 
 struct compare_opts {
-	const char *base, *nw;
+	const char *dirs[COMPARE_MAX_BASES + 2];
+	size_t ndirs;
 	double threshold_pct, alpha;
+	enum inconclusive_policy inconclusive;
 	enum compare_format format;
 	bool strict;
 };
@@ -54,6 +71,7 @@ static int bad_input(const char *err)
 static int take_opt(int opt, const char *val, void *arg)
 {
 	static const char *const formats[] = { "text", "markdown", "json", NULL };
+	static const char *const policies[] = { "pass", "fail", NULL };
 	struct compare_opts *o = arg;
 	char err[PARSE_ERR_LEN];
 	int f;
@@ -68,6 +86,11 @@ static int take_opt(int opt, const char *val, void *arg)
 			return bad("--alpha", err);
 		if (o->alpha == 0)
 			return bad("--alpha", "must be above 0");
+		break;
+	case 'i':
+		if (cmd_choice("compare", "--inconclusive", val, policies, &f))
+			return 2;
+		o->inconclusive = (enum inconclusive_policy)f;
 		break;
 	case 'f':
 		if (cmd_choice("compare", "--format", val, formats, &f))
@@ -86,23 +109,24 @@ static int parse_opts(int argc, char **argv, struct compare_opts *o)
 	static const struct option longopts[] = {
 		{ "threshold", required_argument, NULL, 't' },
 		{ "alpha", required_argument, NULL, 'a' },
+		{ "inconclusive", required_argument, NULL, 'i' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "strict", no_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *dirs[2] = { NULL, NULL };
 	const struct cmd_line cl = { .name = "compare", .usage = compare_usage,
-				     .longopts = longopts, .operands = dirs, .max_operands = 2 };
+				     .longopts = longopts, .operands = o->dirs,
+				     .max_operands = COMPARE_MAX_BASES + 1 };
 	int rc;
 
 	*o = (struct compare_opts){ .threshold_pct = 5, .alpha = 0.01, .format = F_TEXT };
 	if ((rc = cmd_options(argc, argv, &cl, take_opt, o)))
 		return rc;
-	o->base = dirs[0];
-	o->nw = dirs[1];
-	if (!o->nw)
-		return bad(o->base ? "NEW" : "BASE", "missing: give two run folders, BASE NEW");
+	while (o->ndirs < COMPARE_MAX_BASES + 1 && o->dirs[o->ndirs])
+		o->ndirs++;
+	if (o->ndirs < 2)
+		return bad(o->ndirs ? "NEW" : "BASE", "missing: give two run folders or more, BASE... NEW");
 	return 0;
 }
 
@@ -153,44 +177,156 @@ static int env_diffs(struct comparison *c, const struct rundir *b, const struct 
 	return 0;
 }
 
-/* A cell's samples as doubles, every k-th when past the cap. */
-static double *samples_of(const struct cell_data *cl, size_t *used)
+/* The medians of a cell's windows, appended to out at *n. A run made
+ * before windows.csv, with no rounds in its samples, has one window: its
+ * median. */
+static void windows_into(const struct cell_data *c, double *out, size_t *n)
 {
-	size_t step = (cl->n + COMPARE_MAX_SAMPLES - 1) / COMPARE_MAX_SAMPLES;
-	double *x = malloc((cl->n / step + 1) * sizeof *x);
-
-	*used = 0;
-	if (!x)
-		return NULL;
-	for (size_t i = 0; i < cl->n; i += step)
-		x[(*used)++] = (double)cl->ns[i];
-	return x;
+	if (!c->nwin) {
+		out[(*n)++] = c->med.v;
+		return;
+	}
+	for (size_t i = 0; i < c->nwin; i++)
+		out[(*n)++] = c->win[i].median_us;
 }
 
-static int test_pair(struct pair *p, double threshold_pct, double alpha)
+static size_t nwindows(const struct cell_data *c)
 {
-	double *b = samples_of(p->base, &p->used_base), *n = samples_of(p->nw, &p->used_new);
-	double bar = 1 + threshold_pct / 100;
-	int rc = -1;
+	return c->nwin ? c->nwin : 1;
+}
 
-	if (!b || !n || mwu_test(n, p->used_new, b, p->used_base, &p->u))
-		goto out;
-	/* mwu_test sorted both, as ratio_ci needs. */
-	p->med_base_us = median_sorted(b, p->used_base) / 1000;
-	p->med_new_us = median_sorted(n, p->used_new) / 1000;
-	p->ratio = p->med_new_us / p->med_base_us;
-	if (ratio_ci(b, p->used_base, n, p->used_new, 0.95, &p->lo, &p->hi))
-		goto out;
+static double median_of(double *x, size_t n)
+{
+	sort_doubles(x, n);
+	return n % 2 ? x[n / 2] : (x[n / 2 - 1] + x[n / 2]) / 2;
+}
+
+/* One bootstrap draw of NEW/BASE: BASE's runs resampled, then each drawn
+ * run's windows; NEW's windows. */
+struct draw_arg {
+	const struct pair *p;
+	const struct cell_data *runs[COMPARE_MAX_BASES];
+	size_t nruns;
+	double *xb, *xn;
+};
+
+static double draw_ratio(void *arg, uint64_t *state)
+{
+	struct draw_arg *d = arg;
+	size_t kb = 0, kn = 0;
+
+	for (size_t r = 0; r < d->nruns; r++) {
+		const struct cell_data *c = d->runs[boot_random(state) % d->nruns];
+		for (size_t w = 0; w < nwindows(c); w++)
+			d->xb[kb++] = c->nwin ? c->win[boot_random(state) % c->nwin].median_us
+					      : c->med.v;
+	}
+	for (size_t w = 0; w < nwindows(d->p->nw); w++)
+		d->xn[kn++] = d->p->nw->nwin
+			? d->p->nw->win[boot_random(state) % d->p->nw->nwin].median_us
+			: d->p->nw->med.v;
+	return median_of(d->xn, kn) / median_of(d->xb, kb);
+}
+
+/* Windows a side that would likely decide an inconclusive cell: the
+ * interval narrows as 1/sqrt(windows), and it must shrink to the distance
+ * between the ratio and the nearest line it has to clear. */
+static double windows_needed(const struct pair *p, double bar)
+{
+	double half = (log(p->hi) - log(p->lo)) / 2, c = log(p->ratio), edge = log(bar), d;
+	double w = (double)(p->win_new < p->win_base ? p->win_new : p->win_base);
+
+	if (c > edge)
+		d = c - edge;
+	else if (c < -edge)
+		d = -edge - c;
+	else
+		d = fmin(edge - c, c + edge);
+	if (!(d > 0) || !(half > 0))
+		return INFINITY;
+	return ceil(w * (half / d) * (half / d));
+}
+
+static void judge(struct pair *p, double threshold_pct, double alpha)
+{
+	double bar = 1 + threshold_pct / 100;
+
+	p->why = NULL;
+	p->windows_needed = NAN;
+	if (p->win_new < 2 || p->win_base < 2 || !isfinite(p->lo)) {
+		p->verdict = V_INCONCLUSIVE;
+		p->why = "fewer than 2 windows a side: no interval";
+		p->windows_needed = INFINITY;
+		return;
+	}
 	if (p->u.p < alpha && p->lo > bar)
 		p->verdict = V_REGRESSION;
 	else if (p->u.p < alpha && p->hi < 1 / bar)
 		p->verdict = V_IMPROVEMENT;
-	else
+	else if (p->lo >= 1 / bar && p->hi <= bar)
 		p->verdict = V_SAME;
+	else
+		p->verdict = V_INCONCLUSIVE;
+	/* a change seen while something else took the CPU for a quarter of a
+	 * side's windows may be that something's */
+	if ((p->verdict == V_REGRESSION || p->verdict == V_IMPROVEMENT) &&
+	    (4 * p->contended_new > p->win_new || 4 * p->contended_base > p->win_base)) {
+		p->verdict = V_INCONCLUSIVE;
+		p->why = "contended windows: another task or the host took the CPU";
+	}
+	if (p->verdict == V_INCONCLUSIVE)
+		p->windows_needed = windows_needed(p, bar);
+}
+
+int compare_pair(struct pair *p, size_t nbases, double threshold_pct, double alpha)
+{
+	struct draw_arg d = { .p = p };
+	size_t nb = 0, nn = 0, cap = 0;
+	double *xb = NULL, *xn = NULL;
+	int rc = -1;
+
+	for (size_t k = 0; k < nbases; k++)
+		if (p->bases[k]) {
+			d.runs[d.nruns++] = p->bases[k];
+			cap += nwindows(p->bases[k]);
+		}
+	p->runs_base = d.nruns;
+	xb = malloc(cap * sizeof *xb);
+	xn = malloc(nwindows(p->nw) * sizeof *xn);
+	d.xb = malloc(cap * nbases * sizeof *d.xb + sizeof *d.xb);
+	d.xn = malloc(nwindows(p->nw) * sizeof *d.xn);
+	if (!xb || !xn || !d.xb || !d.xn)
+		goto out;
+	p->contended_base = p->contended_new = 0;
+	for (size_t r = 0; r < d.nruns; r++) {
+		windows_into(d.runs[r], xb, &nb);
+		for (size_t w = 0; w < d.runs[r]->nwin; w++)
+			p->contended_base += d.runs[r]->win[w].contended;
+	}
+	windows_into(p->nw, xn, &nn);
+	for (size_t w = 0; w < p->nw->nwin; w++)
+		p->contended_new += p->nw->win[w].contended;
+	p->win_base = nb;
+	p->win_new = nn;
+	p->med_base_us = median_of(xb, nb);
+	p->med_new_us = median_of(xn, nn);
+	p->ratio = p->med_new_us / p->med_base_us;
+	if (mwu_test(xn, nn, xb, nb, &p->u))
+		goto out;
+	p->lo = p->hi = NAN;
+	/* the largest BASE draw: every run drawn could be the one with the
+	 * most windows */
+	if (nb >= 2 && nn >= 2 &&
+	    boot_interval(draw_ratio, &d, COMPARE_RESAMPLES, 0x5eedc0de5eedc0deULL, 0.025, 0.975,
+			  &p->lo, &p->hi))
+		goto out;
+	judge(p, threshold_pct, alpha);
 	rc = 0;
 out:
-	free(b);
-	free(n);
+	free(xb);
+	free(xn);
+	free(d.xb);
+	free(d.xn);
 	return rc;
 }
 
@@ -200,6 +336,7 @@ const char *verdict_name(enum pair_verdict v)
 	case V_SAME: return "no change";
 	case V_REGRESSION: return "regression";
 	case V_IMPROVEMENT: return "improvement";
+	case V_INCONCLUSIVE: return "inconclusive";
 	case V_ERROR_NEW: return "error in NEW";
 	case V_ERROR_BASE: return "error in BASE";
 	case V_ERROR_BOTH: return "error in both";
@@ -207,52 +344,86 @@ const char *verdict_name(enum pair_verdict v)
 	return "?";
 }
 
-/* Pair the cells, listing those on one side only. */
-static int match(struct comparison *c, const struct rundir *b, const struct rundir *n)
+int comparison_status(const struct comparison *c)
 {
-	c->pairs = calloc(b->ncells, sizeof *c->pairs);
-	c->only_base = calloc(b->ncells, sizeof *c->only_base);
+	return c->regressions || c->errors ||
+	       (c->inconclusive == INCONCLUSIVE_FAIL && c->inconclusives) ? 1 : 0;
+}
+
+/* Pair the cells of the first BASE with NEW's, listing those on one side
+ * only, and find each pair's cell in the other BASE runs. */
+static int match(struct comparison *c, const struct rundir *b, size_t nb, const struct rundir *n)
+{
+	c->pairs = calloc(b[0].ncells, sizeof *c->pairs);
+	c->only_base = calloc(b[0].ncells, sizeof *c->only_base);
 	c->only_new = calloc(n->ncells, sizeof *c->only_new);
 	if (!c->pairs || !c->only_base || !c->only_new)
 		return -1;
-	for (size_t i = 0; i < b->ncells; i++) {
+	for (size_t i = 0; i < b[0].ncells; i++) {
 		const struct cell_data *found = NULL;
 		for (size_t j = 0; j < n->ncells && !found; j++)
-			if (cell_same(&b->cells[i], &n->cells[j], b->use_key))
+			if (cell_same(&b[0].cells[i], &n->cells[j], b[0].use_key))
 				found = &n->cells[j];
-		if (found)
-			c->pairs[c->npairs++] = (struct pair){ .base = &b->cells[i], .nw = found };
-		else
-			c->only_base[c->nonly_base++] = &b->cells[i];
+		if (!found) {
+			c->only_base[c->nonly_base++] = &b[0].cells[i];
+			continue;
+		}
+		struct pair *p = &c->pairs[c->npairs++];
+		*p = (struct pair){ .base = &b[0].cells[i], .nw = found };
+		for (size_t k = 0; k < nb; k++)
+			for (size_t j = 0; j < b[k].ncells && !p->bases[k]; j++)
+				if (cell_same(&b[0].cells[i], &b[k].cells[j], b[0].use_key))
+					p->bases[k] = &b[k].cells[j];
 	}
 	for (size_t j = 0; j < n->ncells; j++) {
 		bool found = false;
-		for (size_t i = 0; i < b->ncells && !found; i++)
-			found = cell_same(&b->cells[i], &n->cells[j], b->use_key);
+		for (size_t i = 0; i < b[0].ncells && !found; i++)
+			found = cell_same(&b[0].cells[i], &n->cells[j], b[0].use_key);
 		if (!found)
 			c->only_new[c->nonly_new++] = &n->cells[j];
 	}
 	return 0;
 }
 
-static int decide(struct comparison *c)
+/* instructions_per_op of cell c, NaN when the run did not count it. */
+static double instructions(const struct rundir *r, const struct cell_data *c)
 {
-	double logsum = 0;
+	int col = csv_col(&r->summary, "instructions_per_op");
+	bool bad = false;
+	double v = col < 0 ? NAN : field_num(csv_cell(&r->summary, c->row, col), &bad);
+
+	return bad || !(v > 0) ? NAN : v;
+}
+
+static int decide(struct comparison *c, const struct rundir *b, const struct rundir *n)
+{
+	double logsum = 0, bar = 1 + c->threshold_pct / 100;
 
 	for (size_t i = 0; i < c->npairs; i++) {
 		struct pair *p = &c->pairs[i];
-		bool eb = p->base->error[0], en = p->nw->error[0];
+		bool eb = false, en = p->nw->error[0];
 
+		for (size_t k = 0; k < c->nbases; k++)
+			if (p->bases[k] && p->bases[k]->error[0]) {
+				eb = true;
+				p->bases[k] = NULL;	/* no windows to draw from */
+			}
 		if (eb || en) {
 			p->verdict = eb && en ? V_ERROR_BOTH : en ? V_ERROR_NEW : V_ERROR_BASE;
 			c->errors += p->verdict == V_ERROR_NEW;
 			continue;
 		}
-		if (test_pair(p, c->threshold_pct, c->alpha))
+		if (compare_pair(p, c->nbases, c->threshold_pct, c->alpha))
 			return -1;
+		/* the drift-free witness, where the machine counts instructions */
+		p->instr_ratio = instructions(n, p->nw) / instructions(&b[0], p->base);
+		if (isfinite(p->instr_ratio) && p->verdict != V_SAME && p->verdict != V_INCONCLUSIVE &&
+		    p->instr_ratio < bar && p->instr_ratio > 1 / bar)
+			p->why = "instructions per op did not move: the time's change may be the machine's";
 		c->regressions += p->verdict == V_REGRESSION;
 		c->improvements += p->verdict == V_IMPROVEMENT;
 		c->same += p->verdict == V_SAME;
+		c->inconclusives += p->verdict == V_INCONCLUSIVE;
 		logsum += log(p->ratio);
 		c->ngeo++;
 	}
@@ -268,23 +439,28 @@ static void free_comparison(struct comparison *c)
 	free(c->only_new);
 }
 
-/* Load both runs and agree on the keys: variant and ballast count only
- * where both runs have the column. */
-static int load(const struct compare_opts *o, struct rundir *b, struct rundir *n)
+/* Load the runs and agree on the keys: variant and ballast count only where
+ * every run has the column. A run without windows.csv gets its windows from
+ * samples.csv's rounds, where it has them. */
+static int load(const struct compare_opts *o, struct rundir *runs)
 {
 	char err[RUNDIR_ERR_LEN];
 	bool use[NKEYS];
 
-	if (rundir_open(b, o->base, FOR_GATE, err))
-		return bad_input(err);
-	if (rundir_open(n, o->nw, FOR_GATE, err))
-		return bad_input(err);
-	for (int k = 0; k < NKEYS; k++)
-		use[k] = b->has_key[k] && n->has_key[k];
-	if (rundir_index(b, use, err))
-		return bad_input(err);
-	if (rundir_index(n, use, err))
-		return bad_input(err);
+	for (size_t i = 0; i < o->ndirs; i++)
+		if (rundir_open(&runs[i], o->dirs[i], FOR_GATE, err))
+			return bad_input(err);
+	for (int k = 0; k < NKEYS; k++) {
+		use[k] = true;
+		for (size_t i = 0; i < o->ndirs; i++)
+			use[k] = use[k] && runs[i].has_key[k];
+	}
+	for (size_t i = 0; i < o->ndirs; i++) {
+		if (rundir_index(&runs[i], use, err))
+			return bad_input(err);
+		if (!runs[i].has_windows && rundir_samples(&runs[i], err))
+			return bad_input(err);
+	}
 	return 0;
 }
 
@@ -310,35 +486,29 @@ static int refuse_one_sided(const struct comparison *c, bool strict)
 int cmd_compare(int argc, char **argv)
 {
 	struct compare_opts o;
-	struct rundir b = { 0 }, n = { 0 };
+	struct rundir runs[COMPARE_MAX_BASES + 1];
 	struct comparison c = { 0 };
-	char err[RUNDIR_ERR_LEN];
+	size_t nb;
 	int rc = parse_opts(argc, argv, &o);
 
 	if (rc)
 		return rc == 1 ? 0 : rc;
-	if ((rc = load(&o, &b, &n)))
+	memset(runs, 0, sizeof runs);
+	nb = o.ndirs - 1;
+	if ((rc = load(&o, runs)))
 		goto out;
-	c = (struct comparison){ .base_dir = o.base, .new_dir = o.nw,
+	c = (struct comparison){ .base_dir = o.dirs[0], .new_dir = o.dirs[nb], .nbases = nb,
 				 .threshold_pct = o.threshold_pct, .alpha = o.alpha,
-				 .use_key = b.use_key };
+				 .inconclusive = o.inconclusive, .use_key = runs[0].use_key };
 	rc = 2;
-	if (match(&c, &b, &n) || env_diffs(&c, &b, &n)) {
+	if (match(&c, runs, nb, &runs[nb]) || env_diffs(&c, &runs[0], &runs[nb])) {
 		bad_input("out of memory");
 		goto out;
 	}
 	if ((rc = refuse_one_sided(&c, o.strict)))
 		goto out;
 	rc = 2;
-	if (rundir_samples(&b, err)) {
-		bad_input(err);
-		goto out;
-	}
-	if (rundir_samples(&n, err)) {
-		bad_input(err);
-		goto out;
-	}
-	if (decide(&c)) {
+	if (decide(&c, runs, &runs[nb])) {
 		bad_input("out of memory");
 		goto out;
 	}
@@ -352,10 +522,10 @@ int cmd_compare(int argc, char **argv)
 	} else {
 		report_text(stdout, &c);
 	}
-	rc = c.regressions || c.errors ? 1 : 0;
+	rc = comparison_status(&c);
 out:
 	free_comparison(&c);
-	rundir_free(&b);
-	rundir_free(&n);
+	for (size_t i = 0; i < o.ndirs; i++)
+		rundir_free(&runs[i]);
 	return rc;
 }

@@ -1,5 +1,11 @@
-/* `spawncost compare BASE NEW`: did NEW get slower than BASE, cell by cell,
- * beyond doubt and beyond a threshold? The CI gate. */
+/* `spawncost compare BASE... NEW`: did NEW get slower than BASE, cell by
+ * cell, beyond doubt and beyond a threshold? The CI gate.
+ *
+ * The unit of the comparison is the window, never the sample: a run's
+ * samples are not independent draws (the machine drifts, and the samples of
+ * a window drift together), and a test on 10^5 of them finds a "difference"
+ * between two runs of the same binary. Several BASE runs carry the
+ * variation between runs into the interval. */
 #ifndef SPAWNCOST_COMPARE_H
 #define SPAWNCOST_COMPARE_H
 
@@ -8,21 +14,33 @@
 #include "mwu.h"
 #include "rundir.h"
 
-/* Samples of one cell used at most, per side. Neither test needs a cap for
- * speed (the U test sorts, the bootstrap is O(1) per resample), so this
- * only guards memory; past it every k-th sample in iteration order is
- * used, and the report says so for that cell. */
-#define COMPARE_MAX_SAMPLES 1000000
+/* BASE runs at most. */
+#define COMPARE_MAX_BASES 32
 
-enum pair_verdict { V_SAME, V_REGRESSION, V_IMPROVEMENT, V_ERROR_NEW, V_ERROR_BASE, V_ERROR_BOTH };
+/* Resamples of the bootstrap over runs and windows. */
+#define COMPARE_RESAMPLES 10000
+
+/* A cell's verdict. INCONCLUSIVE: the windows disagree too much to tell a
+ * change of the threshold's size from none. */
+enum pair_verdict { V_SAME, V_REGRESSION, V_IMPROVEMENT, V_INCONCLUSIVE, V_ERROR_NEW,
+		    V_ERROR_BASE, V_ERROR_BOTH };
 
 struct pair {
-	const struct cell_data *base, *nw;
+	const struct cell_data *base;	/* in the first BASE run */
+	const struct cell_data *bases[COMPARE_MAX_BASES];	/* in each BASE run, or NULL */
+	const struct cell_data *nw;
 	enum pair_verdict verdict;
-	double med_base_us, med_new_us;	/* of the samples used */
-	double ratio, lo, hi;	/* NEW/BASE medians and its 95% interval */
-	struct mwu u;		/* U of NEW against BASE */
-	size_t used_base, used_new;	/* samples used, < n when capped */
+	double med_base_us, med_new_us;	/* medians of the windows' medians */
+	double ratio, lo, hi;	/* NEW/BASE and its 95% interval */
+	struct mwu u;		/* U of NEW's windows against BASE's */
+	size_t win_base, win_new;	/* windows on each side */
+	size_t runs_base;	/* BASE runs that have the cell */
+	size_t contended_base, contended_new;
+	double windows_needed;	/* inconclusive: windows a side that would
+				 * likely decide (INFINITY: none would) */
+	double instr_ratio;	/* instructions_per_op NEW/BASE, NaN when not
+				 * counted on both sides */
+	const char *why;	/* a note on the verdict, or NULL */
 };
 
 /* Where the two runs' machines differ in a way that can move the figures. */
@@ -30,10 +48,14 @@ struct env_diff {
 	const char *key, *base, *nw;	/* base or nw NULL when absent */
 };
 
+enum inconclusive_policy { INCONCLUSIVE_PASS, INCONCLUSIVE_FAIL };
+
 struct comparison {
 	const char *base_dir, *new_dir;
+	size_t nbases;
 	const bool *use_key;	/* the keys cells are matched on */
 	double threshold_pct, alpha;
+	enum inconclusive_policy inconclusive;
 	struct env_diff *diffs;
 	size_t ndiffs;
 	bool env_missing;	/* one side has no env.txt: nothing to compare */
@@ -48,14 +70,22 @@ struct comparison {
 	size_t nonly_base, nonly_new;
 	double geomean;		/* of the ratios of measured pairs */
 	size_t ngeo;
-	size_t regressions, improvements, same, errors;	/* errors: new in NEW */
+	size_t regressions, improvements, same, inconclusives, errors;	/* errors: new in NEW */
 };
 
 const char *verdict_name(enum pair_verdict v);
 
+/* The exit status the comparison calls for: 1 for a regression or an error
+ * in NEW (and an inconclusive cell under --inconclusive fail), else 0. */
+int comparison_status(const struct comparison *c);
+
 void report_text(FILE *f, const struct comparison *c);
 void report_markdown(FILE *f, const struct comparison *c);
 int report_json(FILE *f, const struct comparison *c);
+
+/* The decision for one matched cell (exposed for the tests): fills p from
+ * its windows. Returns 0, or -1 when memory could not be had. */
+int compare_pair(struct pair *p, size_t nbases, double threshold_pct, double alpha);
 
 /* argv[0] is "compare". Returns the exit status: 0, 1 or 2. */
 int cmd_compare(int argc, char **argv);

@@ -38,29 +38,62 @@ static size_t name_width(const struct comparison *c)
 	return w;
 }
 
-static bool capped(const struct pair *p)
+/* What an inconclusive verdict needs, or why a verdict is what it is:
+ * "about 40 windows a side would decide". */
+static const char *verdict_note(const struct pair *p, char *buf, size_t len)
 {
-	return p->used_base < p->base->n || p->used_new < p->nw->n;
+	if (p->verdict == V_INCONCLUSIVE && p->why)
+		snprintf(buf, len, "%s", p->why);
+	else if (p->verdict == V_INCONCLUSIVE && isfinite(p->windows_needed))
+		snprintf(buf, len, "about %.0f windows a side would decide", p->windows_needed);
+	else if (p->verdict == V_INCONCLUSIVE)
+		snprintf(buf, len, "the ratio sits on the threshold: no number of windows decides");
+	else if (p->why)
+		snprintf(buf, len, "%s", p->why);
+	else
+		buf[0] = '\0';
+	return buf;
 }
 
-static void cap_notes(FILE *f, const struct comparison *c, const char *prefix)
+static void window_notes(FILE *f, const struct comparison *c, const char *prefix)
 {
+	char nb[160];
+
 	for (size_t i = 0; i < c->npairs; i++) {
 		const struct pair *p = &c->pairs[i];
-		if (!p->base->error[0] && !p->nw->error[0] && capped(p))
-			fprintf(f, "%s%s: tested on every k-th sample: %zu of %zu (BASE), "
-				   "%zu of %zu (NEW)\n", prefix, p->base->name, p->used_base,
-				p->base->n, p->used_new, p->nw->n);
+		if (p->verdict >= V_ERROR_NEW)
+			continue;
+		if (verdict_note(p, nb, sizeof nb)[0])
+			fprintf(f, "%s%s: %s: %s\n", prefix, p->base->name, verdict_name(p->verdict), nb);
+		if (p->contended_base || p->contended_new)
+			fprintf(f, "%s%s: contended windows: %zu of %zu in BASE, %zu of %zu in NEW\n",
+				prefix, p->base->name, p->contended_base, p->win_base,
+				p->contended_new, p->win_new);
 	}
 }
 
-/* "1 regression, 0 improvements, 11 no change, 0 errors in NEW" */
+/* "1 regression, 0 improvements, 11 no change, 2 inconclusive, 0 errors in NEW" */
 static const char *tally(const struct comparison *c, char *buf, size_t len)
 {
-	snprintf(buf, len, "%zu regression%s, %zu improvement%s, %zu no change, %zu error%s in NEW",
-		 c->regressions, c->regressions == 1 ? "" : "s", c->improvements,
-		 c->improvements == 1 ? "" : "s", c->same, c->errors, c->errors == 1 ? "" : "s");
+	snprintf(buf, len, "%zu regression%s, %zu improvement%s, %zu no change, %zu inconclusive, "
+		 "%zu error%s in NEW", c->regressions, c->regressions == 1 ? "" : "s",
+		 c->improvements, c->improvements == 1 ? "" : "s", c->same, c->inconclusives,
+		 c->errors, c->errors == 1 ? "" : "s");
 	return buf;
+}
+
+/* "BASE 3 runs (a, b, c)" or nothing for one. */
+static void bases_line(FILE *f, const struct comparison *c, const char *prefix)
+{
+	if (c->nbases > 1)
+		fprintf(f, "%sBASE is %zu runs: their windows are resampled run by run, so the "
+			   "interval carries the variation between runs\n", prefix, c->nbases);
+}
+
+/* What an inconclusive cell does to the exit status. */
+static const char *policy_text(const struct comparison *c)
+{
+	return c->inconclusive == INCONCLUSIVE_FAIL ? "inconclusive fails" : "inconclusive passes";
 }
 
 static const char *error_of(const struct pair *p)
@@ -71,8 +104,8 @@ static const char *error_of(const struct pair *p)
 void report_text(FILE *f, const struct comparison *c)
 {
 	int w = (int)name_width(c);
-	char pb[32];
-	char tl[160];
+	char pb[32], wn[32];
+	char tl[200];
 
 	if (c->env_missing)
 		fprintf(f, "warning: a run has no env.txt: cannot tell whether the machines match\n");
@@ -86,21 +119,23 @@ void report_text(FILE *f, const struct comparison *c)
 			fprintf(f, "  %s: BASE %s, NEW %s\n", c->diffs[i].key,
 				or_absent(c->diffs[i].base), or_absent(c->diffs[i].nw));
 	}
-	fprintf(f, "%-*s %11s %11s %8s %17s %8s  %s\n", w, "cell", "base_us", "new_us", "change",
-		"ratio 95% CI", "p", "verdict");
+	bases_line(f, c, "note: ");
+	fprintf(f, "%-*s %11s %11s %8s %17s %8s %7s  %s\n", w, "cell", "base_us", "new_us", "change",
+		"ratio 95% CI", "p", "windows", "verdict");
 	for (size_t i = 0; i < c->npairs; i++) {
 		const struct pair *p = &c->pairs[i];
 		if (p->verdict >= V_ERROR_NEW) {
-			fprintf(f, "%-*s %11s %11s %8s %17s %8s  %s: %s\n", w, p->base->name,
+			fprintf(f, "%-*s %11s %11s %8s %17s %8s %7s  %s: %s\n", w, p->base->name,
 				p->base->error[0] ? "error" : "", p->nw->error[0] ? "error" : "",
-				"", "", "", verdict_name(p->verdict), error_of(p));
+				"", "", "", "", verdict_name(p->verdict), error_of(p));
 			continue;
 		}
-		fprintf(f, "%-*s %11.2f %11.2f %+7.1f%% [%6.3f, %6.3f] %8s  %s\n", w,
+		snprintf(wn, sizeof wn, "%zu/%zu", p->win_base, p->win_new);
+		fprintf(f, "%-*s %11.2f %11.2f %+7.1f%% [%6.3f, %6.3f] %8s %7s  %s\n", w,
 			p->base->name, p->med_base_us, p->med_new_us, (p->ratio - 1) * 100,
-			p->lo, p->hi, fmt_p(p->u.p, pb, sizeof pb), verdict_name(p->verdict));
+			p->lo, p->hi, fmt_p(p->u.p, pb, sizeof pb), wn, verdict_name(p->verdict));
 	}
-	cap_notes(f, c, "note: ");
+	window_notes(f, c, "note: ");
 	for (size_t i = 0; i < c->nonly_base; i++)
 		fprintf(f, "only in BASE: %s\n", c->only_base[i]->name);
 	for (size_t i = 0; i < c->nonly_new; i++)
@@ -108,14 +143,19 @@ void report_text(FILE *f, const struct comparison *c)
 	if (c->ngeo)
 		fprintf(f, "geometric mean of NEW/BASE over %zu cells: %.3f (%+.1f%%)\n", c->ngeo,
 			c->geomean, (c->geomean - 1) * 100);
-	fprintf(f, "result: %s (threshold %g%%, alpha %g)\n", tally(c, tl, sizeof tl),
-		c->threshold_pct, c->alpha);
+	if (c->inconclusives && c->inconclusive == INCONCLUSIVE_PASS)
+		fprintf(f, "warning: %zu cell%s inconclusive: the windows disagree too much to tell a "
+			   "%g%% change from none (more windows, --rounds, or more BASE runs decide; "
+			   "--inconclusive fail makes them fail the gate)\n", c->inconclusives,
+			c->inconclusives == 1 ? " is" : "s are", c->threshold_pct);
+	fprintf(f, "result: %s (threshold %g%%, alpha %g, %s; decided on the windows' time)\n",
+		tally(c, tl, sizeof tl), c->threshold_pct, c->alpha, policy_text(c));
 }
 
 void report_markdown(FILE *f, const struct comparison *c)
 {
 	char pb[32];
-	char tl[160];
+	char tl[200];
 
 	if (c->env_missing)
 		fprintf(f, "> **Warning:** a run has no env.txt: cannot tell whether the machines "
@@ -131,28 +171,32 @@ void report_markdown(FILE *f, const struct comparison *c)
 				or_absent(c->diffs[i].base), or_absent(c->diffs[i].nw));
 		fprintf(f, "\n");
 	}
-	fprintf(f, "**%s**: %s (threshold %g%%, alpha %g).\n\n",
-		c->regressions || c->errors ? "FAIL" : "PASS", tally(c, tl, sizeof tl),
-		c->threshold_pct, c->alpha);
-	fprintf(f, "| cell | base µs | new µs | change | ratio 95%% CI | p | verdict |\n");
-	fprintf(f, "|---|--:|--:|--:|--:|--:|---|\n");
+	fprintf(f, "**%s**: %s (threshold %g%%, alpha %g, %s).\n\n",
+		comparison_status(c) ? "FAIL" : "PASS", tally(c, tl, sizeof tl),
+		c->threshold_pct, c->alpha, policy_text(c));
+	bases_line(f, c, "> ");
+	if (c->nbases > 1)
+		fputs("\n", f);
+	fprintf(f, "| cell | base µs | new µs | change | ratio 95%% CI | p | windows | verdict |\n");
+	fprintf(f, "|---|--:|--:|--:|--:|--:|--:|---|\n");
 	for (size_t i = 0; i < c->npairs; i++) {
 		const struct pair *p = &c->pairs[i];
 		if (p->verdict >= V_ERROR_NEW) {
-			fprintf(f, "| `%s` | | | | | | **%s**: %s |\n", p->base->name,
+			fprintf(f, "| `%s` | | | | | | | **%s**: %s |\n", p->base->name,
 				verdict_name(p->verdict), error_of(p));
 			continue;
 		}
 		const char *em = p->verdict == V_REGRESSION ? "**" : "";
-		fprintf(f, "| `%s` | %.2f | %.2f | %+.1f%% | %.3f–%.3f | %s | %s%s%s |\n",
+		fprintf(f, "| `%s` | %.2f | %.2f | %+.1f%% | %.3f–%.3f | %s | %zu/%zu | %s%s%s |\n",
 			p->base->name, p->med_base_us, p->med_new_us, (p->ratio - 1) * 100, p->lo,
-			p->hi, fmt_p(p->u.p, pb, sizeof pb), em, verdict_name(p->verdict), em);
+			p->hi, fmt_p(p->u.p, pb, sizeof pb), p->win_base, p->win_new, em,
+			verdict_name(p->verdict), em);
 	}
 	fprintf(f, "\n");
 	if (c->ngeo)
 		fprintf(f, "Geometric mean of NEW/BASE over %zu cells: %.3f (%+.1f%%).\n\n", c->ngeo,
 			c->geomean, (c->geomean - 1) * 100);
-	cap_notes(f, c, "- note: ");
+	window_notes(f, c, "- note: ");
 	for (size_t i = 0; i < c->nonly_base; i++)
 		fprintf(f, "- only in BASE: `%s`\n", c->only_base[i]->name);
 	for (size_t i = 0; i < c->nonly_new; i++)
@@ -210,10 +254,17 @@ static json_t *pair_json(const struct pair *p, const bool use[NKEYS])
 		      put(o, "change_pct", json_real((p->ratio - 1) * 100)) ||
 		      put(o, "u", json_real(p->u.u)) || put(o, "z", json_real(p->u.z)) ||
 		      put(o, "p", json_real(p->u.p)) || put(o, "p_exact", json_boolean(p->u.exact)) ||
-		      put(o, "n_base", json_integer((json_int_t)p->base->n)) ||
-		      put(o, "n_new", json_integer((json_int_t)p->nw->n)) ||
-		      put(o, "n_base_used", json_integer((json_int_t)p->used_base)) ||
-		      put(o, "n_new_used", json_integer((json_int_t)p->used_new));
+		      put(o, "windows_base", json_integer((json_int_t)p->win_base)) ||
+		      put(o, "windows_new", json_integer((json_int_t)p->win_new)) ||
+		      put(o, "base_runs", json_integer((json_int_t)p->runs_base)) ||
+		      put(o, "contended_windows_base", json_integer((json_int_t)p->contended_base)) ||
+		      put(o, "contended_windows_new", json_integer((json_int_t)p->contended_new)) ||
+		      put(o, "windows_needed", isfinite(p->windows_needed)
+				? json_real(p->windows_needed) : json_null()) ||
+		      put(o, "instructions_ratio", isfinite(p->instr_ratio)
+				? json_real(p->instr_ratio) : json_null()) ||
+		      put(o, "decided_by", json_string("time")) ||
+		      put(o, "note", str_or_null(p->why));
 	}
 	if (bad || put(o, "verdict", json_string(verdict_name(p->verdict)))) {
 		json_decref(o);
@@ -256,8 +307,12 @@ static json_t *comparison_json(const struct comparison *c)
 	      put(o, "regressions", json_integer((json_int_t)c->regressions)) ||
 	      put(o, "improvements", json_integer((json_int_t)c->improvements)) ||
 	      put(o, "no_change", json_integer((json_int_t)c->same)) ||
+	      put(o, "inconclusive", json_integer((json_int_t)c->inconclusives)) ||
+	      put(o, "inconclusive_policy", json_string(c->inconclusive == INCONCLUSIVE_FAIL
+							? "fail" : "pass")) ||
+	      put(o, "base_runs", json_integer((json_int_t)c->nbases)) ||
 	      put(o, "errors_in_new", json_integer((json_int_t)c->errors)) ||
-	      put(o, "exit_status", json_integer(c->regressions || c->errors ? 1 : 0));
+	      put(o, "exit_status", json_integer(comparison_status(c)));
 	if (bad) {
 		json_decref(o);
 		return NULL;

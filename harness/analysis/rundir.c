@@ -322,6 +322,7 @@ void rundir_free(struct rundir *r)
 		free(r->cells[i].name);
 		free(r->cells[i].ns);
 		free(r->cells[i].win);
+		free(r->cells[i].round_of);
 	}
 	free(r->cells);
 	csv_table_free(&r->summary);

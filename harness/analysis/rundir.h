@@ -71,6 +71,7 @@ struct cell_data {
 	size_t nwin;
 	char *name;		/* fork-exec/rss_mib:64/thp:off/pin:none, after rundir_index */
 	uint64_t *ns;		/* samples in iteration order, after rundir_samples */
+	unsigned *round_of;	/* each sample's round, where windows.csv is absent */
 	size_t n;
 };
 

@@ -1,11 +1,13 @@
 /* A run folder's cells told apart by their keys, and samples.csv attached
  * to them, strictly (see rundir.h): what compare and export's gbench need. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "parse.h"
 #include "rundir.h"
+#include "winstats.h"
 
 /* A row's line in the file: the header is line 1. */
 static size_t line_of(size_t row)
@@ -104,6 +106,49 @@ static int make_room(struct rundir *r, size_t rows)
 
 		if (!c->error[0] && !(c->ns = malloc((cap ? cap : 1) * sizeof *c->ns)))
 			return -1;
+		if (!c->error[0] && !r->has_windows &&
+		    !(c->round_of = malloc((cap ? cap : 1) * sizeof *c->round_of)))
+			return -1;
+	}
+	return 0;
+}
+
+/* A run made before windows.csv: each cell's windows from its samples'
+ * round column (their per-round medians), so that the gate still decides
+ * on windows. A run without rounds keeps none. */
+static int windows_from_rounds(struct rundir *r)
+{
+	for (size_t i = 0; i < r->ncells; i++) {
+		struct cell_data *c = &r->cells[i];
+		size_t first = 0;
+
+		if (c->error[0] || c->nwin || !c->n)
+			continue;
+		/* samples come window by window: a round is a run of rows */
+		for (size_t k = 1; k <= c->n; k++) {
+			if (k < c->n && c->round_of[k] == c->round_of[first])
+				continue;
+			size_t m = k - first;
+			double *x = malloc(m * sizeof *x);
+			struct window_data *w = realloc(c->win, (c->nwin + 1) * sizeof *w);
+			if (!x || !w) {
+				free(x);
+				if (w)
+					c->win = w;
+				return -1;
+			}
+			c->win = w;
+			for (size_t j = 0; j < m; j++)
+				x[j] = (double)c->ns[first + j] / 1000;
+			sort_doubles(x, m);
+			c->win[c->nwin++] = (struct window_data){
+				.round = c->round_of[first],
+				.median_us = m % 2 ? x[m / 2] : (x[m / 2 - 1] + x[m / 2]) / 2,
+				.delay_pct = NAN, .steal_pct = NAN,
+			};
+			free(x);
+			first = k;
+		}
 	}
 	return 0;
 }
@@ -113,6 +158,7 @@ static int attach(struct rundir *r, const struct csv_table *t, const int kcol[NK
 		  char *err)
 {
 	size_t last = 0;
+	int cround = csv_col(t, "round");
 
 	for (size_t row = 0; row < t->nrows; row++) {
 		struct cell_data *c = find_cell(r, t, row, kcol, &last);
@@ -137,6 +183,8 @@ static int attach(struct rundir *r, const struct csv_table *t, const int kcol[NK
 				 r->samples_path, c->name, c->iterations, line_of(row));
 			return -1;
 		}
+		if (c->round_of)
+			c->round_of[c->n] = cround < 0 ? 1 : (unsigned)strtoul(csv_cell(t, row, cround), NULL, 10);
 		c->ns[c->n++] = v;
 	}
 	return 0;
@@ -178,6 +226,11 @@ int rundir_samples(struct rundir *r, char *err)
 				 c->iterations);
 			goto out;
 		}
+	}
+	if (!r->has_windows && csv_col(&t, "round") >= 0 &&
+	    windows_from_rounds(r)) {
+		snprintf(err, RUNDIR_ERR_LEN, "%s: out of memory", r->samples_path);
+		goto out;
 	}
 	rc = 0;
 out:
