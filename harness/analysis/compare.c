@@ -251,11 +251,11 @@ static void judge(struct pair *p, double threshold_pct, double alpha)
 {
 	double bar = 1 + threshold_pct / 100;
 
-	p->why = NULL;
+	p->why[0] = '\0';
 	p->windows_needed = NAN;
 	if (p->win_new < 2 || p->win_base < 2 || !isfinite(p->lo)) {
 		p->verdict = V_INCONCLUSIVE;
-		p->why = "fewer than 2 windows a side: no interval";
+		snprintf(p->why, sizeof p->why, "fewer than 2 windows a side: no interval");
 		p->windows_needed = INFINITY;
 		return;
 	}
@@ -272,8 +272,13 @@ static void judge(struct pair *p, double threshold_pct, double alpha)
 	if ((p->verdict == V_REGRESSION || p->verdict == V_IMPROVEMENT) &&
 	    (4 * p->contended_new > p->win_new || 4 * p->contended_base > p->win_base)) {
 		p->verdict = V_INCONCLUSIVE;
-		p->why = "contended windows: another task or the host took the CPU";
+		snprintf(p->why, sizeof p->why,
+			 "contended windows: another task or the host took the CPU");
 	}
+	if (p->verdict == V_INCONCLUSIVE && !p->why[0] && (p->lo > bar || p->hi < 1 / bar))
+		snprintf(p->why, sizeof p->why,
+			 "the interval clears the threshold, but the U test of %zu and %zu windows "
+			 "gives p = %.2g, not below alpha", p->win_base, p->win_new, p->u.p);
 	if (p->verdict == V_INCONCLUSIVE)
 		p->windows_needed = windows_needed(p, bar);
 }
@@ -419,7 +424,8 @@ static int decide(struct comparison *c, const struct rundir *b, const struct run
 		p->instr_ratio = instructions(n, p->nw) / instructions(&b[0], p->base);
 		if (isfinite(p->instr_ratio) && p->verdict != V_SAME && p->verdict != V_INCONCLUSIVE &&
 		    p->instr_ratio < bar && p->instr_ratio > 1 / bar)
-			p->why = "instructions per op did not move: the time's change may be the machine's";
+			snprintf(p->why, sizeof p->why, "instructions per op did not move: the "
+				 "time's change may be the machine's");
 		c->regressions += p->verdict == V_REGRESSION;
 		c->improvements += p->verdict == V_IMPROVEMENT;
 		c->same += p->verdict == V_SAME;

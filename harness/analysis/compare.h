@@ -40,7 +40,7 @@ struct pair {
 				 * likely decide (INFINITY: none would) */
 	double instr_ratio;	/* instructions_per_op NEW/BASE, NaN when not
 				 * counted on both sides */
-	const char *why;	/* a note on the verdict, or NULL */
+	char why[112];		/* a note on the verdict, or "" */
 };
 
 /* Where the two runs' machines differ in a way that can move the figures. */

@@ -42,13 +42,13 @@ static size_t name_width(const struct comparison *c)
  * "about 40 windows a side would decide". */
 static const char *verdict_note(const struct pair *p, char *buf, size_t len)
 {
-	if (p->verdict == V_INCONCLUSIVE && p->why)
+	if (p->verdict == V_INCONCLUSIVE && p->why[0])
 		snprintf(buf, len, "%s", p->why);
 	else if (p->verdict == V_INCONCLUSIVE && isfinite(p->windows_needed))
 		snprintf(buf, len, "about %.0f windows a side would decide", p->windows_needed);
 	else if (p->verdict == V_INCONCLUSIVE)
 		snprintf(buf, len, "the ratio sits on the threshold: no number of windows decides");
-	else if (p->why)
+	else if (p->why[0])
 		snprintf(buf, len, "%s", p->why);
 	else
 		buf[0] = '\0';
@@ -214,6 +214,12 @@ static json_t *str_or_null(const char *s)
 	return s ? json_string(s) : json_null();
 }
 
+/* A figure, or null where there is none (an interval from one window). */
+static json_t *num_or_null(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
 static json_t *names(const struct cell_data *const *cells, size_t n)
 {
 	json_t *a = json_array();
@@ -249,8 +255,8 @@ static json_t *pair_json(const struct pair *p, const bool use[NKEYS])
 		bad = put(o, "base_median_us", json_real(p->med_base_us)) ||
 		      put(o, "new_median_us", json_real(p->med_new_us)) ||
 		      put(o, "ratio", json_real(p->ratio)) ||
-		      put(o, "ratio_ci_lo", json_real(p->lo)) ||
-		      put(o, "ratio_ci_hi", json_real(p->hi)) ||
+		      put(o, "ratio_ci_lo", num_or_null(p->lo)) ||
+		      put(o, "ratio_ci_hi", num_or_null(p->hi)) ||
 		      put(o, "change_pct", json_real((p->ratio - 1) * 100)) ||
 		      put(o, "u", json_real(p->u.u)) || put(o, "z", json_real(p->u.z)) ||
 		      put(o, "p", json_real(p->u.p)) || put(o, "p_exact", json_boolean(p->u.exact)) ||
@@ -264,7 +270,7 @@ static json_t *pair_json(const struct pair *p, const bool use[NKEYS])
 		      put(o, "instructions_ratio", isfinite(p->instr_ratio)
 				? json_real(p->instr_ratio) : json_null()) ||
 		      put(o, "decided_by", json_string("time")) ||
-		      put(o, "note", str_or_null(p->why));
+		      put(o, "note", str_or_null(p->why[0] ? p->why : NULL));
 	}
 	if (bad || put(o, "verdict", json_string(verdict_name(p->verdict)))) {
 		json_decref(o);

@@ -1,6 +1,8 @@
 #!/usr/bin/env bats
 # spawncost compare, the CI gate, on hand-made run folders whose outcome is
-# known (tests/fixtures/compare/generate says what each one holds).
+# known (tests/fixtures/compare/generate says what each one holds): four
+# cells of 10 windows each. base has windows.csv; identical and the copies
+# have none, and get their windows from samples.csv's rounds.
 load helpers
 
 FX="$BATS_TEST_DIRNAME/../fixtures/compare"
@@ -14,8 +16,8 @@ verdict() {
 @test "identical runs: no change anywhere, exit 0" {
 	run "$SC" compare "$FX/base" "$FX/identical"
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"result: 0 regressions, 0 improvements, 4 no change, 0 errors in NEW"* ]]
-	[[ "$output" == *"geometric mean of NEW/BASE over 4 cells: 1.000 (+0.0%)"* ]]
+	[[ "$output" == *"result: 0 regressions, 0 improvements, 4 no change, 0 inconclusive, 0 errors in NEW"* ]]
+	[[ "$output" == *"geometric mean of NEW/BASE over 4 cells: 1.000 ("* ]]
 	refute grep -q warning <<< "$output"
 }
 
@@ -51,11 +53,40 @@ verdict() {
 	[ "$(verdict "$SLOW")" = "regression" ]
 }
 
-@test "--alpha: a stricter level turns the 20% shift of 40 samples into no change" {
-	# p is about 3.5e-11 there.
-	run "$SC" compare "$FX/base" "$FX/shift20" --alpha 1e-12
+@test "--alpha below what 10 windows a side can reach: the 20% shift is inconclusive, never no change" {
+	# the smallest two-sided p of the U test with 10 and 10 windows is 1.1e-5
+	run "$SC" compare "$FX/base" "$FX/shift20" --alpha 1e-6
 	[ "$status" -eq 0 ]
-	[ "$(verdict "$SLOW")" = "no change" ]
+	[ "$(verdict "$SLOW")" = "inconclusive" ]
+	[[ "$output" == *"the U test of 10 and 10 windows gives p = 1.1e-05, not below alpha"* ]]
+	[[ "$output" == *"warning: 1 cell is inconclusive"* ]]
+}
+
+@test "--inconclusive fail: an undecided cell fails the gate; pass (the default) lets it through" {
+	run "$SC" compare "$FX/base" "$FX/shift20" --alpha 1e-6 --inconclusive fail
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"inconclusive fails"* ]]
+	run "$SC" compare "$FX/base" "$FX/shift20" --alpha 1e-6 --inconclusive pass
+	[ "$status" -eq 0 ]
+	expect_bad "expected pass or fail" compare "$FX/base" "$FX/base" --inconclusive maybe
+}
+
+@test "windows.csv and samples.csv's rounds give the same windows" {
+	run "$SC" compare "$FX/base" "$FX/identical" --format json
+	[[ "$output" == *'"ratio": 1.0000'* ]]
+	[[ "$output" == *'"windows_base": 10,'* ]]
+	[[ "$output" == *'"windows_new": 10,'* ]]
+}
+
+@test "several BASE runs: the last folder is NEW, the others make the baseline" {
+	run "$SC" compare "$FX/base" "$FX/rerun" "$FX/shift20"
+	[ "$status" -eq 1 ]
+	[ "$(verdict "$SLOW")" = "regression" ]
+	[[ "$output" == *"BASE is 2 runs"* ]]
+	run "$SC" compare "$FX/base" "$FX/identical" "$FX/rerun"
+	[ "$status" -eq 0 ]
+	run --separate-stderr "$SC" compare "$FX/base" "$FX/rerun" "$FX/shift20" --format json
+	[[ "$output" == *'"base_runs": 2,'* ]]
 }
 
 @test "a kernel and a mitigation differ in env.txt: said first, before the table" {
@@ -112,8 +143,8 @@ verdict() {
 	run "$SC" compare "$FX/base" "$FX/shift20" --format markdown
 	[ "$status" -eq 1 ]
 	[[ "${lines[0]}" == "**FAIL**: 1 regression"* ]]
-	printf '%s\n' "$output" | grep -qx '| cell | base µs | new µs | change | ratio 95% CI | p | verdict |'
-	printf '%s\n' "$output" | grep -q "^| \`$SLOW\` | 1907.61 | .* | \*\*regression\*\* |$"
+	printf '%s\n' "$output" | grep -qx '| cell | base µs | new µs | change | ratio 95% CI | p | windows | verdict |'
+	printf '%s\n' "$output" | grep -q "^| \`$SLOW\` | 1908.77 | .* | \*\*regression\*\* |$"
 }
 
 @test "json: one object, the gate's numbers in it" {
@@ -132,10 +163,12 @@ verdict() {
 }
 
 @test "a run compared with itself, end to end" {
-	"$SC" run -m fork-exit,vfork-exit -r 0 -n 40 -w 2 -o out 2>/dev/null >/dev/null
+	"$SC" run -m fork-exit,vfork-exit -r 0 -n 400 -w 2 -o out 2>/dev/null >/dev/null
 	run "$SC" compare out out
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"0 regressions, 0 improvements, 2 no change"* ]]
+	[[ "$output" == *"0 regressions, 0 improvements, "* ]]
+	[[ "$output" == *"+0.0%"* ]]
+	[[ "$output" == *" 10/10 "* ]]
 }
 
 # Bad input: exit 2, one line on stderr naming the file and what is wrong.
@@ -150,7 +183,7 @@ verdict() {
 @test "missing folder"      { expect_bad "nowhere: No such file or directory" compare "$FX/base" nowhere; }
 @test "a file, not a folder" { expect_bad "not a folder" compare "$FX/base" "$FX/generate"; }
 @test "one run only"        { expect_bad "give two run folders" compare "$FX/base"; }
-@test "three runs"          { expect_bad "unexpected argument" compare "$FX/base" "$FX/base" "$FX/base"; }
+@test "34 runs"             { expect_bad "unexpected argument" compare $(for i in $(seq 34); do printf '%s ' "$FX/base"; done); }
 @test "unknown format"      { expect_bad "expected text, markdown or json" compare "$FX/base" "$FX/base" --format csv; }
 @test "bad threshold"       { expect_bad "'-5' is not a number" compare "$FX/base" "$FX/base" --threshold -5; }
 @test "alpha of 0"          { expect_bad "must be above 0" compare "$FX/base" "$FX/base" --alpha 0; }
