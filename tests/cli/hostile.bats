@@ -165,13 +165,13 @@ slow_target() {
 @test "a FIFO or an endless file in a run folder is refused by every reader, never waited on" {
 	run "$SC" run -m fork-exit -r 0 -n 5 -e none -o good
 	[ "$status" -eq 0 ]
-	for f in summary.csv samples.csv env.txt; do
+	for f in summary.csv samples.csv windows.csv env.txt; do
 		rm -rf "fifo-$f"
 		cp -r good "fifo-$f"
 		rm "fifo-$f/$f"
 		mkfifo "fifo-$f/$f"
 	done
-	for cmd in "compare fifo-summary.csv fifo-summary.csv" "compare good fifo-samples.csv" \
+	for cmd in "compare fifo-summary.csv fifo-summary.csv" "compare good fifo-windows.csv" \
 		   "export fifo-samples.csv --format gbench" "report fifo-summary.csv" \
 		   "meta fifo-env.txt" "compare good fifo-env.txt"; do
 		# shellcheck disable=SC2086

@@ -74,7 +74,7 @@ drawn() {
 	grep -q '^- fork-exit / vfork-exit: \*\*holds only for RSS in \[0, 0\] MiB\*\*' run/report.md
 	grep -q '^- fork-exec / vfork-exec: \*\*does not hold\*\*' run/report.md
 	grep -q '^- pthread (clone-thread not in this run): \*\*holds\*\*' run/report.md
-	grep -q 'lo = a_lo / b_hi, hi = a_hi / b_lo' run/report.md
+	grep -q 'a ratio is taken round by round from the two cells. windows of that round' run/report.md
 	grep -q '"as efficient" = fork-exec.s median at most 10% above' run/report.md
 	grep -q '^!\[fork / vfork ratios against the claimed 4-5×\](claims.png)$' run/report.md
 	grep -q '^- Counters per operation: left out, the run has no &lt;event>_per_op column' run/report.md

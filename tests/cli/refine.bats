@@ -15,7 +15,7 @@ setup_file() {
 @test "a refined run adds parent sizes between the swept ones, as ordinary rows" {
 	skip_if_sanitized	# under ASan fork's ratios cross no edge in 0-64 MiB
 	[ -s "$REFINED/summary.csv" ]
-	[[ "$(head -1 "$REFINED/summary.csv")" == *,throughput_per_s,refined ]]
+	[[ "$(head -1 "$REFINED/summary.csv")" == *,throughput_per_s,refined,windows,contended_windows ]]
 	# fork-exec/vfork-exec crosses 4x and 5x between 0 and 64 MiB here
 	[ "$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
 		$c["refined"] == "yes"' "$REFINED/summary.csv" | wc -l)" -ge 4 ]
