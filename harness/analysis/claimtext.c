@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "claimtext.h"
+#include "csv.h"
 
 const char *const claim_said[NCLAIMS] = {
 	[CLAIM_VFORK] = "vfork is 4-5x faster than fork",
@@ -318,5 +319,55 @@ void claim_table(FILE *f, const struct claims *c, enum claim_id id, size_t t)
 		snprintf(title, sizeof title, "THP %s:", thp);
 		table(f, &c->copies[t], id, title);
 		break;
+	}
+}
+
+/* One curve's points as rows of verdicts.csv. */
+static void curve_rows(struct csv *w, const struct curve *cv, int claim)
+{
+	static const char *const status[] = { [ST_HOLDS] = "holds", [ST_FAILS] = "does not hold",
+					       [ST_UNSURE] = "undecided" };
+	char pair[160];
+
+	snprintf(pair, sizeof pair, "%s/%s", cv->a, cv->b);
+	for (size_t i = 0; i < cv->n; i++) {
+		const struct point *p = &cv->pt[i];
+
+		csv_u64(w, (uint64_t)claim);
+		csv_str(w, pair);
+		csv_str(w, cv->thp);
+		csv_double(w, p->rss_mib);
+		csv_double(w, p->r.v);
+		if (isfinite(p->r.lo)) {
+			csv_double(w, p->r.lo);
+			csv_double(w, p->r.hi);
+		} else {
+			csv_empty(w);
+			csv_empty(w);
+		}
+		if (p->rounds >= 2) {
+			csv_double(w, p->spread_lo);
+			csv_double(w, p->spread_hi);
+		} else {
+			csv_empty(w);
+			csv_empty(w);
+		}
+		csv_u64(w, p->rounds);
+		csv_str(w, status[p->st]);
+		csv_end(w);
+	}
+}
+
+void claim_csv(FILE *f, const struct claims *c)
+{
+	struct csv w = { .f = f };
+
+	csv_header(&w, VERDICTS_COLUMNS);
+	for (size_t t = 0; t < c->nthp; t++) {
+		curve_rows(&w, &c->vfork_exit[t], 1);
+		curve_rows(&w, &c->vfork_exec[t], 1);
+		curve_rows(&w, &c->efficient[t], 2);
+		curve_rows(&w, &c->cheapest[t], 3);
+		curve_rows(&w, &c->copies[t], 4);
 	}
 }

@@ -21,6 +21,13 @@ void claim_lines(FILE *f, const struct claims *c, enum claim_id id, bool md);
 /* report.md: the per-RSS table behind claim id at THP setting t. */
 void claim_table(FILE *f, const struct claims *c, enum claim_id id, size_t t);
 
+/* verdicts.csv: every point of every claim, one row each: the ratio, its
+ * interval, the per-round spread, and holds, does not hold or undecided
+ * (what scripts/calibrate and a history of runs read). */
+#define VERDICTS_COLUMNS \
+	"claim,pair,thp,rss_mib,ratio,ratio_lo,ratio_hi,round_lo,round_hi,rounds,status"
+void claim_csv(FILE *f, const struct claims *c);
+
 /* 4.43, 24.5, 1186: three figures or the units. */
 const char *fig(double v);
 

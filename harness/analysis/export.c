@@ -1,17 +1,32 @@
 /* `spawncost export DIR --format F`: a run folder in the formats benchmark
  * trackers read, on stdout.
  *
- *   gbench                   Google Benchmark's JSON reporter output: a context
- *                            block, one "iteration" entry per timed iteration
- *                            and mean/median/stddev/cv "aggregate" entries per
- *                            cell, so its tools/compare.py can read two runs.
+ *   gbench                   Google Benchmark's JSON reporter output as
+ *                            --benchmark_repetitions=W writes it: a context
+ *                            block, one "iteration" entry per window (its
+ *                            median, repetition_index 0..W-1), and mean/
+ *                            median/stddev/cv "aggregate" entries over the
+ *                            windows' medians, so that tools/compare.py runs
+ *                            its U test on windows, the unit of replication.
  *   github-action-benchmark  the customSmallerIsBetter list: name, unit, value
- *                            (the median), range (p10..p90), extra (n, run,
+ *                            (the median), range (its 95% interval, ci_lo..
+ *                            ci_hi), extra (n, windows, p10, p90, mean, run,
  *                            machine).
  *   bencher                  Bencher Metric Format: name -> {"latency":
- *                            {value, lower_value, upper_value}} = median, p10,
- *                            p90, in nanoseconds, the unit of Bencher's
- *                            built-in latency measure.
+ *                            {value, lower_value, upper_value}} = median and
+ *                            its 95% interval, in nanoseconds, the unit of
+ *                            Bencher's built-in latency measure.
+ *
+ * The interval is summary.csv's: the distribution-free one of the windows'
+ * medians (winstats.h), which holds less than 95% below 6 windows, and the
+ * range then says how much. p10..p90 is the spread of single round trips,
+ * not the uncertainty of the median, and a tracker draws either as the
+ * same band, so it is no stand-in for an interval that does not exist.
+ *
+ * A run made before windows.csv gets its windows from samples.csv's round
+ * column; one without rounds either gives gbench one repetition per cell,
+ * the cell's median, and no aggregates, as Google Benchmark writes none of
+ * a single repetition.
  *
  * Cell names are fork-exec/rss_mib:64/thp:off/pin:none. Cells that ended in
  * an error are error entries in gbench and left out of the other two, with a
@@ -36,16 +51,21 @@
 #include "export.h"
 #include "parse.h"
 #include "rundir.h"
+#include "stats.h"
+#include "winstats.h"
 
 static const char export_usage[] =
 	"usage: spawncost export DIR --format gbench|github-action-benchmark|bencher\n"
-	"  DIR        a run folder (summary.csv; samples.csv too for gbench)\n"
-	"  --format   gbench: Google Benchmark JSON, every iteration and the\n"
-	"                     mean/median/stddev/cv aggregates (time_unit us)\n"
+	"  DIR        a run folder (summary.csv; for gbench windows.csv, or\n"
+	"             samples.csv in a run made before windows.csv)\n"
+	"  --format   gbench: Google Benchmark JSON, one repetition per window\n"
+	"                     (its median) and the mean/median/stddev/cv\n"
+	"                     aggregates over them (time_unit us)\n"
 	"             github-action-benchmark: its customSmallerIsBetter list,\n"
-	"                     value = median in us, range p10..p90\n"
+	"                     value = median in us, range its 95% interval\n"
 	"             bencher: Bencher Metric Format, latency in ns (median,\n"
-	"                     p10 as lower_value, p90 as upper_value)\n";
+	"                     its 95% interval as lower_value..upper_value)\n"
+	"  A cell of one window has no interval: its range or bounds are left out.\n";
 
 enum export_format { F_GBENCH, F_GAB, F_BENCHER, F_NONE };	/* as formats[] */
 
@@ -160,12 +180,82 @@ static int emit(json_t *o, bool *first)
 	return rc;
 }
 
-static int gbench_cell(const struct cell_data *c, size_t family, size_t instance, bool *first)
+/* Round trips timed in window k: windows.csv says; a window made from
+ * samples.csv's rounds counts its samples; else 0, unknown. */
+static json_int_t window_iterations(const struct cell_data *c, size_t k)
+{
+	json_int_t n = 0;
+
+	if (c->win[k].iterations || !c->round_of)
+		return (json_int_t)c->win[k].iterations;
+	for (size_t i = 0; i < c->n; i++)
+		n += c->round_of[i] == c->win[k].round;
+	return n;
+}
+
+/* One repetition: a window's median, or the cell's when it has none. */
+static int gbench_rep(const struct cell_data *c, json_int_t fam, json_int_t inst, size_t k,
+		      size_t reps, json_int_t iters, double us, bool *first)
+{
+	/* We time wall-clock round trips only: cpu_time repeats real_time. */
+	return emit(json_pack("{s:s, s:I, s:I, s:s, s:s, s:I, s:I, s:i, s:I, s:f, s:f, s:s}",
+			      "name", c->name, "family_index", fam,
+			      "per_family_instance_index", inst, "run_name", c->name,
+			      "run_type", "iteration", "repetitions", (json_int_t)reps,
+			      "repetition_index", (json_int_t)k, "threads", 1, "iterations",
+			      iters, "real_time", us, "cpu_time", us, "time_unit", "us"), first);
+}
+
+/* Google Benchmark's statistics of its repetitions, over n >= 2 windows'
+ * medians: mean, median, stddev (n - 1) and cv, a fraction. */
+static int window_stats(const struct cell_data *c, double agg[4])
+{
+	size_t n = c->nwin;
+	double *x = malloc(n * sizeof *x), sum = 0, sq = 0;
+
+	if (!x)
+		return -1;
+	for (size_t k = 0; k < n; k++)
+		sum += x[k] = c->win[k].median_us;
+	agg[0] = sum / (double)n;
+	for (size_t k = 0; k < n; k++)
+		sq += (x[k] - agg[0]) * (x[k] - agg[0]);
+	sort_doubles(x, n);
+	agg[1] = quantile_sorted_d(x, n, 0.5);
+	agg[2] = sqrt(sq / (double)(n - 1));
+	agg[3] = agg[0] > 0 ? agg[2] / agg[0] : 0;
+	free(x);
+	return 0;
+}
+
+static int gbench_aggregates(const struct cell_data *c, json_int_t fam, json_int_t inst,
+			     bool *first)
 {
 	static const char *const aggs[] = { "mean", "median", "stddev", "cv" };
-	json_int_t fam = (json_int_t)family, inst = (json_int_t)instance;
-	double agg[4] = { c->mean, c->med.v, c->stddev, c->mean > 0 ? c->stddev / c->mean : 0 };
+	json_int_t reps = (json_int_t)c->nwin;
+	double agg[4];
 	char name[8192];
+
+	if (window_stats(c, agg))
+		return -1;
+	for (size_t a = 0; a < 4; a++) {
+		snprintf(name, sizeof name, "%s_%s", c->name, aggs[a]);
+		/* iterations: the repetitions they are over, as Google Benchmark says */
+		if (emit(json_pack("{s:s, s:I, s:I, s:s, s:s, s:I, s:i, s:s, s:s, s:I, s:f, s:f, "
+				   "s:s}", "name", name, "family_index", fam,
+				   "per_family_instance_index", inst, "run_name", c->name,
+				   "run_type", "aggregate", "repetitions", reps,
+				   "threads", 1, "aggregate_name", aggs[a], "aggregate_unit",
+				   a == 3 ? "percentage" : "time", "iterations", reps,
+				   "real_time", agg[a], "cpu_time", agg[a], "time_unit", "us"), first))
+			return -1;
+	}
+	return 0;
+}
+
+static int gbench_cell(const struct cell_data *c, size_t family, size_t instance, bool *first)
+{
+	json_int_t fam = (json_int_t)family, inst = (json_int_t)instance;
 
 	if (c->error[0])
 		return emit(json_pack("{s:s, s:I, s:I, s:s, s:s, s:i, s:i, s:i, s:b, s:s, s:i, "
@@ -175,29 +265,32 @@ static int gbench_cell(const struct cell_data *c, size_t family, size_t instance
 				      "repetition_index", 0, "threads", 1, "error_occurred", 1,
 				      "error_message", c->error, "iterations", 0, "real_time", 0.0,
 				      "cpu_time", 0.0, "time_unit", "us"), first);
-	/* We time wall-clock round trips only: cpu_time repeats real_time. */
-	for (size_t i = 0; i < c->n; i++) {
-		double us = (double)c->ns[i] / 1000;
-		if (emit(json_pack("{s:s, s:I, s:I, s:s, s:s, s:I, s:I, s:i, s:i, s:f, s:f, s:s}",
-				   "name", c->name, "family_index", fam,
-				   "per_family_instance_index", inst, "run_name", c->name,
-				   "run_type", "iteration", "repetitions", (json_int_t)c->n,
-				   "repetition_index", (json_int_t)i, "threads", 1, "iterations", 1,
-				   "real_time", us, "cpu_time", us, "time_unit", "us"), first))
+	if (!c->nwin)
+		return gbench_rep(c, fam, inst, 0, 1, (json_int_t)c->iterations, c->med.v, first);
+	for (size_t k = 0; k < c->nwin; k++)
+		if (gbench_rep(c, fam, inst, k, c->nwin, window_iterations(c, k),
+			       c->win[k].median_us, first))
 			return -1;
-	}
-	for (size_t a = 0; a < 4; a++) {
-		snprintf(name, sizeof name, "%s_%s", c->name, aggs[a]);
-		if (emit(json_pack("{s:s, s:I, s:I, s:s, s:s, s:I, s:i, s:s, s:s, s:I, s:f, s:f, "
-				   "s:s}", "name", name, "family_index", fam,
-				   "per_family_instance_index", inst, "run_name", c->name,
-				   "run_type", "aggregate", "repetitions", (json_int_t)c->n,
-				   "threads", 1, "aggregate_name", aggs[a], "aggregate_unit",
-				   a == 3 ? "percentage" : "time", "iterations", (json_int_t)c->n,
-				   "real_time", agg[a], "cpu_time", agg[a], "time_unit", "us"), first))
-			return -1;
-	}
-	return 0;
+	/* Google Benchmark writes no aggregates of a single repetition */
+	return c->nwin < 2 ? 0 : gbench_aggregates(c, fam, inst, first);
+}
+
+/* Say once that a run without windows gives one repetition per cell. */
+static void note_no_windows(const struct rundir *r)
+{
+	size_t without = 0, measured = 0;
+
+	for (size_t i = 0; i < r->ncells; i++)
+		if (!r->cells[i].error[0]) {
+			measured++;
+			without += !r->cells[i].nwin;
+		}
+	if (without && without == measured)
+		fprintf(stderr, "spawncost export: note: %s has no windows: one repetition per "
+				"cell\n", r->dir);
+	else if (without)
+		fprintf(stderr, "spawncost export: note: %zu cells of %s have no windows: one "
+				"repetition each\n", without, r->dir);
 }
 
 /* Google Benchmark's families are functions and their instances argument
@@ -231,6 +324,7 @@ static int export_gbench(const struct rundir *r)
 	if (!fam || !inst || !ctx)
 		goto out;
 	families(r, fam, inst);
+	note_no_windows(r);
 	fputs("{\n  \"context\": ", stdout);
 	if (json_dumpf(ctx, stdout, JSON_INDENT(4) | JSON_FLAGS))
 		goto out;
@@ -253,18 +347,62 @@ static void skipped(const struct cell_data *c)
 		c->name, c->error);
 }
 
+/* Whether the cell has an interval: one window has none (summary.csv's
+ * bounds are then its median, twice), and a tracker would draw that as a
+ * certainty. Its range or bounds are then left out rather than replaced by
+ * p10..p90, a spread of single round trips drawn as the same band. */
+static bool has_interval(const struct cell_data *c)
+{
+	return isfinite(c->med.lo) && isfinite(c->med.hi) && c->med.lo < c->med.hi;
+}
+
+/* The interval's coverage in percent: 95, or, below 6 windows, that of
+ * their range (winstats.h), which is what summary.csv then gives. */
+static double interval_level(const struct cell_data *c)
+{
+	double w = isfinite(c->windows) ? c->windows : (double)c->nwin;
+
+	if (w < 2 || w >= WINDOWS_FOR_95)
+		return 95;
+	return 100 * (1 - 2 * binom_half_cdf((size_t)w, 0));
+}
+
 static json_t *gab_entry(const struct rundir *r, const struct cell_data *c)
 {
 	const char *run = rundir_env(r, "run_id"), *machine = rundir_env(r, "machine_id");
-	char range[128], extra[640];
+	double w = isfinite(c->windows) ? c->windows : (double)c->nwin;
+	char range[128], windows[32] = "", extra[640];
+	json_t *e;
 
-	snprintf(range, sizeof range, "p10..p90 %.3f..%.3f", c->p10, c->p90);
+	snprintf(range, sizeof range, "%.3g%% CI %.3f..%.3f", interval_level(c), c->med.lo,
+		 c->med.hi);
+	if (w > 0)
+		snprintf(windows, sizeof windows, "\nwindows: %.0f", w);
 	snprintf(extra, sizeof extra,
-		 "n: %.0f\np10: %.3f us\np90: %.3f us\nmean: %.3f us%s%.200s%s%.64s",
-		 c->iterations, c->p10, c->p90, c->mean, run ? "\nrun: " : "", run ? run : "",
-		 machine ? "\nmachine: " : "", machine ? machine : "");
-	return json_pack("{s:s, s:s, s:f, s:s, s:s}", "name", c->name, "unit", "us", "value",
-			 c->med.v, "range", range, "extra", extra);
+		 "n: %.0f%s\np10: %.3f us\np90: %.3f us\nmean: %.3f us%s%.200s%s%.64s",
+		 c->iterations, windows, c->p10, c->p90, c->mean, run ? "\nrun: " : "",
+		 run ? run : "", machine ? "\nmachine: " : "", machine ? machine : "");
+	e = json_pack("{s:s, s:s, s:f}", "name", c->name, "unit", "us", "value", c->med.v);
+	if (e && ((has_interval(c) && json_object_set_new(e, "range", json_string(range))) ||
+		  json_object_set_new(e, "extra", json_string(extra)))) {
+		json_decref(e);
+		return NULL;
+	}
+	return e;
+}
+
+/* Bencher's latency: the median and its interval, in ns. */
+static json_t *bencher_entry(const struct cell_data *c)
+{
+	json_t *m = json_pack("{s:f}", "value", c->med.v * 1000);
+
+	if (m && has_interval(c) &&
+	    (json_object_set_new(m, "lower_value", json_real(c->med.lo * 1000)) ||
+	     json_object_set_new(m, "upper_value", json_real(c->med.hi * 1000)))) {
+		json_decref(m);
+		return NULL;
+	}
+	return m ? json_pack("{s:o}", "latency", m) : NULL;
 }
 
 static int export_list(const struct rundir *r, enum export_format fmt)
@@ -281,19 +419,15 @@ static int export_list(const struct rundir *r, enum export_format fmt)
 			continue;
 		}
 		/* in ns, a figure too large for a double is no figure */
-		if (!isfinite(c->med.v * 1000) || !isfinite(c->p10 * 1000) ||
-		    !isfinite(c->p90 * 1000)) {
+		if (!isfinite(c->med.v * 1000) ||
+		    (has_interval(c) && !isfinite(c->med.hi * 1000))) {
 			fprintf(stderr, "spawncost export: %s: %s: its figures are too large "
 					"to export in ns\n", r->summary_path, c->name);
 			rc = 2;
 			goto out;
 		}
 		if (fmt == F_GAB ? json_array_append_new(out, gab_entry(r, c)) :
-		    json_object_set_new(out, c->name,
-					json_pack("{s:{s:f, s:f, s:f}}", "latency", "value",
-						  c->med.v * 1000, "lower_value",
-						  c->p10 * 1000, "upper_value",
-						  c->p90 * 1000)))
+		    json_object_set_new(out, c->name, bencher_entry(c)))
 			goto out;
 	}
 	if (json_dumpf(out, stdout, JSON_INDENT(2) | JSON_FLAGS) == 0) {
@@ -315,7 +449,7 @@ int cmd_export(int argc, char **argv)
 	if (rc)
 		return rc == 1 ? 0 : rc;
 	if (rundir_open(&r, o.dir, FOR_GATE, err) || rundir_index(&r, r.has_key, err) ||
-	    (o.fmt == F_GBENCH && rundir_samples(&r, err))) {
+	    (o.fmt == F_GBENCH && !r.has_windows && rundir_samples(&r, err))) {
 		fprintf(stderr, "spawncost export: %s\n", err);
 		rundir_free(&r);
 		return 2;

@@ -206,6 +206,24 @@ static void verdicts(FILE *f, const struct claims *c, bool md)
 	}
 }
 
+/* verdicts.csv beside report.md: the same verdicts, one row per point. */
+static int write_verdicts(const struct rundir *r, const struct claims *c)
+{
+	struct outfile o;
+	int e = outfile_open(&o, r->dir, "verdicts.csv");
+
+	if (!e) {
+		claim_csv(o.f, c);
+		e = outfile_commit(&o);
+	}
+	if (e) {
+		fprintf(stderr, "spawncost report: cannot write %s/verdicts.csv: %s\n", r->dir,
+			strerror(e));
+		return 2;
+	}
+	return 0;
+}
+
 static int write_report(const struct rundir *r, const struct claims *c)
 {
 	struct outfile o;
@@ -250,7 +268,7 @@ static int write_report(const struct rundir *r, const struct claims *c)
 			strerror(e));
 		return 2;
 	}
-	return 0;
+	return write_verdicts(r, c);
 }
 
 static int load(const char *dir, struct rundir *r, struct claims **c)

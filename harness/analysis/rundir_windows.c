@@ -42,7 +42,8 @@ static double pct(const struct csv_table *t, size_t row, int col)
 static int attach(struct rundir *r, const struct csv_table *t, const char *path, char *err)
 {
 	int kcol[NKEYS], cr = csv_col(t, "round"), cm = csv_col(t, "median_us"),
-	    cc = csv_col(t, "contended"), cd = csv_col(t, "delay_pct"), cs = csv_col(t, "steal_pct");
+	    cc = csv_col(t, "contended"), cd = csv_col(t, "delay_pct"), cs = csv_col(t, "steal_pct"),
+	    ci = csv_col(t, "iterations");
 	size_t last = 0;
 
 	for (int k = 0; k < NKEYS; k++)
@@ -72,6 +73,7 @@ static int attach(struct rundir *r, const struct csv_table *t, const char *path,
 		c->win = w;
 		c->win[c->nwin++] = (struct window_data){
 			.round = (unsigned)round, .median_us = med,
+			.iterations = ci < 0 ? 0 : strtoull(csv_cell(t, row, ci), NULL, 10),
 			.delay_pct = pct(t, row, cd), .steal_pct = pct(t, row, cs),
 			.contended = strcmp(csv_cell(t, row, cc), "yes") == 0,
 		};

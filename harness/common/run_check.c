@@ -136,7 +136,8 @@ static int resolve_target(struct run_opts *o)
 /* The files of a run, and their temporary names: a folder holding any of
  * them holds a run (or what is left of one), and is never written into. */
 static const char *const run_files[] = { "summary.csv", "samples.csv", "probes.csv", "env.txt",
-					 "meta.json", "fit.csv", "windows.csv", "report.md", NULL };
+					 "meta.json", "fit.csv", "windows.csv", "report.md", "verdicts.csv",
+					 NULL };
 
 const char *run_dir_holds(const char *dir)
 {

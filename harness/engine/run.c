@@ -336,12 +336,14 @@ static void window_interval(const struct run *r, size_t id, struct table_row *t)
 	size_t k = windows_of(&r->win, (uint32_t)id, x, NULL, MAX_ROUNDS);
 
 	t->contended = windows_contended(&r->win, (uint32_t)id);
-	t->ci_level = 0;
 	t->stats.ci_lo = t->stats.ci_hi = NAN;
 	if (k >= 2 && window_median_ci(x, k, 0.95, &m, &lo, &hi, &level) == 0) {
-		t->stats.ci_lo = lo;
-		t->stats.ci_hi = hi;
-		t->ci_level = level;
+		/* The interval is of the windows' median; median_us is the median
+		 * of all samples, which unequal windows can put just outside it:
+		 * the interval then reaches out to the figure it is printed with
+		 * (wider, never narrower). */
+		t->stats.ci_lo = lo < t->stats.median ? lo : t->stats.median;
+		t->stats.ci_hi = hi > t->stats.median ? hi : t->stats.median;
 	}
 }
 
@@ -420,6 +422,31 @@ static void warn_modes(const struct run *r)
 	}
 }
 
+/* Windows the machine took the CPU from: said once, with where to look. */
+static void warn_contended(const struct run *r)
+{
+	unsigned contended = 0, windows = 0;
+	double worst = 0;
+
+	for (size_t i = 0; i < r->ncells; i++) {
+		contended += r->cells[i].contended;
+		windows += r->cells[i].error[0] ? 0 : r->cells[i].windows;
+	}
+	for (size_t i = 0; i < r->win.n; i++) {
+		const struct window_rec *w = &r->win.rec[i];
+		if (w->contended && w->delay_pct > worst)
+			worst = w->delay_pct;
+		if (w->contended && w->steal_pct > worst)
+			worst = w->steal_pct;
+	}
+	if (contended)
+		fprintf(stderr, "spawncost run: warning: contended: %u of %u windows lost more than "
+				"%.0f%% of their time (up to %.0f%%) to other tasks on the run's CPU or "
+				"to the host (steal); the figures include them (windows.csv: delay_pct, "
+				"steal_pct; summary.csv: contended_windows)\n",
+			contended, windows, CONTENDED_PCT, worst);
+}
+
 static int finish(struct run *r)
 {
 	size_t failed = 0;
@@ -449,6 +476,7 @@ static int finish(struct run *r)
 	for (size_t i = 0; i < r->ncells; i++)
 		failed += r->cells[i].error[0] != '\0';
 	warn_modes(r);
+	warn_contended(r);
 	write_meta(r);
 	if (guard_stop) {
 		fprintf(stderr, "spawncost: interrupted by %s: %zu cells kept in %s\n",

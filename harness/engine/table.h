@@ -30,8 +30,6 @@ struct table_row {
 	uint64_t pages;		/* pages a per_page method wrote; 0 otherwise */
 	unsigned windows;	/* windows (rounds) that measured it */
 	unsigned contended;	/* of them, contended (harness/engine/windows.h) */
-	double ci_level;	/* the coverage the interval has: 0.95, or less
-				 * with fewer than WINDOWS_FOR_95 windows */
 	double child_same_cpu_pct;	/* < 0: the child's CPU was not seen */
 	double window_lo, window_hi;	/* the smallest and largest window median
 					 * (ns); 0 before any window */
