@@ -24,9 +24,9 @@
  * same band, so it is no stand-in for an interval that does not exist.
  *
  * A run made before windows.csv gets its windows from samples.csv's round
- * column; one without rounds either gives gbench one repetition per cell,
- * the cell's median, and no aggregates, as Google Benchmark writes none of
- * a single repetition.
+ * column. A run with neither gives gbench one repetition per cell, the
+ * cell's median, and no aggregates: Google Benchmark writes none of a single
+ * repetition, and a stddev of 0 would claim a certainty nobody measured.
  *
  * Cell names are fork-exec/rss_mib:64/thp:off/pin:none. Cells that ended in
  * an error are error entries in gbench and left out of the other two, with a

@@ -6,41 +6,111 @@ load helpers
 
 FX="$BATS_TEST_DIRNAME/../fixtures/compare"
 
-@test "gbench: a context block, every iteration, four aggregates per cell" {
+@test "gbench: a context block, one repetition per window, four aggregates per cell" {
 	run --separate-stderr "$SC" export "$FX/base" --format gbench
 	[ "$status" -eq 0 ]
 	[ -z "$stderr" ]
 	[ "${lines[0]}" = "{" ]
 	[ "${lines[1]}" = '  "context": {' ]
-	[ "$(grep -c '"run_type":"iteration"' <<< "$output")" -eq 160 ]
-	[ "$(grep -c '"run_type":"aggregate"' <<< "$output")" -eq 16 ]
+	[ "$(grep -c '"run_type":"iteration","repetitions":10,' <<< "$output")" -eq 40 ]
+	[ "$(grep -c '"run_type":"aggregate","repetitions":10,' <<< "$output")" -eq 16 ]
+	[ "$(grep -c '"repetition_index":0,' <<< "$output")" -eq 4 ]
+	[ "$(grep -c '"repetition_index":9,' <<< "$output")" -eq 4 ]
+	refute grep -q '"repetition_index":10,' <<< "$output"
 	for a in mean median stddev cv; do
 		grep -q "\"name\":\"fork-exec/rss_mib:0/thp:off/pin:none_$a\".*\"aggregate_name\":\"$a\"" <<< "$output"
 	done
+	# the first repetition is windows.csv's first window: its median, its iterations
+	grep -q '"repetition_index":0,"threads":1,"iterations":4,"real_time":150.335,' <<< "$output"
 	grep -q '"name":"fork-exit/rss_mib:64/thp:off/pin:none".*"time_unit":"us"' <<< "$output"
 	[ "${lines[-1]}" = "}" ]
 }
 
-@test "github-action-benchmark: name, unit us, value = the median, range p10..p90, extra n" {
+@test "gbench: its size follows the windows, not the samples" {
+	run --separate-stderr "$SC" export "$FX/base" --format gbench
+	[ "$status" -eq 0 ]
+	# 4 cells of 10 windows and 4 aggregates, not of 40 samples: about 18 kB
+	[ "${#output}" -lt 25000 ]
+}
+
+@test "gbench: a run without windows.csv takes its windows from samples.csv's rounds" {
+	run --separate-stderr "$SC" export "$FX/identical" --format gbench
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	grep -o '"real_time":[0-9.]*' <<< "$output" | cut -d: -f2 > identical
+	"$SC" export "$FX/base" --format gbench | grep -o '"real_time":[0-9.]*' | cut -d: -f2 > base
+	[ "$(wc -l < identical)" -eq 56 ]
+	[ "$(wc -l < base)" -eq 56 ]
+	# windows.csv rounds each window's median to 0.001 us
+	paste -d' ' base identical | awk '{ d = $1 - $2; if (d > 0.001 || d < -0.001) exit 1 }'
+}
+
+@test "gbench: with windows.csv, samples.csv is not needed" {
+	cp -r "$FX/base" run1
+	rm run1/samples.csv
+	run --separate-stderr "$SC" export run1 --format gbench
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	[ "$(grep -c '"run_type":"iteration"' <<< "$output")" -eq 40 ]
+	[ "$(grep -c '"run_type":"aggregate"' <<< "$output")" -eq 16 ]
+}
+
+@test "gbench: a run with neither windows nor rounds gives one repetition per cell, and says so" {
+	cp -r "$FX/identical" old
+	cut -d, -f1-9 "$FX/identical/samples.csv" > old/samples.csv
+	run --separate-stderr "$SC" export old --format gbench
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "spawncost export: note: old has no windows: one repetition per cell" ]
+	[ "$(grep -c '"run_type":"iteration","repetitions":1,"repetition_index":0,' <<< "$output")" -eq 4 ]
+	refute grep -q '"run_type":"aggregate"' <<< "$output"
+	grep -q '"name":"fork-exit/rss_mib:64/thp:off/pin:none".*"iterations":40,"real_time":1907.611,' <<< "$output"
+}
+
+@test "github-action-benchmark: name, unit us, value = the median, range its 95% interval, extra n" {
 	run --separate-stderr "$SC" export "$FX/base" --format github-action-benchmark
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "[" ]
 	median=$(col "$FX/base/summary.csv" median_us fork-exit 64)
+	lo=$(col "$FX/base/summary.csv" ci_lo_us fork-exit 64)
+	hi=$(col "$FX/base/summary.csv" ci_hi_us fork-exit 64)
 	grep -q '"name": "fork-exit/rss_mib:64/thp:off/pin:none"' <<< "$output"
 	grep -q "\"value\": $median," <<< "$output"
-	grep -q '"range": "p10..p90 1878.269..1936.219"' <<< "$output"
+	grep -q "\"range\": \"95% CI $lo..$hi\"" <<< "$output"
 	[ "$(grep -c '"unit": "us"' <<< "$output")" -eq 4 ]
-	[ "$(grep -c '"extra": "n: 40' <<< "$output")" -eq 4 ]
+	[ "$(grep -c '"extra": "n: 40\\nwindows: 10\\n' <<< "$output")" -eq 4 ]
 }
 
-@test "bencher: latency in ns, median with p10 and p90 as its bounds" {
+@test "bencher: latency in ns, the median with its 95% interval as its bounds" {
 	run --separate-stderr "$SC" export "$FX/base" --format bencher
 	[ "$status" -eq 0 ]
 	printf '%s\n' "$output" | grep -A4 '"fork-exit/rss_mib:64/thp:off/pin:none"' > cell
 	grep -q '"latency": {' cell
 	grep -q '"value": 1907611' cell
-	grep -q '"lower_value": 1878269' cell
-	grep -q '"upper_value": 1936219' cell
+	grep -q '"lower_value": 1900574' cell
+	grep -q '"upper_value": 1918893' cell
+}
+
+@test "one window has no interval: the range and the bounds are left out, and gbench has no aggregates" {
+	cp -r "$FX/base" one
+	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) idx[$i] = i }
+		NR == 1 || $idx["round"] == 1' "$FX/base/windows.csv" > one/windows.csv
+	# what the engine writes for one window: the interval is its median, twice
+	awk -F, -v OFS=, 'NR == 1 { for (i = 1; i <= NF; i++) idx[$i] = i }
+		NR > 1 { $idx["ci_lo_us"] = $idx["median_us"]; $idx["ci_hi_us"] = $idx["median_us"] }
+		{ print }' "$FX/base/summary.csv" > one/summary.csv
+	run --separate-stderr "$SC" export one --format github-action-benchmark
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	refute grep -q '"range"' <<< "$output"
+	[ "$(grep -c '"extra": "n: 40\\nwindows: 1\\n' <<< "$output")" -eq 4 ]
+	run --separate-stderr "$SC" export one --format bencher
+	[ "$status" -eq 0 ]
+	[ "$(grep -c '"value"' <<< "$output")" -eq 4 ]
+	refute grep -q '_value' <<< "$output"
+	run --separate-stderr "$SC" export one --format gbench
+	[ "$status" -eq 0 ]
+	[ "$(grep -c '"run_type":"iteration","repetitions":1,"repetition_index":0,' <<< "$output")" -eq 4 ]
+	refute grep -q '"run_type":"aggregate"' <<< "$output"
 }
 
 @test "error cells: an error entry in gbench, left out of the others with a note" {
@@ -61,10 +131,12 @@ FX="$BATS_TEST_DIRNAME/../fixtures/compare"
 		[ -z "$stderr" ]
 		grep -q 'pthread/rss_mib:0/thp:off/pin:same' <<< "$output"
 	done
-	[ "$(grep -c '"run_type":"iteration"' < <("$SC" export out --format gbench))" -eq 60 ]
+	# one repetition per row of windows.csv
+	windows=$(($(wc -l < out/windows.csv) - 1))
+	[ "$(grep -c '"run_type":"iteration"' < <("$SC" export out --format gbench))" -eq "$windows" ]
 }
 
-@test "gbench reads samples.csv, so a cut one is refused; the others need only the summary" {
+@test "gbench without windows.csv reads samples.csv, so a cut one is refused; the others need only the summary" {
 	expect_bad "truncated/samples.csv: file cut short" export "$FX/truncated" --format gbench
 	run "$SC" export "$FX/truncated" --format bencher
 	[ "$status" -eq 0 ]

@@ -110,7 +110,7 @@ LKP="$ROOT/scripts/integrations/lkp"
 	SPAWNCOST="$SC" run --separate-stderr "$LKP/parse" "$FX/variant-new"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *$'\nfork-exit.64mib.variant-b.median_us: 2274.437\n'* ]]
-	printf '[\n  {\n    "name": "fork-exit/rss_mib:64/thp:on/pin:same/ballast:anon/vmas:1",\n    "unit": "us",\n    "value": 12.5,\n    "range": "p10..p90 12.000..13.000"\n  }\n]\n' > one.json
+	printf '[\n  {\n    "name": "fork-exit/rss_mib:64/thp:on/pin:same/ballast:anon/vmas:1",\n    "unit": "us",\n    "value": 12.5,\n    "range": "95%% CI 12.300..12.700",\n    "extra": "n: 40\\np10: 12.000 us\\np90: 13.000 us"\n  }\n]\n' > one.json
 	run --separate-stderr "$LKP/parse" < one.json
 	[ "${lines[0]}" = "fork-exit.64mib.thp-on.median_us: 12.5" ]
 	[ "${lines[2]}" = "fork-exit.64mib.thp-on.p90_us: 13.000" ]

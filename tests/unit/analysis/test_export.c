@@ -7,7 +7,9 @@
  *   benchmarks[] {name, run_name, run_type, repetitions, threads,
  *   iterations, real_time, cpu_time, time_unit}, repetition_index on
  *   iterations, aggregate_name and aggregate_unit on aggregates
- *   (google/benchmark src/json_reporter.cc).
+ *   (google/benchmark src/json_reporter.cc). One repetition per window, as
+ *   --benchmark_repetitions writes them, and the aggregates over them
+ *   (src/statistics.cc).
  *   github-action-benchmark customSmallerIsBetter: a non-empty array of
  *   {name: string, value: number, unit: string, range?: string,
  *   extra?: string} (its src/extract.ts, BenchmarkResult).
@@ -131,23 +133,51 @@ static void test_gbench(void **state)
 			aggs++;
 		}
 	}
-	assert_int_equal(iters, 4 * 40);	/* every sample */
+	assert_int_equal(iters, 4 * 10);	/* a repetition per window */
 	assert_int_equal(aggs, 4 * 4);		/* mean, median, stddev, cv per cell */
-	/* The first entry is fork-exec's first sample, 147002 ns, in us; the
-	 * cell's median aggregate is summary.csv's median_us. */
+	/* The first entry is fork-exec's first window, 150.335 us over 4
+	 * round trips; the cell's median aggregate is its windows' median. */
 	e = json_array_get(b, 0);
 	assert_string_equal(str(e, "name"), "fork-exec/rss_mib:0/thp:off/pin:none");
-	assert_true(num(e, "real_time") == 147.002);
+	assert_true(num(e, "real_time") == 150.335);
+	assert_int_equal(json_integer_value(json_object_get(e, "repetitions")), 10);
 	assert_int_equal(json_integer_value(json_object_get(e, "repetition_index")), 0);
-	e = json_array_get(b, 41);
+	assert_int_equal(json_integer_value(json_object_get(e, "iterations")), 4);
+	e = json_array_get(b, 9);
+	assert_int_equal(json_integer_value(json_object_get(e, "repetition_index")), 9);
+	e = json_array_get(b, 11);
 	assert_string_equal(str(e, "name"), "fork-exec/rss_mib:0/thp:off/pin:none_median");
 	assert_string_equal(str(e, "aggregate_name"), "median");
-	assert_true(num(e, "real_time") == 149.98);
-	e = json_array_get(b, 43);
+	assert_true(num(e, "real_time") == 149.831);
+	assert_int_equal(json_integer_value(json_object_get(e, "iterations")), 10);
+	e = json_array_get(b, 13);
 	assert_string_equal(str(e, "aggregate_name"), "cv");
 	assert_string_equal(str(e, "aggregate_unit"), "percentage");
 	assert_true(num(e, "real_time") > 0 && num(e, "real_time") < 1);	/* a fraction */
 	json_decref(j);
+}
+
+/* A run made before windows.csv has its windows from samples.csv's round
+ * column: identical/ gives base's repetitions, to windows.csv's rounding. */
+static void test_gbench_windows_from_rounds(void **state)
+{
+	json_t *a = export(FX "base", "gbench"), *b = export(FX "identical", "gbench");
+	json_t *ba = json_object_get(a, "benchmarks"), *bb = json_object_get(b, "benchmarks");
+	json_t *e;
+	size_t i;
+
+	assert_int_equal(json_array_size(ba), json_array_size(bb));
+	json_array_foreach(ba, i, e) {
+		json_t *f = json_array_get(bb, i);
+
+		assert_string_equal(str(e, "name"), str(f, "name"));
+		if (strcmp(str(e, "run_type"), "iteration") != 0)
+			continue;
+		assert_true(__builtin_fabs(num(e, "real_time") - num(f, "real_time")) <= 0.001);
+		assert_int_equal(json_integer_value(json_object_get(f, "iterations")), 4);
+	}
+	json_decref(a);
+	json_decref(b);
 }
 
 static void test_gbench_error_entry(void **state)
@@ -179,6 +209,7 @@ static void test_github_action_benchmark(void **state)
 	e = json_array_get(j, 2);
 	assert_string_equal(str(e, "name"), "fork-exit/rss_mib:64/thp:off/pin:none");
 	assert_true(num(e, "value") == 1907.611);	/* median_us */
+	assert_string_equal(str(e, "range"), "95% CI 1900.574..1918.893");	/* ci_lo..ci_hi */
 	json_decref(j);
 	/* Error cells are left out: three remain. */
 	j = export(FX "errored", "github-action-benchmark");
@@ -202,11 +233,12 @@ static void test_bencher(void **state)
 		assert_true(num(l, "lower_value") <= num(l, "value"));
 		assert_true(num(l, "value") <= num(l, "upper_value"));
 	}
-	/* Nanoseconds, Bencher's latency unit: median, p10, p90 x 1000. */
+	/* Nanoseconds, Bencher's latency unit: the median and its interval
+	 * (ci_lo_us, ci_hi_us) x 1000. */
 	l = json_object_get(json_object_get(j, "fork-exit/rss_mib:64/thp:off/pin:none"), "latency");
 	assert_true(__builtin_fabs(num(l, "value") - 1907611) < 1e-6);
-	assert_true(__builtin_fabs(num(l, "lower_value") - 1878269) < 1e-6);
-	assert_true(__builtin_fabs(num(l, "upper_value") - 1936219) < 1e-6);
+	assert_true(__builtin_fabs(num(l, "lower_value") - 1900574) < 1e-6);
+	assert_true(__builtin_fabs(num(l, "upper_value") - 1918893) < 1e-6);
 	json_decref(j);
 }
 
@@ -257,6 +289,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_gbench),
+		cmocka_unit_test(test_gbench_windows_from_rounds),
 		cmocka_unit_test(test_gbench_error_entry),
 		cmocka_unit_test(test_github_action_benchmark),
 		cmocka_unit_test(test_bencher),
