@@ -6,15 +6,17 @@
 load helpers
 
 SP="$BUILD/sysprep"
-KNOBS=9
+KNOBS=12
 
 # A machine with every knob noisy: schedutil and powersave, boost on, SMT on,
-# ASLR on, THP always, load 3 on 2 CPUs, irqbalance running, nothing isolated.
+# ASLR on, THP always, load 3 on 2 CPUs, CPU pressure 12.5% over 10 s, 5% of
+# the CPU time stolen, irqbalance and a DAMON worker running, nothing isolated.
 noisy_tree() {
 	R="$SCRATCH/root"
 	local cpu="$R/sys/devices/system/cpu"
 	mkdir -p "$cpu/cpu0/cpufreq" "$cpu/cpu1/cpufreq" "$cpu/cpufreq" "$cpu/smt" \
-		"$R/proc/sys/kernel" "$R/proc/42" "$R/sys/kernel/mm/transparent_hugepage"
+		"$R/proc/sys/kernel" "$R/proc/42" "$R/proc/43" "$R/proc/pressure" \
+		"$R/sys/kernel/mm/transparent_hugepage"
 	echo schedutil > "$cpu/cpu0/cpufreq/scaling_governor"
 	echo powersave > "$cpu/cpu1/cpufreq/scaling_governor"
 	echo "performance schedutil powersave" > "$cpu/cpu0/cpufreq/scaling_available_governors"
@@ -27,9 +29,15 @@ noisy_tree() {
 	echo 2 > "$R/proc/sys/kernel/randomize_va_space"
 	echo 3 > "$R/proc/sys/kernel/perf_event_paranoid"
 	echo "3.00 2.00 1.00 1/100 4242" > "$R/proc/loadavg"
+	psi 12.50 8.00
 	echo irqbalance > "$R/proc/42/comm"
+	echo kdamond.0 > "$R/proc/43/comm"
+	printf 'flags\t\t: fpu vme de pse tsc hypervisor lahf_lm\n' > "$R/proc/cpuinfo"
+	printf 'cpu  5000 10 3000 90000 200 0 100 400 0 0\ncpu0 2500 5 1500 45000 100 0 50 200 0 0\n' \
+		> "$R/proc/stat"
 	echo "[always] madvise never" > "$R/sys/kernel/mm/transparent_hugepage/enabled"
-	export SYSPREP_ROOT="$R" SYSPREP_STATE="$SCRATCH/state"
+	fake_clock
+	export SYSPREP_ROOT="$R" SYSPREP_STATE="$SCRATCH/state" FAKE_STOLEN=50
 }
 
 # The same machine quieted: what a tuned, isolated, idle box looks like.
@@ -44,8 +52,39 @@ quiet_tree() {
 	echo 0 > "$R/proc/sys/kernel/randomize_va_space"
 	echo 1 > "$R/proc/sys/kernel/perf_event_paranoid"
 	echo "0.10 0.20 0.30 1/100 4242" > "$R/proc/loadavg"
+	psi 0.10 0.50
 	echo bash > "$R/proc/42/comm"
+	echo kworker/0:1 > "$R/proc/43/comm"
 	echo "always [madvise] never" > "$R/sys/kernel/mm/transparent_hugepage/enabled"
+	export FAKE_STOLEN=5
+}
+
+# The fake machine's /proc/pressure/cpu: "some" averages over 10 and 60 s.
+psi() {
+	printf 'some avg10=%s avg60=%s avg300=1.00 total=123456\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=0\n' \
+		"$1" "$2" > "$R/proc/pressure/cpu"
+}
+
+# The fake machine's clock: sysprep's steal check sleeps between its two
+# readings of /proc/stat, and this sleep, first in PATH, moves the fake
+# file's cpu line on by FAKE_TICKS (1000), FAKE_STOLEN of them stolen and
+# FAKE_GUEST (0) of the user ones run in a guest (counted in both).
+fake_clock() {
+	mkdir -p "$SCRATCH/bin"
+	cat > "$SCRATCH/bin/sleep" <<-'EOF'
+	#!/bin/sh
+	f="$SYSPREP_ROOT/proc/stat"
+	awk -v t="${FAKE_TICKS:-1000}" -v s="$FAKE_STOLEN" -v g="${FAKE_GUEST:-0}" \
+		'$1 == "cpu" { $2 += t - s; $9 += s; $10 += g } { print }' "$f" > "$f.new"
+	mv "$f.new" "$f"
+	EOF
+	chmod +x "$SCRATCH/bin/sleep"
+	export PATH="$SCRATCH/bin:$PATH"
+}
+
+# The line check printed for knob $1.
+knob() {
+	printf '%s\n' "$output" | grep "^[a-z/]*: $1: "
 }
 
 # Status 2 and exactly one line on stderr containing $1.
@@ -84,7 +123,10 @@ expect_usage_error() {
 	[[ "$output" == *"noisy: aslr: on (randomize_va_space=2)"* ]]
 	[[ "$output" == *"noisy: thp: enabled=always"* ]]
 	[[ "$output" == *"noisy: load: 3.00 over the last minute, above 0.5 x 2 CPUs"* ]]
+	[[ "$output" == *"noisy: pressure: tasks waited for a CPU 12.50% of the last 10 s"* ]]
+	[[ "$output" == *"noisy: steal: 5.0% of the CPU time over 1 s, above 2%"* ]]
 	[[ "$output" == *"noisy: irqbalance: running"* ]]
+	[[ "$output" == *"noisy: kdamond: kdamond.0 running"* ]]
 	[[ "$output" == *"noisy: isolated: no isolated CPUs"* ]]
 	if [ "$(id -u)" -eq 0 ]; then
 		[[ "$output" == *"ok: perf_paranoid: perf_event_paranoid=3"* ]]
@@ -100,7 +142,7 @@ expect_usage_error() {
 	run --separate-stderr "$SP" check --quiet
 	[ "$status" -eq 1 ]
 	[ "$output" = "$want" ]
-	[ "${#lines[@]}" -ge 8 ]
+	[ "${#lines[@]}" -ge 11 ]
 }
 
 @test "sysprep check: a quiet machine exits 0, and --quiet says nothing" {
@@ -113,6 +155,9 @@ expect_usage_error() {
 	[[ "$output" == *"ok: thp: enabled=madvise"* ]]
 	[[ "$output" == *"ok: isolated: CPUs 1"* ]]
 	[[ "$output" == *"ok: irqbalance: not running"* ]]
+	[[ "$output" == *"ok: pressure: tasks waited for a CPU 0.10% of the last 10 s, 0.50% of the last 60 s"* ]]
+	[[ "$output" == *"ok: steal: 0.5% of the CPU time over 1 s"* ]]
+	[[ "$output" == *"ok: kdamond: no DAMON worker running"* ]]
 	run --separate-stderr "$SP" check --quiet
 	[ "$status" -eq 0 ]
 	[ -z "$output" ]
@@ -126,6 +171,105 @@ expect_usage_error() {
 	[ "${#lines[@]}" -eq "$KNOBS" ]
 	[ "$(printf '%s\n' "$output" | grep -c '^n/a: ')" -eq "$KNOBS" ]
 	[ -z "$stderr" ]
+}
+
+@test "sysprep check: pressure: CPU pressure above 5% over 10 s or 60 s is noisy, with the figures" {
+	quiet_tree
+	run --separate-stderr "$SP" check
+	[ "$status" -eq 0 ]
+	[ "$(knob pressure)" = "ok: pressure: tasks waited for a CPU 0.10% of the last 10 s, 0.50% of the last 60 s" ]
+	psi 12.50 3.00
+	run --separate-stderr "$SP" check
+	[ "$status" -eq 1 ]
+	[ "$(knob pressure)" = "noisy: pressure: tasks waited for a CPU 12.50% of the last 10 s, 3.00% of the last 60 s, above 5%: other work competes for the CPUs" ]
+	psi 0.00 6.00
+	run --separate-stderr "$SP" check --quiet
+	[ "$status" -eq 1 ]
+	[ "$output" = "noisy: pressure: tasks waited for a CPU 0.00% of the last 10 s, 6.00% of the last 60 s, above 5%: other work competes for the CPUs" ]
+	psi 5.00 5.00
+	run --separate-stderr "$SP" check
+	[ "$status" -eq 0 ]
+	[[ "$(knob pressure)" == "ok: pressure: "* ]]
+	echo "some total=3" > "$R/proc/pressure/cpu"
+	run --separate-stderr "$SP" check
+	[ "$status" -eq 0 ]
+	[ "$(knob pressure)" = "n/a: pressure: cannot read the some avg10 and avg60 of /proc/pressure/cpu" ]
+}
+
+@test "sysprep check: pressure: n/a without /proc/pressure/cpu, saying why where it can" {
+	quiet_tree
+	rm "$R/proc/pressure/cpu"
+	run --separate-stderr "$SP" check
+	[ "$status" -eq 0 ]
+	[ "$(knob pressure)" = "n/a: pressure: no /proc/pressure/cpu: a kernel without PSI (CONFIG_PSI), or with it off (psi=0)" ]
+	echo "root=/dev/vda psi=0 quiet" > "$R/proc/cmdline"
+	run --separate-stderr "$SP" check
+	[ "$(knob pressure)" = "n/a: pressure: no /proc/pressure/cpu: psi=0 on the kernel command line turns PSI off" ]
+	echo "root=/dev/vda quiet" > "$R/proc/cmdline"
+	echo 6.1.0-test > "$R/proc/sys/kernel/osrelease"
+	mkdir -p "$R/boot"
+	echo "# CONFIG_PSI is not set" > "$R/boot/config-6.1.0-test"
+	run --separate-stderr "$SP" check
+	[ "$(knob pressure)" = "n/a: pressure: no /proc/pressure/cpu: this kernel is built without PSI (CONFIG_PSI)" ]
+	printf 'CONFIG_PSI=y\nCONFIG_PSI_DEFAULT_DISABLED=y\n' > "$R/boot/config-6.1.0-test"
+	run --separate-stderr "$SP" check
+	[ "$status" -eq 0 ]
+	[ "$(knob pressure)" = "n/a: pressure: no /proc/pressure/cpu: this kernel has PSI off unless booted with psi=1" ]
+}
+
+@test "sysprep check: kdamond: a running DAMON worker is noisy, named" {
+	quiet_tree
+	run --separate-stderr "$SP" check
+	[ "$status" -eq 0 ]
+	[ "$(knob kdamond)" = "ok: kdamond: no DAMON worker running" ]
+	mkdir -p "$R/proc/77" "$R/proc/78"
+	echo kdamond.1 > "$R/proc/77/comm"
+	echo kdamond.0 > "$R/proc/78/comm"
+	run --separate-stderr "$SP" check --quiet
+	[ "$status" -eq 1 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[[ "$output" == "noisy: kdamond: kdamond.0 kdamond.1 running: DAMON samples page accesses in the background"* ]]
+}
+
+@test "sysprep check: steal: the share of CPU time stolen over the interval, noisy above 2%" {
+	quiet_tree	# 5 of 1000 ticks stolen while sysprep sleeps
+	run --separate-stderr "$SP" check
+	[ "$status" -eq 0 ]
+	[ "$(knob steal)" = "ok: steal: 0.5% of the CPU time over 1 s (a VM: its hypervisor steals when the host is busy)" ]
+	FAKE_STOLEN=50 run --separate-stderr "$SP" check
+	[ "$status" -eq 1 ]
+	[ "$(knob steal)" = "noisy: steal: 5.0% of the CPU time over 1 s, above 2%: a VM whose hypervisor gives its CPUs to other work (a quieter host, or dedicated CPUs)" ]
+	# guest time is inside user time: it adds nothing to the total
+	FAKE_GUEST=500 FAKE_STOLEN=30 SYSPREP_STEAL_SECONDS=3 run --separate-stderr "$SP" check
+	[ "$(knob steal)" = "noisy: steal: 3.0% of the CPU time over 3 s, above 2%: a VM whose hypervisor gives its CPUs to other work (a quieter host, or dedicated CPUs)" ]
+	# one stolen tick over a short look is not called noise
+	FAKE_TICKS=20 FAKE_STOLEN=1 run --separate-stderr "$SP" check
+	[ "$status" -eq 0 ]
+	[[ "$(knob steal)" == "ok: steal: 5.0% of the CPU time over 1 s"* ]]
+	# no hypervisor flag: the figure alone
+	echo "flags		: fpu vme de pse tsc" > "$R/proc/cpuinfo"
+	run --separate-stderr "$SP" check
+	[ "$(knob steal)" = "ok: steal: 0.5% of the CPU time over 1 s" ]
+	mkdir -p "$R/sys/hypervisor"
+	echo xen > "$R/sys/hypervisor/type"
+	FAKE_STOLEN=100 run --separate-stderr "$SP" check
+	[[ "$(knob steal)" == "noisy: steal: 10.0% of the CPU time over 1 s, above 2%: a xen VM whose hypervisor"* ]]
+}
+
+@test "sysprep check: steal: n/a without a steal column, or when no tick passed" {
+	quiet_tree
+	printf 'cpu  5000 10 3000 90000 200 0 100\n' > "$R/proc/stat"
+	run --separate-stderr "$SP" check
+	[ "$status" -eq 0 ]
+	[ "$(knob steal)" = "n/a: steal: /proc/stat has no steal column" ]
+	# the real sleep, for no time: the same cpu line twice
+	rm "$SCRATCH/bin/sleep"
+	printf 'cpu  5000 10 3000 90000 200 0 100 400 0 0\n' > "$R/proc/stat"
+	SYSPREP_STEAL_SECONDS=0 run --separate-stderr "$SP" check
+	[ "$status" -eq 0 ]
+	[ "$(knob steal)" = "n/a: steal: no CPU time counted in /proc/stat over 0 s" ]
+	expect_usage_error "SYSPREP_STEAL_SECONDS=soon: not a number of seconds" \
+		env SYSPREP_STEAL_SECONDS=soon "$SP" check
 }
 
 @test "sysprep tune then restore: every knob set, then put back exactly" {
