@@ -3,9 +3,12 @@
  *
  * For each cell, NEW's windows' medians against BASE's:
  *   - the ratio NEW/BASE of the medians of the windows' medians, with a 95%
- *     percentile-bootstrap interval that resamples BASE runs, then the
- *     windows within each (Ren et al., "Nonparametric bootstrapping for
- *     hierarchical data", J. Applied Statistics 37, 2010), and NEW's windows;
+ *     interval: against one BASE run, the distribution-free interval of the
+ *     shift between the two runs' windows that goes with the U test
+ *     (shift_interval); against several, a percentile bootstrap that
+ *     resamples BASE runs, then the windows within each (Ren et al.,
+ *     "Nonparametric bootstrapping for hierarchical data", J. Applied
+ *     Statistics 37, 2010), and NEW's windows;
  *   - the Mann-Whitney U test of NEW's windows against BASE's.
  * A regression needs both: p < alpha, and the whole interval above
  * 1 + threshold. "No change" needs the whole interval within the threshold
@@ -13,7 +16,17 @@
  * to tell a change of the threshold's size from none, and the line says how
  * many windows a side would likely decide it. Improvements mirror
  * regressions with 1/(1 + threshold), so that swapping the runs swaps the
- * verdicts. */
+ * verdicts.
+ *
+ * Above the windows is the run: on a machine whose speed drifts from one
+ * minute to the next, every cell of a run can be some percent slower than
+ * every cell of the run before, which no window of either run can see. So
+ * the shift the whole run shares (the median ratio over the swept cells) is
+ * taken out first: a regression is a cell that moved past the threshold
+ * beyond it. A change that every cell shares cannot be told from the
+ * machine's drift by two runs: those cells are inconclusive, with the
+ * figure, and several BASE runs (whose run-to-run spread the bootstrap
+ * resamples) are the way to decide. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -228,6 +241,33 @@ static double draw_ratio(void *arg, uint64_t *state)
 	return median_of(d->xn, kn) / median_of(d->xb, kb);
 }
 
+/* One BASE run: the distribution-free interval of the shift between the
+ * two runs' log window medians that goes with the U test (Hodges &
+ * Lehmann; Bauer, JASA 67, 1972): the order statistics of the nb x nn
+ * differences, C of them dropped at each end, C the U test's critical
+ * value at 95% (normal approximation with continuity correction). One
+ * wild window moves it by a rank, where the bootstrap of a median of ten
+ * jumps to it. */
+static int shift_interval(const double *xb, size_t nb, const double *xn, size_t nn, double *lo,
+			  double *hi)
+{
+	double mn = (double)nb * (double)nn, sd = sqrt(mn * (double)(nb + nn + 1) / 12);
+	double c = floor(mn / 2 - 1.959964 * sd - 0.5);
+	size_t k = 0, drop = c > 0 ? (size_t)c : 0;
+	double *d = malloc((size_t)mn * sizeof *d);
+
+	if (!d)
+		return -1;
+	for (size_t i = 0; i < nb; i++)
+		for (size_t j = 0; j < nn; j++)
+			d[k++] = log(xn[j]) - log(xb[i]);
+	sort_doubles(d, k);
+	*lo = exp(d[drop]);
+	*hi = exp(d[k - 1 - drop]);
+	free(d);
+	return 0;
+}
+
 /* Windows a side that would likely decide an inconclusive cell: the
  * interval narrows as 1/sqrt(windows), and it must shrink to the distance
  * between the ratio and the nearest line it has to clear. */
@@ -319,9 +359,12 @@ int compare_pair(struct pair *p, size_t nbases, double threshold_pct, double alp
 	if (mwu_test(xn, nn, xb, nb, &p->u))
 		goto out;
 	p->lo = p->hi = NAN;
-	/* the largest BASE draw: every run drawn could be the one with the
-	 * most windows */
-	if (nb >= 2 && nn >= 2 &&
+	/* one BASE run: the interval that goes with the U test; several: a
+	 * bootstrap that resamples the runs, so that the interval carries the
+	 * variation between them */
+	if (nb >= 2 && nn >= 2 && d.nruns == 1 && shift_interval(xb, nb, xn, nn, &p->lo, &p->hi))
+		goto out;
+	if (nb >= 2 && nn >= 2 && d.nruns > 1 &&
 	    boot_interval(draw_ratio, &d, COMPARE_RESAMPLES, 0x5eedc0de5eedc0deULL, 0.025, 0.975,
 			  &p->lo, &p->hi))
 		goto out;
@@ -400,6 +443,65 @@ static double instructions(const struct rundir *r, const struct cell_data *c)
 	return bad || !(v > 0) ? NAN : v;
 }
 
+/* A refined size (run --refine) had its windows taken back to back while
+ * the search went on, not spread over the run: a slow spell of the machine
+ * can move all of them, and its interval says nothing of that. */
+static bool refined(const struct pair *p)
+{
+	return p->base->refined || p->nw->refined;
+}
+
+/* The verdicts, once the shift the whole run shares is known: a cell is a
+ * regression only when it moved past the threshold beyond that shift (and
+ * an improvement likewise); a cell that only moved with the run, when the
+ * run moved past the threshold, is inconclusive; a cell whose own part and
+ * the run's part are both within the threshold did not change. */
+static void judge_run(struct comparison *c)
+{
+	double bar = 1 + c->threshold_pct / 100, logs[4096];
+	size_t n = 0;
+
+	for (size_t i = 0; i < c->npairs && n < sizeof logs / sizeof logs[0]; i++) {
+		const struct pair *p = &c->pairs[i];
+		if (p->verdict < V_ERROR_NEW && !refined(p) && p->ratio > 0)
+			logs[n++] = log(p->ratio);
+	}
+	c->common = 1;
+	c->ncommon = 0;
+	if (n >= COMMON_MIN_CELLS) {
+		sort_doubles(logs, n);
+		c->common = exp(n % 2 ? logs[n / 2] : (logs[n / 2 - 1] + logs[n / 2]) / 2);
+		c->ncommon = n;
+	}
+	for (size_t i = 0; i < c->npairs; i++) {
+		struct pair *p = &c->pairs[i];
+		bool up = p->verdict == V_REGRESSION, down = p->verdict == V_IMPROVEMENT;
+
+		if (p->verdict >= V_ERROR_NEW)
+			continue;
+		/* moved with the run, and the run moved less than the threshold:
+		 * neither the run's part nor the cell's own part is a change */
+		if (p->verdict == V_INCONCLUSIVE && !p->why[0] && !refined(p) && c->ncommon &&
+		    c->common <= bar && c->common >= 1 / bar && p->lo / c->common >= 1 / bar &&
+		    p->hi / c->common <= bar) {
+			p->verdict = V_SAME;
+			p->windows_needed = NAN;
+			continue;
+		}
+		if ((up || down) && refined(p)) {
+			p->verdict = V_INCONCLUSIVE;
+			snprintf(p->why, sizeof p->why, "a refined size: its windows were taken back to "
+				 "back by --refine, not spread over the run");
+		} else if ((up && !(p->lo > bar * fmax(1, c->common))) ||
+			   (down && !(p->hi < fmin(1, c->common) / bar))) {
+			p->verdict = V_INCONCLUSIVE;
+			snprintf(p->why, sizeof p->why, "the whole run moved by %+.1f%% (median of %zu "
+				 "cells): the machine, or a change to every cell; more BASE runs tell",
+				 (c->common - 1) * 100, c->ncommon);
+		}
+	}
+}
+
 static int decide(struct comparison *c, const struct rundir *b, const struct rundir *n)
 {
 	double logsum = 0, bar = 1 + c->threshold_pct / 100;
@@ -426,14 +528,18 @@ static int decide(struct comparison *c, const struct rundir *b, const struct run
 		    p->instr_ratio < bar && p->instr_ratio > 1 / bar)
 			snprintf(p->why, sizeof p->why, "instructions per op did not move: the "
 				 "time's change may be the machine's");
-		c->regressions += p->verdict == V_REGRESSION;
-		c->improvements += p->verdict == V_IMPROVEMENT;
-		c->same += p->verdict == V_SAME;
-		c->inconclusives += p->verdict == V_INCONCLUSIVE;
 		logsum += log(p->ratio);
 		c->ngeo++;
 	}
 	c->geomean = c->ngeo ? exp(logsum / (double)c->ngeo) : NAN;
+	judge_run(c);
+	for (size_t i = 0; i < c->npairs; i++) {
+		const struct pair *p = &c->pairs[i];
+		c->regressions += p->verdict == V_REGRESSION;
+		c->improvements += p->verdict == V_IMPROVEMENT;
+		c->same += p->verdict == V_SAME;
+		c->inconclusives += p->verdict == V_INCONCLUSIVE;
+	}
 	return 0;
 }
 

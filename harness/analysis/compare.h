@@ -20,6 +20,9 @@
 /* Resamples of the bootstrap over runs and windows. */
 #define COMPARE_RESAMPLES 10000
 
+/* Cells whose median ratio says how the whole run moved. */
+#define COMMON_MIN_CELLS 4
+
 /* A cell's verdict. INCONCLUSIVE: the windows disagree too much to tell a
  * change of the threshold's size from none. */
 enum pair_verdict { V_SAME, V_REGRESSION, V_IMPROVEMENT, V_INCONCLUSIVE, V_ERROR_NEW,
@@ -70,6 +73,12 @@ struct comparison {
 	size_t nonly_base, nonly_new;
 	double geomean;		/* of the ratios of measured pairs */
 	size_t ngeo;
+	/* How the run as a whole moved: the median ratio over the swept cells
+	 * (COMMON_MIN_CELLS or more; else 1 and ncommon 0). A shift every cell
+	 * shares is the machine's or a change to every cell, which the windows
+	 * of one run cannot tell apart. */
+	double common;
+	size_t ncommon;
 	size_t regressions, improvements, same, inconclusives, errors;	/* errors: new in NEW */
 };
 

@@ -49,7 +49,7 @@ static const char run_usage[] =
 	"      --refine         after the sweep, measure sizes between those where a\n"
 	"                       claim's ratio crosses a band edge, until each crossing\n"
 	"                       is bracketed (on with the default profile's sizes)\n"
-	"      --refine-time S  at most S seconds of it (default 12); --no-refine: none\n"
+	"      --refine-time S  at most S seconds of it (default 10); --no-refine: none\n"
 	"  -r, --rss LIST       parent ballast sizes in MiB (default from the profile)\n"
 	"      --thp LIST       off (MADV_NOHUGEPAGE, default) or on (MADV_HUGEPAGE)\n"
 	"      --ballast LIST   what the ballast is: anon (written, default),\n"
@@ -426,7 +426,7 @@ static void defaults(struct run_opts *o)
 	o->pin = "same";
 	o->pin_default = true;
 	o->facts_fd = -1;
-	o->refine_time = 12;
+	o->refine_time = 10;
 }
 
 static int parse_pin(const char *arg, struct run_opts *o)

@@ -63,17 +63,8 @@ int window_median_ci(double *x, size_t n, double level, double *median, double *
 	/* the narrowest pair still at or above the level: X(d), X(n-d+1) */
 	for (d = 1; d + 1 <= n / 2 && coverage(n, d + 1) >= level; d++)
 		;
-	double gd = coverage(n, d), gnext = d + 1 <= (n + 1) / 2 ? coverage(n, d + 1) : 0;
-	/* interpolate towards X(d+1), X(n-d) (Hettmansperger & Sheather) */
-	if (gd > level && gnext < level && d + 1 <= n - d) {
-		double i = (gd - level) / (gd - gnext);
-		double lambda = (double)(n - d) * i / ((double)d + (double)(n - 2 * d) * i);
-		*lo = lambda * x[d] + (1 - lambda) * x[d - 1];
-		*hi = lambda * x[n - d - 1] + (1 - lambda) * x[n - d];
-	} else {
-		*lo = x[d - 1];
-		*hi = x[n - d];
-	}
-	*achieved = level;
+	*lo = x[d - 1];
+	*hi = x[n - d];
+	*achieved = coverage(n, d);
 	return 0;
 }

@@ -9,14 +9,16 @@
  * replicate at the level whose variance dominates).
  *
  * The interval of a median of W values is the distribution-free one of the
- * sign test: order statistics X(d) and X(W-d+1), whose coverage follows
- * from the binomial distribution alone, interpolated between neighbouring
- * order statistics to reach the level asked for (Hettmansperger & Sheather,
- * "Confidence intervals based on interpolated order statistics", Statistics
- * & Probability Letters 4, 1986). It needs no assumption about the shape of
- * the windows' distribution, one wild window moves it by one rank, and it
- * needs no libm (the engine maps none). With fewer than 6 windows no pair
- * of order statistics reaches 95%: the interval is then the range of the
+ * sign test: order statistics X(d) and X(W-d+1), the narrowest pair whose
+ * coverage, which follows from the binomial distribution alone, is at least
+ * the level asked for (97.9% for 10 windows at 95%). Conservative on
+ * purpose: windows are not quite independent draws (a machine that drifts
+ * moves neighbouring windows together), and an interval interpolated down
+ * to exactly 95% held the next run's median less often than it claimed
+ * here. It needs no assumption about the shape of the windows'
+ * distribution, one wild window moves it by one rank, and it needs no libm
+ * (the engine maps none). With fewer than 6 windows no pair of order
+ * statistics reaches 95%: the interval is then the range of the
  * windows, and *level says how much less than 95% it holds. */
 #ifndef SPAWNCOST_WINSTATS_H
 #define SPAWNCOST_WINSTATS_H
@@ -32,8 +34,8 @@ double binom_half_cdf(size_t n, size_t k);
 
 /* The median of x[0..n) and its distribution-free interval at `level`
  * (0.95), x sorted ascending in place first. *achieved: the coverage the
- * interval really has (level, or less when n is too small). Returns 0, or
- * -1 when n is 0. */
+ * interval really has (at least level, or less when n is too small).
+ * Returns 0, or -1 when n is 0. */
 int window_median_ci(double *x, size_t n, double level, double *median, double *lo, double *hi,
 		     double *achieved);
 

@@ -131,54 +131,77 @@ static size_t ratios(struct run *r, const struct pair *p, enum thp_mode thp, str
 	return n;
 }
 
-/* Measure the pair at kib: its cells there that do not exist yet, --rounds
- * windows each, interleaved. Returns how many cells were added. */
-static size_t measure(struct run *r, struct samples *s, struct spawn_ctx *ctx,
-		      const struct pair *p, uint64_t kib, enum thp_mode thp)
-{
-	const char *names[2] = { p->a, p->b };
-	size_t ids[2], n = 0;
-	struct ballast b;
-	char berr[160] = "";
-	int err;
+/* A size the search measures: the pair's cells there that did not exist. */
+struct job {
+	const struct pair *p;
+	uint64_t kib;
+	enum thp_mode thp;
+	size_t ids[2], n;
+};
 
+/* Lay out the job's cells. Returns how many it added. */
+static size_t plan_job(struct run *r, struct job *j)
+{
+	const char *names[2] = { j->p->a, j->p->b };
+
+	j->n = 0;
 	for (int k = 0; k < 2; k++) {
-		if (find_cell(r, names[k], kib, thp) >= 0 || r->ncells == r->cells_cap)
+		if (find_cell(r, names[k], j->kib, j->thp) >= 0 || r->ncells == r->cells_cap)
 			continue;
-		ids[n] = r->ncells++;
-		plan_cell(&r->cells[ids[n]], method_find(names[k]), kib, thp, BALLAST_ANON, 0, 0, 1);
-		r->cells[ids[n]].refined = true;
-		n++;
+		j->ids[j->n] = r->ncells++;
+		plan_cell(&r->cells[j->ids[j->n]], method_find(names[k]), j->kib, j->thp,
+			  BALLAST_ANON, 0, 0, 1);
+		r->cells[j->ids[j->n]].refined = true;
+		j->n++;
 	}
-	if (!n)
-		return 0;
-	if ((err = ballast_make(&b, kib, thp, BALLAST_ANON, r->o.vmas)))
-		snprintf(berr, sizeof berr, "%s: ballast mmap failed", strerrorname_np(err));
-	ctx->chunk = b.chunk;
-	ctx->nchunks = b.nchunks;
-	ctx->chunk_bytes = b.chunk_bytes;
-	ctx->ballast_kind = BALLAST_ANON;
-	ctx->thp = thp;
-	for (unsigned round = 0; round < r->o.rounds && !guard_stop && !r->write_err; round++)
-		for (size_t k = 0; k < n; k++)
-			run_window(r, ids[k], round, ctx, s, berr[0] ? berr : NULL);
-	ballast_free(&b);
-	return n;
+	return j->n;
 }
 
+/* Measure the jobs of a step round by round, as the sweep does: each
+ * size's windows spread over the step, not taken back to back, so that a
+ * slow spell of the machine moves one of a cell's windows, not all. */
+static void measure_jobs(struct run *r, struct samples *s, struct spawn_ctx *ctx,
+			 const struct job *jobs, size_t njobs)
+{
+	for (unsigned round = 0; round < r->o.rounds && !guard_stop && !r->write_err; round++)
+		for (size_t i = 0; i < njobs && !guard_stop && !r->write_err; i++) {
+			const struct job *j = &jobs[i];
+			struct ballast b;
+			char berr[160] = "";
+			int err = ballast_make(&b, j->kib, j->thp, BALLAST_ANON, r->o.vmas);
+
+			if (err)
+				snprintf(berr, sizeof berr, "%s: ballast mmap failed",
+					 strerrorname_np(err));
+			ctx->chunk = b.chunk;
+			ctx->nchunks = b.nchunks;
+			ctx->chunk_bytes = b.chunk_bytes;
+			ctx->ballast_kind = BALLAST_ANON;
+			ctx->thp = j->thp;
+			for (size_t k = 0; k < j->n; k++)
+				run_window(r, j->ids[k], round, ctx, s, berr[0] ? berr : NULL);
+			ballast_free(&b);
+		}
+}
+
+#define STEP_JOBS 32
+
 /* One size for every pair of this rank, at every THP setting and edge whose
- * crossing still has a bracket to narrow. Returns how many sizes it
- * measured, or -1 when the search must stop (r->refine_stopped says why). */
+ * crossing still has a bracket to narrow, measured together. Returns how
+ * many sizes it measured, or -1 when the search must stop
+ * (r->refine_stopped says why). */
 static int step(struct run *r, struct samples *s, struct spawn_ctx *ctx, int rank, uint64_t start)
 {
 	uint64_t budget = (uint64_t)(r->o.refine_time * 1e9);
 	struct rpoint pt[MAX_RSS + REFINE_MAX_CELLS];
-	int measured = 0;
+	struct job jobs[STEP_JOBS];
+	size_t njobs = 0;
+	int stop = 0;
 	char mib[32];
 
-	for (size_t t = 0; t < r->o.nthp; t++)
-		for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++)
-			for (size_t k = 0; k < pairs[i].nedges && pairs[i].rank == rank; k++) {
+	for (size_t t = 0; t < r->o.nthp && !stop; t++)
+		for (size_t i = 0; i < sizeof pairs / sizeof pairs[0] && !stop; i++)
+			for (size_t k = 0; k < pairs[i].nedges && pairs[i].rank == rank && !stop; k++) {
 				const struct pair *p = &pairs[i];
 				size_t n = ratios(r, p, r->o.thp[t], pt, sizeof pt / sizeof pt[0]);
 				uint64_t kib = refine_next(pt, n, p->edges[k]);
@@ -189,20 +212,22 @@ static int step(struct run *r, struct samples *s, struct spawn_ctx *ctx, int ran
 					continue;
 				if (now_ns() - start > budget) {
 					r->refine_stopped = "time";
-					return -1;
-				}
-				if (r->ncells + 2 > r->cells_cap) {
+					stop = -1;
+				} else if (r->ncells + 2 > r->cells_cap || njobs == STEP_JOBS) {
 					r->refine_stopped = "cells";
-					return -1;
-				}
-				fprintf(stderr, "spawncost: refine: %s / %s across %g× near %s MiB\n",
-					p->a, p->b, p->edges[k], mib_text(kib, mib, sizeof mib));
-				if (measure(r, s, ctx, p, kib, r->o.thp[t])) {
-					r->refine_sizes++;
-					measured++;
+					stop = -1;
+				} else {
+					jobs[njobs] = (struct job){ .p = p, .kib = kib, .thp = r->o.thp[t] };
+					if (!plan_job(r, &jobs[njobs]))
+						continue;
+					fprintf(stderr, "spawncost: refine: %s / %s across %g× near %s MiB\n",
+						p->a, p->b, p->edges[k], mib_text(kib, mib, sizeof mib));
+					njobs++;
 				}
 			}
-	return measured;
+	measure_jobs(r, s, ctx, jobs, njobs);
+	r->refine_sizes += (unsigned)njobs;
+	return stop ? stop : (int)njobs;
 }
 
 void refine_sweep(struct run *r, struct samples *s, struct spawn_ctx *ctx)

@@ -39,7 +39,7 @@ static void test_identical_windows(void **state)
 	assert_near(m, 100, 1e-12);
 	assert_near(lo, 100, 1e-12);
 	assert_near(hi, 100, 1e-12);
-	assert_near(level, 0.95, 1e-12);
+	assert_near(level, 1 - 22.0 / 1024, 1e-12);	/* X(2), X(9) of 10 */
 }
 
 /* The half-width of windows whose medians drift linearly by `drift`
@@ -92,7 +92,8 @@ static void test_few_windows(void **state)
 }
 
 /* Coverage, by simulation: windows drawn from a skewed distribution whose
- * median is known hold it in about 95% of runs, for 6, 10 and 25 windows. */
+ * median is known hold it in at least about 95% of runs (97-98% for 6 and
+ * 10 windows: the order statistics are conservative), for 6, 10 and 25. */
 static void test_coverage(void **state)
 {
 	uint64_t seed = 42;
@@ -112,7 +113,7 @@ static void test_coverage(void **state)
 			held += lo <= 1 && 1 <= hi;
 		}
 		double cover = (double)held / (double)tries;
-		if (cover < 0.93 || cover > 0.985)
+		if (cover < 0.94 || cover > 0.995)
 			fail_msg("%zu windows: coverage %.3f", n, cover);
 	}
 }
