@@ -488,6 +488,14 @@ static void judge_run(struct comparison *c)
 			p->windows_needed = NAN;
 			continue;
 		}
+		if (p->verdict == V_INCONCLUSIVE && !p->why[0] && c->ncommon &&
+		    (c->common > bar || c->common < 1 / bar)) {
+			snprintf(p->why, sizeof p->why, "the whole run moved by %+.1f%% (median of %zu "
+				 "cells): more windows do not tell the machine from a change; more BASE "
+				 "runs do", (c->common - 1) * 100, c->ncommon);
+			p->windows_needed = INFINITY;
+			continue;
+		}
 		if ((up || down) && refined(p)) {
 			p->verdict = V_INCONCLUSIVE;
 			snprintf(p->why, sizeof p->why, "a refined size: its windows were taken back to "

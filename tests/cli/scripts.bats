@@ -67,13 +67,26 @@ VG="$BATS_TEST_DIRNAME/../../scripts/validate-gate"
 	SPAWNCOST="$FX/stub-spawncost" run --separate-stderr "$VG" --pairs 2 --out vg
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"A/A: 0 of 2 pairs failed the gate (goal 0); of 8 cells compared, 0 flagged as regressions"* ]]
-	[[ "$output" == *"A/B: 2 of 2 pairs flagged fork-exit 64 -> 72 MiB as a regression"* ]]
-	# the B run is relabelled in a copy; the measured folder keeps 72
-	grep -q ',fork-exit,none,72,' vg/ab-1-b/summary.csv
-	grep -q ',fork-exit,none,64,' vg/ab-1-b-as-64/summary.csv
+	[[ "$output" == *"A/B: 2 of 2 pairs flagged fork-exit 64 -> 96 MiB as a regression, 0 as no change"* ]]
+	# the B run is swapped in a copy: its 96 MiB fork-exit named 64, its
+	# own 64 MiB one gone; the measured folder keeps both
+	grep -q ',fork-exit,none,96,' vg/ab-1-b/summary.csv
+	grep -q ',fork-exit,none,64,' vg/ab-1-b/summary.csv
+	[ "$(grep -c ',fork-exit,none,64,' vg/ab-1-b-as-64/summary.csv)" -eq 1 ]
+	refute grep -q ',96,' vg/ab-1-b-as-64/summary.csv
+	refute grep -q ',96,' vg/ab-1-b-as-64/windows.csv
 	[ "$(cat vg/summary.txt)" = "$output" ]
 	run "$VG" --pairs 0
 	[ "$status" -eq 2 ]
+	run "$VG" --size x
+	[ "$status" -eq 2 ]
+}
+
+@test "validate-gate --bases 2: each B also against the last two A runs" {
+	SPAWNCOST="$FX/stub-spawncost" run --separate-stderr "$VG" --pairs 2 --bases 2 --out vg
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"A/B against the last 2 A runs (compare A... B):"* ]]
+	[[ "$output" == *"A/B against 2 A runs: 1 of 1 flagged it as a regression"* ]]
 }
 
 @test "ci-regress --update-baseline replaces only a baseline, and refuses anything else untouched" {
