@@ -43,7 +43,7 @@ struct pair {
 				 * likely decide (INFINITY: none would) */
 	double instr_ratio;	/* instructions_per_op NEW/BASE, NaN when not
 				 * counted on both sides */
-	char why[112];		/* a note on the verdict, or "" */
+	char why[160];		/* a note on the verdict, or "" */
 };
 
 /* Where the two runs' machines differ in a way that can move the figures. */
