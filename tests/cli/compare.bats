@@ -53,6 +53,19 @@ verdict() {
 	[ "$(verdict "$SLOW")" = "regression" ]
 }
 
+@test "every cell 10% slower: the whole run moved, which two runs cannot tell from the machine" {
+	run "$SC" compare "$FX/base" "$FX/allslow10"
+	[ "$status" -eq 0 ]
+	[ "$(verdict "$SLOW")" = "inconclusive" ]
+	[[ "$output" == *"4 inconclusive"* ]]
+	[[ "$output" == *"the whole run moved by +10."* ]]
+	run "$SC" compare "$FX/base" "$FX/allslow10" --inconclusive fail
+	[ "$status" -eq 1 ]
+	# one cell 20% slower among unchanged ones stands out of the run
+	run "$SC" compare "$FX/base" "$FX/shift20" --format json
+	[[ "$output" == *'"regressions": 1,'* ]]
+}
+
 @test "--alpha below what 10 windows a side can reach: the 20% shift is inconclusive, never no change" {
 	# the smallest two-sided p of the U test with 10 and 10 windows is 1.1e-5
 	run "$SC" compare "$FX/base" "$FX/shift20" --alpha 1e-6
