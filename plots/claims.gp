@@ -8,7 +8,7 @@
 # Reads DATA/claims.csv, by column name:
 #   series     the ratio curve: clm_label[series] says which pair (and THP)
 #   x_mib      the parent's VmRSS in MiB
-#   ratio, ratio_lo, ratio_hi   ratio of medians, conservative interval
+#   ratio, ratio_lo, ratio_hi   median of the per-round ratios, its 95% interval
 #                               (a_lo / b_hi, a_hi / b_lo)
 # DATA/crossings.csv: series, x_mib, level (4 or 5), from_x_mib, to_x_mib
 #   (the bracketing sizes' VmRSS), measured (1 or 0): one row per crossing
@@ -18,9 +18,9 @@ data = ARG1
 out = ARG2
 load "common.gp"
 
-set title "Is vfork 4–5× faster than fork? Ratio of medians against the parent's memory\n" . run_title
+set title "Is vfork 4–5× faster than fork? fork over vfork, round by round, against the parent's memory\n" . run_title
 set xlabel "parent resident memory, VmRSS (MiB, log scale)"
-set ylabel "ratio of medians (log scale), bars: 95% interval"
+set ylabel "ratio, median of rounds (log scale), bars: 95% interval"
 @ballast_axis
 set logscale y
 set format x "%g"

@@ -7,7 +7,7 @@
 #   run       which run: cmr_label[run], dash type = run
 #   pair      which ratio: cmq_label[pair], colour cmq_color[pair]
 #   x_mib     the parent's VmRSS in MiB
-#   ratio, ratio_lo, ratio_hi   ratio of medians, conservative interval
+#   ratio, ratio_lo, ratio_hi   median of the per-round ratios, its 95% interval
 # and DATA/charts.gp: cmq_n, cmq_label, cmq_color; cmr_n, cmr_label.
 data = ARG1
 out = ARG2
@@ -15,7 +15,7 @@ load "common.gp"
 
 set title sprintf("Is vfork 4–5× faster than fork? %d runs compared", cmr_n)
 set xlabel "parent resident memory, VmRSS (MiB, log scale)"
-set ylabel "ratio of medians (log scale), bars: 95% interval"
+set ylabel "ratio, median of rounds (log scale), bars: 95% interval"
 set logscale xy
 stats file("compare-claims.csv") using "x_mib" nooutput
 set xrange [STATS_min / 1.5:STATS_max * 1.5]

@@ -1,5 +1,5 @@
-/* Order statistics, moments, a bootstrap interval for the median, and a
- * least-squares line. */
+/* Order statistics, moments, the percentile bootstrap, and a least-squares
+ * line. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,62 +63,7 @@ int boot_interval(double (*draw)(void *arg, uint64_t *state), void *arg, size_t 
 	return 0;
 }
 
-/* The k-th smallest (0-based) of the resample whose index counts are in
- * count[]: x is sorted, so walking the counts finds it without sorting. */
-static size_t kth_index(const uint32_t *count, size_t n, size_t k)
-{
-	size_t seen = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		seen += count[i];
-		if (seen > k)
-			return i;
-	}
-	return n - 1;
-}
-
-/* Literal resampling, O(n) a draw, because it needs no libm: the engine
- * links none (see the Makefile), and ratioci.c's O(1) draw needs log(). */
-double resample_median(const uint64_t *x, size_t n, uint32_t *count, uint64_t *state)
-{
-	size_t a, z;
-
-	memset(count, 0, n * sizeof *count);
-	for (size_t i = 0; i < n; i++)
-		count[(boot_random(state) >> 11) % n]++;
-	a = kth_index(count, n, (n - 1) / 2);
-	z = kth_index(count, n, n / 2);
-	return ((double)x[a] + (double)x[z]) / 2;
-}
-
-struct resample {
-	const uint64_t *x;
-	size_t n;
-	uint32_t *count;
-};
-
-static double draw_median(void *arg, uint64_t *state)
-{
-	struct resample *r = arg;
-
-	return resample_median(r->x, r->n, r->count, state);
-}
-
-/* Percentile bootstrap of the median: the 2.5% and 97.5% points of the
- * medians of resamples. x must be sorted. */
-static int bootstrap_median(const uint64_t *x, size_t n, double *lo, double *hi)
-{
-	struct resample r = { .x = x, .n = n, .count = malloc(n * sizeof *r.count) };
-	int rc = -1;
-
-	if (r.count)
-		rc = boot_interval(draw_median, &r, BOOTSTRAP_RESAMPLES, 0x5eed5eedULL, 0.025,
-				   0.975, lo, hi);
-	free(r.count);
-	return rc;
-}
-
-int stats_compute(uint64_t *x, size_t n, struct stats *s)
+void stats_compute(uint64_t *x, size_t n, struct stats *s)
 {
 	double sum = 0, sq = 0;
 
@@ -136,7 +81,8 @@ int stats_compute(uint64_t *x, size_t n, struct stats *s)
 	for (size_t i = 0; i < n; i++)
 		sq += ((double)x[i] - s->mean) * ((double)x[i] - s->mean);
 	s->stddev = n > 1 ? sqrt(sq / (double)(n - 1)) : 0;
-	return bootstrap_median(x, n, &s->ci_lo, &s->ci_hi);
+	/* the interval is the windows', not the samples' (winstats.h) */
+	s->ci_lo = s->ci_hi = NAN;
 }
 
 int fit_line(const double *x, const double *y, size_t n, struct line_fit *f)

@@ -1,5 +1,5 @@
-/* Summary statistics of one cell's samples (nanoseconds), the bootstrap
- * behind their intervals, and the least-squares line through a sweep. */
+/* Summary statistics of one cell's samples (nanoseconds), the percentile
+ * bootstrap, and the least-squares line through a sweep. */
 #ifndef SPAWNCOST_STATS_H
 #define SPAWNCOST_STATS_H
 
@@ -11,7 +11,9 @@ struct stats {
 	double median, p10, p90, p99;
 	double mean, stddev;	/* stddev: sample (n-1); 0 when n < 2 */
 	double min, max;
-	double ci_lo, ci_hi;	/* 95% bootstrap interval of the median */
+	double ci_lo, ci_hi;	/* 95% interval of the median, from the windows'
+				 * medians (winstats.h); NaN until the engine
+				 * sets it */
 };
 
 /* A figure and its 95% interval: a median with the bootstrap interval of
@@ -20,13 +22,8 @@ struct est {
 	double v, lo, hi;
 };
 
-/* Resamples drawn for the bootstrap interval. */
-#define BOOTSTRAP_RESAMPLES 2000
-
-/* Sorts x in place and fills s. n must be at least 1. The bootstrap uses a
- * fixed seed, so the same samples always give the same interval. Returns 0,
- * or -1 when memory for the bootstrap could not be had. */
-int stats_compute(uint64_t *x, size_t n, struct stats *s);
+/* Sorts x in place and fills s (its interval NaN). n must be at least 1. */
+void stats_compute(uint64_t *x, size_t n, struct stats *s);
 
 /* Quantile q (0..1) of sorted x, linear interpolation between order
  * statistics (Hyndman & Fan type 7, R's and numpy's default). */
@@ -42,11 +39,6 @@ int boot_interval(double (*draw)(void *arg, uint64_t *state), void *arg, size_t 
 
 /* The bootstrap's random numbers: splitmix64. */
 uint64_t boot_random(uint64_t *state);
-
-/* The median of one bootstrap resample of sorted x, drawn literally: n
- * indices with replacement, tallied in count[] (n slots of scratch). O(n);
- * harness/analysis/ratioci.c draws the same median in O(1). */
-double resample_median(const uint64_t *x, size_t n, uint32_t *count, uint64_t *state);
 
 /* Least squares y = fixed + slope x: fit.csv's lines, and the report's
  * when a run has no fit.csv. */

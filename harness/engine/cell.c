@@ -117,10 +117,11 @@ static int cmp_u64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* The distribution-free 95% interval of the median spans the order
- * statistics n/2 -+ 0.98 sqrt(n); it is close to the bootstrap interval
- * reported later and needs no resampling. The sorted copy lives in its own
- * mapping, unmapped at once, so that the parent is no larger after. */
+/* A window's own median, and the distribution-free 95% interval of it over
+ * its samples, order statistics n/2 -+ 0.98 sqrt(n): what the window's
+ * time budget watches (a cell's interval comes from its windows'
+ * medians). The sorted copy lives in its own mapping, unmapped at once,
+ * so that the parent is no larger after. */
 int median_interval(const uint64_t *ns, size_t n, double *median, double *half)
 {
 	size_t bytes = n * sizeof *ns, lo, hi;

@@ -411,8 +411,9 @@ void write_summary(struct run *r, const struct table_row *t)
 		csv_u64(c, r->o.path_dirs);
 	else
 		csv_empty(c);
-	/* how far apart the windows' own medians were: drift within the run,
-	 * which the bootstrap interval of the pooled median does not show */
+	/* how far apart the windows' own medians were, the extremes included:
+	 * the drift within the run, which the interval (its ranks drop the
+	 * extreme windows) does not show whole */
 	if (t->windows > 1 && t->window_lo > 0 && !t->error[0])
 		csv_double(c, 100 * (t->window_hi - t->window_lo) / s->median);
 	else

@@ -371,9 +371,7 @@ static int pool(struct run *r)
 				snprintf(t->error, sizeof t->error, "ENOMEM: no room for statistics");
 			} else {
 				memcpy(ns, d.ns[id], n * sizeof *ns);
-				if (stats_compute(ns, n, &t->stats) != 0)
-					snprintf(t->error, sizeof t->error,
-						 "ENOMEM: no room for statistics");
+				stats_compute(ns, n, &t->stats);
 				t->modes = count_modes(ns, n);
 				probe_figures(t, d.probes[id], np, ns);
 				free(ns);

@@ -1,5 +1,4 @@
-/* Unit tests for harness/analysis/mwu.c (Mann–Whitney U) and harness/analysis/ratioci.c (the
- * bootstrap interval of a ratio of medians).
+/* Unit tests for harness/analysis/mwu.c (Mann–Whitney U).
  *
  * The expected values are worked out by hand below, not by the code under
  * test. Where a normal tail probability is needed, it was evaluated by
@@ -19,7 +18,6 @@
 
 
 #include "mwu.h"
-#include "ratioci.h"
 #include "stats.h"
 
 static double absd(double v)
@@ -183,82 +181,7 @@ static void test_separated_exact(void **state)
 
 /* The bootstrap median ------------------------------------------------- */
 
-/* Odd n = 7: the resample median is x[I] where I is the 4th smallest of 7
- * uniform indices, so P(I <= i) = P(at least 4 of 7 draws land in 0..i) =
- * sum_{j>=4} C(7,j) q^j (1-q)^(7-j), q = (i+1)/7. The frequencies of 200000
- * draws must match those probabilities (sd of a frequency < 0.0012). */
-static void test_boot_median_odd(void **state)
-{
-	const double x[] = { 10, 20, 30, 40, 50, 60, 70 };
-	const double binom7[] = { 1, 7, 21, 35, 35, 21, 7, 1 };
-	size_t count[7] = { 0 };
-	uint64_t seed = 1;
-	double prev = 0;
-
-	for (int b = 0; b < 200000; b++) {
-		double m = boot_median(x, 7, &seed);
-		count[(int)(m / 10) - 1]++;
-	}
-	for (int i = 0; i < 7; i++) {
-		double q = (i + 1) / 7.0, cdf = 0;
-		for (int j = 4; j <= 7; j++)
-			cdf += binom7[j] * __builtin_pow(q, j) * __builtin_pow(1 - q, 7 - j);
-		assert_near(count[i] / 200000.0, cdf - prev, 0.006);
-		prev = cdf;
-	}
-}
-
-/* Even n = 6: against literal resampling, stats.c's resample_median (what
- * the engine's interval draws): resample 6 of x with replacement, average
- * the middle two; the CDF at a few points must agree. */
-static void test_boot_median_even(void **state)
-{
-	const double x[] = { 10, 20, 30, 40, 50, 60 }, at[] = { 15, 25, 35, 45, 55 };
-	const uint64_t xu[] = { 10, 20, 30, 40, 50, 60 };
-	size_t fast[5] = { 0 }, brute[5] = { 0 };
-	uint64_t seed = 7, s = 88172645463325252ULL;
-	uint32_t count[6];
-	const int draws = 200000;
-
-	for (int b = 0; b < draws; b++) {
-		double mf = boot_median(x, 6, &seed), mb = resample_median(xu, 6, count, &s);
-
-		for (int k = 0; k < 5; k++) {
-			fast[k] += mf <= at[k];
-			brute[k] += mb <= at[k];
-		}
-	}
-	for (int k = 0; k < 5; k++)
-		assert_near(fast[k] / (double)draws, brute[k] / (double)draws, 0.008);
-}
-
 /* The ratio interval --------------------------------------------------- */
-
-static void test_ratio_ci(void **state)
-{
-	double base[41], same[41], slow[41], lo, hi, lo2, hi2;
-
-	for (int i = 0; i < 41; i++) {
-		base[i] = same[i] = 1000 + 5 * i;	/* sorted, median 1100 */
-		slow[i] = 1.2 * base[i];
-	}
-	assert_near(median_sorted(base, 41), 1100, 1e-12);
-	/* Identical samples: the interval holds 1, and a second call repeats
-	 * the first exactly (fixed seed). */
-	assert_int_equal(ratio_ci(base, 41, same, 41, 0.95, &lo, &hi), 0);
-	assert_true(lo < 1 && hi > 1);
-	assert_int_equal(ratio_ci(base, 41, same, 41, 0.95, &lo2, &hi2), 0);
-	assert_true(lo == lo2 && hi == hi2);
-	/* 20% slower throughout: the interval holds 1.2 and not 1.1. The
-	 * spread is 1000..1200 around 1100: each median is known to a few %. */
-	assert_int_equal(ratio_ci(base, 41, slow, 41, 0.95, &lo, &hi), 0);
-	assert_true(lo < 1.2 && hi > 1.2);
-	assert_true(lo > 1.1 && hi < 1.3);
-	/* One sample a side: the interval is the point. */
-	assert_int_equal(ratio_ci(base, 1, slow, 1, 0.95, &lo, &hi), 0);
-	assert_near(lo, 1.2, 1e-12);
-	assert_near(hi, 1.2, 1e-12);
-}
 
 int main(void)
 {
@@ -269,9 +192,6 @@ int main(void)
 		cmocka_unit_test(test_normal_no_ties),
 		cmocka_unit_test(test_identical_and_constant),
 		cmocka_unit_test(test_separated_exact),
-		cmocka_unit_test(test_boot_median_odd),
-		cmocka_unit_test(test_boot_median_even),
-		cmocka_unit_test(test_ratio_ci),
 	};
 	return cmocka_run_group_tests_name("mwu", tests, NULL, NULL);
 }
