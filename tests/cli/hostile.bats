@@ -172,7 +172,7 @@ slow_target() {
 		mkfifo "fifo-$f/$f"
 	done
 	for cmd in "compare fifo-summary.csv fifo-summary.csv" "compare good fifo-windows.csv" \
-		   "export fifo-samples.csv --format gbench" "report fifo-summary.csv" \
+		   "export fifo-windows.csv --format gbench" "report fifo-summary.csv" \
 		   "meta fifo-env.txt" "compare good fifo-env.txt"; do
 		# shellcheck disable=SC2086
 		run --separate-stderr timeout 10 "$SC" $cmd
