@@ -119,6 +119,12 @@ int rundir_samples(struct rundir *r, char *err);
  * (rundir_open does). Returns 0, or -1 with the reason in err. */
 int rundir_windows(struct rundir *r, char *err);
 
+/* The cell row `row` of table t names, by the keys in use[] (a key whose
+ * column kcol[k] t lacks is not asked); rows come in cell order, so the
+ * cell *last found is tried first. NULL when none. */
+struct cell_data *rundir_row_cell(struct rundir *r, const struct csv_table *t, size_t row,
+				  const int kcol[NKEYS], const bool use[NKEYS], size_t *last);
+
 /* Do a and b (indexed the same way) name the same cell? */
 bool cell_same(const struct cell_data *a, const struct cell_data *b, const bool use[NKEYS]);
 

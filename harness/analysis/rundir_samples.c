@@ -77,17 +77,16 @@ int rundir_index(struct rundir *r, const bool use[NKEYS], char *err)
 	return 0;
 }
 
-/* The cell a samples row belongs to; rows come in cell order, so the last
- * one found is tried first. */
-static struct cell_data *find_cell(struct rundir *r, const struct csv_table *t, size_t row,
-				   const int kcol[NKEYS], size_t *last)
+struct cell_data *rundir_row_cell(struct rundir *r, const struct csv_table *t, size_t row,
+				  const int kcol[NKEYS], const bool use[NKEYS], size_t *last)
 {
 	for (size_t tries = 0; tries < r->ncells; tries++) {
 		struct cell_data *c = &r->cells[(*last + tries) % r->ncells];
 		bool same = true;
 
 		for (int k = 0; k < NKEYS && same; k++)
-			same = !r->use_key[k] || strcmp(c->key[k], csv_cell(t, row, kcol[k])) == 0;
+			same = !use[k] || kcol[k] < 0 ||
+			       strcmp(c->key[k], csv_cell(t, row, kcol[k])) == 0;
 		if (same) {
 			*last = (size_t)(c - r->cells);
 			return c;
@@ -161,7 +160,7 @@ static int attach(struct rundir *r, const struct csv_table *t, const int kcol[NK
 	int cround = csv_col(t, "round");
 
 	for (size_t row = 0; row < t->nrows; row++) {
-		struct cell_data *c = find_cell(r, t, row, kcol, &last);
+		struct cell_data *c = rundir_row_cell(r, t, row, kcol, r->use_key, &last);
 		char perr[PARSE_ERR_LEN];
 		uint64_t v;
 

@@ -12,25 +12,6 @@
 
 static const char *const needs[] = { "round", "median_us", "contended", NULL };
 
-/* The measured cell the row names, by every key summary.csv has. */
-static struct cell_data *owner(struct rundir *r, const struct csv_table *t, size_t row,
-			       const int kcol[NKEYS], size_t *last)
-{
-	for (size_t tries = 0; tries < r->ncells; tries++) {
-		struct cell_data *c = &r->cells[(*last + tries) % r->ncells];
-		bool same = true;
-
-		for (int k = 0; k < NKEYS && same; k++)
-			same = !r->has_key[k] || kcol[k] < 0 ||
-			       strcmp(c->key[k], csv_cell(t, row, kcol[k])) == 0;
-		if (same) {
-			*last = (size_t)(c - r->cells);
-			return c;
-		}
-	}
-	return NULL;
-}
-
 static double pct(const struct csv_table *t, size_t row, int col)
 {
 	bool bad = false;
@@ -49,7 +30,7 @@ static int attach(struct rundir *r, const struct csv_table *t, const char *path,
 	for (int k = 0; k < NKEYS; k++)
 		kcol[k] = csv_col(t, key_names[k]);
 	for (size_t row = 0; row < t->nrows; row++) {
-		struct cell_data *c = owner(r, t, row, kcol, &last);
+		struct cell_data *c = rundir_row_cell(r, t, row, kcol, r->has_key, &last);
 		char perr[PARSE_ERR_LEN];
 		uint64_t round;
 		double med;
