@@ -451,6 +451,43 @@ static bool refined(const struct pair *p)
 	return p->base->refined || p->nw->refined;
 }
 
+/* The median of a cell's windows in one run. */
+static double run_median(const struct cell_data *c)
+{
+	double x[4096];
+	size_t n = 0;
+
+	for (size_t i = 0; i < c->nwin && n < sizeof x / sizeof x[0]; i++)
+		x[n++] = c->win[i].median_us;
+	return n ? median_of(x, n) : c->med.v;
+}
+
+/* How far the BASE runs' own shared shifts spread: for each BASE run, the
+ * median over the swept cells of its median against the pooled BASE's; the
+ * largest |log| of them. NaN with fewer than two runs or cells. */
+static double base_spread(const struct comparison *c)
+{
+	double worst = NAN, logs[4096];
+
+	if (c->nbases < 2)
+		return NAN;
+	for (size_t k = 0; k < c->nbases; k++) {
+		size_t n = 0;
+		for (size_t i = 0; i < c->npairs && n < sizeof logs / sizeof logs[0]; i++) {
+			const struct pair *p = &c->pairs[i];
+			if (p->verdict < V_ERROR_NEW && !refined(p) && p->bases[k] &&
+			    p->med_base_us > 0)
+				logs[n++] = log(run_median(p->bases[k]) / p->med_base_us);
+		}
+		if (n < COMMON_MIN_CELLS)
+			continue;
+		double m = fabs(median_of(logs, n));
+		if (isnan(worst) || m > worst)
+			worst = m;
+	}
+	return worst;
+}
+
 /* The verdicts, once the shift the whole run shares is known: a cell is a
  * regression only when it moved past the threshold beyond that shift (and
  * an improvement likewise); a cell that only moved with the run, when the
@@ -469,10 +506,17 @@ static void judge_run(struct comparison *c)
 	c->common = 1;
 	c->ncommon = 0;
 	if (n >= COMMON_MIN_CELLS) {
-		sort_doubles(logs, n);
-		c->common = exp(n % 2 ? logs[n / 2] : (logs[n / 2 - 1] + logs[n / 2]) / 2);
+		c->common = exp(median_of(logs, n));
 		c->ncommon = n;
 	}
+	c->base_spread = base_spread(c);
+	/* several BASE runs show how far the machine moves between runs: a
+	 * NEW run that moved further, by more than the threshold, is not the
+	 * machine's drift, and its cells are judged as they are */
+	c->shift_kept = c->ncommon && c->nbases > 1 && isfinite(c->base_spread) &&
+			fabs(log(c->common)) > c->base_spread + log(bar);
+	if (c->shift_kept)
+		c->common = 1;
 	for (size_t i = 0; i < c->npairs; i++) {
 		struct pair *p = &c->pairs[i];
 		bool up = p->verdict == V_REGRESSION, down = p->verdict == V_IMPROVEMENT;
@@ -516,12 +560,18 @@ static int decide(struct comparison *c, const struct rundir *b, const struct run
 
 	for (size_t i = 0; i < c->npairs; i++) {
 		struct pair *p = &c->pairs[i];
-		bool eb = false, en = p->nw->error[0];
+		bool eb, en = p->nw->error[0];
 
+		/* a BASE run whose cell erred is left out of that cell; the
+		 * cell is an error in BASE only when no BASE run measured it */
+		eb = true;
 		for (size_t k = 0; k < c->nbases; k++)
 			if (p->bases[k] && p->bases[k]->error[0]) {
-				eb = true;
-				p->bases[k] = NULL;	/* no windows to draw from */
+				if (!p->base_error)
+					p->base_error = p->bases[k]->error;
+				p->bases[k] = NULL;
+			} else if (p->bases[k]) {
+				eb = false;
 			}
 		if (eb || en) {
 			p->verdict = eb && en ? V_ERROR_BOTH : en ? V_ERROR_NEW : V_ERROR_BASE;

@@ -44,6 +44,8 @@ struct pair {
 	double instr_ratio;	/* instructions_per_op NEW/BASE, NaN when not
 				 * counted on both sides */
 	char why[160];		/* a note on the verdict, or "" */
+	const char *base_error;	/* the error of a BASE run's cell (its run left
+				 * out of the comparison), or NULL */
 };
 
 /* Where the two runs' machines differ in a way that can move the figures. */
@@ -79,6 +81,12 @@ struct comparison {
 	 * of one run cannot tell apart. */
 	double common;
 	size_t ncommon;
+	/* Several BASE runs: how far their own shared shifts spread (the
+	 * largest |log shift| of one BASE run against them all); a NEW run
+	 * that moved further than that, by more than the threshold, moved
+	 * beyond the machine's drift, and its shift is not taken out. */
+	double base_spread;
+	bool shift_kept;	/* NEW's shift exceeded the BASE runs' own */
 	size_t regressions, improvements, same, inconclusives, errors;	/* errors: new in NEW */
 };
 

@@ -90,6 +90,21 @@ static void bases_line(FILE *f, const struct comparison *c, const char *prefix)
 			   "interval carries the variation between runs\n", prefix, c->nbases);
 }
 
+/* How the whole run moved, where that decided verdicts. */
+static void shift_line(FILE *f, const struct comparison *c, const char *prefix)
+{
+	if (c->shift_kept)
+		fprintf(f, "%sNEW moved as a whole beyond the BASE runs' own spread (%.1f%%) by more "
+			   "than the threshold: its cells are judged as measured, not against the "
+			   "run's shift\n", prefix, (exp(c->base_spread) - 1) * 100);
+	else if (c->ncommon && fabs(log(c->common)) > log(1 + c->threshold_pct / 100))
+		fprintf(f, "%sthe whole run moved by %+.1f%% (the median over %zu cells): a cell that "
+			   "moved with it cannot be told from the machine's drift%s\n", prefix,
+			(c->common - 1) * 100, c->ncommon,
+			c->nbases > 1 ? ", which the BASE runs also show" :
+					"; several BASE runs can tell");
+}
+
 /* What an inconclusive cell does to the exit status. */
 static const char *policy_text(const struct comparison *c)
 {
@@ -98,7 +113,7 @@ static const char *policy_text(const struct comparison *c)
 
 static const char *error_of(const struct pair *p)
 {
-	return p->nw->error[0] ? p->nw->error : p->base->error;
+	return p->nw->error[0] ? p->nw->error : p->base_error ? p->base_error : p->base->error;
 }
 
 void report_text(FILE *f, const struct comparison *c)
@@ -136,6 +151,7 @@ void report_text(FILE *f, const struct comparison *c)
 			p->lo, p->hi, fmt_p(p->u.p, pb, sizeof pb), wn, verdict_name(p->verdict));
 	}
 	window_notes(f, c, "note: ");
+	shift_line(f, c, "note: ");
 	for (size_t i = 0; i < c->nonly_base; i++)
 		fprintf(f, "only in BASE: %s\n", c->only_base[i]->name);
 	for (size_t i = 0; i < c->nonly_new; i++)
@@ -144,10 +160,9 @@ void report_text(FILE *f, const struct comparison *c)
 		fprintf(f, "geometric mean of NEW/BASE over %zu cells: %.3f (%+.1f%%)\n", c->ngeo,
 			c->geomean, (c->geomean - 1) * 100);
 	if (c->inconclusives && c->inconclusive == INCONCLUSIVE_PASS)
-		fprintf(f, "warning: %zu cell%s inconclusive: the windows disagree too much to tell a "
-			   "%g%% change from none (more windows, --rounds, or more BASE runs decide; "
-			   "--inconclusive fail makes them fail the gate)\n", c->inconclusives,
-			c->inconclusives == 1 ? " is" : "s are", c->threshold_pct);
+		fprintf(f, "warning: %zu cell%s inconclusive: the data cannot tell a %g%% change from "
+			   "none (the notes say why; --inconclusive fail makes them fail the gate)\n",
+			c->inconclusives, c->inconclusives == 1 ? " is" : "s are", c->threshold_pct);
 	fprintf(f, "result: %s (threshold %g%%, alpha %g, %s; decided on the windows' time)\n",
 		tally(c, tl, sizeof tl), c->threshold_pct, c->alpha, policy_text(c));
 }
@@ -197,6 +212,7 @@ void report_markdown(FILE *f, const struct comparison *c)
 		fprintf(f, "Geometric mean of NEW/BASE over %zu cells: %.3f (%+.1f%%).\n\n", c->ngeo,
 			c->geomean, (c->geomean - 1) * 100);
 	window_notes(f, c, "- note: ");
+	shift_line(f, c, "- note: ");
 	for (size_t i = 0; i < c->nonly_base; i++)
 		fprintf(f, "- only in BASE: `%s`\n", c->only_base[i]->name);
 	for (size_t i = 0; i < c->nonly_new; i++)
@@ -314,6 +330,11 @@ static json_t *comparison_json(const struct comparison *c)
 	      put(o, "improvements", json_integer((json_int_t)c->improvements)) ||
 	      put(o, "no_change", json_integer((json_int_t)c->same)) ||
 	      put(o, "inconclusive", json_integer((json_int_t)c->inconclusives)) ||
+	      put(o, "run_shift", c->ncommon ? json_real(c->common) : json_null()) ||
+	      put(o, "run_shift_cells", json_integer((json_int_t)c->ncommon)) ||
+	      put(o, "base_runs_spread", isfinite(c->base_spread)
+				? json_real(exp(c->base_spread)) : json_null()) ||
+	      put(o, "run_shift_kept", json_boolean(c->shift_kept)) ||
 	      put(o, "inconclusive_policy", json_string(c->inconclusive == INCONCLUSIVE_FAIL
 							? "fail" : "pass")) ||
 	      put(o, "base_runs", json_integer((json_int_t)c->nbases)) ||

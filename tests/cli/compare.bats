@@ -66,6 +66,24 @@ verdict() {
 	[[ "$output" == *'"regressions": 1,'* ]]
 }
 
+@test "several BASE runs that agree: a whole run 10% slower is beyond their spread, and regresses" {
+	run "$SC" compare "$FX/base" "$FX/rerun" "$FX/identical" "$FX/allslow10"
+	[ "$status" -eq 1 ]
+	[ "$(verdict "$SLOW")" = "regression" ]
+	[[ "$output" == *"NEW moved as a whole beyond the BASE runs' own spread"* ]]
+	[[ "$output" == *"4 regressions"* ]]
+}
+
+@test "a cell that erred in one of several BASE runs is judged on the others" {
+	run "$SC" compare "$FX/errored" "$FX/base" "$FX/rerun"
+	[ "$status" -eq 0 ]
+	refute grep -q "error in BASE" <<< "$output"
+	[[ "$output" == *"0 errors in NEW"* ]]
+	# erred in every BASE run: an error in BASE, with its message
+	run "$SC" compare "$FX/errored" "$FX/errored" "$FX/rerun"
+	[[ "$output" == *"error in BASE: ENOEXEC: exec of the target failed"* ]]
+}
+
 @test "--alpha below what 10 windows a side can reach: the 20% shift is inconclusive, never no change" {
 	# the smallest two-sided p of the U test with 10 and 10 windows is 1.1e-5
 	run "$SC" compare "$FX/base" "$FX/shift20" --alpha 1e-6
