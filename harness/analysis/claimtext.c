@@ -337,7 +337,10 @@ static void curve_rows(struct csv *w, const struct curve *cv, int claim)
 		csv_str(w, pair);
 		csv_str(w, cv->thp);
 		csv_double(w, p->rss_mib);
-		csv_double(w, p->r.v);
+		if (isfinite(p->r.v))
+			csv_double(w, p->r.v);
+		else
+			csv_empty(w);
 		if (isfinite(p->r.lo)) {
 			csv_double(w, p->r.lo);
 			csv_double(w, p->r.hi);

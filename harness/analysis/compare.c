@@ -52,9 +52,11 @@ static const char compare_usage[] =
 	"  --format F         text (default), markdown or json, on stdout\n"
 	"  --strict           a cell present in one run only is an error\n"
 	"Each run's unit is the window: a cell regressed when the U test of NEW's window\n"
-	"medians against BASE's gives p < A and the 95% interval of NEW/BASE (a bootstrap\n"
-	"over runs and windows) lies above 1 + PCT/100; it did not change when that\n"
-	"interval lies within the threshold both ways; else it is inconclusive.\n"
+	"medians against BASE's gives p < A and the 95% interval of NEW/BASE (against one\n"
+	"BASE run, the Hodges-Lehmann interval of the shift; against several, a bootstrap\n"
+	"over runs and windows) lies above 1 + PCT/100, beyond the shift the whole run\n"
+	"shares; it did not change when that interval lies within the threshold both\n"
+	"ways; else it is inconclusive, and a note says why.\n"
 	"Exit 0: no regression, 1: at least one (or a cell that errs in NEW only, or an\n"
 	"inconclusive cell with --inconclusive fail), 2: bad input.\n";
 

@@ -23,6 +23,16 @@ static const char *fmt_p(double p, char *buf, size_t len)
 	return buf;
 }
 
+/* The ratio's interval in fmt, or "-" where there is none (one window). */
+static const char *interval(const struct pair *p, char *buf, size_t len, const char *fmt)
+{
+	if (isfinite(p->lo) && isfinite(p->hi))
+		snprintf(buf, len, fmt, p->lo, p->hi);
+	else
+		snprintf(buf, len, "-");
+	return buf;
+}
+
 static const char *or_absent(const char *s)
 {
 	return s ? s : "(absent)";
@@ -119,7 +129,7 @@ static const char *error_of(const struct pair *p)
 void report_text(FILE *f, const struct comparison *c)
 {
 	int w = (int)name_width(c);
-	char pb[32], wn[32];
+	char pb[32], wn[32], iv[64];
 	char tl[200];
 
 	if (c->env_missing)
@@ -146,9 +156,10 @@ void report_text(FILE *f, const struct comparison *c)
 			continue;
 		}
 		snprintf(wn, sizeof wn, "%zu/%zu", p->win_base, p->win_new);
-		fprintf(f, "%-*s %11.2f %11.2f %+7.1f%% [%6.3f, %6.3f] %8s %7s  %s\n", w,
+		fprintf(f, "%-*s %11.2f %11.2f %+7.1f%% %17s %8s %7s  %s\n", w,
 			p->base->name, p->med_base_us, p->med_new_us, (p->ratio - 1) * 100,
-			p->lo, p->hi, fmt_p(p->u.p, pb, sizeof pb), wn, verdict_name(p->verdict));
+			interval(p, iv, sizeof iv, "[%6.3f, %6.3f]"), fmt_p(p->u.p, pb, sizeof pb), wn,
+			verdict_name(p->verdict));
 	}
 	window_notes(f, c, "note: ");
 	shift_line(f, c, "note: ");
@@ -169,7 +180,7 @@ void report_text(FILE *f, const struct comparison *c)
 
 void report_markdown(FILE *f, const struct comparison *c)
 {
-	char pb[32];
+	char pb[32], iv[64];
 	char tl[200];
 
 	if (c->env_missing)
@@ -202,10 +213,10 @@ void report_markdown(FILE *f, const struct comparison *c)
 			continue;
 		}
 		const char *em = p->verdict == V_REGRESSION ? "**" : "";
-		fprintf(f, "| `%s` | %.2f | %.2f | %+.1f%% | %.3f–%.3f | %s | %zu/%zu | %s%s%s |\n",
-			p->base->name, p->med_base_us, p->med_new_us, (p->ratio - 1) * 100, p->lo,
-			p->hi, fmt_p(p->u.p, pb, sizeof pb), p->win_base, p->win_new, em,
-			verdict_name(p->verdict), em);
+		fprintf(f, "| `%s` | %.2f | %.2f | %+.1f%% | %s | %s | %zu/%zu | %s%s%s |\n",
+			p->base->name, p->med_base_us, p->med_new_us, (p->ratio - 1) * 100,
+			interval(p, iv, sizeof iv, "%.3f–%.3f"), fmt_p(p->u.p, pb, sizeof pb),
+			p->win_base, p->win_new, em, verdict_name(p->verdict), em);
 	}
 	fprintf(f, "\n");
 	if (c->ngeo)

@@ -47,6 +47,12 @@ static int attach(struct rundir *r, const struct csv_table *t, const char *path,
 			snprintf(err, RUNDIR_ERR_LEN, "%s: %s at line %zu", path, perr, row + 2);
 			return -1;
 		}
+		for (size_t i = 0; i < c->nwin; i++)
+			if (c->win[i].round == round) {
+				snprintf(err, RUNDIR_ERR_LEN, "%s: a second window of round %llu of a "
+					 "cell at line %zu", path, (unsigned long long)round, row + 2);
+				return -1;
+			}
 		if (!(w = realloc(c->win, (c->nwin + 1) * sizeof *w))) {
 			snprintf(err, RUNDIR_ERR_LEN, "%s: out of memory", path);
 			return -1;

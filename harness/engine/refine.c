@@ -139,15 +139,19 @@ struct job {
 	size_t ids[2], n;
 };
 
-/* Lay out the job's cells. Returns how many it added. */
+/* Lay out the job's two cells. Returns 2, or 0 when either exists already:
+ * a ratio is taken from windows measured side by side, and a cell of
+ * another pair, measured in another step, was not (fork-exec is in two
+ * pairs). */
 static size_t plan_job(struct run *r, struct job *j)
 {
 	const char *names[2] = { j->p->a, j->p->b };
 
 	j->n = 0;
+	if (find_cell(r, names[0], j->kib, j->thp) >= 0 ||
+	    find_cell(r, names[1], j->kib, j->thp) >= 0 || r->ncells + 2 > r->cells_cap)
+		return 0;
 	for (int k = 0; k < 2; k++) {
-		if (find_cell(r, names[k], j->kib, j->thp) >= 0 || r->ncells == r->cells_cap)
-			continue;
 		j->ids[j->n] = r->ncells++;
 		plan_cell(&r->cells[j->ids[j->n]], method_find(names[k]), j->kib, j->thp,
 			  BALLAST_ANON, 0, 0, 1);
@@ -161,9 +165,18 @@ static size_t plan_job(struct run *r, struct job *j)
  * size's windows spread over the step, not taken back to back, so that a
  * slow spell of the machine moves one of a cell's windows, not all. */
 static void measure_jobs(struct run *r, struct samples *s, struct spawn_ctx *ctx,
-			 const struct job *jobs, size_t njobs)
+			 const struct job *jobs, size_t njobs, uint64_t start)
 {
-	for (unsigned round = 0; round < r->o.rounds && !guard_stop && !r->write_err; round++)
+	uint64_t budget = (uint64_t)(r->o.refine_time * 1e9);
+
+	for (unsigned round = 0; round < r->o.rounds && !guard_stop && !r->write_err; round++) {
+		/* --refine-time is kept between rounds too: a step of many sizes
+		 * stops with fewer windows rather than run past it (two at
+		 * least, for a ratio's interval) */
+		if (round >= 2 && now_ns() - start > budget) {
+			r->refine_stopped = "time";
+			break;
+		}
 		for (size_t i = 0; i < njobs && !guard_stop && !r->write_err; i++) {
 			const struct job *j = &jobs[i];
 			struct ballast b;
@@ -182,6 +195,7 @@ static void measure_jobs(struct run *r, struct samples *s, struct spawn_ctx *ctx
 				run_window(r, j->ids[k], round, ctx, s, berr[0] ? berr : NULL);
 			ballast_free(&b);
 		}
+	}
 }
 
 #define STEP_JOBS 32
@@ -225,8 +239,10 @@ static int step(struct run *r, struct samples *s, struct spawn_ctx *ctx, int ran
 					njobs++;
 				}
 			}
-	measure_jobs(r, s, ctx, jobs, njobs);
+	measure_jobs(r, s, ctx, jobs, njobs, start);
 	r->refine_sizes += (unsigned)njobs;
+	if (r->refine_stopped && strcmp(r->refine_stopped, "time") == 0)
+		return -1;
 	return stop ? stop : (int)njobs;
 }
 

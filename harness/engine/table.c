@@ -1,3 +1,4 @@
+#include <math.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -83,6 +84,9 @@ void table_print(FILE *f, const struct table_row *rows, size_t n)
 		if (t->error[0])
 			fprintf(f, "%12s %7s %12s %12s %9s  %s\n", "-", "-", "-", "-", "-",
 				t->error);
+		else if (isnan(s->ci_lo))	/* one window: no interval */
+			fprintf(f, "%12.2f %7s %12.2f %12.2f %9zu\n", s->median / 1e3, "-",
+				s->p10 / 1e3, s->p90 / 1e3, s->n);
 		else
 			fprintf(f, "%12.2f %6.1f%% %12.2f %12.2f %9zu\n", s->median / 1e3,
 				ci_pct(s), s->p10 / 1e3, s->p90 / 1e3, s->n);

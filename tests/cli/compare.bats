@@ -210,6 +210,13 @@ verdict() {
 	expect_bad "short/samples.csv: 35 samples of vfork-exit/rss_mib:0/thp:off/pin:none where summary.csv counts 40" \
 		compare "$FX/base" "$FX/short"
 }
+@test "a window twice in windows.csv" {
+	cp -r "$FX/base" twice
+	sed -n 2p twice/windows.csv >> twice/windows.csv
+	run --separate-stderr "$SC" compare "$FX/base" twice
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"twice/windows.csv: a second window of round 1 of a cell at line 42"* ]]
+}
 @test "no cell in common"   { expect_bad "the runs have no cell in common" compare "$FX/base" "$FX/mismatched"; }
 @test "missing folder"      { expect_bad "nowhere: No such file or directory" compare "$FX/base" nowhere; }
 @test "a file, not a folder" { expect_bad "not a folder" compare "$FX/base" "$FX/generate"; }
