@@ -104,6 +104,11 @@ int report_json(FILE *f, const struct comparison *c);
  * its windows. Returns 0, or -1 when memory could not be had. */
 int compare_pair(struct pair *p, size_t nbases, double threshold_pct, double alpha);
 
+/* The verdicts of every pair once each has been through compare_pair: the
+ * shift the whole run shares is taken out, refined sizes and run-wide
+ * moves made inconclusive (see harness/analysis/gate.c). */
+void compare_judge_run(struct comparison *c);
+
 /* argv[0] is "compare". Returns the exit status: 0, 1 or 2. */
 int cmd_compare(int argc, char **argv);
 

@@ -1,0 +1,357 @@
+/* The gate's decision, cell by cell, at the level of windows (compare.h);
+ * harness/analysis/compare.c loads and matches the runs and prints.
+ *
+ * For each cell, NEW's windows' medians against BASE's:
+ *   - the ratio NEW/BASE of the medians of the windows' medians, with a 95%
+ *     interval: against one BASE run, the distribution-free interval of the
+ *     shift between the two runs' windows that goes with the U test
+ *     (shift_interval); against several, a percentile bootstrap that
+ *     resamples BASE runs, then the windows within each (Ren et al.,
+ *     "Nonparametric bootstrapping for hierarchical data", J. Applied
+ *     Statistics 37, 2010), and NEW's windows;
+ *   - the Mann-Whitney U test of NEW's windows against BASE's.
+ * A regression needs both: p < alpha, and the whole interval above
+ * 1 + threshold. "No change" needs the whole interval within the threshold
+ * either way. Anything else is inconclusive: the windows disagree too much
+ * to tell a change of the threshold's size from none, and the line says how
+ * many windows a side would likely decide it. Improvements mirror
+ * regressions with 1/(1 + threshold), so that swapping the runs swaps the
+ * verdicts.
+ *
+ * Above the windows is the run: on a machine whose speed drifts from one
+ * minute to the next, every cell of a run can be some percent slower than
+ * every cell of the run before, which no window of either run can see. So
+ * the shift the whole run shares (the median ratio over the swept cells) is
+ * taken out first: a regression is a cell that moved past the threshold
+ * beyond it. A change that every cell shares cannot be told from the
+ * machine's drift by two runs: those cells are inconclusive, with the
+ * figure, and several BASE runs (whose run-to-run spread the bootstrap
+ * resamples) are the way to decide. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compare.h"
+#include "stats.h"
+#include "winstats.h"
+
+/* The medians of a cell's windows, appended to out at *n. A run made
+ * before windows.csv, with no rounds in its samples, has one window: its
+ * median. */
+static void windows_into(const struct cell_data *c, double *out, size_t *n)
+{
+	if (!c->nwin) {
+		out[(*n)++] = c->med.v;
+		return;
+	}
+	for (size_t i = 0; i < c->nwin; i++)
+		out[(*n)++] = c->win[i].median_us;
+}
+
+static size_t nwindows(const struct cell_data *c)
+{
+	return c->nwin ? c->nwin : 1;
+}
+
+static double median_of(double *x, size_t n)
+{
+	sort_doubles(x, n);
+	return n % 2 ? x[n / 2] : (x[n / 2 - 1] + x[n / 2]) / 2;
+}
+
+/* One bootstrap draw of NEW/BASE: BASE's runs resampled, then each drawn
+ * run's windows; NEW's windows. */
+struct draw_arg {
+	const struct pair *p;
+	const struct cell_data *runs[COMPARE_MAX_BASES];
+	size_t nruns;
+	double *xb, *xn;
+};
+
+static double draw_ratio(void *arg, uint64_t *state)
+{
+	struct draw_arg *d = arg;
+	size_t kb = 0, kn = 0;
+
+	for (size_t r = 0; r < d->nruns; r++) {
+		const struct cell_data *c = d->runs[boot_random(state) % d->nruns];
+		for (size_t w = 0; w < nwindows(c); w++)
+			d->xb[kb++] = c->nwin ? c->win[boot_random(state) % c->nwin].median_us
+					      : c->med.v;
+	}
+	for (size_t w = 0; w < nwindows(d->p->nw); w++)
+		d->xn[kn++] = d->p->nw->nwin
+			? d->p->nw->win[boot_random(state) % d->p->nw->nwin].median_us
+			: d->p->nw->med.v;
+	return median_of(d->xn, kn) / median_of(d->xb, kb);
+}
+
+/* One BASE run: the distribution-free interval of the shift between the
+ * two runs' log window medians that goes with the U test (Hodges &
+ * Lehmann; Bauer, JASA 67, 1972): the order statistics of the nb x nn
+ * differences, C of them dropped at each end, C the U test's critical
+ * value at 95% (normal approximation with continuity correction). One
+ * wild window moves it by a rank, where the bootstrap of a median of ten
+ * jumps to it. */
+static int shift_interval(const double *xb, size_t nb, const double *xn, size_t nn, double *lo,
+			  double *hi)
+{
+	double mn = (double)nb * (double)nn, sd = sqrt(mn * (double)(nb + nn + 1) / 12);
+	double c = floor(mn / 2 - 1.959964 * sd - 0.5);
+	size_t k = 0, drop = c > 0 ? (size_t)c : 0;
+	double *d = malloc((size_t)mn * sizeof *d);
+
+	if (!d)
+		return -1;
+	for (size_t i = 0; i < nb; i++)
+		for (size_t j = 0; j < nn; j++)
+			d[k++] = log(xn[j]) - log(xb[i]);
+	sort_doubles(d, k);
+	*lo = exp(d[drop]);
+	*hi = exp(d[k - 1 - drop]);
+	free(d);
+	return 0;
+}
+
+/* Windows a side that would likely decide an inconclusive cell: the
+ * interval narrows as 1/sqrt(windows), and it must shrink to the distance
+ * between the ratio and the nearest line it has to clear. */
+static double windows_needed(const struct pair *p, double bar)
+{
+	double half = (log(p->hi) - log(p->lo)) / 2, c = log(p->ratio), edge = log(bar), d;
+	double w = (double)(p->win_new < p->win_base ? p->win_new : p->win_base);
+
+	if (c > edge)
+		d = c - edge;
+	else if (c < -edge)
+		d = -edge - c;
+	else
+		d = fmin(edge - c, c + edge);
+	if (!(d > 0) || !(half > 0))
+		return INFINITY;
+	return ceil(w * (half / d) * (half / d));
+}
+
+static void judge(struct pair *p, double threshold_pct, double alpha)
+{
+	double bar = 1 + threshold_pct / 100;
+
+	p->why[0] = '\0';
+	p->windows_needed = NAN;
+	if (p->win_new < 2 || p->win_base < 2 || !isfinite(p->lo)) {
+		p->verdict = V_INCONCLUSIVE;
+		snprintf(p->why, sizeof p->why, "fewer than 2 windows a side: no interval");
+		p->windows_needed = INFINITY;
+		return;
+	}
+	if (p->u.p < alpha && p->lo > bar)
+		p->verdict = V_REGRESSION;
+	else if (p->u.p < alpha && p->hi < 1 / bar)
+		p->verdict = V_IMPROVEMENT;
+	else if (p->lo >= 1 / bar && p->hi <= bar)
+		p->verdict = V_SAME;
+	else
+		p->verdict = V_INCONCLUSIVE;
+	/* a change seen while something else took the CPU for a quarter of a
+	 * side's windows may be that something's */
+	if ((p->verdict == V_REGRESSION || p->verdict == V_IMPROVEMENT) &&
+	    (4 * p->contended_new > p->win_new || 4 * p->contended_base > p->win_base)) {
+		p->verdict = V_INCONCLUSIVE;
+		snprintf(p->why, sizeof p->why,
+			 "contended windows: another task or the host took the CPU");
+	}
+	if (p->verdict == V_INCONCLUSIVE && !p->why[0] && (p->lo > bar || p->hi < 1 / bar))
+		snprintf(p->why, sizeof p->why,
+			 "the interval clears the threshold, but the U test of %zu and %zu windows "
+			 "gives p = %.2g, not below alpha", p->win_base, p->win_new, p->u.p);
+	if (p->verdict == V_INCONCLUSIVE)
+		p->windows_needed = windows_needed(p, bar);
+}
+
+int compare_pair(struct pair *p, size_t nbases, double threshold_pct, double alpha)
+{
+	struct draw_arg d = { .p = p };
+	size_t nb = 0, nn = 0, cap = 0;
+	double *xb = NULL, *xn = NULL;
+	int rc = -1;
+
+	for (size_t k = 0; k < nbases; k++)
+		if (p->bases[k]) {
+			d.runs[d.nruns++] = p->bases[k];
+			cap += nwindows(p->bases[k]);
+		}
+	p->runs_base = d.nruns;
+	xb = malloc(cap * sizeof *xb);
+	xn = malloc(nwindows(p->nw) * sizeof *xn);
+	d.xb = malloc(cap * nbases * sizeof *d.xb + sizeof *d.xb);
+	d.xn = malloc(nwindows(p->nw) * sizeof *d.xn);
+	if (!xb || !xn || !d.xb || !d.xn)
+		goto out;
+	p->contended_base = p->contended_new = 0;
+	for (size_t r = 0; r < d.nruns; r++) {
+		windows_into(d.runs[r], xb, &nb);
+		for (size_t w = 0; w < d.runs[r]->nwin; w++)
+			p->contended_base += d.runs[r]->win[w].contended;
+	}
+	windows_into(p->nw, xn, &nn);
+	for (size_t w = 0; w < p->nw->nwin; w++)
+		p->contended_new += p->nw->win[w].contended;
+	p->win_base = nb;
+	p->win_new = nn;
+	p->med_base_us = median_of(xb, nb);
+	p->med_new_us = median_of(xn, nn);
+	p->ratio = p->med_new_us / p->med_base_us;
+	if (mwu_test(xn, nn, xb, nb, &p->u))
+		goto out;
+	p->lo = p->hi = NAN;
+	/* one BASE run: the interval that goes with the U test; several: a
+	 * bootstrap that resamples the runs, so that the interval carries the
+	 * variation between them */
+	if (nb >= 2 && nn >= 2 && d.nruns == 1 && shift_interval(xb, nb, xn, nn, &p->lo, &p->hi))
+		goto out;
+	if (nb >= 2 && nn >= 2 && d.nruns > 1 &&
+	    boot_interval(draw_ratio, &d, COMPARE_RESAMPLES, 0x5eedc0de5eedc0deULL, 0.025, 0.975,
+			  &p->lo, &p->hi))
+		goto out;
+	judge(p, threshold_pct, alpha);
+	rc = 0;
+out:
+	free(xb);
+	free(xn);
+	free(d.xb);
+	free(d.xn);
+	return rc;
+}
+
+const char *verdict_name(enum pair_verdict v)
+{
+	switch (v) {
+	case V_SAME: return "no change";
+	case V_REGRESSION: return "regression";
+	case V_IMPROVEMENT: return "improvement";
+	case V_INCONCLUSIVE: return "inconclusive";
+	case V_ERROR_NEW: return "error in NEW";
+	case V_ERROR_BASE: return "error in BASE";
+	case V_ERROR_BOTH: return "error in both";
+	}
+	return "?";
+}
+
+int comparison_status(const struct comparison *c)
+{
+	return c->regressions || c->errors ||
+	       (c->inconclusive == INCONCLUSIVE_FAIL && c->inconclusives) ? 1 : 0;
+}
+
+/* A refined size (run --refine) had its windows taken back to back while
+ * the search went on, not spread over the run: a slow spell of the machine
+ * can move all of them, and its interval says nothing of that. */
+static bool refined(const struct pair *p)
+{
+	return p->base->refined || p->nw->refined;
+}
+
+/* The median of a cell's windows in one run. */
+static double run_median(const struct cell_data *c)
+{
+	double x[4096];
+	size_t n = 0;
+
+	for (size_t i = 0; i < c->nwin && n < sizeof x / sizeof x[0]; i++)
+		x[n++] = c->win[i].median_us;
+	return n ? median_of(x, n) : c->med.v;
+}
+
+/* How far the BASE runs' own shared shifts spread: for each BASE run, the
+ * median over the swept cells of its median against the pooled BASE's; the
+ * largest |log| of them. NaN with fewer than two runs or cells. */
+static double base_spread(const struct comparison *c)
+{
+	double worst = NAN, logs[4096];
+
+	if (c->nbases < 2)
+		return NAN;
+	for (size_t k = 0; k < c->nbases; k++) {
+		size_t n = 0;
+		for (size_t i = 0; i < c->npairs && n < sizeof logs / sizeof logs[0]; i++) {
+			const struct pair *p = &c->pairs[i];
+			if (p->verdict < V_ERROR_NEW && !refined(p) && p->bases[k] &&
+			    p->med_base_us > 0)
+				logs[n++] = log(run_median(p->bases[k]) / p->med_base_us);
+		}
+		if (n < COMMON_MIN_CELLS)
+			continue;
+		double m = fabs(median_of(logs, n));
+		if (isnan(worst) || m > worst)
+			worst = m;
+	}
+	return worst;
+}
+
+/* The verdicts, once the shift the whole run shares is known: a cell is a
+ * regression only when it moved past the threshold beyond that shift (and
+ * an improvement likewise); a cell that only moved with the run, when the
+ * run moved past the threshold, is inconclusive; a cell whose own part and
+ * the run's part are both within the threshold did not change. */
+void compare_judge_run(struct comparison *c)
+{
+	double bar = 1 + c->threshold_pct / 100, logs[4096];
+	size_t n = 0;
+
+	for (size_t i = 0; i < c->npairs && n < sizeof logs / sizeof logs[0]; i++) {
+		const struct pair *p = &c->pairs[i];
+		if (p->verdict < V_ERROR_NEW && !refined(p) && p->ratio > 0)
+			logs[n++] = log(p->ratio);
+	}
+	c->common = 1;
+	c->ncommon = 0;
+	if (n >= COMMON_MIN_CELLS) {
+		c->common = exp(median_of(logs, n));
+		c->ncommon = n;
+	}
+	c->base_spread = base_spread(c);
+	/* several BASE runs show how far the machine moves between runs: a
+	 * NEW run that moved further, by more than the threshold, is not the
+	 * machine's drift, and its cells are judged as they are */
+	c->shift_kept = c->ncommon && c->nbases > 1 && isfinite(c->base_spread) &&
+			fabs(log(c->common)) > c->base_spread + log(bar);
+	if (c->shift_kept)
+		c->common = 1;
+	for (size_t i = 0; i < c->npairs; i++) {
+		struct pair *p = &c->pairs[i];
+		bool up = p->verdict == V_REGRESSION, down = p->verdict == V_IMPROVEMENT;
+
+		if (p->verdict >= V_ERROR_NEW)
+			continue;
+		/* moved with the run, and the run moved less than the threshold:
+		 * neither the run's part nor the cell's own part is a change */
+		if (p->verdict == V_INCONCLUSIVE && !p->why[0] && !refined(p) && c->ncommon &&
+		    c->common <= bar && c->common >= 1 / bar && p->lo / c->common >= 1 / bar &&
+		    p->hi / c->common <= bar) {
+			p->verdict = V_SAME;
+			p->windows_needed = NAN;
+			continue;
+		}
+		if (p->verdict == V_INCONCLUSIVE && !p->why[0] && c->ncommon &&
+		    (c->common > bar || c->common < 1 / bar)) {
+			snprintf(p->why, sizeof p->why, "the whole run moved by %+.1f%% (median of %zu "
+				 "cells): more windows do not tell the machine from a change; more BASE "
+				 "runs do", (c->common - 1) * 100, c->ncommon);
+			p->windows_needed = INFINITY;
+			continue;
+		}
+		if ((up || down) && refined(p)) {
+			p->verdict = V_INCONCLUSIVE;
+			snprintf(p->why, sizeof p->why, "a refined size: its windows were taken back to "
+				 "back by --refine, not spread over the run");
+		} else if ((up && !(p->lo > bar * fmax(1, c->common))) ||
+			   (down && !(p->hi < fmin(1, c->common) / bar))) {
+			p->verdict = V_INCONCLUSIVE;
+			snprintf(p->why, sizeof p->why, "the whole run moved by %+.1f%% (median of %zu "
+				 "cells): the machine, or a change to every cell; more BASE runs tell",
+				 (c->common - 1) * 100, c->ncommon);
+		}
+	}
+}
+
