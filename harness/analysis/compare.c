@@ -9,8 +9,6 @@
 #include "cmdline.h"
 #include "compare.h"
 #include "parse.h"
-#include "stats.h"
-#include "winstats.h"
 
 static const char compare_usage[] =
 	"usage: spawncost compare BASE [BASE...] NEW [--threshold PCT] [--alpha A]\n"
