@@ -79,10 +79,11 @@ $(B)/spawncost: $(FRONT_OBJS)
 # only until some vfork child has resolved it for the parent, so a cell's
 # cost depended on which cells ran before it (docs/figures.md, "Lazy
 # binding"). Linked statically instead, the engine would carry its own libc
-# copy; bound at load, it maps what every dynamic program maps.
+# copy; bound at load, it maps what every dynamic program maps. (The engine
+# is linked again when this file changes: its flags are here.)
 ENGINE_LDFLAGS := -no-pie -Wl,-z,now
-$(B)/spawncost-measure: $(ENGINE_OBJS)
-	$(CC) $(SC_CFLAGS) $(CFLAGS) $(LDFLAGS) $(ENGINE_LDFLAGS) -o $@ $^ $(LDLIBS)
+$(B)/spawncost-measure: $(ENGINE_OBJS) Makefile
+	$(CC) $(SC_CFLAGS) $(CFLAGS) $(LDFLAGS) $(ENGINE_LDFLAGS) -o $@ $(filter %.o,$^) $(LDLIBS)
 
 $(B)/spawncost-noop: bench/target/noop.c Makefile
 	@mkdir -p $(@D)
