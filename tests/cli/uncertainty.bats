@@ -63,13 +63,15 @@ wcol() {
 	command -v readelf || skip "no readelf"
 	readelf -d "$BUILD/spawncost-measure" | grep -q 'BIND_NOW'
 	# the children of a timed window fault the same pages whether or not
-	# the loader is told to bind now: nothing is left to bind lazily
+	# the loader is told to bind now: nothing is left to bind lazily (a
+	# lazily bound engine's children take 8 more; the layout ASLR draws
+	# for a process can move one page either way)
 	"$SC" run -m fork-exit -r 0 -n 300 --rounds 3 -e none -o lazy >/dev/null 2>&1
 	LD_BIND_NOW=1 "$SC" run -m fork-exit -r 0 -n 300 --rounds 3 -e none -o now >/dev/null 2>&1
 	a=$(wcol lazy/windows.csv child_minflt_per_trip fork-exit | sort -g | head -1)
 	b=$(wcol now/windows.csv child_minflt_per_trip fork-exit | sort -g | head -1)
 	echo "faults per child: $a as built, $b with LD_BIND_NOW"
-	awk -v a="$a" -v b="$b" 'BEGIN { d = a - b; exit !(d < 0.5 && d > -0.5) }'
+	awk -v a="$a" -v b="$b" 'BEGIN { d = a - b; exit !(d < 3 && d > -3) }'
 }
 
 @test "ratios are paired round by round: the report shows each ratio's per-round spread" {
