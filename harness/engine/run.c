@@ -157,10 +157,6 @@ void run_window(struct run *r, size_t id, unsigned round, struct spawn_ctx *ctx,
 			snprintf(t->error, sizeof t->error, "%s: keeping the samples failed",
 				 strerrorname_np(err));
 		if (median_interval(s->ns, s->n, &median, &half) == 0) {
-			if (!t->window_lo || median < t->window_lo)
-				t->window_lo = median;
-			if (median > t->window_hi)
-				t->window_hi = median;
 			wr = windows_add(&r->win, (uint32_t)id, round, s->n, w.warmup + s->n + s->nprobe,
 					 median, &before, &after);
 		}
@@ -333,11 +329,13 @@ static void probe_figures(struct table_row *t, const struct spill_probe *pr, siz
 static void window_interval(const struct run *r, size_t id, struct table_row *t)
 {
 	double x[MAX_ROUNDS + 1], m, lo, hi, level;
-	size_t k = windows_of(&r->win, (uint32_t)id, x, NULL, MAX_ROUNDS);
+	size_t k = windows_of(&r->win, (uint32_t)id, x, MAX_ROUNDS);
 
 	t->contended = windows_contended(&r->win, (uint32_t)id);
 	t->stats.ci_lo = t->stats.ci_hi = NAN;
 	if (k >= 2 && window_median_ci(x, k, 0.95, &m, &lo, &hi, &level) == 0) {
+		t->window_lo = x[0];	/* sorted now: the spread of the windows */
+		t->window_hi = x[k - 1];
 		/* The interval is of the windows' median; median_us is the median
 		 * of all samples, which unequal windows can put just outside it:
 		 * the interval then reaches out to the figure it is printed with

@@ -32,7 +32,8 @@ struct table_row {
 	unsigned contended;	/* of them, contended (harness/engine/windows.h) */
 	double child_same_cpu_pct;	/* < 0: the child's CPU was not seen */
 	double window_lo, window_hi;	/* the smallest and largest window median
-					 * (ns); 0 before any window */
+					 * (ns), from the window records at the
+					 * end; 0 with fewer than two */
 	double phase_ns[NPHASES];	/* --phases medians; < 0 where not seen */
 	double per_op[16];	/* counters per operation (NAN: not counted) */
 	bool counted, scaled;

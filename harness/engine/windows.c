@@ -170,17 +170,13 @@ struct window_rec *windows_add(struct windows *w, uint32_t cell, unsigned round,
 	return r;
 }
 
-size_t windows_of(const struct windows *w, uint32_t cell, double *out, unsigned *rounds,
-		  size_t max)
+size_t windows_of(const struct windows *w, uint32_t cell, double *out, size_t max)
 {
 	size_t k = 0;
 
 	for (size_t i = 0; i < w->n && k < max; i++)
-		if (w->rec[i].cell == cell && w->rec[i].n > 0) {
-			if (rounds)
-				rounds[k] = w->rec[i].round;
+		if (w->rec[i].cell == cell && w->rec[i].n > 0)
 			out[k++] = w->rec[i].median_ns;
-		}
 	return k;
 }
 

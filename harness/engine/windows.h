@@ -73,9 +73,8 @@ struct window_rec *windows_add(struct windows *w, uint32_t cell, unsigned round,
 			       const struct window_clock *b);
 
 /* The medians (ns) of cell's windows into out (room for max), in round
- * order; rounds[] gets each one's round when not NULL. Returns how many. */
-size_t windows_of(const struct windows *w, uint32_t cell, double *out, unsigned *rounds,
-		  size_t max);
+ * order. Returns how many. */
+size_t windows_of(const struct windows *w, uint32_t cell, double *out, size_t max);
 
 /* Contended windows of cell. */
 unsigned windows_contended(const struct windows *w, uint32_t cell);
