@@ -180,19 +180,6 @@ static int emit(json_t *o, bool *first)
 	return rc;
 }
 
-/* Round trips timed in window k: windows.csv says; a window made from
- * samples.csv's rounds counts its samples; else 0, unknown. */
-static json_int_t window_iterations(const struct cell_data *c, size_t k)
-{
-	json_int_t n = 0;
-
-	if (c->win[k].iterations || !c->round_of)
-		return (json_int_t)c->win[k].iterations;
-	for (size_t i = 0; i < c->n; i++)
-		n += c->round_of[i] == c->win[k].round;
-	return n;
-}
-
 /* One repetition: a window's median, or the cell's when it has none. */
 static int gbench_rep(const struct cell_data *c, json_int_t fam, json_int_t inst, size_t k,
 		      size_t reps, json_int_t iters, double us, bool *first)
@@ -268,7 +255,7 @@ static int gbench_cell(const struct cell_data *c, size_t family, size_t instance
 	if (!c->nwin)
 		return gbench_rep(c, fam, inst, 0, 1, (json_int_t)c->iterations, c->med.v, first);
 	for (size_t k = 0; k < c->nwin; k++)
-		if (gbench_rep(c, fam, inst, k, c->nwin, window_iterations(c, k),
+		if (gbench_rep(c, fam, inst, k, c->nwin, (json_int_t)c->win[k].iterations,
 			       c->win[k].median_us, first))
 			return -1;
 	/* Google Benchmark writes no aggregates of a single repetition */

@@ -41,7 +41,8 @@ extern const char *const phase_columns[NPHASES];
 struct window_data {
 	unsigned round;		/* 1-based */
 	double median_us;
-	uint64_t iterations;	/* timed in it; 0 where the file has no such column */
+	uint64_t iterations;	/* timed in it (samples.csv: the round's count);
+				 * 0 where windows.csv has no such column */
 	double delay_pct, steal_pct;	/* NaN: not read */
 	bool contended;
 };

@@ -142,6 +142,7 @@ static int windows_from_rounds(struct rundir *r)
 			sort_doubles(x, m);
 			c->win[c->nwin++] = (struct window_data){
 				.round = c->round_of[first],
+				.iterations = m,
 				.median_us = m % 2 ? x[m / 2] : (x[m / 2 - 1] + x[m / 2]) / 2,
 				.delay_pct = NAN, .steal_pct = NAN,
 			};
