@@ -231,9 +231,15 @@ static int decide(struct comparison *c, const struct rundir *b, const struct run
 		if (eb || en) {
 			p->verdict = eb && en ? V_ERROR_BOTH : en ? V_ERROR_NEW : V_ERROR_BASE;
 			c->errors += p->verdict == V_ERROR_NEW;
-			continue;
 		}
-		if (compare_pair(p, c->nbases, c->threshold_pct, c->alpha))
+	}
+	compare_base_levels(c);
+	for (size_t i = 0; i < c->npairs; i++) {
+		struct pair *p = &c->pairs[i];
+
+		if (p->verdict >= V_ERROR_NEW)
+			continue;
+		if (compare_pair(p, c->base_level, c->nbases, c->threshold_pct, c->alpha))
 			return -1;
 		/* the drift-free witness, where the machine counts instructions */
 		p->instr_ratio = instructions(n, p->nw) / instructions(&b[0], p->base);

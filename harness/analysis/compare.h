@@ -86,6 +86,9 @@ struct comparison {
 	 * that moved further than that, by more than the threshold, moved
 	 * beyond the machine's drift, and its shift is not taken out. */
 	double base_spread;
+	/* Several BASE runs: each one's level against them all, taken out of
+	 * its windows before they are pooled (compare_base_levels); 1 else. */
+	double base_level[COMPARE_MAX_BASES];
 	bool shift_kept;	/* NEW's shift exceeded the BASE runs' own */
 	size_t regressions, improvements, same, inconclusives, errors;	/* errors: new in NEW */
 };
@@ -100,9 +103,15 @@ void report_text(FILE *f, const struct comparison *c);
 void report_markdown(FILE *f, const struct comparison *c);
 int report_json(FILE *f, const struct comparison *c);
 
+/* The BASE runs' levels and base_spread, from the matched pairs whose
+ * BASE cells erred have been left out (see harness/analysis/gate.c). */
+void compare_base_levels(struct comparison *c);
+
 /* The decision for one matched cell (exposed for the tests): fills p from
- * its windows. Returns 0, or -1 when memory could not be had. */
-int compare_pair(struct pair *p, size_t nbases, double threshold_pct, double alpha);
+ * its windows, BASE run k's divided by levels[k] (levels NULL: all 1).
+ * Returns 0, or -1 when memory could not be had. */
+int compare_pair(struct pair *p, const double *levels, size_t nbases, double threshold_pct,
+		 double alpha);
 
 /* The verdicts of every pair once each has been through compare_pair: the
  * shift the whole run shares is taken out, refined sizes and run-wide

@@ -95,9 +95,17 @@ static const char *tally(const struct comparison *c, char *buf, size_t len)
 /* "BASE 3 runs (a, b, c)" or nothing for one. */
 static void bases_line(FILE *f, const struct comparison *c, const char *prefix)
 {
-	if (c->nbases > 1)
-		fprintf(f, "%sBASE is %zu runs: their windows are resampled run by run, so the "
-			   "interval carries the variation between runs\n", prefix, c->nbases);
+	if (c->nbases < 2)
+		return;
+	fprintf(f, "%sBASE is %zu runs: their windows are resampled run by run, so the "
+		   "interval carries the variation between runs\n", prefix, c->nbases);
+	if (!isfinite(c->base_spread))
+		return;
+	fprintf(f, "%seach BASE run's level, taken out before they are pooled (the run as a "
+		   "whole, as NEW's shift is):", prefix);
+	for (size_t k = 0; k < c->nbases; k++)
+		fprintf(f, " %+.1f%%", (c->base_level[k] - 1) * 100);
+	fputc('\n', f);
 }
 
 /* How the whole run moved, where that decided verdicts. */
@@ -259,6 +267,19 @@ static json_t *names(const struct cell_data *const *cells, size_t n)
 	return a;
 }
 
+/* Each BASE run's level (compare_base_levels), in the order given. */
+static json_t *levels(const struct comparison *c)
+{
+	json_t *a = json_array();
+
+	for (size_t k = 0; a && k < c->nbases; k++)
+		if (json_array_append_new(a, json_real(c->base_level[k]))) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
 static json_t *pair_json(const struct pair *p, const bool use[NKEYS])
 {
 	json_t *o = json_object();
@@ -346,6 +367,7 @@ static json_t *comparison_json(const struct comparison *c)
 	      put(o, "base_runs_spread", isfinite(c->base_spread)
 				? json_real(exp(c->base_spread)) : json_null()) ||
 	      put(o, "run_shift_kept", json_boolean(c->shift_kept)) ||
+	      put(o, "base_run_levels", levels(c)) ||
 	      put(o, "inconclusive_policy", json_string(c->inconclusive == INCONCLUSIVE_FAIL
 							? "fail" : "pass")) ||
 	      put(o, "base_runs", json_integer((json_int_t)c->nbases)) ||

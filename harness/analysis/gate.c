@@ -36,17 +36,17 @@
 #include "stats.h"
 #include "winstats.h"
 
-/* The medians of a cell's windows, appended to out at *n. A run made
- * before windows.csv, with no rounds in its samples, has one window: its
- * median. */
-static void windows_into(const struct cell_data *c, double *out, size_t *n)
+/* The medians of a cell's windows, divided by its run's level, appended to
+ * out at *n. A run made before windows.csv, with no rounds in its samples,
+ * has one window: its median. */
+static void windows_into(const struct cell_data *c, double level, double *out, size_t *n)
 {
 	if (!c->nwin) {
-		out[(*n)++] = c->med.v;
+		out[(*n)++] = c->med.v / level;
 		return;
 	}
 	for (size_t i = 0; i < c->nwin; i++)
-		out[(*n)++] = c->win[i].median_us;
+		out[(*n)++] = c->win[i].median_us / level;
 }
 
 static size_t nwindows(const struct cell_data *c)
@@ -65,6 +65,7 @@ static double median_of(double *x, size_t n)
 struct draw_arg {
 	const struct pair *p;
 	const struct cell_data *runs[COMPARE_MAX_BASES];
+	double level[COMPARE_MAX_BASES];
 	size_t nruns;
 	double *xb, *xn;
 };
@@ -75,10 +76,11 @@ static double draw_ratio(void *arg, uint64_t *state)
 	size_t kb = 0, kn = 0;
 
 	for (size_t r = 0; r < d->nruns; r++) {
-		const struct cell_data *c = d->runs[boot_random(state) % d->nruns];
+		size_t k = boot_random(state) % d->nruns;
+		const struct cell_data *c = d->runs[k];
 		for (size_t w = 0; w < nwindows(c); w++)
-			d->xb[kb++] = c->nwin ? c->win[boot_random(state) % c->nwin].median_us
-					      : c->med.v;
+			d->xb[kb++] = (c->nwin ? c->win[boot_random(state) % c->nwin].median_us
+					       : c->med.v) / d->level[k];
 	}
 	for (size_t w = 0; w < nwindows(d->p->nw); w++)
 		d->xn[kn++] = d->p->nw->nwin
@@ -169,7 +171,8 @@ static void judge(struct pair *p, double threshold_pct, double alpha)
 		p->windows_needed = windows_needed(p, bar);
 }
 
-int compare_pair(struct pair *p, size_t nbases, double threshold_pct, double alpha)
+int compare_pair(struct pair *p, const double *levels, size_t nbases, double threshold_pct,
+		 double alpha)
 {
 	struct draw_arg d = { .p = p };
 	size_t nb = 0, nn = 0, cap = 0;
@@ -178,6 +181,7 @@ int compare_pair(struct pair *p, size_t nbases, double threshold_pct, double alp
 
 	for (size_t k = 0; k < nbases; k++)
 		if (p->bases[k]) {
+			d.level[d.nruns] = levels ? levels[k] : 1;
 			d.runs[d.nruns++] = p->bases[k];
 			cap += nwindows(p->bases[k]);
 		}
@@ -190,11 +194,11 @@ int compare_pair(struct pair *p, size_t nbases, double threshold_pct, double alp
 		goto out;
 	p->contended_base = p->contended_new = 0;
 	for (size_t r = 0; r < d.nruns; r++) {
-		windows_into(d.runs[r], xb, &nb);
+		windows_into(d.runs[r], d.level[r], xb, &nb);
 		for (size_t w = 0; w < d.runs[r]->nwin; w++)
 			p->contended_base += d.runs[r]->win[w].contended;
 	}
-	windows_into(p->nw, xn, &nn);
+	windows_into(p->nw, 1, xn, &nn);
 	for (size_t w = 0; w < p->nw->nwin; w++)
 		p->contended_new += p->nw->win[w].contended;
 	p->win_base = nb;
@@ -263,30 +267,50 @@ static double run_median(const struct cell_data *c)
 	return n ? median_of(x, n) : c->med.v;
 }
 
-/* How far the BASE runs' own shared shifts spread: for each BASE run, the
- * median over the swept cells of its median against the pooled BASE's; the
- * largest |log| of them. NaN with fewer than two runs or cells. */
-static double base_spread(const struct comparison *c)
+/* Each BASE run's level: how its swept cells stand, as a whole, against
+ * the BASE runs together (for each cell, its median in that run over the
+ * median of the runs' medians; the median of those over the cells). A BASE
+ * run made in a slow minute has every cell some percent up: its windows are
+ * divided by its level before they are pooled, as NEW's shift is taken out
+ * in compare_judge_run, so that the pool and its bootstrap carry how each
+ * cell varies between runs, not how the machine did. base_spread is the
+ * largest |log level|. With one BASE run, or fewer than COMMON_MIN_CELLS
+ * cells in every run, the levels are 1 and base_spread NaN. */
+void compare_base_levels(struct comparison *c)
 {
-	double worst = NAN, logs[4096];
+	static double logs[COMPARE_MAX_BASES][4096];
+	size_t n[COMPARE_MAX_BASES] = { 0 };
 
+	c->base_spread = NAN;
+	for (size_t k = 0; k < COMPARE_MAX_BASES; k++)
+		c->base_level[k] = 1;
 	if (c->nbases < 2)
-		return NAN;
-	for (size_t k = 0; k < c->nbases; k++) {
-		size_t n = 0;
-		for (size_t i = 0; i < c->npairs && n < sizeof logs / sizeof logs[0]; i++) {
-			const struct pair *p = &c->pairs[i];
-			if (p->verdict < V_ERROR_NEW && !refined(p) && p->bases[k] &&
-			    p->med_base_us > 0)
-				logs[n++] = log(run_median(p->bases[k]) / p->med_base_us);
-		}
-		if (n < COMMON_MIN_CELLS)
+		return;
+	for (size_t i = 0; i < c->npairs; i++) {
+		const struct pair *p = &c->pairs[i];
+		double m[COMPARE_MAX_BASES];
+		size_t nm = 0;
+
+		if (p->verdict >= V_ERROR_NEW || refined(p))
 			continue;
-		double m = fabs(median_of(logs, n));
-		if (isnan(worst) || m > worst)
-			worst = m;
+		for (size_t k = 0; k < c->nbases; k++)
+			if (p->bases[k])
+				m[nm++] = run_median(p->bases[k]);
+		if (nm < 2)
+			continue;
+		double ref = median_of(m, nm);
+		for (size_t k = 0; k < c->nbases; k++)
+			if (p->bases[k] && ref > 0 && n[k] < sizeof logs[k] / sizeof logs[k][0])
+				logs[k][n[k]++] = log(run_median(p->bases[k]) / ref);
 	}
-	return worst;
+	for (size_t k = 0; k < c->nbases; k++) {
+		if (n[k] < COMMON_MIN_CELLS)
+			continue;
+		double l = median_of(logs[k], n[k]);
+		c->base_level[k] = exp(l);
+		if (isnan(c->base_spread) || fabs(l) > c->base_spread)
+			c->base_spread = fabs(l);
+	}
 }
 
 /* The verdicts, once the shift the whole run shares is known: a cell is a
@@ -310,7 +334,6 @@ void compare_judge_run(struct comparison *c)
 		c->common = exp(median_of(logs, n));
 		c->ncommon = n;
 	}
-	c->base_spread = base_spread(c);
 	/* several BASE runs show how far the machine moves between runs: a
 	 * NEW run that moved further, by more than the threshold, is not the
 	 * machine's drift, and its cells are judged as they are */
