@@ -364,6 +364,19 @@ void compare_judge_run(struct comparison *c)
 			p->windows_needed = INFINITY;
 			continue;
 		}
+		/* within the threshold as measured, while the run moved the other
+		 * way: against the run, the cell moved, and by how much the
+		 * windows cannot tell apart from the machine's drift */
+		if (p->verdict == V_SAME && !refined(p) && c->ncommon &&
+		    (p->lo / c->common < 1 / bar || p->hi / c->common > bar)) {
+			p->verdict = V_INCONCLUSIVE;
+			snprintf(p->why, sizeof p->why, "within the threshold, but the run moved by "
+				 "%+.1f%% (median of %zu cells): against it, this cell moved %+.1f%%; "
+				 "more BASE runs tell", (c->common - 1) * 100, c->ncommon,
+				 (p->ratio / c->common - 1) * 100);
+			p->windows_needed = INFINITY;
+			continue;
+		}
 		if ((up || down) && refined(p)) {
 			p->verdict = V_INCONCLUSIVE;
 			snprintf(p->why, sizeof p->why, "a refined size: its windows were taken back to "

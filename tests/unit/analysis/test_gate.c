@@ -1,0 +1,130 @@
+/* Unit tests for harness/analysis/gate.c, the gate's decision: cells of
+ * windows made by hand, through compare_base_levels, compare_pair and
+ * compare_judge_run as compare runs them. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <string.h>
+
+#include "compare.h"
+
+#define NCELLS 6
+#define NWIN 10
+#define MAXRUNS 6
+
+static struct window_data wins[MAXRUNS][NCELLS][NWIN];
+static struct cell_data cells[MAXRUNS][NCELLS];
+
+/* Run r's cell i: NWIN windows around v, spread +-1% in a fixed pattern
+ * that differs by run, so that no two runs' windows tie. */
+static void fill(size_t r, size_t i, double v)
+{
+	for (size_t w = 0; w < NWIN; w++) {
+		double wobble = (double)((w * 7 + r * 3) % 5) - 2;
+		wins[r][i][w] = (struct window_data){ .round = (unsigned)w + 1,
+						      .median_us = v * (1 + 0.005 * wobble + 0.0001 * (double)r),
+						      .iterations = 100 };
+	}
+	cells[r][i] = (struct cell_data){ .error = "", .win = wins[r][i], .nwin = NWIN };
+}
+
+/* Runs 0..nbases-1 are BASE, run nbases NEW; the gate as compare runs it. */
+static void decide(struct comparison *c, struct pair *pairs, size_t nbases)
+{
+	*c = (struct comparison){ .nbases = nbases, .threshold_pct = 5, .alpha = 0.01,
+				  .pairs = pairs, .npairs = NCELLS };
+	for (size_t i = 0; i < NCELLS; i++) {
+		pairs[i] = (struct pair){ .base = &cells[0][i], .nw = &cells[nbases][i] };
+		for (size_t k = 0; k < nbases; k++)
+			pairs[i].bases[k] = &cells[k][i];
+	}
+	compare_base_levels(c);
+	for (size_t i = 0; i < NCELLS; i++)
+		assert_int_equal(compare_pair(&pairs[i], c->base_level, nbases, 5, 0.01), 0);
+	compare_judge_run(c);
+}
+
+static void test_identical_runs_do_not_change(void **state)
+{
+	struct comparison c;
+	struct pair pairs[NCELLS];
+
+	for (size_t i = 0; i < NCELLS; i++) {
+		fill(0, i, 100.0 * (double)(i + 1));
+		fill(1, i, 100.0 * (double)(i + 1));
+	}
+	decide(&c, pairs, 1);
+	for (size_t i = 0; i < NCELLS; i++)
+		assert_int_equal(pairs[i].verdict, V_SAME);
+}
+
+/* The whole run 6% faster, one cell 3% slower as measured: against the
+ * run it moved +10%, so it may be inconclusive, never "no change". */
+static void test_cell_against_the_run_is_not_no_change(void **state)
+{
+	struct comparison c;
+	struct pair pairs[NCELLS];
+
+	for (size_t i = 0; i < NCELLS; i++) {
+		fill(0, i, 100.0 * (double)(i + 1));
+		fill(1, i, 100.0 * (double)(i + 1) * (i == 3 ? 1.03 : 0.94));
+	}
+	decide(&c, pairs, 1);
+	assert_true(c.common < 0.95);
+	assert_int_not_equal(pairs[3].verdict, V_SAME);
+	assert_int_equal(pairs[3].verdict, V_INCONCLUSIVE);
+	assert_int_equal(pairs[0].verdict, V_INCONCLUSIVE);
+}
+
+/* Five BASE runs, one of them made while the machine was 10% slower as a
+ * whole; NEW at the others' level with one cell 12% slower. The slow run's
+ * level is found and taken out, so the slow cell is a regression and the
+ * others no change. */
+static void test_base_levels_taken_out(void **state)
+{
+	struct comparison c;
+	struct pair pairs[NCELLS];
+
+	for (size_t k = 0; k < 5; k++)
+		for (size_t i = 0; i < NCELLS; i++)
+			fill(k, i, 100.0 * (double)(i + 1) * (k == 2 ? 1.10 : 1.0));
+	for (size_t i = 0; i < NCELLS; i++)
+		fill(5, i, 100.0 * (double)(i + 1) * (i == 1 ? 1.12 : 1.0));
+	decide(&c, pairs, 5);
+	assert_true(fabs(c.base_level[2] - 1.10) < 0.01);
+	assert_true(fabs(c.base_level[0] - 1.0) < 0.01);
+	assert_true(fabs(log(c.base_spread) - log(log(1.10))) < 0.1);
+	assert_int_equal(pairs[1].verdict, V_REGRESSION);
+	assert_int_equal(pairs[0].verdict, V_SAME);
+	assert_int_equal(pairs[4].verdict, V_SAME);
+}
+
+/* One BASE run: no levels to take out. */
+static void test_one_base_has_no_levels(void **state)
+{
+	struct comparison c;
+	struct pair pairs[NCELLS];
+
+	for (size_t i = 0; i < NCELLS; i++) {
+		fill(0, i, 100.0 * (double)(i + 1) * 1.2);
+		fill(1, i, 100.0 * (double)(i + 1));
+	}
+	decide(&c, pairs, 1);
+	assert_true(c.base_level[0] == 1);
+	assert_true(isnan(c.base_spread));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_identical_runs_do_not_change),
+		cmocka_unit_test(test_cell_against_the_run_is_not_no_change),
+		cmocka_unit_test(test_base_levels_taken_out),
+		cmocka_unit_test(test_one_base_has_no_levels),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
