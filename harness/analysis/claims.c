@@ -218,6 +218,12 @@ static void growth_of(const struct rundir *r, const char *thp, struct growth *g)
 	}
 }
 
+static void band_curve(const struct rundir *r, struct curve *cv, const struct band *b,
+		       const char *thp, const struct claims *c)
+{
+	curve_pair(r, cv, b->a, b->b, thp, b->lo, b->hi, c->rss, c->nrss);
+}
+
 void claims_compute(const struct rundir *r, struct claims *c)
 {
 	memset(c, 0, sizeof *c);
@@ -233,14 +239,13 @@ void claims_compute(const struct rundir *r, struct claims *c)
 		struct curve *cv;
 		size_t first = 0;
 
-		curve_pair(r, &c->vfork_exit[t], "fork-exit", "vfork-exit", thp, CLAIM1_LO,
-			   CLAIM1_HI, c->rss, c->nrss);
-		curve_pair(r, &c->vfork_exec[t], "fork-exec", "vfork-exec", thp, CLAIM1_LO,
-			   CLAIM1_HI, c->rss, c->nrss);
-		curve_pair(r, &c->efficient[t], "fork-exec", "vfork-exec", thp, 0, AS_EFFICIENT,
-			   c->rss, c->nrss);
-		curve_pair(r, &c->spawn[t], "fork-exec", "posix-spawn", thp, 0, INFINITY, c->rss,
-			   c->nrss);
+		band_curve(r, &c->vfork_exit[t], &bands[BAND_VFORK_EXIT], thp, c);
+		band_curve(r, &c->vfork_exec[t], &bands[BAND_VFORK_EXEC], thp, c);
+		band_curve(r, &c->efficient[t], &bands[BAND_EFFICIENT], thp, c);
+		/* the chart's: drawn against the edges of claims 1 and 2, no
+		 * verdict of its own */
+		curve_pair(r, &c->spawn[t], bands[BAND_SPAWN_4X].a, bands[BAND_SPAWN_4X].b, thp, 0,
+			   INFINITY, c->rss, c->nrss);
 
 		cv = &c->cheapest[t];
 		curve_init(cv, "cheapest other", "cheapest thread-flag clone", thp, 1, INFINITY);

@@ -22,16 +22,13 @@
 #ifndef SPAWNCOST_CLAIMS_H
 #define SPAWNCOST_CLAIMS_H
 
+#include "bands.h"
 #include "results.h"
 #include "verdict.h"
 
 #define MAX_RSS 128	/* the sweep's sizes and those --refine added */
 #define MAX_THP 4
 #define MAX_CROSS 8
-
-#define CLAIM1_LO 4.0
-#define CLAIM1_HI 5.0
-#define AS_EFFICIENT 1.10	/* "as efficient", "copies nothing": within 10% */
 
 /* A ratio a/b of two methods across the sweep, at one THP setting. */
 struct curve {

@@ -32,17 +32,6 @@ struct est est_slope(struct est a, struct est b, double dx)
 	return s;
 }
 
-enum side band_side(struct est e, double lo, double hi)
-{
-	if (e.hi < lo)
-		return SIDE_BELOW;
-	if (e.lo > hi)
-		return SIDE_ABOVE;
-	if (e.lo >= lo && e.hi <= hi)
-		return SIDE_WITHIN;
-	return SIDE_ACROSS;
-}
-
 enum status status_in_band(enum side s)
 {
 	switch (s) {

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "bands.h"
 #include "stats.h"
 
 /* a / b. The interval is the conservative one from the two intervals,
@@ -20,16 +21,6 @@ struct est est_ratio(struct est a, struct est b);
 
 bool est_ok(struct est e);
 
-/* Where an interval lies against the band [lo, hi] (inclusive; hi may be
- * INFINITY and lo 0). */
-enum side {
-	SIDE_BELOW,	/* wholly below lo */
-	SIDE_WITHIN,	/* wholly inside */
-	SIDE_ABOVE,	/* wholly above hi */
-	SIDE_ACROSS,	/* across an edge: the data cannot tell */
-};
-
-enum side band_side(struct est e, double lo, double hi);
 
 /* One RSS of a claim: the figure there and whether the claim holds. */
 enum status {

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bands.h"
 #include "guard.h"
 #include "refine.h"
 #include "run_internal.h"
@@ -11,11 +12,14 @@
 
 int refine_side(const struct rpoint *p, double edge)
 {
-	if (p->hi < edge)
+	switch (band_side((struct est){ .lo = p->lo, .hi = p->hi }, edge, edge)) {
+	case SIDE_BELOW:
 		return -1;
-	if (p->lo > edge)
+	case SIDE_ABOVE:
 		return 1;
-	return 0;
+	default:
+		return 0;
+	}
 }
 
 int refine_narrow(uint64_t lo_kib, uint64_t hi_kib)
@@ -72,20 +76,18 @@ uint64_t refine_next(const struct rpoint *p, size_t n, double edge)
 	return best;
 }
 
-/* The claim pairs and the band edges their ratio is judged against
- * (harness/analysis/claims.h): 1, fork/vfork within [4, 5]; 2, fork-exec
- * within 10% of vfork-exec; and fork-exec / posix_spawn, which the claims
- * chart draws against the same edges. */
-static const struct pair {
-	const char *a, *b;
-	double edges[3];
-	size_t nedges;
-	int rank;	/* 0: a claim's pair, searched first; 1: the chart's */
-} pairs[] = {
-	{ "fork-exit", "vfork-exit", { 4, 5 }, 2, 0 },
-	{ "fork-exec", "vfork-exec", { 4, 5, 1.10 }, 3, 0 },
-	{ "fork-exec", "posix-spawn", { 4, 5, 1.10 }, 3, 1 },
-};
+/* The edges of a band (bands.h) that a ratio can cross: lo when above 0,
+ * hi when finite. */
+static size_t edges_of(const struct band *b, double edge[2])
+{
+	size_t n = 0;
+
+	if (b->lo > 0)
+		edge[n++] = b->lo;
+	if (b->hi < INFINITY)
+		edge[n++] = b->hi;
+	return n;
+}
 
 static bool plain(const struct table_row *t)
 {
@@ -106,7 +108,7 @@ static long find_cell(const struct run *r, const char *method, uint64_t kib, enu
 /* The pair's ratio at every size measured so far, rising: from the two
  * cells' windows of the same round (as the report takes it, harness/
  * analysis/paired.h), the interval of the median of the per-round ratios. */
-static size_t ratios(struct run *r, const struct pair *p, enum thp_mode thp, struct rpoint *out,
+static size_t ratios(struct run *r, const struct band *p, enum thp_mode thp, struct rpoint *out,
 		     size_t max)
 {
 	size_t n = 0;
@@ -133,7 +135,7 @@ static size_t ratios(struct run *r, const struct pair *p, enum thp_mode thp, str
 
 /* A size the search measures: the pair's cells there that did not exist. */
 struct job {
-	const struct pair *p;
+	const struct band *p;
 	uint64_t kib;
 	enum thp_mode thp;
 	size_t ids[2], n;
@@ -200,7 +202,7 @@ static void measure_jobs(struct run *r, struct samples *s, struct spawn_ctx *ctx
 
 #define STEP_JOBS 32
 
-/* One size for every pair of this rank, at every THP setting and edge whose
+/* One size for every band searched at this rank, at every THP setting and edge whose
  * crossing still has a bracket to narrow, measured together. Returns how
  * many sizes it measured, or -1 when the search must stop
  * (r->refine_stopped says why). */
@@ -214,11 +216,14 @@ static int step(struct run *r, struct samples *s, struct spawn_ctx *ctx, int ran
 	char mib[32];
 
 	for (size_t t = 0; t < r->o.nthp && !stop; t++)
-		for (size_t i = 0; i < sizeof pairs / sizeof pairs[0] && !stop; i++)
-			for (size_t k = 0; k < pairs[i].nedges && pairs[i].rank == rank && !stop; k++) {
-				const struct pair *p = &pairs[i];
+		for (size_t i = 0; i < NBANDS && !stop; i++) {
+			const struct band *p = &bands[i];
+			double edge[2];
+			size_t nedges = p->search == rank ? edges_of(p, edge) : 0;
+
+			for (size_t k = 0; k < nedges && !stop; k++) {
 				size_t n = ratios(r, p, r->o.thp[t], pt, sizeof pt / sizeof pt[0]);
-				uint64_t kib = refine_next(pt, n, p->edges[k]);
+				uint64_t kib = refine_next(pt, n, edge[k]);
 
 				if (guard_stop || r->write_err)
 					return -1;
@@ -235,10 +240,11 @@ static int step(struct run *r, struct samples *s, struct spawn_ctx *ctx, int ran
 					if (!plan_job(r, &jobs[njobs]))
 						continue;
 					fprintf(stderr, "spawncost: refine: %s / %s across %g× near %s MiB\n",
-						p->a, p->b, p->edges[k], mib_text(kib, mib, sizeof mib));
+						p->a, p->b, edge[k], mib_text(kib, mib, sizeof mib));
 					njobs++;
 				}
 			}
+		}
 	measure_jobs(r, s, ctx, jobs, njobs, start);
 	r->refine_sizes += (unsigned)njobs;
 	if (r->refine_stopped && strcmp(r->refine_stopped, "time") == 0)
