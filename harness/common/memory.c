@@ -7,7 +7,6 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "book.h"
 #include "memory.h"
 #include "timing.h"
 
@@ -244,10 +243,12 @@ static bool has_flag(const char *flags, const char *flag)
 }
 
 /* One line of an smaps file into the running totals. pages_too: false
- * for a mapping whose pages fork does not copy (MADV_WIPEONFORK; the
- * engine's book, harness/common/book.c, a shared mapping). */
+ * for a mapping whose pages fork does not copy: a shared one (the engine's
+ * book, harness/common/book.c, is one), whose page tables the child fills
+ * by faulting, as the kernel's copy_page_range leaves them; MADV_WIPEONFORK
+ * is read from VmFlags below. */
 static void footprint_line(const char *line, struct footprint *f, long *rss, bool *skip,
-			   bool *pages_too, bool self)
+			   bool *pages_too)
 {
 	if (strncmp(line, "Rss:", 4) == 0) {
 		*rss = strtol(line + 4, NULL, 10);
@@ -263,12 +264,14 @@ static void footprint_line(const char *line, struct footprint *f, long *rss, boo
 		*skip = false;
 	} else if ((*line >= '0' && *line <= '9') || (*line >= 'a' && *line <= 'f')) {
 		/* A mapping's first line. [vsyscall] is the kernel's, not ours. */
+		const char *perms = strchr(line, ' ');
+
 		*skip = strstr(line, "[vsyscall]") != NULL;
-		*pages_too = !(self && book_holds((uintptr_t)strtoull(line, NULL, 16)));
+		*pages_too = !(perms && strlen(perms) > 4 && perms[4] == 's');
 	}
 }
 
-static int footprint(const char *smaps, struct footprint *f, bool self)
+static int footprint(const char *smaps, struct footprint *f)
 {
 	const size_t cap = 64 * 1024;
 	char *buf = mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -297,7 +300,7 @@ static int footprint(const char *smaps, struct footprint *f, bool self)
 		buf[have] = '\0';
 		while ((nl = strchr(line, '\n'))) {
 			*nl = '\0';
-			footprint_line(line, f, &rss, &skip, &pages_too, self);
+			footprint_line(line, f, &rss, &skip, &pages_too);
 			line = nl + 1;
 		}
 		have = (size_t)(buf + have - line);
@@ -313,12 +316,12 @@ out:
 
 int fork_footprint(struct footprint *f)
 {
-	return footprint("/proc/self/smaps", f, true);
+	return footprint("/proc/self/smaps", f);
 }
 
 int fork_footprint_of(const char *smaps, struct footprint *f)
 {
-	return footprint(smaps, f, false);
+	return footprint(smaps, f);
 }
 
 long ballast_limit_mib(void)

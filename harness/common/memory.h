@@ -68,9 +68,9 @@ int on_one_stack_page(int (*fn)(void *), void *arg);
 size_t page_bytes(void);
 
 /* What a fork of this process copies: every mapping but the MADV_DONTFORK
- * ones, and the resident KiB of those (a MADV_WIPEONFORK mapping counts,
- * its pages do not, nor do those of the engine's book: harness/common/
- * book.h), from /proc/self/smaps. */
+ * ones, and the resident KiB of those (a MADV_WIPEONFORK or a shared
+ * mapping counts, its pages do not: the engine's book, harness/common/
+ * book.h, is a shared one), from /proc/self/smaps. */
 struct footprint {
 	long maps, rss_kib;
 };

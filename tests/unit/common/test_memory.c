@@ -7,6 +7,7 @@
 #include <cmocka.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "book.h"
@@ -104,6 +105,26 @@ static void test_book_memory(void **state)
 	assert_true(after.rss_kib - before.rss_kib < 64);
 }
 
+/* Any shared mapping: fork copies the mapping, not its pages. */
+static void test_shared_mapping(void **state)
+{
+	struct footprint before, after;
+	char *p;
+
+	(void)state;
+	if (sanitized())
+		skip();
+	assert_int_equal(fork_footprint(&before), 0);
+	p = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	assert_true(p != MAP_FAILED);
+	for (size_t i = 0; i < (1 << 20); i += 4096)
+		p[i] = 1;
+	assert_int_equal(fork_footprint(&after), 0);
+	assert_int_equal(after.maps, before.maps + 1);
+	assert_true(after.rss_kib - before.rss_kib < 64);
+	munmap(p, 1 << 20);
+}
+
 /* on_one_stack_page: whatever the caller's depth, fn's frame is near the
  * top of a page, with STACK_ONE_PAGE bytes below it in that page. */
 static int where(void *out)
@@ -143,6 +164,7 @@ int main(void)
 		cmocka_unit_test(test_kinds),
 		cmocka_unit_test(test_zero_is_nothing),
 		cmocka_unit_test(test_book_memory),
+		cmocka_unit_test(test_shared_mapping),
 		cmocka_unit_test(test_one_stack_page),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
