@@ -123,3 +123,15 @@ VG="$BATS_TEST_DIRNAME/../../scripts/validate-gate"
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == *"cannot write the report"* ]]
 }
+
+@test "ci-regress: an interrupted run fails the gate; --allow-missing passes through" {
+	cut_short_run rerun cut 2
+	SPAWNCOST="$SC" run --separate-stderr "$CI" --run cut --baseline "$FX/base"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"> **Error:** NEW cut is incomplete"* ]]
+	[[ "$output" == *"**FAIL**: 0 regressions"* ]]
+	[[ "$stderr" == *"the gate fails (--allow-missing lets it pass)"* ]]
+	SPAWNCOST="$SC" run --separate-stderr "$CI" --run cut --baseline "$FX/base" --allow-missing
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"**PASS**: 0 regressions"* ]]
+}
