@@ -135,3 +135,24 @@ VG="$BATS_TEST_DIRNAME/../../scripts/validate-gate"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"**PASS**: 0 regressions"* ]]
 }
+
+@test "ci-regress --update-baseline refuses a run compare refuses, the old baseline untouched" {
+	SPAWNCOST="$SC" run "$CI" --run "$FX/base" --baseline bl --update-baseline
+	[ "$status" -eq 0 ]
+	cut_short_run rerun cut 2
+	SPAWNCOST="$SC" run --separate-stderr "$CI" --run cut --baseline bl --update-baseline
+	[ "$status" -eq 2 ]
+	[ -z "$output" ]
+	[ "$stderr" = "ci-regress: refusing cut as the baseline: NEW cut is incomplete (its env.txt says complete=no: the run was cut short or is still going)" ]
+	cmp bl/summary.csv "$FX/base/summary.csv"
+	# --allow-missing lets the gate pass such a run, never makes a baseline of it
+	SPAWNCOST="$SC" run --separate-stderr "$CI" --run cut --baseline bl --update-baseline --allow-missing
+	[ "$status" -eq 2 ]
+	cmp bl/summary.csv "$FX/base/summary.csv"
+	# a file that does not add up: compare's own line
+	SPAWNCOST="$SC" run --separate-stderr "$CI" --run "$FX/malformed" --baseline bl --update-baseline
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "ci-regress: refusing $FX/malformed as the baseline: $FX/malformed/summary.csv: 7 fields where the header has 21 at line 3" ]
+	cmp bl/summary.csv "$FX/base/summary.csv"
+	[ "$(ls -A)" = "$(printf 'bl\ncut')" ]
+}
