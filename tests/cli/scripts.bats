@@ -156,3 +156,45 @@ VG="$BATS_TEST_DIRNAME/../../scripts/validate-gate"
 	cmp bl/summary.csv "$FX/base/summary.csv"
 	[ "$(ls -A)" = "$(printf 'bl\ncut')" ]
 }
+
+@test "ci-regress --update-baseline leaves folders named DIR.old and DIR.new alone" {
+	mkdir bl.old bl.new
+	echo mine > bl.old/notes
+	echo mine > bl.new/notes
+	SPAWNCOST="$SC" run "$CI" --run "$FX/base" --baseline bl --update-baseline
+	[ "$status" -eq 0 ]
+	SPAWNCOST="$SC" run "$CI" --run "$FX/rerun" --baseline bl --update-baseline
+	[ "$status" -eq 0 ]
+	cmp bl/summary.csv "$FX/rerun/summary.csv"
+	[ "$(cat bl.old/notes)" = mine ]
+	[ "$(cat bl.new/notes)" = mine ]
+	[ "$(ls -A)" = "$(printf 'bl\nbl.new\nbl.old')" ]
+}
+
+@test "ci-regress --update-baseline takes DIR/ as DIR, and leaves nothing in it to block the next" {
+	SPAWNCOST="$SC" run "$CI" --run "$FX/base" --baseline bl --update-baseline
+	[ "$status" -eq 0 ]
+	SPAWNCOST="$SC" run --separate-stderr "$CI" --run "$FX/rerun" --baseline bl/ --update-baseline
+	[ "$status" -eq 0 ]
+	cmp bl/summary.csv "$FX/rerun/summary.csv"
+	[ "$(ls -A bl)" = "$(printf 'env.txt\nsummary.csv\nwindows.csv')" ]
+	SPAWNCOST="$SC" run --separate-stderr "$CI" --run "$FX/base" --baseline bl// --update-baseline
+	[ "$status" -eq 0 ]
+	cmp bl/summary.csv "$FX/base/summary.csv"
+	[ "$(ls -A)" = bl ]
+}
+
+@test "ci-regress --update-baseline: a swap that fails puts the old baseline back and leaves nothing" {
+	SPAWNCOST="$SC" run "$CI" --run "$FX/base" --baseline bl --update-baseline
+	[ "$status" -eq 0 ]
+	# an mv that cannot move the new copy in (nor swap it, as mv --exchange would)
+	mkdir shim
+	printf '%s\n' '#!/bin/sh' 'case "$*" in *--exchange*|*/.bl.new.*) echo "mv: injected" >&2; exit 1 ;; esac' \
+		'exec /bin/mv "$@"' > shim/mv
+	chmod +x shim/mv
+	PATH="$PWD/shim:$PATH" SPAWNCOST="$SC" run --separate-stderr "$CI" --run "$FX/rerun" --baseline bl --update-baseline
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"ci-regress: cannot rename "*"/.bl.new."*" to bl"* ]]
+	cmp bl/summary.csv "$FX/base/summary.csv"
+	[ "$(ls -A)" = "$(printf 'bl\nshim')" ]
+}
