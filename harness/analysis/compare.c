@@ -13,7 +13,7 @@
 static const char compare_usage[] =
 	"usage: spawncost compare BASE [BASE...] NEW [--threshold PCT] [--alpha A]\n"
 	"                         [--inconclusive pass|fail] [--format text|markdown|json]\n"
-	"                         [--strict]\n"
+	"                         [--strict] [--allow-missing]\n"
 	"  BASE, NEW          run folders (summary.csv, windows.csv, env.txt); the last is\n"
 	"                     NEW, the others BASE: several recent runs make a baseline\n"
 	"                     that carries the variation between runs\n"
@@ -23,14 +23,17 @@ static const char compare_usage[] =
 	"                     status: pass (default, with a warning) or fail\n"
 	"  --format F         text (default), markdown or json, on stdout\n"
 	"  --strict           a cell present in one run only is an error\n"
+	"  --allow-missing    let NEW pass when it is incomplete (env.txt complete=no) or\n"
+	"                     lacks cells BASE has; else that fails the gate\n"
 	"Each run's unit is the window: a cell regressed when the U test of NEW's window\n"
 	"medians against BASE's gives p < A and the 95% interval of NEW/BASE (against one\n"
 	"BASE run, the Hodges-Lehmann interval of the shift; against several, a bootstrap\n"
 	"over runs and windows) lies above 1 + PCT/100, beyond the shift the whole run\n"
 	"shares; it did not change when that interval lies within the threshold both\n"
 	"ways; else it is inconclusive, and a note says why.\n"
-	"Exit 0: no regression, 1: at least one (or a cell that errs in NEW only, or an\n"
-	"inconclusive cell with --inconclusive fail), 2: bad input.\n";
+	"Exit 0: no regression, 1: at least one (or a cell that errs in NEW only, NEW\n"
+	"incomplete or lacking cells of BASE, or an inconclusive cell with --inconclusive\n"
+	"fail), 2: bad input.\n";
 
 enum compare_format { F_TEXT, F_MARKDOWN, F_JSON };	/* as formats[] in take_opt */
 
@@ -40,7 +43,7 @@ struct compare_opts {
 	double threshold_pct, alpha;
 	enum inconclusive_policy inconclusive;
 	enum compare_format format;
-	bool strict;
+	bool strict, allow_missing;
 };
 
 static int bad(const char *what, const char *why)
@@ -87,6 +90,9 @@ static int take_opt(int opt, const char *val, void *arg)
 	case 's':
 		o->strict = true;
 		break;
+	case 'm':
+		o->allow_missing = true;
+		break;
 	}
 	return 0;
 }
@@ -99,6 +105,7 @@ static int parse_opts(int argc, char **argv, struct compare_opts *o)
 		{ "inconclusive", required_argument, NULL, 'i' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "strict", no_argument, NULL, 's' },
+		{ "allow-missing", no_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -268,6 +275,7 @@ static void free_comparison(struct comparison *c)
 	free(c->pairs);
 	free(c->only_base);
 	free(c->only_new);
+	free(c->missing);
 }
 
 /* Load the runs and agree on the keys: variant and ballast count only where
@@ -319,6 +327,7 @@ int cmd_compare(int argc, char **argv)
 	struct compare_opts o;
 	struct rundir runs[COMPARE_MAX_BASES + 1];
 	struct comparison c = { 0 };
+	char why[1024];
 	size_t nb;
 	int rc = parse_opts(argc, argv, &o);
 
@@ -332,7 +341,8 @@ int cmd_compare(int argc, char **argv)
 				 .threshold_pct = o.threshold_pct, .alpha = o.alpha,
 				 .inconclusive = o.inconclusive, .use_key = runs[0].use_key };
 	rc = 2;
-	if (match(&c, runs, nb, &runs[nb]) || env_diffs(&c, &runs[0], &runs[nb])) {
+	if (match(&c, runs, nb, &runs[nb]) || env_diffs(&c, &runs[0], &runs[nb]) ||
+	    compare_whole(&c, runs, nb, &runs[nb], o.allow_missing)) {
 		bad_input("out of memory");
 		goto out;
 	}
@@ -354,6 +364,10 @@ int cmd_compare(int argc, char **argv)
 		report_text(stdout, &c);
 	}
 	rc = comparison_status(&c);
+	/* why the gate fails when no cell says so, for whoever reads the log */
+	if (c.partial && !c.allow_missing)
+		fprintf(stderr, "spawncost compare: %s: the gate fails (--allow-missing lets it "
+				"pass)\n", compare_partial_text(&c, why, sizeof why));
 out:
 	free_comparison(&c);
 	for (size_t i = 0; i < o.ndirs; i++)

@@ -91,6 +91,21 @@ struct comparison {
 	double base_level[COMPARE_MAX_BASES];
 	bool shift_kept;	/* NEW's shift exceeded the BASE runs' own */
 	size_t regressions, improvements, same, inconclusives, errors;	/* errors: new in NEW */
+	/* Is NEW a whole run (compare_whole)? complete_new: its env.txt's
+	 * complete= ("yes"; "no": cut short, or still going), NULL when not
+	 * said (no env.txt, or a run made before the key). missing: the BASE
+	 * runs' cells NEW lacks, but for refined sizes, which lie where each
+	 * run's own figures put them. partial: NEW is not whole, which fails
+	 * the gate unless allow_missing (--allow-missing). */
+	const char *complete_new;
+	const struct cell_data **missing;
+	size_t nmissing;
+	bool partial, allow_missing;
+	/* BASE runs whose env.txt does not say complete=yes, and what it says:
+	 * warned of, since the cells they lack are only not compared (listed
+	 * as only in NEW). */
+	const char *incomplete_base[COMPARE_MAX_BASES], *complete_base[COMPARE_MAX_BASES];
+	size_t nincomplete_bases;
 };
 
 const char *verdict_name(enum pair_verdict v);
@@ -117,6 +132,19 @@ int compare_pair(struct pair *p, const double *levels, size_t nbases, double thr
  * shift the whole run shares is taken out, refined sizes and run-wide
  * moves made inconclusive (see harness/analysis/gate.c). */
 void compare_judge_run(struct comparison *c);
+
+/* Fill the comparison's whole-run fields above from the matched cells
+ * (after match) and the runs' env.txt. Returns 0, or -1 out of memory. */
+int compare_whole(struct comparison *c, const struct rundir *b, size_t nb,
+		  const struct rundir *n, bool allow_missing);
+
+/* What is not whole about NEW, as one sentence ("NEW is incomplete (...)
+ * and lacks 2 cells BASE has: a, b"), or "" when it is whole. */
+const char *compare_partial_text(const struct comparison *c, char *buf, size_t len);
+
+/* That sentence as an error (the gate fails) or a warning (--allow-missing),
+ * and a warning for each BASE run cut short: text, or markdown. */
+void report_whole(FILE *f, const struct comparison *c, bool markdown);
 
 /* argv[0] is "compare". Returns the exit status: 0, 1 or 2. */
 int cmd_compare(int argc, char **argv);

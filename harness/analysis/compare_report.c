@@ -152,6 +152,7 @@ void report_text(FILE *f, const struct comparison *c)
 			fprintf(f, "  %s: BASE %s, NEW %s\n", c->diffs[i].key,
 				or_absent(c->diffs[i].base), or_absent(c->diffs[i].nw));
 	}
+	report_whole(f, c, false);
 	bases_line(f, c, "note: ");
 	fprintf(f, "%-*s %11s %11s %8s %17s %8s %7s  %s\n", w, "cell", "base_us", "new_us", "change",
 		"ratio 95% CI", "p", "windows", "verdict");
@@ -205,6 +206,7 @@ void report_markdown(FILE *f, const struct comparison *c)
 				or_absent(c->diffs[i].base), or_absent(c->diffs[i].nw));
 		fprintf(f, "\n");
 	}
+	report_whole(f, c, true);
 	fprintf(f, "**%s**: %s (threshold %g%%, alpha %g, %s).\n\n",
 		comparison_status(c) ? "FAIL" : "PASS", tally(c, tl, sizeof tl),
 		c->threshold_pct, c->alpha, policy_text(c));
@@ -261,6 +263,19 @@ static json_t *names(const struct cell_data *const *cells, size_t n)
 
 	for (size_t i = 0; a && i < n; i++)
 		if (json_array_append_new(a, json_string(cells[i]->name))) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+/* Run folders, as given. */
+static json_t *dirs(const char *const *d, size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < n; i++)
+		if (json_array_append_new(a, json_string(d[i]))) {
 			json_decref(a);
 			return NULL;
 		}
@@ -372,7 +387,12 @@ static json_t *comparison_json(const struct comparison *c)
 							? "fail" : "pass")) ||
 	      put(o, "base_runs", json_integer((json_int_t)c->nbases)) ||
 	      put(o, "errors_in_new", json_integer((json_int_t)c->errors)) ||
-	      put(o, "exit_status", json_integer(comparison_status(c)));
+	      put(o, "exit_status", json_integer(comparison_status(c))) ||
+	      put(o, "new_complete", c->complete_new
+				? json_boolean(strcmp(c->complete_new, "yes") == 0) : json_null()) ||
+	      put(o, "missing_in_new", names(c->missing, c->nmissing)) ||
+	      put(o, "allow_missing", json_boolean(c->allow_missing)) ||
+	      put(o, "incomplete_base_runs", dirs(c->incomplete_base, c->nincomplete_bases));
 	if (bad) {
 		json_decref(o);
 		return NULL;

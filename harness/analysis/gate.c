@@ -244,7 +244,7 @@ const char *verdict_name(enum pair_verdict v)
 
 int comparison_status(const struct comparison *c)
 {
-	return c->regressions || c->errors ||
+	return c->regressions || c->errors || (c->partial && !c->allow_missing) ||
 	       (c->inconclusive == INCONCLUSIVE_FAIL && c->inconclusives) ? 1 : 0;
 }
 

@@ -140,13 +140,85 @@ verdict() {
 	[ "$output" = "$expected" ]
 }
 
-@test "cells on one side only are listed; --strict refuses them" {
-	run "$SC" compare "$FX/base" "$FX/partial"
+@test "cells on one side only are listed; one BASE has and NEW lacks fails; --strict refuses them" {
+	run "$SC" compare "$FX/base" "$FX/partial" --allow-missing
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"only in BASE: vfork-exit/rss_mib:0/thp:off/pin:none"* ]]
 	[[ "$output" == *"only in NEW: fork-exit/rss_mib:16/thp:off/pin:none"* ]]
 	[[ "$output" == *"over 3 cells"* ]]
+	[[ "$output" == *"warning: NEW $FX/partial lacks 1 cell BASE has: vfork-exit/rss_mib:0/thp:off/pin:none; with --allow-missing the cells it has are judged"* ]]
+	run --separate-stderr "$SC" compare "$FX/base" "$FX/partial"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "spawncost compare: NEW $FX/partial lacks 1 cell BASE has: vfork-exit/rss_mib:0/thp:off/pin:none: the gate fails (--allow-missing lets it pass)" ]
+	[[ "$output" == *"error: NEW $FX/partial lacks 1 cell BASE has"* ]]
 	expect_bad "1 only in BASE, 1 only in NEW" compare "$FX/base" "$FX/partial" --strict
+}
+
+@test "an interrupted NEW (complete=no, half its cells gone) fails the gate, naming the cells" {
+	cut_short_run rerun cut 2
+	run --separate-stderr "$SC" compare "$FX/base" cut
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "spawncost compare: NEW cut is incomplete (its env.txt says complete=no: the run was cut short or is still going) and lacks 2 cells BASE has: fork-exit/rss_mib:64/thp:off/pin:none, vfork-exit/rss_mib:0/thp:off/pin:none: the gate fails (--allow-missing lets it pass)" ]
+	[[ "${lines[0]}" == "error: NEW cut is incomplete (its env.txt says complete=no"* ]]
+	# the cells it kept are judged as ever, and the tally line keeps its shape
+	[[ "$output" == *"result: 0 regressions, 0 improvements, 2 no change, 0 inconclusive, 0 errors in NEW"* ]]
+	run --separate-stderr "$SC" compare "$FX/base" cut --format markdown
+	[ "$status" -eq 1 ]
+	[[ "${lines[0]}" == "> **Error:** NEW cut is incomplete"*"the gate fails (\`--allow-missing\` lets it pass)." ]]
+	[[ "$output" == *"**FAIL**: 0 regressions"* ]]
+	run --separate-stderr "$SC" compare "$FX/base" cut --format json
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'"exit_status": 1,'* ]]
+	[[ "$output" == *'"new_complete": false,'* ]]
+	printf '%s\n' "$output" | grep -A3 '"missing_in_new"' | grep -q '"vfork-exit/rss_mib:0/thp:off/pin:none"'
+	[[ "$output" == *'"allow_missing": false,'* ]]
+}
+
+@test "a NEW run cut short with every cell there still fails; --allow-missing lets either pass" {
+	cut_short_run rerun cut 4
+	run --separate-stderr "$SC" compare "$FX/base" cut
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "spawncost compare: NEW cut is incomplete (its env.txt says complete=no: the run was cut short or is still going): the gate fails (--allow-missing lets it pass)" ]
+	cut_short_run rerun half 2
+	run --separate-stderr "$SC" compare "$FX/base" half --allow-missing
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	[[ "${lines[0]}" == "warning: NEW half is incomplete"*"; with --allow-missing the cells it has are judged" ]]
+	run --separate-stderr "$SC" compare "$FX/base" half --allow-missing --format json
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'"exit_status": 0,'* ]]
+	[[ "$output" == *'"allow_missing": true,'* ]]
+}
+
+@test "a BASE run cut short is warned of; the cells only NEW has pass" {
+	cut_short_run base cut 2
+	run --separate-stderr "$SC" compare cut "$FX/rerun"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	[ "${lines[0]}" = "warning: BASE cut is incomplete (its env.txt says complete=no): the cells it lacks are not compared" ]
+	[[ "$output" == *"only in NEW: vfork-exit/rss_mib:0/thp:off/pin:none"* ]]
+	run --separate-stderr "$SC" compare "$FX/base" cut "$FX/rerun" --format json
+	[ "$status" -eq 0 ]
+	printf '%s\n' "$output" | grep -A2 '"incomplete_base_runs"' | grep -qx '    "cut"'
+	# a cell the first BASE lacks but another BASE run has is still missing from NEW
+	run --separate-stderr "$SC" compare cut "$FX/base" "$FX/partial"
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"NEW $FX/partial lacks 1 cell BASE has: vfork-exit/rss_mib:0/thp:off/pin:none: the gate fails"* ]]
+}
+
+@test "a refined size only in BASE is not missing: where refine lands is each run's own" {
+	cp -r "$FX/base" refined
+	awk -F, -v OFS=, 'NR == 1 { print $0, "refined"; next } { print $0, "no" }
+		$3 == "fork-exit" && $5 == 0 { $5 = 3; print $0, "yes" }' "$FX/base/summary.csv" > refined/summary.csv
+	awk -F, -v OFS=, '{ print } NR > 1 && $3 == "fork-exit" && $5 == 0 { $5 = 3; print }' \
+		"$FX/base/windows.csv" > refined/windows.csv
+	run --separate-stderr "$SC" compare refined "$FX/rerun"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"only in BASE: fork-exit/rss_mib:3/thp:off/pin:none"* ]]
+	refute grep -q "lacks" <<< "$output"
+	# complete=yes and every cell there: no word of it
+	run "$SC" compare "$FX/base" "$FX/rerun"
+	refute grep -q "incomplete" <<< "$output"
 }
 
 @test "a cell that errs in NEW fails the gate" {

@@ -46,3 +46,14 @@ refute() {
 		return 1
 	fi
 }
+
+# Folder $2: the compare fixture $1 (one with windows.csv) as a signal leaves
+# a run cut short: env.txt says complete=no, and summary.csv and windows.csv
+# keep only the first $3 cells (10 windows each). "${4:-no}": complete= .
+cut_short_run() {
+	local fx="$BATS_TEST_DIRNAME/../fixtures/compare/$1"
+	mkdir "$2"
+	sed "s/^complete=yes\$/complete=${4:-no}/" "$fx/env.txt" > "$2/env.txt"
+	head -n "$(($3 + 1))" "$fx/summary.csv" > "$2/summary.csv"
+	head -n "$(($3 * 10 + 1))" "$fx/windows.csv" > "$2/windows.csv"
+}

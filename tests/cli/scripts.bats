@@ -123,3 +123,78 @@ VG="$BATS_TEST_DIRNAME/../../scripts/validate-gate"
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == *"cannot write the report"* ]]
 }
+
+@test "ci-regress: an interrupted run fails the gate; --allow-missing passes through" {
+	cut_short_run rerun cut 2
+	SPAWNCOST="$SC" run --separate-stderr "$CI" --run cut --baseline "$FX/base"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"> **Error:** NEW cut is incomplete"* ]]
+	[[ "$output" == *"**FAIL**: 0 regressions"* ]]
+	[[ "$stderr" == *"the gate fails (--allow-missing lets it pass)"* ]]
+	SPAWNCOST="$SC" run --separate-stderr "$CI" --run cut --baseline "$FX/base" --allow-missing
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"**PASS**: 0 regressions"* ]]
+}
+
+@test "ci-regress --update-baseline refuses a run compare refuses, the old baseline untouched" {
+	SPAWNCOST="$SC" run "$CI" --run "$FX/base" --baseline bl --update-baseline
+	[ "$status" -eq 0 ]
+	cut_short_run rerun cut 2
+	SPAWNCOST="$SC" run --separate-stderr "$CI" --run cut --baseline bl --update-baseline
+	[ "$status" -eq 2 ]
+	[ -z "$output" ]
+	[ "$stderr" = "ci-regress: refusing cut as the baseline: NEW cut is incomplete (its env.txt says complete=no: the run was cut short or is still going)" ]
+	cmp bl/summary.csv "$FX/base/summary.csv"
+	# --allow-missing lets the gate pass such a run, never makes a baseline of it
+	SPAWNCOST="$SC" run --separate-stderr "$CI" --run cut --baseline bl --update-baseline --allow-missing
+	[ "$status" -eq 2 ]
+	cmp bl/summary.csv "$FX/base/summary.csv"
+	# a file that does not add up: compare's own line
+	SPAWNCOST="$SC" run --separate-stderr "$CI" --run "$FX/malformed" --baseline bl --update-baseline
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "ci-regress: refusing $FX/malformed as the baseline: $FX/malformed/summary.csv: 7 fields where the header has 21 at line 3" ]
+	cmp bl/summary.csv "$FX/base/summary.csv"
+	[ "$(ls -A)" = "$(printf 'bl\ncut')" ]
+}
+
+@test "ci-regress --update-baseline leaves folders named DIR.old and DIR.new alone" {
+	mkdir bl.old bl.new
+	echo mine > bl.old/notes
+	echo mine > bl.new/notes
+	SPAWNCOST="$SC" run "$CI" --run "$FX/base" --baseline bl --update-baseline
+	[ "$status" -eq 0 ]
+	SPAWNCOST="$SC" run "$CI" --run "$FX/rerun" --baseline bl --update-baseline
+	[ "$status" -eq 0 ]
+	cmp bl/summary.csv "$FX/rerun/summary.csv"
+	[ "$(cat bl.old/notes)" = mine ]
+	[ "$(cat bl.new/notes)" = mine ]
+	[ "$(ls -A)" = "$(printf 'bl\nbl.new\nbl.old')" ]
+}
+
+@test "ci-regress --update-baseline takes DIR/ as DIR, and leaves nothing in it to block the next" {
+	SPAWNCOST="$SC" run "$CI" --run "$FX/base" --baseline bl --update-baseline
+	[ "$status" -eq 0 ]
+	SPAWNCOST="$SC" run --separate-stderr "$CI" --run "$FX/rerun" --baseline bl/ --update-baseline
+	[ "$status" -eq 0 ]
+	cmp bl/summary.csv "$FX/rerun/summary.csv"
+	[ "$(ls -A bl)" = "$(printf 'env.txt\nsummary.csv\nwindows.csv')" ]
+	SPAWNCOST="$SC" run --separate-stderr "$CI" --run "$FX/base" --baseline bl// --update-baseline
+	[ "$status" -eq 0 ]
+	cmp bl/summary.csv "$FX/base/summary.csv"
+	[ "$(ls -A)" = bl ]
+}
+
+@test "ci-regress --update-baseline: a swap that fails puts the old baseline back and leaves nothing" {
+	SPAWNCOST="$SC" run "$CI" --run "$FX/base" --baseline bl --update-baseline
+	[ "$status" -eq 0 ]
+	# an mv that cannot move the new copy in (nor swap it, as mv --exchange would)
+	mkdir shim
+	printf '%s\n' '#!/bin/sh' 'case "$*" in *--exchange*|*/.bl.new.*) echo "mv: injected" >&2; exit 1 ;; esac' \
+		'exec /bin/mv "$@"' > shim/mv
+	chmod +x shim/mv
+	PATH="$PWD/shim:$PATH" SPAWNCOST="$SC" run --separate-stderr "$CI" --run "$FX/rerun" --baseline bl --update-baseline
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"ci-regress: cannot rename "*"/.bl.new."*" to bl"* ]]
+	cmp bl/summary.csv "$FX/base/summary.csv"
+	[ "$(ls -A)" = "$(printf 'bl\nshim')" ]
+}
