@@ -51,6 +51,8 @@ struct run_opts {
 	int cpus[2];		/* --cpus: where the run (and its children) may run */
 	size_t ncpus;
 	char cpus_text[32];	/* the cpus column: "2" or "2 3" */
+	const char *pin_why;	/* --pin-why: why the front end's pick is where
+				 * it is (harness/front/topo.h, pin_why), or NULL */
 	int facts_fd;		/* the front end's machine facts (hwloc, libpfm4), or -1 */
 	bool phases;		/* --phases: time the phases of each iteration */
 	unsigned path_dirs;	/* --path-dirs: empty folders before the no-op's in PATH */

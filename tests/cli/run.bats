@@ -253,6 +253,31 @@ SUMMARY_HEADER="run_id,host,method,target,rss_mib,thp,pin,rss_kib,pte_kib,iterat
 	[[ "$stderr" == *"unpinned"* ]]
 }
 
+# taskset, a container's cpuset or a CI runner's share narrow the CPUs a
+# run may use: the default pin picks inside them and says so.
+@test "under a narrowed CPU affinity the default pin picks inside it and says why" {
+	command -v taskset || skip "no taskset"
+	# the first CPU this process may use, and another online one
+	mine=$(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' /proc/self/status)
+	one=${mine%%[,-]*}
+	other=$(awk -v c="$one" '{ n = split($0, r, ","); for (i = 1; i <= n; i++) {
+		split(r[i], e, "-"); hi = e[2] == "" ? e[1] : e[2];
+		for (k = e[1]; k <= hi; k++) if (k != c) { print k; exit } } }' \
+		/sys/devices/system/cpu/online)
+	[ -n "$other" ] || skip "one CPU online"
+	run --separate-stderr taskset -c "$one" "$SC" run -m fork-exit -r 0 -n 20 --rounds 2 -e none \
+		-o out
+	[ "$status" -eq 0 ]
+	[ "$(col out/summary.csv cpus fork-exit 0)" = "$one" ]
+	grep -qx "cpus=$one" out/env.txt
+	grep -qx "pin_why=from CPUs $one, all that this process's affinity or cgroup cpuset allows of .*" out/env.txt
+	[[ "$stderr" == *"pinned to CPU $one (--pin same, from CPUs $one, all that this process's affinity"* ]]
+	run --separate-stderr taskset -c "$one" "$SC" run -m fork-exit -r 0 -n 20 --cpus "$other" -o bad
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "spawncost run: --cpus: CPU $other is not one this process may use: its affinity or cgroup cpuset allows CPUs $one" ]
+	[ ! -e bad ]
+}
+
 @test "no timer or signal reaches the engine while it measures; the watchdog leaves with it" {
 	skip_if_sanitized	# it measures the process itself (and LSan fails under ptrace)
 	command -v strace || skip "no strace"
