@@ -37,7 +37,7 @@ static const char run_usage[] =
 	"                       ns, clone3, exec, path, cow, all (the C roads), runtimes\n"
 	"                       (language runtimes: see spawncost list)\n"
 	"      --path-dirs K    the path methods find the no-op after K empty folders\n"
-	"                       in PATH (default 0)\n"
+	"                       in PATH (default 0; at most what exec can pass)\n"
 	"      --fds LIST       the parent holds this many more open descriptors\n"
 	"                       (close-on-exec copies of /dev/null; default 0)\n"
 	"      --threads LIST   the parent has this many idle threads (default 0);\n"
