@@ -135,6 +135,26 @@ static int resolve_target(struct run_opts *o)
 	return 0;
 }
 
+/* The target once, the last check: an executable file the kernel cannot
+ * run would otherwise fail every exec of the sweep, the largest ballast
+ * included. The front end tries it, and the engine when started by hand
+ * (without --front): once per run. */
+static int try_target(const struct run_opts *o)
+{
+	char err[PATH_MAX + 160];
+	int e;
+
+	if (o->front || !uses(o, execs_target) || !(e = target_try(o->target, o->target_argv)))
+		return 0;
+	snprintf(err, sizeof err, "%s: the kernel cannot run it: %s (%s)", o->target,
+		 e == ENOEXEC ? "not an ELF program for this machine, and no #! line"
+		 : e == ENOENT ? "its #! interpreter or ELF loader is missing"
+		 : e == EACCES ? "exec is denied (a noexec mount, or an interpreter that is not "
+				 "executable)"
+		 : strerror(e), strerrorname_np(e));
+	return bad("--target", err);
+}
+
 /* The result folder, before anything is measured or printed: an existing
  * one must be a writable folder holding no run; a new one must have a
  * writable folder as its nearest existing ancestor. */
@@ -327,5 +347,5 @@ int run_check(struct run_opts *o)
 				: " twice (the copy-on-write methods copy it)", limit);
 		return bad("--rss", err);
 	}
-	return 0;
+	return try_target(o);
 }

@@ -27,10 +27,8 @@
 #include "refine.h"
 #include "winstats.h"
 #include "run_internal.h"
+#include "target.h"
 
-/* The exec target's environment: fixed and small, so that hosts with
- * different login environments copy the same strings at exec. */
-static char *const target_envp[] = { "PATH=/usr/bin:/bin", NULL };
 
 /* Page-writing methods have nothing to write without a ballast: such cells
  * are left out of the sweep (said once on stderr), not run as errors. */

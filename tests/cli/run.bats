@@ -77,7 +77,9 @@ SUMMARY_HEADER="run_id,host,method,target,rss_mib,thp,pin,rss_kib,pte_kib,iterat
 }
 
 @test "a failed exec is an error row, not a sample, and the run goes on" {
-	: > notexec          # empty file: execve says ENOEXEC
+	# a script that empties itself when it runs: the try before the run, or
+	# the first exec of the sweep, leaves a file execve says ENOEXEC to
+	printf '#!/bin/sh\n: > "$0"\n' > notexec
 	chmod +x notexec
 	run --separate-stderr "$SC" run -m fork-exec,vfork-exec,posix-spawn,fork-exit -r 0 -n 30 \
 		--target "$SCRATCH/notexec" -o out
@@ -89,6 +91,30 @@ SUMMARY_HEADER="run_id,host,method,target,rss_mib,thp,pin,rss_kib,pte_kib,iterat
 	done
 	[ -z "$(col out/summary.csv error fork-exit 0)" ]
 	refute grep -q ',fork-exec,' out/samples.csv
+}
+
+# An executable file the kernel cannot run would fail every exec of the
+# sweep, the largest ballast included: it is tried once and refused, as a
+# missing target is.
+@test "a target the kernel cannot run is refused up front, with why" {
+	t="$BATS_TEST_TMPDIR"
+	: > "$t/empty"
+	printf 'echo no interpreter line\n' > "$t/text"
+	printf '\177ELF, but not a header' > "$t/elf"
+	printf '#!/nonexistent/sh\n' > "$t/script"
+	chmod +x "$t/empty" "$t/text" "$t/elf" "$t/script"
+	for f in empty text elf; do
+		expect_bad "--target: $t/$f: the kernel cannot run it: not an ELF program for this machine, and no #! line (ENOEXEC)" \
+			run -m fork-exec,fork-exit -r 0 -n 20 --rounds 2 -e none --target "$t/$f"
+	done
+	expect_bad "--target: $t/script: the kernel cannot run it: its #! interpreter or ELF loader is missing (ENOENT)" \
+		run -m vfork-exec -r 0 -n 20 --rounds 2 -e none --target "$t/script"
+	# the engine started by hand tries it too
+	run --separate-stderr "$BUILD/spawncost-measure" run -m fork-exec -r 0 -n 20 -e none \
+		--target "$t/empty" -o out
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"the kernel cannot run it"* ]]
+	[ ! -e out ]
 }
 
 @test "a target that exits non-zero or dies is an error row" {
