@@ -29,7 +29,6 @@
 #include "run_internal.h"
 #include "target.h"
 
-
 /* Page-writing methods have nothing to write without a ballast: such cells
  * are left out of the sweep (said once on stderr), not run as errors. */
 static bool cell_wanted(const struct method *m, uint64_t rss)
