@@ -123,9 +123,9 @@ static void vulnerabilities(FILE *f)
 		free(names);
 }
 
-/* The CPUs this process may run on, as a list like "0-3,6": a run started
- * under taskset or a cgroup cpuset is pinned even before --pin exists. */
-static const char *cpus_allowed(char *buf, size_t len)
+/* A run started under taskset or a cgroup cpuset is pinned even before
+ * --pin exists: its env.txt says where (cpus_allowed). */
+const char *env_cpus_allowed(char *buf, size_t len)
 {
 	cpu_set_t set;
 	size_t used = 0;
@@ -316,7 +316,7 @@ void env_write(FILE *f)
 	fact(f, "cpu_model", cpuinfo("model name", buf, sizeof buf));
 	fact(f, "microcode", cpuinfo("microcode", buf, sizeof buf));
 	fprintf(f, "cpu_count=%ld\n", sysconf(_SC_NPROCESSORS_ONLN));
-	fact(f, "cpus_allowed", cpus_allowed(buf, sizeof buf));
+	fact(f, "cpus_allowed", env_cpus_allowed(buf, sizeof buf));
 	fprintf(f, "page_size=%ld\n", sysconf(_SC_PAGESIZE));
 	fprintf(f, "mem_total_kib=%ld\n", proc_kib("/proc/meminfo", "MemTotal"));
 	fact(f, "glibc_version", gnu_get_libc_version());

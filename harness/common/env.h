@@ -22,6 +22,11 @@ void env_write_load(FILE *f, const char *key);
  * never the host name. Returns buf. */
 const char *env_machine_id(char *buf, size_t len);
 
+/* The CPUs this process may run on (its affinity, which a cgroup cpuset
+ * narrows too), as a list like "0-3,6" into buf; "" when unreadable.
+ * Returns buf. */
+const char *env_cpus_allowed(char *buf, size_t len);
+
 /* The short host name, for run ids and the host column. */
 const char *env_host(void);
 

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "env.h"
 #include "options.h"
 #include "parse.h"
 #include "target.h"
@@ -36,7 +37,7 @@ static const char run_usage[] =
 	"                       ns, clone3, exec, path, cow, all (the C roads), runtimes\n"
 	"                       (language runtimes: see spawncost list)\n"
 	"      --path-dirs K    the path methods find the no-op after K empty folders\n"
-	"                       in PATH (default 0)\n"
+	"                       in PATH (default 0; at most what exec can pass)\n"
 	"      --fds LIST       the parent holds this many more open descriptors\n"
 	"                       (close-on-exec copies of /dev/null; default 0)\n"
 	"      --threads LIST   the parent has this many idle threads (default 0);\n"
@@ -65,7 +66,8 @@ static const char run_usage[] =
 	"      --rounds N       measure each cell in N windows spread over the run\n"
 	"                       (default 10); the windows' medians give its interval\n"
 	"      --pin P          same (default), smt, core, numa or none: where the run\n"
-	"                       and its children may run, chosen with hwloc\n"
+	"                       and its children may run, chosen with hwloc among the\n"
+	"                       CPUs this process may use (affinity, cgroup cpuset)\n"
 	"      --cpus A[,B]     or these CPUs\n"
 	"      --phases         also time where each iteration goes: child start, parent\n"
 	"                       resume, exec, exit and reap (exec methods then run the\n"
@@ -333,9 +335,12 @@ static int parse_cpus(const char *arg, struct run_opts *o)
 		if (parse_u64(items[i], 0, CPU_SETSIZE - 1, &v, err))
 			return bad("--cpus", err);
 		if (!CPU_ISSET((int)v, &allowed)) {
-			snprintf(err, sizeof err, "CPU %llu is not one this process may use",
-				 (unsigned long long)v);
-			return bad("--cpus", err);
+			char list[96], why[PARSE_ERR_LEN + sizeof list];
+
+			snprintf(why, sizeof why, "CPU %llu is not one this process may use: its "
+				 "affinity or cgroup cpuset allows CPUs %s", (unsigned long long)v,
+				 env_cpus_allowed(list, sizeof list));
+			return bad("--cpus", why);
 		}
 		o->cpus[i] = (int)v;
 	}
@@ -358,7 +363,7 @@ enum { OPT_THP = 256, OPT_MIN_TIME, OPT_MAX_TIME, OPT_PRECISION, OPT_TARGET, OPT
        OPT_CLONE_FLAGS, OPT_THEN, OPT_TIMEOUT, OPT_BALLAST, OPT_VMAS, OPT_ROUNDS, OPT_PIN,
        OPT_CPUS, OPT_FACTS_FD, OPT_PHASES, OPT_EVENT_SPEC, OPT_FRONT, OPT_HELP,
        OPT_PATH_DIRS, OPT_FDS, OPT_THREADS, OPT_PARALLEL, OPT_SPAWNERS, OPT_OVERSUBSCRIBE,
-       OPT_SPAWNER_CPUS, OPT_REFINE, OPT_NO_REFINE, OPT_REFINE_TIME };
+       OPT_SPAWNER_CPUS, OPT_REFINE, OPT_NO_REFINE, OPT_REFINE_TIME, OPT_PIN_WHY };
 
 static const struct option long_options[] = {
 	{ "methods", required_argument, NULL, 'm' },
@@ -380,6 +385,7 @@ static const struct option long_options[] = {
 	{ "rounds", required_argument, NULL, OPT_ROUNDS },
 	{ "pin", required_argument, NULL, OPT_PIN },
 	{ "cpus", required_argument, NULL, OPT_CPUS },
+	{ "pin-why", required_argument, NULL, OPT_PIN_WHY },	/* from the front end */
 	{ "facts-fd", required_argument, NULL, OPT_FACTS_FD },	/* from the front end */
 	{ "phases", no_argument, NULL, OPT_PHASES },
 	{ "events", required_argument, NULL, 'e' },
@@ -508,6 +514,7 @@ static int take(int c, const char *arg, const char *name, struct run_opts *o, st
 	case OPT_NO_REFINE: g->refine = -1; return 0;
 	case OPT_REFINE_TIME: g->refine_time = arg; return 0;
 	case OPT_FRONT: o->front = arg; return 0;
+	case OPT_PIN_WHY: o->pin_why = arg; return 0;
 	case OPT_ROUNDS: case OPT_FACTS_FD: case OPT_VMAS: case OPT_TIMEOUT: case OPT_PATH_DIRS:
 	case 'w':
 		return take_number(c, arg, o);

@@ -15,7 +15,9 @@
 #define MAX_RSS 32
 #define MAX_RSS_MIB (1ULL << 22)	/* 4 TiB: past that a number is a typo */
 #define MAX_ITERATIONS 100000000ULL
-#define MAX_PATH_DIRS 10000	/* --path-dirs: PATH stays under 1 MiB */
+#define MAX_PATH_DIRS 10000	/* --path-dirs; run_check holds PATH to what
+				 * exec can pass (MAX_ARG_STRLEN) */
+#define PATH_DIRS_ROOT "/tmp/spawncost-path-XXXXXX"	/* where they are made */
 #define MAX_SHAPES 8		/* values of --fds or of --threads */
 #define MAX_FDS 1000000		/* --fds: fs.nr_open's default ceiling */
 #define MAX_THREADS 10000	/* --threads */
@@ -51,6 +53,8 @@ struct run_opts {
 	int cpus[2];		/* --cpus: where the run (and its children) may run */
 	size_t ncpus;
 	char cpus_text[32];	/* the cpus column: "2" or "2 3" */
+	const char *pin_why;	/* --pin-why: why the front end's pick is where
+				 * it is (harness/front/topo.h, pin_why), or NULL */
 	int facts_fd;		/* the front end's machine facts (hwloc, libpfm4), or -1 */
 	bool phases;		/* --phases: time the phases of each iteration */
 	unsigned path_dirs;	/* --path-dirs: empty folders before the no-op's in PATH */

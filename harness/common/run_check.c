@@ -54,6 +54,11 @@ static bool is_c(const struct method *m)
 	return m->runtime == NULL;
 }
 
+static bool searches_path(const struct method *m)
+{
+	return strcmp(m->group, "path") == 0;
+}
+
 static bool runs_chain(const struct method *m)
 {
 	return m->fixed_target && strcmp(m->fixed_target, "chain") == 0;
@@ -128,6 +133,26 @@ static int resolve_target(struct run_opts *o)
 		return bad("--target", err);
 	}
 	return 0;
+}
+
+/* The target once, the last check: an executable file the kernel cannot
+ * run would otherwise fail every exec of the sweep, the largest ballast
+ * included. The front end tries it, and the engine when started by hand
+ * (without --front): once per run. */
+static int try_target(const struct run_opts *o)
+{
+	char err[PATH_MAX + 160];
+	int e;
+
+	if (o->front || !uses(o, execs_target) || !(e = target_try(o->target, o->target_argv)))
+		return 0;
+	snprintf(err, sizeof err, "%s: the kernel cannot run it: %s (%s)", o->target,
+		 e == ENOEXEC ? "not an ELF program for this machine, and no #! line"
+		 : e == ENOENT ? "its #! interpreter or ELF loader is missing"
+		 : e == EACCES ? "exec is denied (a noexec mount, or an interpreter that is not "
+				 "executable)"
+		 : strerror(e), strerrorname_np(e));
+	return bad("--target", err);
 }
 
 /* The result folder, before anything is measured or printed: an existing
@@ -250,6 +275,38 @@ static int check_fds(const struct run_opts *o)
 	return 0;
 }
 
+/* --path-dirs: the PATH the engine builds (harness/engine/parent.c,
+ * settle_path), K folders PATH_DIRS_ROOT/0 to /K-1 then the no-op's
+ * folder, is one environment string, and the kernel takes none longer than
+ * 32 pages (MAX_ARG_STRLEN, 128 KiB with 4 KiB pages): past it every program
+ * the run starts with its environment fails with E2BIG (system's and
+ * popen's shell, the front end that writes meta.json). No process can hand
+ * such a PATH on, so it is refused rather than built otherwise: shorter
+ * folder names would change what each folder costs to search. */
+static int check_path_dirs(const struct run_opts *o)
+{
+	const char *slash = o->noop ? strrchr(o->noop, '/') : NULL;
+	size_t limit = 32 * page_bytes(), bytes = sizeof "PATH=";	/* and the NUL */
+	unsigned most = 0;
+	char num[16], err[200];
+
+	if (o->path_dirs == 0 || !uses(o, searches_path))
+		return 0;
+	bytes += slash ? (size_t)(slash - o->noop) : 0;
+	for (; most < o->path_dirs; most++) {
+		/* PATH_DIRS_ROOT "/" K ":" */
+		bytes += sizeof PATH_DIRS_ROOT + (size_t)snprintf(num, sizeof num, "%u", most) + 1;
+		if (bytes > limit)
+			break;
+	}
+	if (most == o->path_dirs)
+		return 0;
+	snprintf(err, sizeof err, "%u folders make a PATH longer than the %zu bytes the kernel "
+		 "passes in one environment string (MAX_ARG_STRLEN); at most %u here",
+		 o->path_dirs, limit, most);
+	return bad("--path-dirs", err);
+}
+
 int run_check(struct run_opts *o)
 {
 	char err[PATH_MAX + 64];
@@ -257,7 +314,8 @@ int run_check(struct run_opts *o)
 	long limit;
 	int rc;
 
-	if ((rc = resolve_target(o)) || (rc = check_outdir(o->outdir)) || (rc = check_fds(o)))
+	if ((rc = resolve_target(o)) || (rc = check_outdir(o->outdir)) || (rc = check_fds(o)) ||
+	    (rc = check_path_dirs(o)))
 		return rc;
 	for (size_t i = 0; i < o->nrss; i++) {
 		if (o->rss[i] > largest)
@@ -289,5 +347,5 @@ int run_check(struct run_opts *o)
 				: " twice (the copy-on-write methods copy it)", limit);
 		return bad("--rss", err);
 	}
-	return 0;
+	return try_target(o);
 }

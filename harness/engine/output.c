@@ -185,7 +185,8 @@ static int write_env_at(struct run *r, const char *complete, bool end)
 	}
 	fprintf(o.f, "\ncomplete=%s\n", complete);
 	fprintf(o.f, "rounds=%u\n", r->o.rounds);
-	fprintf(o.f, "pin=%s\ncpus=%s\n", r->o.pin, r->o.cpus_text);
+	fprintf(o.f, "pin=%s\ncpus=%s\npin_why=%s\n", r->o.pin, r->o.cpus_text,
+		r->o.pin_why ? r->o.pin_why : "");
 	fprintf(o.f, "refine=%s\n", r->o.refine ? "yes" : "no");
 	if (r->o.refine && end)
 		fprintf(o.f, "refine_time_s=%g\nrefine_sizes=%u\nrefine_stopped=%s\n",

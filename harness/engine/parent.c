@@ -169,7 +169,7 @@ int settle_path(const char *noop, unsigned k)
 	if (!path || !slash)
 		return ENOMEM;
 	if (k) {
-		snprintf(path_root, sizeof path_root, "/tmp/spawncost-path-XXXXXX");
+		snprintf(path_root, sizeof path_root, "%s", PATH_DIRS_ROOT);
 		if (!mkdtemp(path_root))
 			return errno;
 	}

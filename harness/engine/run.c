@@ -27,10 +27,7 @@
 #include "refine.h"
 #include "winstats.h"
 #include "run_internal.h"
-
-/* The exec target's environment: fixed and small, so that hosts with
- * different login environments copy the same strings at exec. */
-static char *const target_envp[] = { "PATH=/usr/bin:/bin", NULL };
+#include "target.h"
 
 /* Page-writing methods have nothing to write without a ballast: such cells
  * are left out of the sweep (said once on stderr), not run as errors. */
@@ -550,11 +547,13 @@ int cmd_run(int argc, char **argv)
 	env_loadavg(r->load_start, sizeof r->load_start);
 	if ((rc = make_run_dir(r)) || (rc = open_outputs(r)))
 		goto out;
-	fprintf(stderr, "spawncost: %zu cells x %u rounds into %s, %s%s%s\n", r->ncells,
+	fprintf(stderr, "spawncost: %zu cells x %u rounds into %s, %s%s", r->ncells,
 		r->o.rounds, r->dir, r->o.ncpus ? "pinned to CPU " : "unpinned",
-		r->o.ncpus ? r->o.cpus_text : "", r->o.ncpus && strcmp(r->o.pin, "cpus") != 0
-			? (strcmp(r->o.pin, "same") == 0 ? " (--pin same; --pin none to run unpinned)" : "")
-			: "");
+		r->o.ncpus ? r->o.cpus_text : "");
+	if (r->o.ncpus && strcmp(r->o.pin, "cpus") != 0)
+		fprintf(stderr, " (--pin %s%s%s; --pin none to run unpinned)", r->o.pin,
+			r->o.pin_why ? ", " : "", r->o.pin_why ? r->o.pin_why : "");
+	fputc('\n', stderr);
 	if (runs_path_method(&r->o) && (rc = settle_path(r->o.noop, r->o.path_dirs))) {
 		fprintf(stderr, "spawncost run: --path-dirs: cannot make the folders: %s\n",
 			strerror(rc));

@@ -27,8 +27,10 @@
 
 #define MAX_EXTRA 16
 
-/* --pin POLICY: the CPUs hwloc picks, for the engine's --cpus. */
-static int resolve_pin(const struct run_opts *o, char *cpus, size_t len)
+/* --pin POLICY: the CPUs hwloc picks, for the engine's --cpus, and why
+ * they are those, for its --pin-why. */
+static int resolve_pin(const struct run_opts *o, char *cpus, size_t len, char *why,
+		       size_t whylen)
 {
 	hwloc_topology_t topo;
 	char err[512];
@@ -55,6 +57,7 @@ static int resolve_pin(const struct run_opts *o, char *cpus, size_t len)
 		fprintf(stderr, "spawncost run: --pin %s: %s\n", o->pin, err);
 		return 2;
 	}
+	pin_why(topo, why, whylen);
 	hwloc_topology_destroy(topo);
 	pin_format(pick, n, cpus, len);
 	return 0;
@@ -216,7 +219,8 @@ static int resolve_spawners(const struct run_opts *o, char **list)
 int cmd_run_front(int argc, char **argv)
 {
 	struct run_opts o;
-	char engine[PATH_MAX], cpus[32] = "", fdarg[16], self[PATH_MAX], *spawners = NULL;
+	char engine[PATH_MAX], cpus[32] = "", why[320] = "", fdarg[16], self[PATH_MAX];
+	char *spawners = NULL;
 	char specs[EVENT_MAX * EVENT_SPEC_TEXT_LEN];
 	ssize_t len;
 	char **args;
@@ -224,7 +228,7 @@ int cmd_run_front(int argc, char **argv)
 
 	if (rc)
 		return rc == 1 ? 0 : rc;
-	if ((rc = run_check(&o)) || (rc = resolve_pin(&o, cpus, sizeof cpus)) ||
+	if ((rc = run_check(&o)) || (rc = resolve_pin(&o, cpus, sizeof cpus, why, sizeof why)) ||
 	    (rc = resolve_spawners(&o, &spawners)) || (rc = resolve_events(&o, specs, sizeof specs)))
 		return rc;
 	if (!bundled("spawncost-measure", engine, sizeof engine)) {
@@ -247,6 +251,10 @@ int cmd_run_front(int argc, char **argv)
 		}
 		args[n++] = "--cpus";
 		args[n++] = cpus;
+		if (why[0]) {
+			args[n++] = "--pin-why";
+			args[n++] = why;
+		}
 	}
 	if (spawners) {
 		args[n++] = "--spawner-cpus";

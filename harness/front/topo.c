@@ -2,8 +2,9 @@
  * --cpus list stands for. Nothing here reads /sys by hand: hwloc knows the
  * quirks (offline CPUs, cgroup cpusets, caches a hypervisor hides).
  *
- * Every pick is made from the cores this process may use, in hwloc's
- * logical order, from the end. CPU 0 is where device interrupts land when
+ * Every pick is made from the cores this process may use (online, in its
+ * cgroup's cpuset and in its CPU affinity: a run under taskset or in a
+ * container must bind inside them), in hwloc's logical order, from the end. CPU 0 is where device interrupts land when
  * nothing spreads them, it carries housekeeping (timekeeping, unbound
  * kworkers), and isolation setups (isolcpus, nohz_full) usually leave it
  * out: a cell pinned there times that work too. Picking from the end keeps
@@ -40,6 +41,23 @@ static void ctx_close(struct ctx *c)
 	free(c->u);
 }
 
+void topo_usable(hwloc_topology_t t, hwloc_bitmap_t set)
+{
+	hwloc_bitmap_t bound = hwloc_bitmap_alloc();
+
+	hwloc_bitmap_and(set, hwloc_topology_get_topology_cpuset(t),
+			 hwloc_topology_get_allowed_cpuset(t));
+	/* hwloc's allowed set is the cgroup's cpuset; taskset, numactl or a
+	 * CI runner's share narrow the affinity further, and the engine may
+	 * bind only inside it. A synthetic topology (the unit tests) has no
+	 * process to ask. Affinity is per thread, and it is this thread's
+	 * that the engine inherits. */
+	if (bound && hwloc_topology_is_thissystem(t) &&
+	    hwloc_get_cpubind(t, bound, HWLOC_CPUBIND_THREAD) == 0)
+		hwloc_bitmap_and(set, set, bound);
+	hwloc_bitmap_free(bound);
+}
+
 static int ctx_open(struct ctx *c, hwloc_topology_t t)
 {
 	int npu = hwloc_get_nbobjs_by_type(t, HWLOC_OBJ_PU);
@@ -53,8 +71,7 @@ static int ctx_open(struct ctx *c, hwloc_topology_t t)
 		ctx_close(c);
 		return -1;
 	}
-	hwloc_bitmap_and(c->usable, hwloc_topology_get_topology_cpuset(t),
-			 hwloc_topology_get_allowed_cpuset(t));
+	topo_usable(t, c->usable);
 	/* Logical order is the tree's order, so a core's PUs come together. */
 	while ((pu = hwloc_get_next_obj_by_type(t, HWLOC_OBJ_PU, pu))) {
 		hwloc_obj_t core = hwloc_get_ancestor_obj_by_type(t, HWLOC_OBJ_CORE, pu);
@@ -302,6 +319,26 @@ int pin_select(hwloc_topology_t topo, const char *policy, int cpus[2], int *ncpu
 	snprintf(err, errlen, "%s: %s%s", why_not(&c, p), sum, alt);
 	ctx_close(&c);
 	return -1;
+}
+
+void pin_why(hwloc_topology_t topo, char *buf, size_t len)
+{
+	hwloc_bitmap_t set = hwloc_bitmap_alloc();
+	hwloc_const_bitmap_t online = hwloc_topology_get_topology_cpuset(topo);
+	char mine[128], all[128];
+
+	buf[0] = '\0';
+	if (!set)
+		return;
+	topo_usable(topo, set);
+	hwloc_bitmap_list_snprintf(mine, sizeof mine, set);
+	hwloc_bitmap_list_snprintf(all, sizeof all, online);
+	if (hwloc_bitmap_isequal(set, online))
+		snprintf(buf, len, "from the end of CPUs %s, away from CPU 0's interrupts", mine);
+	else
+		snprintf(buf, len, "from CPUs %s, all that this process's affinity or cgroup "
+			 "cpuset allows of %s", mine, all);
+	hwloc_bitmap_free(set);
 }
 
 /* The usable PUs of unit u, in logical order, into out (at most max). */

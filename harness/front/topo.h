@@ -34,12 +34,23 @@ int topo_load(hwloc_topology_t *topo, char *err, size_t errlen);
  *   numa  one PU on each of two NUMA nodes with CPUs of their own: the first
  *         and the last such node, the last core's first PU in each.
  * cpus[0] comes before cpus[1] in hwloc's logical order. Only CPUs this
- * process is allowed are picked. Works on any topology (synthetic ones too).
+ * process may use (topo_usable) are picked. Works on any topology
+ * (synthetic ones too).
  * Returns 0, or -1 with err saying what the machine has and which policies
  * it offers, e.g. "no SMT: 1 package, 1 NUMA node, 2 cores, 2 PUs, 1 L3;
  * try --pin same or core". */
 int pin_select(hwloc_topology_t topo, const char *policy, int cpus[2], int *ncpus,
 	       char *err, size_t errlen);
+
+/* Why a policy's pick is where it is, for the run's banner and env.txt's
+ * pin_why: "from the end of CPUs 0-3, away from CPU 0's interrupts", or,
+ * when this process may use fewer CPUs than are online, "from CPUs 2, all
+ * that this process's affinity or cgroup cpuset allows of 0-3". */
+void pin_why(hwloc_topology_t topo, char *buf, size_t len);
+
+/* The CPUs this process may bind to: online, allowed by its cgroup's cpuset
+ * and, on this system, inside this thread's CPU affinity (taskset). */
+void topo_usable(hwloc_topology_t topo, hwloc_bitmap_t set);
 
 /* The CPUs --parallel's spawners take, in order, under a --pin policy:
  * one PU of each core first (from the last core, as the picks above), then

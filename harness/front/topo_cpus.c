@@ -33,7 +33,9 @@ static int cpu_usable(hwloc_topology_t t, int cpu, char *err, size_t errlen)
 	hwloc_const_bitmap_t complete = hwloc_topology_get_complete_cpuset(t),
 			     online = hwloc_topology_get_topology_cpuset(t),
 			     allowed = hwloc_topology_get_allowed_cpuset(t);
+	hwloc_bitmap_t usable;
 	char list[128];
+	int rc = 0;
 
 	if (!hwloc_bitmap_isset(complete, (unsigned)cpu)) {
 		hwloc_bitmap_list_snprintf(list, sizeof list, complete);
@@ -53,7 +55,18 @@ static int cpu_usable(hwloc_topology_t t, int cpu, char *err, size_t errlen)
 			 "it may use CPUs %s", cpu, list);
 		return -1;
 	}
-	return 0;
+	if (!(usable = hwloc_bitmap_alloc()))
+		return 0;
+	topo_usable(t, usable);
+	if (!hwloc_bitmap_isset(usable, (unsigned)cpu)) {
+		hwloc_bitmap_list_snprintf(list, sizeof list, usable);
+		snprintf(err, errlen,
+			 "--cpus: CPU %d is outside this process's CPU affinity (taskset): "
+			 "it may use CPUs %s", cpu, list);
+		rc = -1;
+	}
+	hwloc_bitmap_free(usable);
+	return rc;
 }
 
 int pin_check_cpus(hwloc_topology_t topo, const char *list, int cpus[2], int *ncpus,

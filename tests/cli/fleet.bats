@@ -24,6 +24,17 @@ need_ansible() {
 		skip "ansible cannot be installed here (scripts/deps --fleet: $(tail -n 1 "$BATS_FILE_TMPDIR/deps.err" 2>/dev/null))"
 }
 
+# $SCRATCH/bin: the system's programs but Ansible's, for PATH.
+no_ansible_bin() {
+	mkdir bin
+	for f in /usr/bin/* /bin/*; do
+		case ${f##*/} in ansible*) continue ;; esac
+		if [ ! -e "bin/${f##*/}" ]; then
+			ln -s "$f" "bin/${f##*/}"
+		fi
+	done
+}
+
 # A bad invocation of the fleet: exit 2, one line on stderr containing $1,
 # and nothing written in the scratch folder but what the test made there.
 fleet_bad() {
@@ -122,6 +133,19 @@ fleet_bad() {
 	[ -z "$(ls -A out)" ]
 }
 
+# Every spelling of spawncost run's -o that getopt_long takes is caught
+# before anything runs. Without ansible on PATH, one that slipped through
+# would stop at "ansible-playbook is not installed" instead.
+@test "fleet: every spelling of the run's output option is refused in one line" {
+	no_ansible_bin
+	for o in "-o out" -oout "--output out" --output=out --out=out --ou=out "--outp out"; do
+		# shellcheck disable=SC2086
+		PATH="$SCRATCH/bin" fleet_bad "the fleet names each host's run folder itself" \
+			"$INV/local.ini" -- -n 30 $o
+	done
+	PATH="$SCRATCH/bin" fleet_bad "ansible-playbook is not installed" "$INV/local.ini" -- --oversubscribe
+}
+
 @test "fleet: an inventory that names no host, or that ansible cannot read, is refused" {
 	need_ansible
 	: > empty.ini
@@ -131,13 +155,7 @@ fleet_bad() {
 }
 
 @test "fleet: without ansible-playbook, says how to install it" {
-	mkdir bin
-	for f in /usr/bin/* /bin/*; do
-		case ${f##*/} in ansible*) continue ;; esac
-		if [ ! -e "bin/${f##*/}" ]; then
-			ln -s "$f" "bin/${f##*/}"
-		fi
-	done
+	no_ansible_bin
 	PATH="$SCRATCH/bin" run --separate-stderr "$FLEET" "$INV/local.ini"
 	[ "$status" -eq 2 ]
 	[ "$stderr" = "fleet: ansible-playbook is not installed (scripts/deps --fleet installs it)" ]

@@ -36,3 +36,22 @@ load helpers
 	expect_bad "--path-dirs" run -m execvp -r 0 --path-dirs x
 	expect_bad "--path-dirs" run -m execvp -r 0 --path-dirs 10001
 }
+
+# The PATH is one environment string, and exec passes none past 32 pages
+# (MAX_ARG_STRLEN): a longer one would cost the run its meta.json and make
+# system's shell fail. Refused up front, with the most that fits here.
+@test "--path-dirs past what exec can pass is refused up front, with the most that fits" {
+	expect_bad "--path-dirs: 5000 folders make a PATH longer than the $((32 * $(getconf PAGESIZE))) bytes the kernel passes in one environment string (MAX_ARG_STRLEN); at most " \
+		run -m execvp -r 0 -n 20 --rounds 2 -e none --path-dirs 5000
+	most=$(sed -n 's/.*; at most \([0-9]*\) here$/\1/p' <<< "$stderr")
+	[ "$most" -gt 1000 ]
+	[ "$most" -lt 5000 ]
+	expect_bad "at most $most here" run -m execvp -r 0 -n 20 -e none --path-dirs $((most + 1))
+	run "$SC" run -m execvp -r 0 -n 20 --rounds 2 -e none --path-dirs "$most" -o out
+	[ "$status" -eq 0 ]
+	[ -s out/meta.json ]
+	[ "$(col out/summary.csv path_dirs execvp 0)" = "$most" ]
+	# without a path method, PATH is left alone
+	run "$SC" run -m fork-exit -r 0 -n 20 --rounds 2 -e none --path-dirs 5000 -o other
+	[ "$status" -eq 0 ]
+}

@@ -77,7 +77,9 @@ SUMMARY_HEADER="run_id,host,method,target,rss_mib,thp,pin,rss_kib,pte_kib,iterat
 }
 
 @test "a failed exec is an error row, not a sample, and the run goes on" {
-	: > notexec          # empty file: execve says ENOEXEC
+	# a script that empties itself when it runs: the try before the run, or
+	# the first exec of the sweep, leaves a file execve says ENOEXEC to
+	printf '#!/bin/sh\n: > "$0"\n' > notexec
 	chmod +x notexec
 	run --separate-stderr "$SC" run -m fork-exec,vfork-exec,posix-spawn,fork-exit -r 0 -n 30 \
 		--target "$SCRATCH/notexec" -o out
@@ -89,6 +91,30 @@ SUMMARY_HEADER="run_id,host,method,target,rss_mib,thp,pin,rss_kib,pte_kib,iterat
 	done
 	[ -z "$(col out/summary.csv error fork-exit 0)" ]
 	refute grep -q ',fork-exec,' out/samples.csv
+}
+
+# An executable file the kernel cannot run would fail every exec of the
+# sweep, the largest ballast included: it is tried once and refused, as a
+# missing target is.
+@test "a target the kernel cannot run is refused up front, with why" {
+	t="$BATS_TEST_TMPDIR"
+	: > "$t/empty"
+	printf 'echo no interpreter line\n' > "$t/text"
+	printf '\177ELF, but not a header' > "$t/elf"
+	printf '#!/nonexistent/sh\n' > "$t/script"
+	chmod +x "$t/empty" "$t/text" "$t/elf" "$t/script"
+	for f in empty text elf; do
+		expect_bad "--target: $t/$f: the kernel cannot run it: not an ELF program for this machine, and no #! line (ENOEXEC)" \
+			run -m fork-exec,fork-exit -r 0 -n 20 --rounds 2 -e none --target "$t/$f"
+	done
+	expect_bad "--target: $t/script: the kernel cannot run it: its #! interpreter or ELF loader is missing (ENOENT)" \
+		run -m vfork-exec -r 0 -n 20 --rounds 2 -e none --target "$t/script"
+	# the engine started by hand tries it too
+	run --separate-stderr "$BUILD/spawncost-measure" run -m fork-exec -r 0 -n 20 -e none \
+		--target "$t/empty" -o out
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"the kernel cannot run it"* ]]
+	[ ! -e out ]
 }
 
 @test "a target that exits non-zero or dies is an error row" {
@@ -251,6 +277,31 @@ SUMMARY_HEADER="run_id,host,method,target,rss_mib,thp,pin,rss_kib,pte_kib,iterat
 	[ "$(col free/summary.csv pin fork-exit 0)" = none ]
 	[ -z "$(col free/summary.csv cpus fork-exit 0)" ]
 	[[ "$stderr" == *"unpinned"* ]]
+}
+
+# taskset, a container's cpuset or a CI runner's share narrow the CPUs a
+# run may use: the default pin picks inside them and says so.
+@test "under a narrowed CPU affinity the default pin picks inside it and says why" {
+	command -v taskset || skip "no taskset"
+	# the first CPU this process may use, and another online one
+	mine=$(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' /proc/self/status)
+	one=${mine%%[,-]*}
+	other=$(awk -v c="$one" '{ n = split($0, r, ","); for (i = 1; i <= n; i++) {
+		split(r[i], e, "-"); hi = e[2] == "" ? e[1] : e[2];
+		for (k = e[1]; k <= hi; k++) if (k != c) { print k; exit } } }' \
+		/sys/devices/system/cpu/online)
+	[ -n "$other" ] || skip "one CPU online"
+	run --separate-stderr taskset -c "$one" "$SC" run -m fork-exit -r 0 -n 20 --rounds 2 -e none \
+		-o out
+	[ "$status" -eq 0 ]
+	[ "$(col out/summary.csv cpus fork-exit 0)" = "$one" ]
+	grep -qx "cpus=$one" out/env.txt
+	grep -qx "pin_why=from CPUs $one, all that this process's affinity or cgroup cpuset allows of .*" out/env.txt
+	[[ "$stderr" == *"pinned to CPU $one (--pin same, from CPUs $one, all that this process's affinity"* ]]
+	run --separate-stderr taskset -c "$one" "$SC" run -m fork-exit -r 0 -n 20 --cpus "$other" -o bad
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "spawncost run: --cpus: CPU $other is not one this process may use: its affinity or cgroup cpuset allows CPUs $one" ]
+	[ ! -e bad ]
 }
 
 @test "no timer or signal reaches the engine while it measures; the watchdog leaves with it" {

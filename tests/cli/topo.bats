@@ -76,3 +76,23 @@ fact() {
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"not this system's (HWLOC_SYNTHETIC set)"* ]]
 }
+
+# taskset narrows what this process may use: topo's picks and checks keep
+# inside it, and a CPU outside is refused naming the ones inside.
+@test "topo keeps to the CPUs taskset leaves, and names them when --cpus is outside" {
+	command -v taskset || skip "no taskset"
+	run "$SC" topo
+	all=$(fact "$output" topo_cpus_allowed)
+	one=${all%%[,-]*}
+	[ "$all" != "$one" ] || skip "one CPU to use"
+	run taskset -c "$one" "$SC" topo
+	[ "$(fact "$output" topo_cpus_allowed)" = "$one" ]
+	run taskset -c "$one" "$SC" topo --pin same
+	[ "$status" -eq 0 ]
+	[ "$output" = "$one" ]
+	other=$("$SC" topo --pin same)
+	[ "$other" != "$one" ]
+	run --separate-stderr taskset -c "$one" "$SC" topo --cpus "$other"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"CPU $other is outside this process's CPU affinity (taskset): it may use CPUs $one" ]]
+}
