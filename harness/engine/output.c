@@ -630,11 +630,7 @@ int close_outputs(struct run *r, const char *complete)
 
 	/* A signal now would find the files half renamed: hold it until they
 	 * are final (a second Ctrl-C then just exits). */
-	sigemptyset(&stop);
-	sigaddset(&stop, SIGINT);
-	sigaddset(&stop, SIGTERM);
-	sigaddset(&stop, SIGHUP);
-	sigaddset(&stop, SIGQUIT);
+	guard_stop_signals(&stop);
 	sigprocmask(SIG_BLOCK, &stop, &old);
 	err = resume_outputs(r, false);
 	if (!err)

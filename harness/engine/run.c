@@ -475,8 +475,9 @@ static int finish(struct run *r)
 	warn_contended(r);
 	write_meta(r);
 	if (guard_stop) {
+		char name[16];
 		fprintf(stderr, "spawncost: interrupted by %s: %zu cells kept in %s\n",
-			sigabbrev_np(guard_stop), r->ncells, r->dir);
+			guard_signal_name(guard_stop, name, sizeof name), r->ncells, r->dir);
 		return 128 + guard_stop;
 	}
 	fprintf(stderr, "spawncost: results in %s\n", r->dir);

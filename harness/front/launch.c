@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -224,6 +225,10 @@ int cmd_run_front(int argc, char **argv)
 
 	if (rc)
 		return rc == 1 ? 0 : rc;
+	/* A pipe on stderr whose reader is gone (`2>&1 | head -3`) must not
+	 * end the run before it starts: the write fails with EPIPE instead.
+	 * The engine handles SIGPIPE itself (harness/common/guard.c). */
+	signal(SIGPIPE, SIG_IGN);
 	if ((rc = run_check(&o)) || (rc = resolve_pin(&o, cpus, sizeof cpus)) ||
 	    (rc = resolve_spawners(&o, &spawners)) || (rc = resolve_events(&o, specs, sizeof specs)))
 		return rc;
