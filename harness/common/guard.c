@@ -181,17 +181,81 @@ static void leave_now(int sig)
 	_exit(128 + sig);
 }
 
-static void on_stop(int sig)
+static void on_stop(int sig, siginfo_t *si, void *context)
 {
+	(void)context;
 	/* A child sharing our memory and handlers (vfork, CLONE_VM) has a pid
 	 * of its own: the signal is ours to handle, not its. Costs nothing
 	 * in the timed path, unlike blocking signals around every vfork. */
 	if ((pid_t)syscall(SYS_getpid) != guard_pid)
 		return;
+	/* The kernel's SIGPIPE for our own write to a pipe nobody reads (a
+	 * closed `| head` on stderr or stdout) comes from us: the write fails
+	 * with EPIPE, progress goes nowhere, and the run goes on. A SIGPIPE
+	 * another process sends asks to stop, as any other. */
+	if (sig == SIGPIPE && si && si->si_code == SI_USER && si->si_pid == guard_pid)
+		return;
 	if (guard_stop)
 		leave_now(sig);
 	guard_stop = sig;
 	guard_kill_children();
+}
+
+/* Every signal whose default action ends the process ends the run as
+ * SIGTERM does: the finished cells kept, the files whole, the lock let go,
+ * the children reaped. Not these: SIGKILL (no handler can have it),
+ * SIGXFSZ (ignored: the write fails with EFBIG and the run says so), and
+ * the signals of a fault in the engine itself (SIGSEGV, SIGBUS, SIGILL,
+ * SIGFPE, SIGTRAP, SIGSYS, SIGABRT): a handler that returns meets the
+ * fault again, and a crash should die as one. Of the real-time signals,
+ * glibc keeps the first two or three for its threads (sigaction refuses
+ * them); the rest, SIGRTMIN to SIGRTMAX, are here. */
+static const int stop_signals[] = {
+	SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGPIPE, SIGALRM, SIGUSR1, SIGUSR2, SIGVTALRM,
+	SIGPROF, SIGIO, SIGPWR, SIGSTKFLT,
+	SIGXCPU,	/* a CPU-time limit's warning, before its SIGKILL */
+};
+
+static bool stops(int sig)
+{
+	if (sig >= SIGRTMIN && sig <= SIGRTMAX)
+		return true;
+	for (size_t i = 0; i < sizeof stop_signals / sizeof *stop_signals; i++)
+		if (stop_signals[i] == sig)
+			return true;
+	return false;
+}
+
+void guard_stop_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	for (int sig = 1; sig < NSIG; sig++)
+		if (stops(sig))
+			sigaddset(set, sig);
+}
+
+void guard_default_signals(void)
+{
+	for (int sig = 1; sig < NSIG; sig++)
+		if (stops(sig))
+			signal(sig, SIG_DFL);
+}
+
+const char *guard_signal_name(int sig, char *buf, size_t len)
+{
+	const char *name = sigabbrev_np(sig);
+
+	if (name)
+		snprintf(buf, len, "%s", name);
+	else if (sig == SIGRTMIN || sig == SIGRTMAX)
+		snprintf(buf, len, sig == SIGRTMIN ? "RTMIN" : "RTMAX");
+	else if (sig > SIGRTMIN && sig - SIGRTMIN <= (SIGRTMAX - SIGRTMIN) / 2)
+		snprintf(buf, len, "RTMIN+%d", sig - SIGRTMIN);	/* as bash counts */
+	else if (sig > SIGRTMIN && sig < SIGRTMAX)
+		snprintf(buf, len, "RTMAX-%d", SIGRTMAX - sig);
+	else
+		snprintf(buf, len, "%d", sig);
+	return buf;
 }
 
 /* The watchdog: a process of its own that looks at the deadline now and
@@ -219,8 +283,7 @@ static __attribute__((noreturn)) void watchdog(pid_t engine, const cpu_set_t *aw
 			close(fd);
 	setsid();	/* a Ctrl-C for the run is not for the watchdog */
 	prctl(PR_SET_NAME, "spawncost-watch");
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
+	guard_default_signals();
 	if (CPU_COUNT(away))
 		sched_setaffinity(0, sizeof *away, away);
 	for (;;) {
@@ -289,16 +352,15 @@ int guard_install(const cpu_set_t *away, struct guard_watch *shared)
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) != 0)
 		return errno;
 
-	sigemptyset(&sa.sa_mask);
+	/* One at a time: a second signal waits for the first's handler. */
+	guard_stop_signals(&sa.sa_mask);
 	/* SA_RESTART: a wait restarts and returns once the killed child is
 	 * gone; stdio writes are never cut short. */
-	sa.sa_flags = SA_RESTART;
-	sa.sa_handler = on_stop;
-	/* A hang-up or a quit ends the run as an interrupt does: finished
-	 * cells kept, children reaped, files whole. */
-	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL) ||
-	    sigaction(SIGHUP, &sa, NULL) || sigaction(SIGQUIT, &sa, NULL))
-		return errno;
+	sa.sa_flags = SA_RESTART | SA_SIGINFO;
+	sa.sa_sigaction = on_stop;
+	for (int sig = 1; sig < NSIG; sig++)
+		if (stops(sig) && sigaction(sig, &sa, NULL) != 0)
+			return errno;
 	/* A file-size limit: the write fails with EFBIG, which the run
 	 * reports, instead of a silent death with temporary files left. */
 	signal(SIGXFSZ, SIG_IGN);

@@ -1,6 +1,7 @@
-/* What keeps a run safe to interrupt and impossible to hang: SIGINT and
- * SIGTERM end it cleanly, a per-iteration deadline kills a stuck child, and
- * a second SIGINT leaves at once with valid files. None of it is in the
+/* What keeps a run safe to interrupt and impossible to hang: SIGINT,
+ * SIGTERM and every other signal that would end the engine end the run
+ * cleanly, a per-iteration deadline kills a stuck child, and a second
+ * signal leaves at once with valid files. None of it is in the
  * timed path: the deadline is stored before an iteration starts and cleared
  * after it ends, and a watchdog process outside the engine checks it now
  * and then (no timer or signal ever reaches the engine). */
@@ -25,6 +26,19 @@ struct guard_watch {
 	volatile uint32_t leave;	/* the run is over */
 };
 extern struct guard_watch *guard_watch;
+
+/* The signals that end a run as SIGTERM does (every one whose default
+ * action ends the process, but a fault's: harness/common/guard.c), into
+ * set. */
+void guard_stop_signals(sigset_t *set);
+
+/* Each of them back to its default action: in a child about to be
+ * something else (the watchdog, a runtime driver before its exec). */
+void guard_default_signals(void);
+
+/* sig's name without SIG, as glibc has it (TERM, USR1, POLL), and the
+ * real-time ones as bash counts them (RTMIN+2, RTMAX-1). */
+const char *guard_signal_name(int sig, char *buf, size_t len);
 
 /* Install the handlers and start the watchdog, which keeps to the CPUs in
  * away when there are any (not the run's own) and shares *shared with us (a

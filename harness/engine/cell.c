@@ -92,11 +92,12 @@ void fail_format(const struct spawn_fail *f, char *buf, size_t len)
 			snprintf(buf, len, "%s: %s failed", name ? name : "EUNKNOWN",
 				 f->kind == FAIL_EXEC ? "exec of the target" : f->call);
 		break;
-	case FAIL_SIGNAL:
-		name = sigabbrev_np(f->code);
-		snprintf(buf, len, "SIG%s: child killed by signal %d", name ? name : "UNKNOWN",
-			 f->code);
+	case FAIL_SIGNAL: {
+		char sig[16];
+		snprintf(buf, len, "SIG%s: child killed by signal %d",
+			 guard_signal_name(f->code, sig, sizeof sig), f->code);
 		break;
+	}
 	case FAIL_STATUS:
 		snprintf(buf, len, "EXIT%d: child exited with status %d", f->code, f->code);
 		break;

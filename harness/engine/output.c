@@ -403,7 +403,7 @@ void write_summary(struct run *r, const struct table_row *t)
 			csv_empty(c);
 	csv_opt(c, t->fork_maps);
 	csv_opt(c, t->fork_rss_kib);
-	csv_u64(c, t->probes);
+	csv_u64(c, t->error[0] ? 0 : t->probes);	/* its rows were taken back */
 	if (t->modes && !t->error[0])
 		csv_u64(c, t->modes);
 	else
@@ -447,17 +447,19 @@ void write_summary(struct run *r, const struct table_row *t)
  * child to close (at exec or exit, about 0.4 µs each here). Between
  * writes a file is closed, and how much of it is whole is known to the
  * guard, which cuts it back to that on a second signal. */
-static int pause_file(struct outfile *o, int slot)
+static int pause_file(struct run *r, struct outfile *o, int slot)
 {
 	off_t len;
 	int err = 0;
 
 	if (!o->f)
 		return 0;
-	if (fflush(o->f) != 0 || (len = ftello(o->f)) < 0)
+	if (fflush(o->f) != 0 || (len = ftello(o->f)) < 0) {
 		err = errno;
-	else
+	} else {
+		r->whole[slot] = len;
 		guard_file_whole(slot, len);
+	}
 	if (fclose(o->f) != 0 && !err)
 		err = errno;
 	o->f = NULL;
@@ -476,12 +478,39 @@ static int resume_file(struct run *r, struct outfile *o, struct csv *c, int slot
 	return 0;
 }
 
-int mark_whole(struct run *r)
+int mark_whole(struct run *r, uint32_t cell)
 {
-	int err = pause_file(&r->samples, 1);
-	int err2 = pause_file(&r->probes, 2);
+	off_t from[2] = { r->whole[1], r->whole[2] };
+	int err = pause_file(r, &r->samples, 1);
+	int err2 = pause_file(r, &r->probes, 2);
+	int err3 = row_spans_add(&r->rows, cell, from, &r->whole[1]);
 
-	return err ? err : err2;
+	return err ? err : err2 ? err2 : err3;
+}
+
+static bool cell_failed(uint32_t cell, const void *run)
+{
+	const struct run *r = run;
+
+	return cell < r->ncells && r->cells[cell].error[0];
+}
+
+int drop_failed_rows(struct run *r)
+{
+	struct outfile *files[] = { &r->samples, &r->probes };
+	sigset_t stop, old;
+	int err = 0;
+
+	/* A second signal cuts the files back to their whole length: hold it
+	 * while rows move and that length changes. */
+	guard_stop_signals(&stop);
+	sigprocmask(SIG_BLOCK, &stop, &old);
+	for (int k = 0; k < 2 && !err; k++)
+		if (!(err = row_spans_cut(&r->rows, k, files[k]->tmp, &r->whole[k + 1],
+					  cell_failed, r)))
+			guard_file_whole(k + 1, r->whole[k + 1]);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return err;
 }
 
 int resume_outputs(struct run *r, bool summary)
@@ -519,7 +548,7 @@ static int start_file(struct run *r, struct outfile *o, struct csv *c, int slot,
 	} else {
 		csv_header(c, slot == 1 ? SAMPLES_COLUMNS : PROBES_COLUMNS);
 	}
-	return pause_file(o, slot);
+	return pause_file(r, o, slot);
 }
 
 int open_outputs(struct run *r)
@@ -631,11 +660,7 @@ int close_outputs(struct run *r, const char *complete)
 
 	/* A signal now would find the files half renamed: hold it until they
 	 * are final (a second Ctrl-C then just exits). */
-	sigemptyset(&stop);
-	sigaddset(&stop, SIGINT);
-	sigaddset(&stop, SIGTERM);
-	sigaddset(&stop, SIGHUP);
-	sigaddset(&stop, SIGQUIT);
+	guard_stop_signals(&stop);
 	sigprocmask(SIG_BLOCK, &stop, &old);
 	err = resume_outputs(r, false);
 	if (!err)

@@ -160,7 +160,7 @@ void run_window(struct run *r, size_t id, unsigned round, struct spawn_ctx *ctx,
 		t->stats.n += s->n;	/* the count so far; stats come at the end */
 		t->rate_sum += res.rate;
 		t->probes += s->nprobe;
-		if ((err = mark_whole(r)) && !r->write_err)
+		if ((err = mark_whole(r, (uint32_t)id)) && !r->write_err)
 			r->write_err = err;	/* ends the sweep: see finish() */
 		if (round + 1 == r->o.rounds && !isolated(t) && !r->o.parallel_given &&
 		    !t->method->runtime)
@@ -448,6 +448,8 @@ static int finish(struct run *r)
 	/* A result file that could not be written (a full disk, a file-size
 	 * limit) may hold half a row: nothing of the run is kept then, rather
 	 * than files that disagree with each other. */
+	if (!r->write_err)
+		r->write_err = drop_failed_rows(r);
 	if (r->write_err) {
 		abandon_outputs(r);
 		fprintf(stderr, "spawncost run: cannot write in %s: %s: no result was kept\n",
@@ -472,8 +474,9 @@ static int finish(struct run *r)
 	warn_contended(r);
 	write_meta(r);
 	if (guard_stop) {
+		char name[16];
 		fprintf(stderr, "spawncost: interrupted by %s: %zu cells kept in %s\n",
-			sigabbrev_np(guard_stop), r->ncells, r->dir);
+			guard_signal_name(guard_stop, name, sizeof name), r->ncells, r->dir);
 		return 128 + guard_stop;
 	}
 	fprintf(stderr, "spawncost: results in %s\n", r->dir);
@@ -520,7 +523,8 @@ int cmd_run(int argc, char **argv)
 		return 2;
 	}
 	plan_cells(r);
-	if (windows_init(&r->win, r->cells_cap * r->o.rounds, r->o.cpus, r->o.ncpus) != 0) {
+	if (windows_init(&r->win, r->cells_cap * r->o.rounds, r->o.cpus, r->o.ncpus) != 0 ||
+	    row_spans_init(&r->rows, r->cells_cap * r->o.rounds) != 0) {
 		fprintf(stderr, "spawncost run: out of memory\n");
 		return 2;
 	}
@@ -569,6 +573,7 @@ out:
 	guard_finish();
 	spill_close(&r->spill);
 	windows_free(&r->win);
+	row_spans_free(&r->rows);
 	samples_free(s);
 	return rc;
 }

@@ -7,6 +7,7 @@
 #include "counters.h"
 #include "csv.h"
 #include "options.h"
+#include "rows.h"
 #include "spill.h"
 #include "table.h"
 #include "windows.h"
@@ -24,6 +25,9 @@ struct run {
 	struct csv summary_csv, samples_csv, probes_csv;
 	struct spill spill;	/* every window's samples, for the pooled statistics */
 	struct windows win;	/* every window's record: medians, contention */
+	struct row_spans rows;	/* where every window's rows are in samples.csv
+				 * and probes.csv */
+	off_t whole[3];		/* how much of summary, samples, probes is whole */
 	struct table_row *cells;	/* every cell of the sweep, in sweep order,
 					 * then those --refine added */
 	size_t ncells, cells_cap;
@@ -88,9 +92,14 @@ void write_summary(struct run *r, const struct table_row *t);
 /* Reopen samples.csv and probes.csv (summary: summary.csv) to write rows.
  * Returns 0 or an errno value. */
 int resume_outputs(struct run *r, bool summary);
-/* The samples files end on a whole window: close them (what a second
- * signal keeps is now known). Returns 0 or an errno value. */
-int mark_whole(struct run *r);
+/* The samples files end on a whole window of cell: close them (what a
+ * second signal keeps is now known) and note where the window's rows are.
+ * Returns 0 or an errno value. */
+int mark_whole(struct run *r, uint32_t cell);
+/* Take the rows of every cell that failed out of samples.csv and
+ * probes.csv (harness/engine/rows.h): before the cells are pooled.
+ * Returns 0 or an errno value. */
+int drop_failed_rows(struct run *r);
 const char *target_of(const struct method *m, void *run);
 
 #endif

@@ -42,8 +42,7 @@ static __attribute__((noreturn)) void exec_driver(char **argv, int in, int out,
 	dup2(out, 1);
 	if (devnull >= 0)
 		dup2(devnull, 2);
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
+	guard_default_signals();
 	driver_exec(argv, path, sizeof path);
 	dprintf(1, "error %s: cannot run %s: install %s (scripts/deps --runtimes)\n",
 		strerrorname_np(errno) ? strerrorname_np(errno) : "EUNKNOWN", argv[0], m->package);

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -122,9 +123,17 @@ static void warn_noise(void)
 	pid_t pid;
 	FILE *f;
 	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	sigset_t dfl;
 
 	if (!bundled("sysprep", path, sizeof path) || pipe(fd) != 0)
 		return;
+	/* SIGPIPE as a shell script expects it: we ignore it (cmd_run_front) */
+	sigemptyset(&dfl);
+	sigaddset(&dfl, SIGPIPE);
+	posix_spawnattr_init(&attr);
+	posix_spawnattr_setsigdefault(&attr, &dfl);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, fd[1], STDOUT_FILENO);
 	posix_spawn_file_actions_addclose(&fa, fd[0]);
@@ -139,21 +148,24 @@ static void warn_noise(void)
 	char **envp = calloc(n + 2, sizeof *envp);
 	if (!envp) {
 		posix_spawn_file_actions_destroy(&fa);
+		posix_spawnattr_destroy(&attr);
 		close(fd[0]);
 		close(fd[1]);
 		return;
 	}
 	envp[0] = "SYSPREP_STEAL_SECONDS=0.2";
 	memcpy(envp + 1, environ, n * sizeof *envp);
-	if (posix_spawn(&pid, path, &fa, NULL, argv, envp) != 0) {
+	if (posix_spawn(&pid, path, &fa, &attr, argv, envp) != 0) {
 		free(envp);
 		posix_spawn_file_actions_destroy(&fa);
+		posix_spawnattr_destroy(&attr);
 		close(fd[0]);
 		close(fd[1]);
 		return;
 	}
 	free(envp);
 	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
 	close(fd[1]);
 	if ((f = fdopen(fd[0], "r"))) {
 		while (fgets(line, sizeof line, f))
@@ -228,6 +240,10 @@ int cmd_run_front(int argc, char **argv)
 
 	if (rc)
 		return rc == 1 ? 0 : rc;
+	/* A pipe on stderr whose reader is gone (`2>&1 | head -3`) must not
+	 * end the run before it starts: the write fails with EPIPE instead.
+	 * The engine handles SIGPIPE itself (harness/common/guard.c). */
+	signal(SIGPIPE, SIG_IGN);
 	if ((rc = run_check(&o)) || (rc = resolve_pin(&o, cpus, sizeof cpus, why, sizeof why)) ||
 	    (rc = resolve_spawners(&o, &spawners)) || (rc = resolve_events(&o, specs, sizeof specs)))
 		return rc;

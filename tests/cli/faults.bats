@@ -96,3 +96,38 @@ start_sweep() {
 	wait "$PID" || true
 	[ -z "$(find "$mnt" -maxdepth 3 -name "spawncost-$PID")" ]
 }
+
+@test "a cell that fails in a later round keeps none of its earlier samples: the run still compares and exports" {
+	# a target that hangs from its 16th call: vfork-exec's first window
+	# (10 iterations and its probes) is fast, its second fails
+	printf '#!/bin/sh\nn=$(($(cat %s/calls 2>/dev/null || echo 0) + 1))\necho $n > %s/calls\n[ $n -lt 16 ] || sleep 3\n' \
+		"$SCRATCH" "$SCRATCH" > slow
+	chmod +x slow
+	run "$SC" run -m vfork-exec,fork-exit -r 0 -n 20 -w 0 --rounds 2 -e none --timeout 1 \
+		--target "$SCRATCH/slow" -o L
+	[ "$status" -eq 1 ]
+	[[ "$(col L/summary.csv error vfork-exec 0)" == "ETIME: "* ]]
+	[ "$(col L/summary.csv iterations vfork-exec 0)" -eq 0 ]
+	[ "$(col L/summary.csv probes vfork-exec 0)" -eq 0 ]
+	[ "$(col L/summary.csv iterations fork-exit 0)" -eq 20 ]
+	# its rows are gone from every file; fork-exit's are whole
+	refute grep -q ',vfork-exec,' L/samples.csv
+	refute grep -q ',vfork-exec,' L/probes.csv
+	refute grep -q ',vfork-exec,' L/windows.csv
+	[ "$(grep -c ',fork-exit,' L/samples.csv)" -eq 20 ]
+	files_whole L
+	# read through its samples too, as a run made before windows.csv is
+	cp -R L S
+	rm S/windows.csv
+	for d in L S; do
+		run --separate-stderr "$SC" compare "$d" "$d"
+		[ "$status" -eq 0 ] || { echo "compare $d: $stderr"; return 1; }
+		[[ "$output" == *"vfork-exec"*"error in both: ETIME"* ]]
+		run --separate-stderr "$SC" export "$d" --format gbench
+		[ "$status" -eq 0 ] || { echo "export $d: $stderr"; return 1; }
+		printf '%s\n' "$output" > gbench.json
+		python3 -c 'import json; json.load(open("gbench.json"))'
+		[[ "$output" == *'"name":"vfork-exec/'*'"error_occurred":true'* ]]
+		[[ "$output" == *'"name":"fork-exit/'*'"iterations":10'* ]]
+	done
+}

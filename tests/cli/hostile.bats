@@ -69,6 +69,51 @@ slow_target() {
 	done
 }
 
+@test "every other signal that would end a run ends it as SIGTERM does: files whole, lock gone, children reaped" {
+	slow_target
+	for sig in ALRM USR1 USR2 PIPE VTALRM PROF IO PWR STKFLT XCPU RTMIN+1 RTMAX; do
+		"$SC" run -m fork-exec,vfork-exec -r 0 -n 6 -w 0 --rounds 1 -e none \
+			--target "$SCRATCH/slow" -o "out-$sig" >/dev/null 2>"err-$sig" &
+		pid=$!
+		for i in $(seq 100); do
+			if grep -q 'cells x' "err-$sig"; then break; fi
+			sleep 0.1
+		done
+		sleep 0.5
+		kill -"$sig" "$pid"
+		status=0
+		wait "$pid" || status=$?
+		[ "$status" -eq $((128 + $(kill -l "$sig"))) ] || { echo "$sig: status $status"; return 1; }
+		grep -qx 'complete=no' "out-$sig/env.txt"
+		awk -F, 'NR == 1 { n = NF } NF != n { exit 1 }' "out-$sig/samples.csv"
+		refute sh -c "ls -A out-$sig | grep -q tmp"
+		[ ! -e "out-$sig/.spawncost.lock" ]
+		refute pgrep -f "$SCRATCH/slow"
+		want=$sig
+		[ "$sig" != IO ] || want=POLL	# glibc's name for it
+		[[ "$(cat "err-$sig")" == *"interrupted by $want"* ]]
+	done
+}
+
+@test "a pipe on stderr or stdout whose reader is gone neither ends the run nor loses it" {
+	# `| true` reads nothing and is gone at once: every write to the pipe
+	# fails, the progress on stderr first, the table on stdout at the end
+	run bash -c "'$SC' run -m fork-exit,vfork-exit -r 0 -n 200 --rounds 3 -e none -o P 2>&1 | true; exit \${PIPESTATUS[0]}"
+	[ "$status" -eq 2 ]
+	grep -qx 'complete=yes' P/env.txt
+	[ "$(awk -F, 'NR > 1' P/summary.csv | wc -l)" -eq 2 ]
+	[ -s P/meta.json ]
+	[ ! -e P/.spawncost.lock ]
+	refute sh -c 'ls -A P | grep -q tmp'
+	# stdout alone: the run is whole, and says it could not print its table
+	run bash -c "'$SC' run -m fork-exit -r 0 -n 50 -e none -o Q 2>err | true; exit \${PIPESTATUS[0]}"
+	[ "$status" -eq 2 ]
+	grep -q 'cannot write to stdout' err
+	grep -qx 'complete=yes' Q/env.txt
+	[ -s Q/meta.json ]
+	[ ! -e Q/.spawncost.lock ]
+}
+
 @test "with stderr closed, nothing reaches env.txt and meta.json is written" {
 	"$SC" run -m fork-exit -r 0 -n 5 -e none -o out >/dev/null 2>&-
 	refute grep -q 'median\|round 1' out/env.txt

@@ -152,3 +152,32 @@ drawn() {
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == *"nowhere has no summary.csv"* ]]
 }
+
+@test "scripts/plots stopped by a signal exits 128+signal, says so, and leaves no half-drawn chart" {
+	cp -R "$FIX/full" run
+	mkdir bin tmp
+	# a gnuplot that takes its time, so that the signal lands mid-chart
+	printf '#!/bin/sh\nprintf x > "$4"\n: > "%s/drawing"\nsleep 1\n' "$SCRATCH" > bin/gnuplot
+	chmod +x bin/gnuplot
+	PATH="$SCRATCH/bin:$PATH" TMPDIR="$SCRATCH/tmp" "$PLOTS" run >out 2>err &
+	pid=$!
+	for i in $(seq 100); do
+		if [ -e drawing ]; then break; fi
+		sleep 0.1
+	done
+	kill -TERM "$pid"
+	status=0
+	wait "$pid" || status=$?
+	[ "$status" -eq 143 ]
+	grep -qx 'plots: interrupted by TERM' err
+	refute sh -c 'ls run | grep -q tmp'
+	[ -z "$(ls -A tmp)" ]
+	# the rest was never drawn: the run's last charts are not there
+	[ ! -e run/phases.svg ]
+}
+
+@test "every script ends on a signal one way: scripts/lib/cleanup.sh, no trap of its own" {
+	cd "$ROOT"
+	run sh -c "grep -rln '^[[:space:]]*trap ' scripts | grep -v '^scripts/lib/cleanup.sh$'"
+	[ -z "$output" ]
+}

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -91,10 +92,54 @@ static void test_two_interrupts(void **state)
 	rmdir(dir);
 }
 
+/* The child: a write to a pipe nobody reads fails with EPIPE and leaves
+ * the run going; SIGUSR1, or a SIGPIPE raised on purpose, stops it. */
+static void pipe_child(void)
+{
+	struct guard_watch *w = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+				     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	cpu_set_t away;
+	int fd[2];
+
+	CPU_ZERO(&away);
+	/* the pipe after the watchdog: it holds none of it */
+	if (guard_install(&away, w) != 0 || pipe(fd) != 0)
+		_exit(11);
+	close(fd[0]);
+	if (write(fd[1], "x", 1) != -1 || errno != EPIPE)
+		_exit(20);
+	if (guard_stop)
+		_exit(21);	/* our own write asked to stop */
+	raise(SIGPIPE);
+	if (guard_stop != SIGPIPE)
+		_exit(22);
+	guard_stop = 0;
+	kill(getpid(), SIGUSR1);
+	if (guard_stop != SIGUSR1)
+		_exit(23);
+	guard_finish();
+	_exit(0);
+}
+
+static void test_own_sigpipe_goes_on(void **state)
+{
+	int status;
+	pid_t pid;
+
+	(void)state;
+	pid = fork();
+	if (pid == 0)
+		pipe_child();
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_two_interrupts),
+		cmocka_unit_test(test_own_sigpipe_goes_on),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
