@@ -29,6 +29,7 @@
 
 #include "guard.h"
 #include "run_internal.h"
+#include "window.h"
 
 struct head {
 	int rc;
@@ -155,9 +156,10 @@ static int take(int fd, struct table_row *t, struct samples *s, struct cell_resu
 	return h.rc;
 }
 
-int window_isolated(struct run *r, struct table_row *t, struct spawn_ctx *ctx,
-		    const struct budget *w, bool count, struct samples *s, struct cell_result *res)
+int window_isolated(const struct window_job *j, struct cell_result *res)
 {
+	struct table_row *t = j->t;
+	struct samples *s = j->s;
 	int fd = memfd_create("spawncost-isolated", MFD_CLOEXEC), status = 0, rc;
 	const struct method *m = t->method;
 	size_t done = t->stats.n;
@@ -166,8 +168,8 @@ int window_isolated(struct run *r, struct table_row *t, struct spawn_ctx *ctx,
 	pid_t pid;
 
 	s->n = s->nprobe = 0;
-	if (count)
-		cs = r->counters;	/* before the fork: r is not in the child */
+	if (j->count)
+		cs = *j->count;	/* before the fork: the run is not in the child */
 	pid = fd < 0 ? -1 : fork();
 	if (fd < 0 || pid < 0) {
 		snprintf(res->error, sizeof res->error, "%s: %s failed", strerrorname_np(errno),
@@ -177,7 +179,7 @@ int window_isolated(struct run *r, struct table_row *t, struct spawn_ctx *ctx,
 		return -1;
 	}
 	if (pid == 0)
-		_exit(helper(m, done, count ? &cs : NULL, ctx, w, threads, fd));
+		_exit(helper(m, done, j->count ? &cs : NULL, j->ctx, j->w, threads, fd));
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	if (guard_stop) {

@@ -32,6 +32,7 @@
 
 #include "guard.h"
 #include "run_internal.h"
+#include "window.h"
 #include "timing.h"
 
 /* Each spawner's results in the memory file: a head, then its samples. */
@@ -306,32 +307,33 @@ static int gather(int fd, size_t n, struct samples *s, struct cell_result *res)
 	return 0;
 }
 
-int window_parallel(struct run *r, struct table_row *t, struct spawn_ctx *ctx,
-		    const struct budget *w, struct samples *s, struct cell_result *res)
+int window_parallel(const struct window_job *wj, struct cell_result *res)
 {
-	size_t n = (size_t)t->parallel, nproc = r->o.spawner_threads ? 1 : n;
-	bool threads = r->o.spawner_threads;	/* r is not in the children */
+	const struct run_opts *o = wj->o;
+	struct samples *s = wj->s;
+	size_t n = (size_t)wj->t->parallel, nproc = o->spawner_threads ? 1 : n;
+	bool threads = o->spawner_threads;	/* the options are not in the children */
 	struct job j = {
-		.m = t->method,
-		.ctx = *ctx,
-		.w = *w,
-		.area = r->spawners,
-		.cpus = r->o.nspawner_cpus ? r->o.spawner_cpus : NULL,
-		.ncpus = r->o.nspawner_cpus,
+		.m = wj->t->method,
+		.ctx = *wj->ctx,
+		.w = *wj->w,
+		.area = wj->spawners,
+		.cpus = o->nspawner_cpus ? o->spawner_cpus : NULL,
+		.ncpus = o->nspawner_cpus,
 		.fd = memfd_create("spawncost-spawners", MFD_CLOEXEC),
 	};
-	uint64_t deadline = (uint64_t)((r->o.budget.timeout ? r->o.budget.timeout : DEADLINE_FLOOR) *
+	uint64_t deadline = (uint64_t)((o->budget.timeout ? o->budget.timeout : DEADLINE_FLOOR) *
 				       1e9);
 	pid_t *pid = calloc(nproc, sizeof *pid);
 	int rc;
 
 	s->n = s->nprobe = 0;
-	if (j.fd < 0 || !pid || !r->spawners) {
+	if (j.fd < 0 || !pid || !wj->spawners) {
 		snprintf(res->error, sizeof res->error, "%s: cannot prepare the spawners",
 			 strerrorname_np(j.fd < 0 ? errno : ENOMEM));
 		goto fail;
 	}
-	memset(r->spawners, 0, (n + 1) * page_bytes());
+	memset(wj->spawners, 0, (n + 1) * page_bytes());
 	for (size_t i = 0; i < nproc; i++) {
 		pid[i] = fork();
 		if (pid[i] < 0) {
@@ -350,7 +352,7 @@ int window_parallel(struct run *r, struct table_row *t, struct spawn_ctx *ctx,
 		}
 		setpgid(pid[i], pid[i]);
 	}
-	rc = supervise(r->spawners, pid, nproc, n, deadline, res);
+	rc = supervise(wj->spawners, pid, nproc, n, deadline, res);
 	if (rc == 0)
 		rc = gather(j.fd, n, s, res);
 	close(j.fd);

@@ -7,6 +7,7 @@
 #include "guard.h"
 #include "refine.h"
 #include "run_internal.h"
+#include "window.h"
 #include "timing.h"
 #include "winstats.h"
 

@@ -27,6 +27,7 @@
 #include "refine.h"
 #include "winstats.h"
 #include "run_internal.h"
+#include "window.h"
 #include "target.h"
 
 /* Page-writing methods have nothing to write without a ballast: such cells
@@ -34,25 +35,6 @@
 static bool cell_wanted(const struct method *m, uint64_t rss)
 {
 	return !(m->per_page && rss == 0);
-}
-
-/* The cell of one method on one ballast and parent shape. */
-void plan_cell(struct table_row *c, const struct method *m, uint64_t kib, enum thp_mode thp,
-	       enum ballast_kind kind, uint64_t fds, uint64_t threads, uint64_t parallel)
-{
-	memset(c, 0, sizeof *c);
-	c->parallel = parallel;
-	c->method = m;
-	c->ballast_kib = kib;
-	c->thp = thp;
-	c->kind = kind;
-	c->fds = fds;
-	c->threads = threads;
-	c->rss_kib = c->pte_kib = c->thp_kib = -1;
-	c->fork_maps = c->fork_rss_kib = -1;
-	c->child_same_cpu_pct = -1;
-	for (int p = 0; p < NPHASES; p++)
-		c->phase_ns[p] = -1;
 }
 
 /* Lay out every cell in sweep order: thp, ballast kind, descriptors,
@@ -77,96 +59,6 @@ static size_t plan_cells(struct run *r)
 		n++;
 	}
 	return n;
-}
-
-/* After a cell's last window: its counters, in a pass of their own, a tenth
- * as many round trips as were timed (10 to 200). */
-static void count_events(struct run *r, struct table_row *t, struct spawn_ctx *ctx)
-{
-	if (!r->counters.n || guard_stop)
-		return;
-	if (counters_measure(&r->counters, t->method, ctx, counters_round_trips(t->stats.n),
-			     t->per_op, &t->scaled) == 0)
-		t->counted = true;
-}
-
-static long max_long(long a, long b)
-{
-	return a > b ? a : b;
-}
-
-/* A window measured in a child of the engine (harness/engine/isolate.c):
- * the method creates threads, or the cell's parent has them. */
-static bool isolated(const struct table_row *t)
-{
-	return t->method->isolate || t->threads > 0;
-}
-
-/* One window of one cell. */
-void run_window(struct run *r, size_t id, unsigned round, struct spawn_ctx *ctx,
-		       struct samples *s, const char *ballast_error)
-{
-	struct table_row *t = &r->cells[id];
-	struct cell_result res = { .rss_kib = -1, .pte_kib = -1, .thp_kib = -1,
-				   .fork = { -1, -1 } };
-	struct budget w = window_budget(&r->o.budget, round, r->o.rounds);
-	double median = -1, half = 0;	/* the window's own, for progress and spread */
-	struct window_clock before, after;
-	struct window_rec *wr = NULL;
-	int rc = 0, err;
-
-	if (t->error[0] || (w.iterations == 0 && r->o.budget.iterations))
-		return;	/* failed in an earlier window, or no share of -n left */
-	t->pages = t->method->per_page ? ctx->nchunks * ctx->chunk_bytes / page_bytes() : 0;
-	progress_start(round, r->o.rounds, id + 1, r->ncells, t);
-	/* what the machine took from the engine meanwhile, read around the
-	 * window, never inside it */
-	window_clock_read(&r->win, &before);
-	if (ballast_error)
-		snprintf(res.error, sizeof res.error, "%s", ballast_error);
-	else if (t->method->runtime)
-		rc = window_runtime(r, t, &w, s, &res);
-	else if (r->o.parallel_given)
-		rc = window_parallel(r, t, ctx, &w, s, &res);
-	else if (isolated(t))
-		rc = window_isolated(r, t, ctx, &w, round + 1 == r->o.rounds, s, &res);
-	else
-		rc = cell_measure(t->method, ctx, &w, s, &res);
-	window_clock_read(&r->win, &after);
-	if (rc == CELL_ABANDONED)
-		return;	/* interrupted: the window is neither a figure nor an error */
-	t->windows++;
-	/* The largest the parent was in any window: it should not change. */
-	t->rss_kib = max_long(t->rss_kib, res.rss_kib);
-	t->pte_kib = max_long(t->pte_kib, res.pte_kib);
-	t->thp_kib = max_long(t->thp_kib, res.thp_kib);
-	t->fork_maps = max_long(t->fork_maps, res.fork.maps);
-	t->fork_rss_kib = max_long(t->fork_rss_kib, res.fork.rss_kib);
-	if (res.error[0]) {
-		snprintf(t->error, sizeof t->error, "%s", res.error);
-	} else {
-		if ((err = resume_outputs(r, false)) && !r->write_err)
-			r->write_err = err;
-		write_window_samples(r, t, t->stats.n, round, s, &res.fork);
-		write_window_probes(r, t, t->probes, round, s);
-		if ((err = spill_add(&r->spill, (uint32_t)id, s->ns, s->n)) ||
-		    (err = spill_add_probes(&r->spill, (uint32_t)id, s->probe, s->nprobe)))
-			snprintf(t->error, sizeof t->error, "%s: keeping the samples failed",
-				 strerrorname_np(err));
-		if (median_interval(s->ns, s->n, &median, &half) == 0) {
-			wr = windows_add(&r->win, (uint32_t)id, round, s->n, w.warmup + s->n + s->nprobe,
-					 median, &before, &after);
-		}
-		t->stats.n += s->n;	/* the count so far; stats come at the end */
-		t->rate_sum += res.rate;
-		t->probes += s->nprobe;
-		if ((err = mark_whole(r, (uint32_t)id)) && !r->write_err)
-			r->write_err = err;	/* ends the sweep: see finish() */
-		if (round + 1 == r->o.rounds && !isolated(t) && !r->o.parallel_given &&
-		    !t->method->runtime)
-			count_events(r, t, ctx);
-	}
-	progress_done(res.error, s->n, median, wr);
 }
 
 static void read_facts(struct run *r)

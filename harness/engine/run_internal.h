@@ -47,32 +47,10 @@ struct run {
  * back from a child), advancing *at. 0, or -1 with errno. */
 int put_at(int fd, const void *buf, size_t len, off_t *at);
 
-/* isolate.c: a window of a method that creates threads, measured in a child
- * process (and its counters when count), so that the engine stays
- * single-threaded. Returns as cell_measure does. */
-int window_isolated(struct run *r, struct table_row *t, struct spawn_ctx *ctx,
-		    const struct budget *w, bool count, struct samples *s, struct cell_result *res);
-
-/* run.c: a cell laid out (its figures unknown yet), and one window of it
- * measured and written. */
-void plan_cell(struct table_row *c, const struct method *m, uint64_t kib, enum thp_mode thp,
-	       enum ballast_kind kind, uint64_t fds, uint64_t threads, uint64_t parallel);
-void run_window(struct run *r, size_t id, unsigned round, struct spawn_ctx *ctx,
-		struct samples *s, const char *ballast_error);
-
 /* parallel.c: --parallel. The spawners' shared area (a gate page and one
  * page per spawner of the largest N), made before the sweep so that every
  * cell's parent has it; NULL without --parallel or when it cannot be had. */
 uint64_t *spawners_area(const struct run_opts *o);
-/* A window of t->parallel spawners at once, its samples (spawner by
- * spawner) into s. Returns as cell_measure does. */
-int window_parallel(struct run *r, struct table_row *t, struct spawn_ctx *ctx,
-		    const struct budget *w, struct samples *s, struct cell_result *res);
-
-/* runtime.c: a window of a runtime method, timed by its driver in a
- * process of its own. Returns as cell_measure does. */
-int window_runtime(struct run *r, struct table_row *t, const struct budget *w,
-		   struct samples *s, struct cell_result *res);
 
 /* output.c */
 int make_run_dir(struct run *r);

@@ -25,6 +25,7 @@
 #include "book.h"
 #include "guard.h"
 #include "run_internal.h"
+#include "window.h"
 #include "timing.h"
 #include "drivers.h"
 
@@ -94,10 +95,10 @@ static int next_line(struct reader *r, uint64_t deadline, char **line)
 }
 
 /* The window's result from the driver's lines; the driver still runs. */
-static int converse(struct run *r, struct table_row *t, const struct budget *w, pid_t pid,
+static int converse(double timeout, struct table_row *t, const struct budget *w, pid_t pid,
 		    struct reader *rd, int to, struct samples *s, struct cell_result *res)
 {
-	uint64_t floor = (uint64_t)((r->o.budget.timeout ? r->o.budget.timeout : DEADLINE_FLOOR) * 1e9);
+	uint64_t floor = (uint64_t)((timeout ? timeout : DEADLINE_FLOOR) * 1e9);
 	uint64_t count = w->iterations ? w->iterations : 1000000;
 	char *line, path[64];
 	double sum = 0;
@@ -170,20 +171,23 @@ static int converse(struct run *r, struct table_row *t, const struct budget *w, 
 	return 0;
 }
 
-int window_runtime(struct run *r, struct table_row *t, const struct budget *w,
-		   struct samples *s, struct cell_result *res)
+int window_runtime(const struct window_job *j, struct cell_result *res)
 {
+	struct table_row *t = j->t;
+	const struct budget *w = j->w;
+	struct samples *s = j->s;
 	const struct method *m = t->method;
+	const char *noop = j->o->noop;
 	char dir[4096], argbuf[8192], *argv[16];
-	const char *slash = strrchr(r->o.noop, '/');
+	const char *slash = strrchr(noop, '/');
 	struct reader rd = { .cap = 64 * 1024 };
 	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, rc = -1, err, status;
 	pid_t pid = -1;
 
 	s->n = s->nprobe = 0;
-	snprintf(dir, sizeof dir, "%.*s/runtimes", slash ? (int)(slash - r->o.noop) : 1,
-		 slash ? r->o.noop : ".");
-	if (driver_argv(m, dir, r->o.noop, t->ballast_kib, w->iterations ? w->iterations : 1000000,
+	snprintf(dir, sizeof dir, "%.*s/runtimes", slash ? (int)(slash - noop) : 1,
+		 slash ? noop : ".");
+	if (driver_argv(m, dir, noop, t->ballast_kib, w->iterations ? w->iterations : 1000000,
 			w->iterations ? 0 : w->min_time, argbuf, sizeof argbuf, argv)) {
 		snprintf(res->error, sizeof res->error, "ENAMETOOLONG: the driver's command line");
 		return -1;
@@ -209,7 +213,7 @@ int window_runtime(struct run *r, struct table_row *t, const struct budget *w,
 	close(out[1]);
 	in[0] = out[1] = -1;
 	rd.fd = out[0];
-	err = converse(r, t, w, pid, &rd, in[1], s, res);
+	err = converse(j->o->budget.timeout, t, w, pid, &rd, in[1], s, res);
 	if (err > 0 && err != EINTR && !res->error[0])
 		snprintf(res->error, sizeof res->error, "%s: %s", strerrorname_np(err),
 			 err == ETIME ? "the driver ran past its deadline; it was killed"
