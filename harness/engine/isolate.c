@@ -28,43 +28,9 @@
 #include <unistd.h>
 
 #include "guard.h"
+#include "handback.h"
 #include "run_internal.h"
 #include "window.h"
-
-struct head {
-	int rc;
-	struct cell_result res;
-	size_t n, nprobe;
-	double per_op[16];
-	bool counted, scaled;
-};
-
-int put_at(int fd, const void *buf, size_t len, off_t *at)
-{
-	const char *p = buf;
-
-	while (len) {
-		ssize_t w = pwrite(fd, p, len, *at);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		len -= (size_t)w;
-		*at += w;
-	}
-	return 0;
-}
-
-static int get(int fd, void *buf, size_t len, off_t *at)
-{
-	if (len == 0)
-		return 0;
-	if (pread(fd, buf, len, *at) != (ssize_t)len)
-		return -1;
-	*at += (off_t)len;
-	return 0;
-}
 
 /* --threads: idle threads of the measuring child, each parked on a futex
  * that is never woken (the child's _exit ends them). */
@@ -103,7 +69,8 @@ static int helper(const struct method *m, size_t done, const struct counters *cs
 		  struct spawn_ctx *ctx, const struct budget *w, uint64_t threads, int fd)
 {
 	struct samples s;
-	struct head h = { .res = { .rss_kib = -1, .pte_kib = -1, .thp_kib = -1, .fork = { -1, -1 } } };
+	struct handback_head h = { .res = { .rss_kib = -1, .pte_kib = -1, .thp_kib = -1,
+					    .fork = { -1, -1 } } };
 	int err;
 
 	if (samples_init(&s, w->iterations) != 0)
@@ -124,29 +91,19 @@ static int helper(const struct method *m, size_t done, const struct counters *cs
 	}
 	h.n = s.n;
 	h.nprobe = s.nprobe;
-	off_t at = 0;
-
-	if (put_at(fd, &h, sizeof h, &at) || put_at(fd, s.ns, s.n * sizeof *s.ns, &at) ||
-	    put_at(fd, s.cpu, s.n * sizeof *s.cpu, &at) ||
-	    put_at(fd, s.probe, s.nprobe * sizeof *s.probe, &at))
-		return 4;
-	return 0;
+	return handback_put(fd, 0, &h, &s) ? 4 : 0;
 }
 
 /* Back in the engine: what the child measured, into s, res and t. */
 static int take(int fd, struct table_row *t, struct samples *s, struct cell_result *res)
 {
-	struct head h;
-	off_t at = 0;
+	struct handback_head h;
 
-	if (get(fd, &h, sizeof h, &at) || samples_reserve(s, h.n, h.nprobe) ||
-	    get(fd, s->ns, h.n * sizeof *s->ns, &at) || get(fd, s->cpu, h.n * sizeof *s->cpu, &at) ||
-	    get(fd, s->probe, h.nprobe * sizeof *s->probe, &at)) {
+	s->n = s->nprobe = 0;
+	if (handback_take(fd, 0, &h, s)) {
 		snprintf(res->error, sizeof res->error, "EIO: the isolated window's samples were lost");
 		return -1;
 	}
-	s->n = h.n;
-	s->nprobe = h.nprobe;
 	*res = h.res;
 	if (h.counted) {
 		memcpy(t->per_op, h.per_op, sizeof t->per_op);

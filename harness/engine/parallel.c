@@ -32,17 +32,12 @@
 
 #include "guard.h"
 #include "run_internal.h"
+#include "handback.h"
 #include "window.h"
 #include "timing.h"
 
 /* Each spawner's results in the memory file: a head, then its samples. */
 #define SPAWNER_BYTES (1ULL << 30)
-
-struct head {
-	int rc;
-	struct cell_result res;
-	size_t n, nprobe;
-};
 
 /* The first page of the spawners' area: the gate. */
 struct gate {
@@ -101,9 +96,8 @@ static void spawner(const struct job *j, size_t i)
 	struct gate *g = (struct gate *)j->area;
 	struct spawn_ctx c = j->ctx;
 	struct samples s;
-	struct head h = { .rc = -1, .res = { .rss_kib = -1, .pte_kib = -1, .thp_kib = -1,
-					     .fork = { -1, -1 } } };
-	off_t at = (off_t)(i * SPAWNER_BYTES);
+	struct handback_head h = { .rc = -1, .res = { .rss_kib = -1, .pte_kib = -1,
+						     .thp_kib = -1, .fork = { -1, -1 } } };
 	bool have = samples_init(&s, j->w.iterations) == 0;
 
 	c.shared = spawner_page(j->area, i);
@@ -124,11 +118,7 @@ static void spawner(const struct job *j, size_t i)
 		snprintf(h.res.error, sizeof h.res.error, "ENOMEM: no room for the samples");
 	h.n = have ? s.n : 0;
 	h.nprobe = have ? s.nprobe : 0;
-	if (put_at(j->fd, &h, sizeof h, &at) == 0 && h.n) {
-		put_at(j->fd, s.ns, h.n * sizeof *s.ns, &at);
-		put_at(j->fd, s.cpu, h.n * sizeof *s.cpu, &at);
-		put_at(j->fd, s.probe, h.nprobe * sizeof *s.probe, &at);
-	}
+	handback_put(j->fd, (off_t)(i * SPAWNER_BYTES), &h, &s);
 	if (have)
 		samples_free(&s);
 }
@@ -266,38 +256,23 @@ static int gather(int fd, size_t n, struct samples *s, struct cell_result *res)
 	s->n = s->nprobe = 0;
 	res->rate = 0;
 	for (size_t i = 0; i < n; i++) {
-		struct head h;
-		off_t at = (off_t)(i * SPAWNER_BYTES);
+		struct handback_head h;
+		size_t n0 = s->n, np0 = s->nprobe;
 
-		if (pread(fd, &h, sizeof h, at) != (ssize_t)sizeof h) {
+		if (handback_take(fd, (off_t)(i * SPAWNER_BYTES), &h, s)) {
 			snprintf(res->error, sizeof res->error,
 				 "EIO: spawner %zu's samples were lost", i);
 			return -1;
 		}
-		at += (off_t)sizeof h;
 		if (h.rc != 0) {
 			snprintf(res->error, sizeof res->error, "spawner %zu: %.120s", i,
 				 h.res.error[0] ? h.res.error : "failed");
 			return -1;
 		}
-		if (samples_reserve(s, s->n + h.n, s->nprobe + h.nprobe) ||
-		    pread(fd, s->ns + s->n, h.n * sizeof *s->ns, at) !=
-			    (ssize_t)(h.n * sizeof *s->ns) ||
-		    pread(fd, s->cpu + s->n, h.n * sizeof *s->cpu,
-			  at + (off_t)(h.n * sizeof *s->ns)) != (ssize_t)(h.n * sizeof *s->cpu) ||
-		    pread(fd, s->probe + s->nprobe, h.nprobe * sizeof *s->probe,
-			  at + (off_t)(h.n * (sizeof *s->ns + sizeof *s->cpu))) !=
-			    (ssize_t)(h.nprobe * sizeof *s->probe)) {
-			snprintf(res->error, sizeof res->error,
-				 "EIO: spawner %zu's samples were lost", i);
-			return -1;
-		}
-		for (size_t k = 0; k < h.n; k++)
-			s->spawner[s->n + k] = (uint16_t)i;
-		for (size_t k = 0; k < h.nprobe; k++)
-			s->probe[s->nprobe + k].spawner = (uint16_t)i;
-		s->n += h.n;
-		s->nprobe += h.nprobe;
+		for (size_t k = n0; k < s->n; k++)
+			s->spawner[k] = (uint16_t)i;
+		for (size_t k = np0; k < s->nprobe; k++)
+			s->probe[k].spawner = (uint16_t)i;
 		if (i == 0) {
 			*res = h.res;	/* the parent's figures: spawner 0's */
 			res->rate = 0;

@@ -43,8 +43,9 @@ struct run {
 	size_t facts_len;
 };
 
-/* isolate.c: write all of buf at *at in fd (a window's samples handed
- * back from a child), advancing *at. 0, or -1 with errno. */
+/* handback.c: write all of buf at *at in fd, advancing *at (a window's
+ * samples handed back, rows moved in a result file). 0, or -1 with
+ * errno. */
 int put_at(int fd, const void *buf, size_t len, off_t *at);
 
 /* parallel.c: --parallel. The spawners' shared area (a gate page and one
