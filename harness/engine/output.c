@@ -16,13 +16,6 @@
 #include "guard.h"
 #include "run_internal.h"
 
-#define SUMMARY_COLUMNS                                                                   \
-	"run_id,host,method,target,rss_mib,thp,pin,rss_kib,pte_kib,iterations,median_us," \
-	"p10_us,p90_us,p99_us,mean_us,stddev_us,min_us,max_us,ci_lo_us,ci_hi_us,error,"    \
-	"variant,ballast,vmas,thp_kib,pages,per_page_ns,cpus,child_same_cpu_pct,rounds,"   \
-	"child_start_us,parent_resume_us,exec_us,exit_reap_us,fork_maps,fork_rss_kib,"     \
-	"probes,modes,path_dirs,window_spread_pct,fds,threads,parallel,spawners,"          \
-	"throughput_per_s,refined,windows,contended_windows"
 #define SAMPLES_COLUMNS                                                        \
 	"run_id,host,method,target,rss_mib,thp,pin,iter,ns,variant,ballast,vmas," \
 	"round,child_cpu,parent_cpu,child_start_ns,parent_resume_ns,exec_ns,exit_reap_ns," \
@@ -231,18 +224,6 @@ static const char *variant(const struct run *r, const struct table_row *t)
 }
 
 /* The columns every row starts with: who, what, where. */
-static void row_key(struct run *r, struct csv *c, const struct table_row *t)
-{
-	char mib[32];
-
-	csv_str(c, r->run_id);
-	csv_str(c, env_host());
-	csv_str(c, t->method->name);
-	csv_str(c, target_of(t->method, r));
-	csv_str(c, mib_text(t->ballast_kib, mib, sizeof mib));
-	csv_str(c, t->thp == THP_ON ? "on" : "off");
-	csv_str(c, r->o.pin);
-}
 
 static void csv_cpu(struct csv *c, unsigned cpu)
 {
@@ -265,6 +246,395 @@ static const char *spawners_kind(const struct run *r)
 {
 	return r->o.spawner_threads ? "threads" : "processes";
 }
+
+/* summary.csv, declared once: each column's name and how a cell's row
+ * writes it, in the order of the file. The header and every row come from
+ * this table; counters' columns (<event>_per_op, counters_scaled) follow
+ * it, one per event the run counts. Columns are only ever appended. */
+typedef void put_fn(struct csv *c, struct run *r, const struct table_row *t);
+
+static bool failed(const struct table_row *t)
+{
+	return t->error[0] != '\0';
+}
+
+static void put_run_id(struct csv *c, struct run *r, const struct table_row *t)
+{
+	(void)t;
+	csv_str(c, r->run_id);
+}
+
+static void put_host(struct csv *c, struct run *r, const struct table_row *t)
+{
+	(void)r;
+	(void)t;
+	csv_str(c, env_host());
+}
+
+static void put_method(struct csv *c, struct run *r, const struct table_row *t)
+{
+	(void)r;
+	csv_str(c, t->method->name);
+}
+
+static void put_target(struct csv *c, struct run *r, const struct table_row *t)
+{
+	csv_str(c, target_of(t->method, r));
+}
+
+static void put_rss_mib(struct csv *c, struct run *r, const struct table_row *t)
+{
+	char mib[32];
+
+	(void)r;
+	csv_str(c, mib_text(t->ballast_kib, mib, sizeof mib));
+}
+
+static void put_thp(struct csv *c, struct run *r, const struct table_row *t)
+{
+	(void)r;
+	csv_str(c, t->thp == THP_ON ? "on" : "off");
+}
+
+static void put_pin(struct csv *c, struct run *r, const struct table_row *t)
+{
+	(void)t;
+	csv_str(c, r->o.pin);
+}
+
+static void put_rss_kib(struct csv *c, struct run *r, const struct table_row *t)
+{
+	(void)r;
+	csv_opt(c, t->rss_kib);
+}
+
+static void put_pte_kib(struct csv *c, struct run *r, const struct table_row *t)
+{
+	(void)r;
+	csv_opt(c, t->pte_kib);
+}
+
+static void put_iterations(struct csv *c, struct run *r, const struct table_row *t)
+{
+	(void)r;
+	csv_u64(c, failed(t) ? 0 : t->stats.n);
+}
+
+/* A statistic of the samples, in µs; empty in an error row. */
+#define PUT_STAT(field)                                                                   \
+	static void put_##field(struct csv *c, struct run *r, const struct table_row *t) \
+	{                                                                                 \
+		(void)r;                                                                  \
+		if (failed(t))                                                            \
+			csv_empty(c);                                                     \
+		else                                                                      \
+			csv_us(c, t->stats.field);                                        \
+	}
+PUT_STAT(median)
+PUT_STAT(p10)
+PUT_STAT(p90)
+PUT_STAT(p99)
+PUT_STAT(mean)
+PUT_STAT(min)
+PUT_STAT(max)
+
+/* One sample has no spread. */
+static void put_stddev(struct csv *c, struct run *r, const struct table_row *t)
+{
+	(void)r;
+	if (!failed(t) && t->stats.n > 1)
+		csv_us(c, t->stats.stddev);
+	else
+		csv_empty(c);
+}
+
+/* From the windows' medians: one window gives none. */
+static void put_ci(struct csv *c, const struct table_row *t, double v)
+{
+	if (!failed(t) && t->stats.n > 1 && !isnan(t->stats.ci_lo))
+		csv_us(c, v);
+	else
+		csv_empty(c);
+}
+
+static void put_ci_lo(struct csv *c, struct run *r, const struct table_row *t)
+{
+	(void)r;
+	put_ci(c, t, t->stats.ci_lo);
+}
+
+static void put_ci_hi(struct csv *c, struct run *r, const struct table_row *t)
+{
+	(void)r;
+	put_ci(c, t, t->stats.ci_hi);
+}
+
+static void put_error(struct csv *c, struct run *r, const struct table_row *t)
+{
+	(void)r;
+	if (failed(t))
+		csv_str(c, t->error);
+	else
+		csv_empty(c);
+}
+
+static void put_variant(struct csv *c, struct run *r, const struct table_row *t)
+{
+	csv_str(c, variant(r, t));
+}
+
+static void put_ballast(struct csv *c, struct run *r, const struct table_row *t)
+{
+	(void)r;
+	csv_str(c, ballast_names[t->kind]);
+}
+
+static void put_vmas(struct csv *c, struct run *r, const struct table_row *t)
+{
+	(void)t;
+	csv_u64(c, r->o.vmas);
+}
+
+static void put_thp_kib(struct csv *c, struct run *r, const struct table_row *t)
+{
+	(void)r;
+	csv_opt(c, t->thp_kib);
+}
+
+static void put_pages(struct csv *c, struct run *r, const struct table_row *t)
+{
+	(void)r;
+	if (t->pages && !failed(t))
+		csv_u64(c, t->pages);
+	else
+		csv_empty(c);
+}
+
+static void put_per_page_ns(struct csv *c, struct run *r, const struct table_row *t)
+{
+	(void)r;
+	if (t->pages && !failed(t))
+		csv_double(c, t->stats.median / (double)t->pages);
+	else
+		csv_empty(c);
+}
+
+static void put_cpus(struct csv *c, struct run *r, const struct table_row *t)
+{
+	(void)t;
+	csv_str(c, r->o.cpus_text);
+}
+
+static void put_child_same_cpu_pct(struct csv *c, struct run *r, const struct table_row *t)
+{
+	(void)r;
+	if (t->child_same_cpu_pct >= 0 && !failed(t))
+		csv_double(c, t->child_same_cpu_pct);
+	else
+		csv_empty(c);
+}
+
+/* The windows measured, an error's included (the count before windows). */
+static void put_rounds(struct csv *c, struct run *r, const struct table_row *t)
+{
+	(void)r;
+	csv_u64(c, t->windows);
+}
+
+/* The median of a phase over the probes (--phases), in µs. */
+static void put_phase(struct csv *c, const struct table_row *t, enum phase p)
+{
+	if (t->phase_ns[p] >= 0 && !failed(t))
+		csv_us(c, t->phase_ns[p]);
+	else
+		csv_empty(c);
+}
+
+#define PUT_PHASE(name, p)                                                              \
+	static void put_##name(struct csv *c, struct run *r, const struct table_row *t) \
+	{                                                                               \
+		(void)r;                                                                \
+		put_phase(c, t, p);                                                     \
+	}
+PUT_PHASE(child_start, PH_CHILD_START)
+PUT_PHASE(parent_resume, PH_PARENT_RESUME)
+PUT_PHASE(exec, PH_EXEC)
+PUT_PHASE(exit_reap, PH_EXIT_REAP)
+
+static void put_fork_maps(struct csv *c, struct run *r, const struct table_row *t)
+{
+	(void)r;
+	csv_opt(c, t->fork_maps);
+}
+
+static void put_fork_rss_kib(struct csv *c, struct run *r, const struct table_row *t)
+{
+	(void)r;
+	csv_opt(c, t->fork_rss_kib);
+}
+
+/* A failed cell's probe rows were taken back (rows.h). */
+static void put_probes(struct csv *c, struct run *r, const struct table_row *t)
+{
+	(void)r;
+	csv_u64(c, failed(t) ? 0 : t->probes);
+}
+
+static void put_modes(struct csv *c, struct run *r, const struct table_row *t)
+{
+	(void)r;
+	if (t->modes && !failed(t))
+		csv_u64(c, t->modes);
+	else
+		csv_empty(c);
+}
+
+static void put_path_dirs(struct csv *c, struct run *r, const struct table_row *t)
+{
+	if (strcmp(t->method->group, "path") == 0)
+		csv_u64(c, r->o.path_dirs);
+	else
+		csv_empty(c);
+}
+
+/* How far apart the windows' own medians were, the extremes included: the
+ * drift within the run, which the interval (its ranks drop the extreme
+ * windows) does not show whole. */
+static void put_window_spread_pct(struct csv *c, struct run *r, const struct table_row *t)
+{
+	(void)r;
+	if (t->windows > 1 && t->window_lo > 0 && !failed(t))
+		csv_double(c, 100 * (t->window_hi - t->window_lo) / t->stats.median);
+	else
+		csv_empty(c);
+}
+
+static void put_fds(struct csv *c, struct run *r, const struct table_row *t)
+{
+	(void)r;
+	csv_u64(c, t->fds);
+}
+
+static void put_threads(struct csv *c, struct run *r, const struct table_row *t)
+{
+	(void)r;
+	csv_u64(c, t->threads);
+}
+
+static void put_parallel(struct csv *c, struct run *r, const struct table_row *t)
+{
+	(void)r;
+	csv_u64(c, t->parallel);
+}
+
+static void put_spawners(struct csv *c, struct run *r, const struct table_row *t)
+{
+	(void)t;
+	csv_str(c, spawners_kind(r));
+}
+
+/* Round trips per second, summed over the spawners; the mean over the
+ * windows. */
+static void put_throughput(struct csv *c, struct run *r, const struct table_row *t)
+{
+	(void)r;
+	if (t->windows && !failed(t) && t->rate_sum > 0)
+		csv_double(c, t->rate_sum / t->windows);
+	else
+		csv_empty(c);
+}
+
+static void put_refined(struct csv *c, struct run *r, const struct table_row *t)
+{
+	(void)r;
+	csv_str(c, t->refined ? "yes" : "no");
+}
+
+/* The windows the figures come from: none for a failed cell. */
+static void put_windows(struct csv *c, struct run *r, const struct table_row *t)
+{
+	(void)r;
+	csv_u64(c, failed(t) ? 0 : t->windows);
+}
+
+static void put_contended(struct csv *c, struct run *r, const struct table_row *t)
+{
+	(void)r;
+	csv_u64(c, t->contended);
+}
+
+static const struct column {
+	const char *name;
+	put_fn *put;
+} summary_columns[] = {
+	{ "run_id", put_run_id },
+	{ "host", put_host },
+	{ "method", put_method },
+	{ "target", put_target },
+	{ "rss_mib", put_rss_mib },
+	{ "thp", put_thp },
+	{ "pin", put_pin },
+	/* the key ends here: SUMMARY_KEYS */
+	{ "rss_kib", put_rss_kib },
+	{ "pte_kib", put_pte_kib },
+	{ "iterations", put_iterations },
+	{ "median_us", put_median },
+	{ "p10_us", put_p10 },
+	{ "p90_us", put_p90 },
+	{ "p99_us", put_p99 },
+	{ "mean_us", put_mean },
+	{ "stddev_us", put_stddev },
+	{ "min_us", put_min },
+	{ "max_us", put_max },
+	{ "ci_lo_us", put_ci_lo },
+	{ "ci_hi_us", put_ci_hi },
+	{ "error", put_error },
+	{ "variant", put_variant },
+	{ "ballast", put_ballast },
+	{ "vmas", put_vmas },
+	{ "thp_kib", put_thp_kib },
+	{ "pages", put_pages },
+	{ "per_page_ns", put_per_page_ns },
+	{ "cpus", put_cpus },
+	{ "child_same_cpu_pct", put_child_same_cpu_pct },
+	{ "rounds", put_rounds },
+	{ "child_start_us", put_child_start },
+	{ "parent_resume_us", put_parent_resume },
+	{ "exec_us", put_exec },
+	{ "exit_reap_us", put_exit_reap },
+	{ "fork_maps", put_fork_maps },
+	{ "fork_rss_kib", put_fork_rss_kib },
+	{ "probes", put_probes },
+	{ "modes", put_modes },
+	{ "path_dirs", put_path_dirs },
+	{ "window_spread_pct", put_window_spread_pct },
+	{ "fds", put_fds },
+	{ "threads", put_threads },
+	{ "parallel", put_parallel },
+	{ "spawners", put_spawners },
+	{ "throughput_per_s", put_throughput },
+	{ "refined", put_refined },
+	{ "windows", put_windows },
+	{ "contended_windows", put_contended },
+};
+
+#define SUMMARY_KEYS 7
+#define NSUMMARY (sizeof summary_columns / sizeof summary_columns[0])
+
+/* The cell's key: summary.csv's first columns, which samples.csv,
+ * probes.csv and windows.csv begin with too. */
+static void row_key(struct run *r, struct csv *c, const struct table_row *t)
+{
+	for (size_t i = 0; i < SUMMARY_KEYS; i++)
+		summary_columns[i].put(c, r, t);
+}
+
+static void summary_header(FILE *f)
+{
+	for (size_t i = 0; i < NSUMMARY; i++)
+		fprintf(f, "%s%s", i ? "," : "", summary_columns[i].name);
+}
+
 
 /* Timed rows: the child was not watched (child_cpu and the phases stay
  * empty; the probes have them). */
@@ -344,101 +714,18 @@ void write_window_probes(struct run *r, const struct table_row *t, size_t first,
 void write_summary(struct run *r, const struct table_row *t)
 {
 	struct csv *c = &r->summary_csv;
-	const struct stats *s = &t->stats;
 
 	if (!r->summary.f)
 		return;
-	row_key(r, c, t);
-	if (t->rss_kib >= 0) csv_i64(c, t->rss_kib); else csv_empty(c);
-	if (t->pte_kib >= 0) csv_i64(c, t->pte_kib); else csv_empty(c);
-	if (t->error[0]) {
-		csv_u64(c, 0);
-		for (int i = 0; i < 10; i++)	/* median .. ci_hi stay empty */
-			csv_empty(c);
-		csv_str(c, t->error);
-	} else {
-		csv_u64(c, s->n);
-		csv_us(c, s->median);
-		csv_us(c, s->p10);
-		csv_us(c, s->p90);
-		csv_us(c, s->p99);
-		csv_us(c, s->mean);
-		if (s->n > 1)
-			csv_us(c, s->stddev);
-		else
-			csv_empty(c);	/* one sample has no spread and no interval */
-		csv_us(c, s->min);
-		csv_us(c, s->max);
-		/* from the windows' medians: one window gives none */
-		if (s->n > 1 && !isnan(s->ci_lo)) {
-			csv_us(c, s->ci_lo);
-			csv_us(c, s->ci_hi);
-		} else {
-			csv_empty(c);
-			csv_empty(c);
-		}
-		csv_empty(c);
-	}
-	csv_str(c, variant(r, t));
-	csv_str(c, ballast_names[t->kind]);
-	csv_u64(c, r->o.vmas);
-	if (t->thp_kib >= 0) csv_i64(c, t->thp_kib); else csv_empty(c);
-	if (t->pages && !t->error[0]) {
-		csv_u64(c, t->pages);
-		csv_double(c, t->stats.median / (double)t->pages);
-	} else {
-		csv_empty(c);
-		csv_empty(c);
-	}
-	csv_str(c, r->o.cpus_text);
-	if (t->child_same_cpu_pct >= 0 && !t->error[0])
-		csv_double(c, t->child_same_cpu_pct);
-	else
-		csv_empty(c);
-	csv_u64(c, t->windows);
-	for (int p = 0; p < NPHASES; p++)
-		if (t->phase_ns[p] >= 0 && !t->error[0])
-			csv_us(c, t->phase_ns[p]);
-		else
-			csv_empty(c);
-	csv_opt(c, t->fork_maps);
-	csv_opt(c, t->fork_rss_kib);
-	csv_u64(c, t->error[0] ? 0 : t->probes);	/* its rows were taken back */
-	if (t->modes && !t->error[0])
-		csv_u64(c, t->modes);
-	else
-		csv_empty(c);
-	if (strcmp(t->method->group, "path") == 0)
-		csv_u64(c, r->o.path_dirs);
-	else
-		csv_empty(c);
-	/* how far apart the windows' own medians were, the extremes included:
-	 * the drift within the run, which the interval (its ranks drop the
-	 * extreme windows) does not show whole */
-	if (t->windows > 1 && t->window_lo > 0 && !t->error[0])
-		csv_double(c, 100 * (t->window_hi - t->window_lo) / s->median);
-	else
-		csv_empty(c);
-	csv_u64(c, t->fds);
-	csv_u64(c, t->threads);
-	csv_u64(c, t->parallel);
-	csv_str(c, spawners_kind(r));
-	/* round trips per second, summed over the spawners; the mean over the
-	 * windows */
-	if (t->windows && !t->error[0] && t->rate_sum > 0)
-		csv_double(c, t->rate_sum / t->windows);
-	else
-		csv_empty(c);
-	csv_str(c, t->refined ? "yes" : "no");
-	csv_u64(c, t->error[0] ? 0 : t->windows);
-	csv_u64(c, t->contended);
+	for (size_t i = 0; i < NSUMMARY; i++)
+		summary_columns[i].put(c, r, t);
 	for (size_t i = 0; i < r->counters.n; i++)
-		if (t->counted && !t->error[0] && !isnan(t->per_op[i]))
+		if (t->counted && !failed(t) && !isnan(t->per_op[i]))
 			csv_double(c, t->per_op[i]);
 		else
 			csv_empty(c);
 	if (r->counters.n)
-		csv_str(c, !t->counted || t->error[0] ? "" : t->scaled ? "yes" : "no");
+		csv_str(c, !t->counted || failed(t) ? "" : t->scaled ? "yes" : "no");
 	csv_end(c);
 }
 
@@ -539,7 +826,7 @@ static int start_file(struct run *r, struct outfile *o, struct csv *c, int slot,
 	guard_file(slot, o->tmp, o->path);
 	if (slot == 0) {
 		/* The core columns, then one per counter: <event>_per_op. */
-		fputs(SUMMARY_COLUMNS, o->f);
+		summary_header(o->f);
 		for (size_t i = 0; i < r->counters.n; i++)
 			fprintf(o->f, ",%s_per_op", r->counters.spec[i].name);
 		if (r->counters.n)
