@@ -63,12 +63,9 @@ start_sweep() {
 }
 
 @test "fork refused by RLIMIT_NPROC is an EAGAIN row, not an abort" {
-	[ "$(id -u)" -eq 0 ] || skip "needs root to drop to nobody"
-	command -v setpriv prlimit || skip "needs setpriv and prlimit"
-	chmod 777 "$SCRATCH"
-	# nobody may own one process: the run itself. (Root ignores the limit.)
-	run prlimit --nproc=1 setpriv --reuid=65534 --regid=65534 --clear-groups \
-		"$SC" run -m fork-exit,pthread -r 0 -n 30 -o out
+	stranger
+	# the stranger may own one process: the run itself. (Root ignores the limit.)
+	run prlimit --nproc=1 "${STRANGER[@]}" "$STRANGER_SC" run -m fork-exit,pthread -r 0 -n 30 -o out
 	[ "$status" -eq 1 ]
 	[ "$(col out/summary.csv error fork-exit 0)" = "EAGAIN: fork failed" ]
 	# pthread is measured in a child of the engine: that fork is refused first

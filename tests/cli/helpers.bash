@@ -104,6 +104,33 @@ expect_bad() {
 	[ -z "$(ls -A "$SCRATCH")" ] || { echo "left files: $(ls -A "$SCRATCH")"; return 1; }
 }
 
+# A user without privilege for the run to drop to: STRANGER, the setpriv
+# command that becomes a uid no account and no process has (prlimit --nproc
+# counts every process of its uid on the machine, so nobody's uid, which
+# other processes may hold, would count theirs), and STRANGER_SC, a copy of
+# the built programs in the scratch folder, opened to it: the checkout may
+# sit below a folder that uid cannot enter (mktemp -d, a CI workspace).
+stranger() {
+	local uid="" try
+	[ "$(id -u)" -eq 0 ] || skip "needs root to drop privilege"
+	command -v setpriv prlimit >/dev/null || skip "needs setpriv and prlimit"
+	for _ in $(seq 100); do
+		try=$((1000000000 + RANDOM * 32768 + RANDOM))
+		if ! getent passwd "$try" >/dev/null && [ -z "$(pgrep -U "$try")" ]; then
+			uid=$try
+			break
+		fi
+	done
+	[ -n "$uid" ] || skip "found no uid that no account or process has"
+	STRANGER=(setpriv --reuid="$uid" --regid="$uid" --clear-groups)
+	mkdir "$SCRATCH/bin"
+	find "$BUILD" -maxdepth 1 -type f -perm -u+x -exec cp {} "$SCRATCH/bin/" \;
+	chmod 777 "$SCRATCH"
+	STRANGER_SC="$SCRATCH/bin/spawncost"
+	"${STRANGER[@]}" test -x "$STRANGER_SC" ||
+		skip "uid $uid cannot reach $SCRATCH: give TMPDIR a folder every user may enter"
+}
+
 # Fail when the command succeeds. (A bare `! cmd` never fails a bats test.)
 refute() {
 	if "$@"; then

@@ -311,11 +311,9 @@ slow_target() {
 }
 
 @test "under a process limit the noise check says it could not run, and warns of nothing false" {
-	[ "$(id -u)" -eq 0 ] || skip "needs root to drop to nobody"
-	command -v setpriv prlimit || skip "needs setpriv and prlimit"
-	chmod 777 "$SCRATCH"
-	run --separate-stderr prlimit --nproc=3 setpriv --reuid=65534 --regid=65534 --clear-groups \
-		"$SC" run -m fork-exit -r 0 -n 5 -e none -o out
+	stranger
+	run --separate-stderr prlimit --nproc=3 "${STRANGER[@]}" "$STRANGER_SC" run -m fork-exit -r 0 \
+		-n 5 -e none -o out
 	[ "$status" -eq 1 ]
 	[[ "$stderr" == *"the noise check (sysprep) could not run here"* ]]
 	refute grep -q 'noisy: thp\|noisy: aslr' <<< "$stderr"
