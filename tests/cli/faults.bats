@@ -54,7 +54,8 @@ start_sweep() {
 @test "a hanging target is killed at its deadline, with its children, and the run goes on" {
 	printf '#!/bin/sh\nsleep 300\n' > hang
 	chmod +x hang
-	run "$SC" run -m fork-exec,vfork-exit -r 0 -n 30 --target "$SCRATCH/hang" --timeout 0.3 -o out
+	# bounded: a watchdog that kills nothing would leave the run waiting 300 s
+	run timeout 60 "$SC" run -m fork-exec,vfork-exit -r 0 -n 30 --target "$SCRATCH/hang" --timeout 0.3 -o out
 	[ "$status" -eq 1 ]
 	[[ "$(col out/summary.csv error fork-exec 0)" == "ETIME: an iteration ran past its 0.3 s deadline"* ]]
 	[ -z "$(col out/summary.csv error vfork-exit 0)" ]
