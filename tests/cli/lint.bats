@@ -30,7 +30,8 @@ lint() {
 }
 
 @test "a CSV header read into a map by hand is refused, in a test or a helper" {
-	lint 'by() { awk -F, '"'"'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }'"'"' f; }'
+	map='c[$i] = i'	# spelt apart, or this very line would be refused
+	lint "by() { awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) $map; next }' f; }"
 	[ "$status" -eq 1 ]
 	[[ "$output" == "t.bats:1: a hand-made header map reads the whole row for a missing column"* ]]
 	lint '@test "x" {' "	awk -F, \"\$BY_NAME\"'{ print field(\"ns\") }' f" '}'
