@@ -99,11 +99,9 @@ flags_are() {
 }
 
 @test "without privilege, namespaces and cgroups are error rows that say what they need" {
-	[ "$(id -u)" -eq 0 ] || skip "needs root to drop to nobody"
-	command -v setpriv || skip "needs setpriv"
-	chmod 777 "$SCRATCH"
-	run setpriv --reuid=65534 --regid=65534 --clear-groups \
-		"$SC" run -m clone-newpid,clone-newnet,clone3-into-cgroup,fork-exit -r 0 -n 30 -o out
+	stranger
+	run "${STRANGER[@]}" "$STRANGER_SC" run -m clone-newpid,clone-newnet,clone3-into-cgroup,fork-exit \
+		-r 0 -n 30 -o out
 	[ "$status" -eq 1 ]
 	[ "$(col out/summary.csv error clone-newpid 0)" = "EPERM: needs CAP_SYS_ADMIN or unprivileged user namespaces" ]
 	[ "$(col out/summary.csv error clone-newnet 0)" = "EPERM: needs CAP_SYS_ADMIN or unprivileged user namespaces" ]

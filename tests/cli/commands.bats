@@ -110,15 +110,31 @@ load helpers
 	done
 }
 
+# The global symbols program $1 defines, one per line.
+defined() {
+	nm "$1" | awk 'NF == 3 && $2 ~ /^[A-Z]$/ { print $3 }' | sort -u
+}
+
 @test "the front end holds no engine code, and the engine no front-end code" {
 	skip_if_sanitized
-	run nm "$BUILD/spawncost"
-	[ "$status" -eq 0 ]
-	refute grep -qE ' T (cmd_run|cell_measure|window_isolated|spill_add)$' <<< "$output"
-	run nm "$BUILD/spawncost-measure"
-	[ "$status" -eq 0 ]
-	refute grep -qE ' T (cmd_run_front|cmd_compare|cmd_report|topo_load)$' <<< "$output"
-	grep -qE ' T cell_measure$' <<< "$output"
+	# the engine's code, from its objects (tests/engine-symbols): the loop is in it
+	engine=$("$BATS_TEST_DIRNAME/../engine-symbols" "$BUILD")
+	grep -qx 'harness/engine/cell.o cell_measure' <<< "$engine"
+	defined "$BUILD/spawncost" > front
+	defined "$BUILD/spawncost-measure" > measure
+	awk 'NR == FNR { have[$1] = 1; next } $2 in have' front - <<< "$engine" > found
+	# the engine's own folder: never in the front end
+	refute grep -q '^harness/engine/' found
+	# the front end's objects' symbols: never in the engine
+	nm -g --defined-only "$BUILD"/harness/front/*.o "$BUILD"/harness/analysis/*.o |
+		awk 'NF == 3 && $3 != "main" { print $3 }' | sort -u > frontcode
+	[ -z "$(comm -12 frontcode measure)" ]
+	grep -qx cell_measure measure
+	# The methods, child.c and clone3.c sit in bench/ and harness/common/,
+	# which the front end links whole; issue 27 moves them where only the
+	# engine links them. Until then this says what is left.
+	[ ! -s found ] || skip "issue 27: the front end still links engine code: $(awk '
+		$1 != o { printf "%s%s:", o == "" ? "" : "; ", $1; o = $1 } { printf " %s", $2 }' found)"
 }
 
 # Whatever the engine maps, every timed fork copies: it must stay libc-only

@@ -14,8 +14,8 @@ load helpers
 		awk -v p="$p" 'BEGIN { exit !(p > 0) }'
 	done
 	# per_page_ns is the median over the pages
-	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-		$c["pages"] != "" { d = $c["median_us"] * 1000 / $c["pages"] - $c["per_page_ns"];
+	awk -F, "$BY_NAME"'
+		field("pages") != "" { d = field("median_us") * 1000 / field("pages") - field("per_page_ns");
 			if (d > 0.01 || d < -0.01) exit 1 }' out/summary.csv
 }
 
@@ -33,20 +33,20 @@ load helpers
 @test "ballast kinds are a column, and fork under dontfork does not grow with RSS" {
 	run "$SC" run -m fork-exit -r 0,256 --ballast anon,dontfork --min-time 0.2 -o out
 	[ "$status" -eq 0 ]
-	by() { awk -F, -v k="$1" -v r="$2" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-		$c["ballast"] == k && $c["rss_mib"] == r { print $c["median_us"] }' out/summary.csv; }
+	by() { awk -F, -v k="$1" -v r="$2" "$BY_NAME"'
+		field("ballast") == k && field("rss_mib") == r { print field("median_us") }' out/summary.csv; }
 	a0=$(by anon 0); a256=$(by anon 256); d0=$(by dontfork 0); d256=$(by dontfork 256)
 	echo "anon $a0 -> $a256; dontfork $d0 -> $d256"
 	awk -v a="$a0" -v b="$a256" 'BEGIN { exit !(b > 3 * a) }'
 	awk -v a="$d0" -v b="$d256" 'BEGIN { exit !(b < 2 * a) }'
-	[ "$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } { print $c["vmas"] }' out/samples.csv | sort -u | tr '\n' ' ')" = "1 " ]
+	[ "$(awk -F, "$BY_NAME"' { print field("vmas") }' out/samples.csv | sort -u | tr '\n' ' ')" = "1 " ]
 }
 
 @test "every ballast kind runs, and each is resident or not as it says" {
 	run "$SC" run -m fork-exit -r 64 --ballast anon,anon-untouched,shared-file,dontfork,wipeonfork -n 30 -o out
 	[ "$status" -eq 0 ]
-	rss() { awk -F, -v k="$1" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-		$c["ballast"] == k { print $c["rss_kib"] }' out/summary.csv; }
+	rss() { awk -F, -v k="$1" "$BY_NAME"'
+		field("ballast") == k { print field("rss_kib") }' out/summary.csv; }
 	[ "$(rss anon)" -ge 65536 ]
 	[ "$(rss shared-file)" -ge 65536 ]
 	[ "$(rss dontfork)" -ge 65536 ]
@@ -73,8 +73,8 @@ load helpers
 @test "fork-exit is cheaper with huge pages, when the kernel gives them" {
 	run "$SC" run -m fork-exit -r 256 --thp off,on --min-time 0.2 -o out
 	[ "$status" -eq 0 ]
-	by() { awk -F, -v t="$1" -v want="$2" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-		$c["thp"] == t { print $c[want] }' out/summary.csv; }
+	by() { awk -F, -v t="$1" -v want="$2" "$BY_NAME"'
+		field("thp") == t { print field(want) }' out/summary.csv; }
 	huge=$(by on thp_kib)
 	[ "$huge" -gt 0 ] || skip "the kernel backed none of the ballast with huge pages (thp_kib 0)"
 	[ "$(by off thp_kib)" -lt 4096 ]

@@ -61,8 +61,8 @@ fleet_bad() {
 		grep -qx 'complete=yes' "$dir/$h/env.txt"
 		grep -qx "machine_id=$machine" "$dir/$h/env.txt"
 		grep -q -- '--profile quick' "$dir/$h/env.txt"
-		[ "$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "iterations") c = i; next }
-			$c != 30 { bad++ } END { print NR - 1, bad + 0 }' "$dir/$h/summary.csv")" = "12 0" ]
+		[ "$(awk -F, "$BY_NAME"'field("iterations") != 30 { bad++ }
+			END { print NR - 1, bad + 0 }' "$dir/$h/summary.csv")" = "12 0" ]
 		[ -s "$dir/$h/samples.csv" ]
 		[ -s "$dir/$h/report.md" ]
 	done

@@ -13,19 +13,84 @@ skip_if_sanitized() {
 
 setup() {
 	SCRATCH="$(mktemp -d)"
+	export COLUMN_ERRORS="$BATS_TEST_TMPDIR/column-errors"
 	cd "$SCRATCH" || return 1
 }
 
+# A column reader (below) that failed inside $( ) or a pipeline fails the
+# test here, with what it could not read.
 teardown() {
 	cd / && rm -rf "$SCRATCH"
+	[ ! -s "$COLUMN_ERRORS" ] || { sed 's/^/column reader: /' "$COLUMN_ERRORS"; return 1; }
 }
 
-# The value of column $2 in the summary row whose method is $3 and rss_mib $4
-# of file $1, looked up by header name so column order is not assumed.
+# Results are read by column name. A name the header lacks, a missing file
+# or no matching row fails the test with a line that names it: awk's
+# $idx["gone"] is $0, the whole row, and an empty answer is what a -z check
+# wants, so a run that lost a column, or failed, would pass. A failure inside
+# $( ) or a pipeline does not stop a test, so each is also written to
+# $COLUMN_ERRORS, which teardown reads.
+#
+# BY_NAME is awk code to put before a program's own; it reads each file's
+# header and gives field("name"), and set("name", value) for a copy:
+#   awk -F, "$BY_NAME"'field("method") == "fork-exit" { print field("ns") }' FILE
+BY_NAME='
+function column_(name) {
+	if (!(name in COLUMN_))
+		column_error_(FILENAME ": no column \"" name "\"")
+	return COLUMN_[name]
+}
+function field(name) { return $column_(name) }
+function set(name, value) { $column_(name) = value }
+function column_error_(why) {
+	if (ENVIRON["COLUMN_ERRORS"] != "")
+		print why >> ENVIRON["COLUMN_ERRORS"]
+	else
+		print why > "/dev/stderr"
+	COLUMN_FAILED_ = 1
+	exit 3
+}
+FNR == 1 { split("", COLUMN_); for (i_ = 1; i_ <= NF; i_++) COLUMN_[$i_] = i_; next }
+'
+
+# Column $2 of every row of file $1 whose KEY=VALUE pairs ($3...) all hold,
+# one per line; numbers compare as numbers (rss_mib=0.5 matches 0.50).
+cell() {
+	local file="$1" want="$2"; shift 2
+	if [ ! -f "$file" ]; then
+		echo "$file: no such file" >> "${COLUMN_ERRORS:-/dev/stderr}"
+		return 1
+	fi
+	awk -F, -v want="$want" -v keys="$*" "$BY_NAME"'
+		BEGIN { nkeys = split(keys, key, " ") }
+		{
+			for (k = 1; k <= nkeys; k++) {
+				eq = index(key[k], "=")
+				v = substr(key[k], eq + 1)
+				if (v ~ /^-?[0-9.]+$/)
+					v += 0
+				if (field(substr(key[k], 1, eq - 1)) != v)
+					next
+			}
+			print field(want)
+			found = 1
+		}
+		END { if (!found && !COLUMN_FAILED_) column_error_(FILENAME ": no row with " keys) }' "$file"
+}
+
+# Column $2 of file $1's row of method $3 at rss_mib $4.
 col() {
-	awk -F, -v want="$2" -v m="$3" -v r="$4" '
-		NR == 1 { for (i = 1; i <= NF; i++) idx[$i] = i; next }
-		$idx["method"] == m && $idx["rss_mib"] == r { print $idx[want] }' "$1"
+	cell "$1" "$2" method="$3" rss_mib="$4"
+}
+
+# File $1 on stdout with column $2 set to $3 in every row (more NAME VALUE
+# pairs may follow): a copy made bad on purpose.
+with_columns() {
+	local file="$1"; shift
+	head -n 1 "$file"
+	awk -F, -v OFS=, -v pairs="$(printf '%s\n' "$@")" "$BY_NAME"'
+		BEGIN { n = split(pairs, p, "\n") }
+		{ for (k = 1; k < n; k += 2) set(p[k], p[k + 1]); print }' "$file"
 }
 
 # A bad invocation: exit 2, exactly one line on stderr containing $1, and
@@ -37,6 +102,33 @@ expect_bad() {
 	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ] || { echo "stderr: $stderr"; return 1; }
 	[[ "$stderr" == *"$needle"* ]] || { echo "stderr lacks '$needle': $stderr"; return 1; }
 	[ -z "$(ls -A "$SCRATCH")" ] || { echo "left files: $(ls -A "$SCRATCH")"; return 1; }
+}
+
+# A user without privilege for the run to drop to: STRANGER, the setpriv
+# command that becomes a uid no account and no process has (prlimit --nproc
+# counts every process of its uid on the machine, so nobody's uid, which
+# other processes may hold, would count theirs), and STRANGER_SC, a copy of
+# the built programs in the scratch folder, opened to it: the checkout may
+# sit below a folder that uid cannot enter (mktemp -d, a CI workspace).
+stranger() {
+	local uid="" try
+	[ "$(id -u)" -eq 0 ] || skip "needs root to drop privilege"
+	command -v setpriv prlimit >/dev/null || skip "needs setpriv and prlimit"
+	for _ in $(seq 100); do
+		try=$((1000000000 + RANDOM * 32768 + RANDOM))
+		if ! getent passwd "$try" >/dev/null && [ -z "$(pgrep -U "$try")" ]; then
+			uid=$try
+			break
+		fi
+	done
+	[ -n "$uid" ] || skip "found no uid that no account or process has"
+	STRANGER=(setpriv --reuid="$uid" --regid="$uid" --clear-groups)
+	mkdir "$SCRATCH/bin"
+	find "$BUILD" -maxdepth 1 -type f -perm -u+x -exec cp {} "$SCRATCH/bin/" \;
+	chmod 777 "$SCRATCH"
+	STRANGER_SC="$SCRATCH/bin/spawncost"
+	"${STRANGER[@]}" test -x "$STRANGER_SC" ||
+		skip "uid $uid cannot reach $SCRATCH: give TMPDIR a folder every user may enter"
 }
 
 # Fail when the command succeeds. (A bare `! cmd` never fails a bats test.)

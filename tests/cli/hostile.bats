@@ -254,8 +254,7 @@ slow_target() {
 	for bad in '0x10' ' 5' '-3' 'inf'; do
 		rm -rf bad
 		cp -r good bad
-		awk -F, -v OFS=, -v v="$bad" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; print; next }
-			{ $c["median_us"] = v; print }' good/summary.csv > bad/summary.csv
+		with_columns good/summary.csv median_us "$bad" > bad/summary.csv
 		run --separate-stderr "$SC" report bad
 		echo "median '$bad': $status $stderr"
 		[ "$status" -eq 2 ]
@@ -271,14 +270,12 @@ slow_target() {
 	[ "$status" -eq 0 ]
 	rm -rf bad
 	cp -r good bad
-	awk -F, -v OFS=, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; print; next }
-		{ $c["iterations"] = 0; print }' good/summary.csv > bad/summary.csv
+	with_columns good/summary.csv iterations 0 > bad/summary.csv
 	run --separate-stderr "$SC" report bad
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == *"a measured cell with 0 iterations"* ]]
 	for count in -5 1e30 2.5; do
-		awk -F, -v OFS=, -v n="$count" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; print; next }
-			{ $c["iterations"] = n; print }' good/summary.csv > bad/summary.csv
+		with_columns good/summary.csv iterations "$count" > bad/summary.csv
 		run --separate-stderr "$SC" report bad
 		[ "$status" -eq 2 ]
 		[[ "$stderr" == *"is not a count"* ]]
@@ -297,9 +294,7 @@ slow_target() {
 	run "$SC" run -m fork-exit -r 0 -n 5 -e none -o good
 	[ "$status" -eq 0 ]
 	cp -r good big
-	awk -F, -v OFS=, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; print; next }
-		{ $c["median_us"] = $c["p10_us"] = $c["p90_us"] = "1e307"; print }' good/summary.csv \
-		> big/summary.csv
+	with_columns good/summary.csv median_us 1e307 p10_us 1e307 p90_us 1e307 > big/summary.csv
 	run --separate-stderr "$SC" export big --format bencher
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == *"too large to export in ns"* ]]
@@ -361,11 +356,9 @@ slow_target() {
 }
 
 @test "under a process limit the noise check says it could not run, and warns of nothing false" {
-	[ "$(id -u)" -eq 0 ] || skip "needs root to drop to nobody"
-	command -v setpriv prlimit || skip "needs setpriv and prlimit"
-	chmod 777 "$SCRATCH"
-	run --separate-stderr prlimit --nproc=3 setpriv --reuid=65534 --regid=65534 --clear-groups \
-		"$SC" run -m fork-exit -r 0 -n 5 -e none -o out
+	stranger
+	run --separate-stderr prlimit --nproc=3 "${STRANGER[@]}" "$STRANGER_SC" run -m fork-exit -r 0 \
+		-n 5 -e none -o out
 	[ "$status" -eq 1 ]
 	[[ "$stderr" == *"the noise check (sysprep) could not run here"* ]]
 	refute grep -q 'noisy: thp\|noisy: aslr' <<< "$stderr"

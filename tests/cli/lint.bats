@@ -28,3 +28,12 @@ lint() {
 	lint '@test "x" {' '	true' '	[ 1 ] && [ 2 ]' '}'
 	[ "$status" -eq 1 ]
 }
+
+@test "a CSV header read into a map by hand is refused, in a test or a helper" {
+	map='c[$i] = i'	# spelt apart, or this very line would be refused
+	lint "by() { awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) $map; next }' f; }"
+	[ "$status" -eq 1 ]
+	[[ "$output" == "t.bats:1: a hand-made header map reads the whole row for a missing column"* ]]
+	lint '@test "x" {' "	awk -F, \"\$BY_NAME\"'{ print field(\"ns\") }' f" '}'
+	[ "$status" -eq 0 ]
+}

@@ -6,9 +6,7 @@ load helpers
 
 # The value of column $2 in file $1's row of method $3 at parallel $4.
 par() {
-	awk -F, -v want="$2" -v m="$3" -v n="$4" '
-		NR == 1 { for (i = 1; i <= NF; i++) idx[$i] = i; next }
-		$idx["method"] == m && $idx["parallel"] == n { print $idx[want] }' "$1"
+	cell "$1" "$2" method="$3" parallel="$4"
 }
 
 @test "with --parallel 2 both spawners take samples and the columns are appended" {
@@ -21,10 +19,10 @@ par() {
 	[ "$(par out/summary.csv iterations fork-exit 2)" -eq 200 ]
 	[ "$(par out/summary.csv spawners fork-exit 2)" = processes ]
 	# each spawner's own rows: 100 each
-	[ "$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-		$c["parallel"] == 2 && $c["spawner"] == 1' out/samples.csv | wc -l)" -eq 200 ]
-	[ "$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-		$c["parallel"] == 2 && $c["spawner"] == 0' out/samples.csv | wc -l)" -eq 200 ]
+	[ "$(awk -F, "$BY_NAME"'
+		field("parallel") == 2 && field("spawner") == 1' out/samples.csv | wc -l)" -eq 200 ]
+	[ "$(awk -F, "$BY_NAME"'
+		field("parallel") == 2 && field("spawner") == 0' out/samples.csv | wc -l)" -eq 200 ]
 	# a throughput for every cell, two spawners' more than one spawner's
 	# median allows on its own (round trips per second, summed)
 	t2=$(par out/summary.csv throughput_per_s fork-exit 2)
@@ -37,8 +35,8 @@ par() {
 		--cpus 1 --oversubscribe -n 50 -e none -o out
 	[ "$status" -eq 0 ]
 	[ "$(par out/summary.csv spawners fork-exit 2)" = threads ]
-	[ "$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-		$c["error"] != ""' out/summary.csv | wc -l)" -eq 0 ]
+	[ "$(awk -F, "$BY_NAME"'
+		field("error") != ""' out/summary.csv | wc -l)" -eq 0 ]
 	[ "$(tail -n +2 out/summary.csv | wc -l)" -eq 4 ]
 }
 

@@ -7,12 +7,12 @@ load helpers
 # after it) / ns, in file $1.
 sum_ratio() {
 	local file="$1" m="$2"; shift 2
-	awk -F, -v m="$m" -v cols="$*" '
-		NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; k = split(cols, want, " "); next }
-		$c["method"] == m {
+	awk -F, -v m="$m" -v cols="$*" "$BY_NAME"'
+		BEGIN { k = split(cols, want, " ") }
+		field("method") == m {
 			s = 0
-			for (j = 1; j <= k; j++) { if ($c[want[j]] == "") next; s += $c[want[j]] }
-			print s / $c["ns"]
+			for (j = 1; j <= k; j++) { if (field(want[j]) == "") next; s += field(want[j]) }
+			print s / field("ns")
 		}' "$file" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
 
@@ -36,14 +36,14 @@ sum_ratio() {
 @test "--phases stamps nothing in timed iterations: their rows have no phases, the probes do" {
 	run "$SC" run -m fork-exec,fork-exit -r 0 -n 64 --rounds 1 --phases -o out
 	[ "$status" -eq 0 ]
-	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-		$c["child_start_ns"] != "" || $c["exit_reap_ns"] != "" || $c["child_cpu"] != "" { bad++ }
+	awk -F, "$BY_NAME"'
+		field("child_start_ns") != "" || field("exit_reap_ns") != "" || field("child_cpu") != "" { bad++ }
 		END { exit bad > 0 }' out/samples.csv
 	# one probe before the window, one after every 16 timed iterations but the last
 	[ "$(col out/summary.csv probes fork-exec 0)" -eq 4 ]
 	[ "$(awk -F, '$3 == "fork-exec"' out/probes.csv | wc -l)" -eq 4 ]
-	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-		$c["method"] == "fork-exec" && ($c["child_start_ns"] == "" || $c["exec_ns"] == "") { bad++ }
+	awk -F, "$BY_NAME"'
+		field("method") == "fork-exec" && (field("child_start_ns") == "" || field("exec_ns") == "") { bad++ }
 		END { exit bad > 0 }' out/probes.csv
 }
 
@@ -73,8 +73,8 @@ sum_ratio() {
 	run "$SC" run -m fork-exec,vfork-exec -r 0 --min-time 0.3 --phases -o out
 	[ "$status" -eq 0 ]
 	# per probe: vfork's parent resumes after the child started
-	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-		$c["method"] == "vfork-exec" && $c["parent_resume_ns"] <= $c["child_start_ns"] { bad++ }
+	awk -F, "$BY_NAME"'
+		field("method") == "vfork-exec" && field("parent_resume_ns") <= field("child_start_ns") { bad++ }
 		END { exit bad > 0 }' out/probes.csv
 	pr=$(col out/summary.csv parent_resume_us fork-exec 0)
 	cs=$(col out/summary.csv child_start_us fork-exec 0)

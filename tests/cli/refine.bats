@@ -17,14 +17,14 @@ setup_file() {
 	[ -s "$REFINED/summary.csv" ]
 	[[ "$(head -1 "$REFINED/summary.csv")" == *,throughput_per_s,refined,windows,contended_windows ]]
 	# fork-exec/vfork-exec crosses 4x and 5x between 0 and 64 MiB here
-	[ "$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-		$c["refined"] == "yes"' "$REFINED/summary.csv" | wc -l)" -ge 4 ]
-	[ "$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-		$c["refined"] == "no"' "$REFINED/summary.csv" | wc -l)" -eq 6 ]
+	[ "$(awk -F, "$BY_NAME"'
+		field("refined") == "yes"' "$REFINED/summary.csv" | wc -l)" -ge 4 ]
+	[ "$(awk -F, "$BY_NAME"'
+		field("refined") == "no"' "$REFINED/summary.csv" | wc -l)" -eq 6 ]
 	# every added size lies between the swept ones, on the quarter-MiB grid
-	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-		$c["refined"] == "yes" && !($c["rss_mib"] > 0 && $c["rss_mib"] < 64 &&
-			$c["rss_mib"] * 4 == int($c["rss_mib"] * 4)) { bad = 1 }
+	awk -F, "$BY_NAME"'
+		field("refined") == "yes" && !(field("rss_mib") > 0 && field("rss_mib") < 64 &&
+			field("rss_mib") * 4 == int(field("rss_mib") * 4)) { bad = 1 }
 		END { exit bad }' "$REFINED/summary.csv"
 	grep -q '^refine=yes$' "$REFINED/env.txt"
 	grep -q '^refine_stopped=' "$REFINED/env.txt"

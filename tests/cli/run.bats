@@ -181,10 +181,10 @@ SUMMARY_HEADER="run_id,host,method,target,rss_mib,thp,pin,rss_kib,pte_kib,iterat
 		fi
 		[ "$status" -eq 0 ]
 		# no timed child is watched (a forked child would fault on the store)
-		awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-			$c["child_cpu"] != "" || $c["parent_cpu"] == "" { exit 1 }' $pin/samples.csv
-		awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-			$c["child_cpu"] == "" || $c["parent_cpu"] == "" { exit 1 }' $pin/probes.csv
+		awk -F, "$BY_NAME"'
+			field("child_cpu") != "" || field("parent_cpu") == "" { exit 1 }' $pin/samples.csv
+		awk -F, "$BY_NAME"'
+			field("child_cpu") == "" || field("parent_cpu") == "" { exit 1 }' $pin/probes.csv
 		[ "$(col $pin/summary.csv probes fork-exit 0)" -ge 3 ]
 		p=$(col $pin/summary.csv child_same_cpu_pct fork-exit 0)
 		awk -v p="$p" 'BEGIN { exit !(p >= 0 && p <= 100) }'
@@ -197,10 +197,10 @@ SUMMARY_HEADER="run_id,host,method,target,rss_mib,thp,pin,rss_kib,pte_kib,iterat
 	[ "$status" -eq 0 ]
 	[ "$(col out/summary.csv pin fork-exit 0)" = cpus ]
 	[ "$(col out/summary.csv cpus fork-exit 0)" = "$cpu" ]
-	awk -F, -v cpu="$cpu" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-		$c["child_cpu"] != cpu || $c["parent_cpu"] != cpu { exit 1 }' out/probes.csv
-	awk -F, -v cpu="$cpu" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-		$c["parent_cpu"] != cpu { exit 1 }' out/samples.csv
+	awk -F, -v cpu="$cpu" "$BY_NAME"'
+		field("child_cpu") != cpu || field("parent_cpu") != cpu { exit 1 }' out/probes.csv
+	awk -F, -v cpu="$cpu" "$BY_NAME"'
+		field("parent_cpu") != cpu { exit 1 }' out/samples.csv
 	[ "$(col out/summary.csv child_same_cpu_pct clone-vm 0)" = "100.000" ]
 }
 
@@ -208,8 +208,8 @@ SUMMARY_HEADER="run_id,host,method,target,rss_mib,thp,pin,rss_kib,pte_kib,iterat
 	run "$SC" run -m fork-exit,vfork-exec,clone-vm,pthread -r 0 -n 30 --pin same -o out
 	[ "$status" -eq 0 ]
 	[ "$(col out/summary.csv pin fork-exit 0)" = same ]
-	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-		$c["child_cpu"] != $c["parent_cpu"] { exit 1 }' out/probes.csv
+	awk -F, "$BY_NAME"'
+		field("child_cpu") != field("parent_cpu") { exit 1 }' out/probes.csv
 	grep -q '^topo_summary=' out/env.txt
 	grep -qx 'pin=same' out/env.txt
 }
@@ -233,21 +233,21 @@ SUMMARY_HEADER="run_id,host,method,target,rss_mib,thp,pin,rss_kib,pte_kib,iterat
 	# pthread is measured in a child of the engine (harness/engine/isolate.c): a
 	# process that made a thread forks more slowly for good. Its windows
 	# agree among themselves.
-	[ "$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-		$c["method"] == "pthread" { print $c["fork_maps"] "/" $c["fork_rss_kib"] }' out/samples.csv | sort -u | wc -l)" -eq 1 ]
-	maps=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-		$c["rss_mib"] == 0 && $c["method"] != "pthread" { print $c["fork_maps"] }' out/summary.csv | sort -u)
+	[ "$(awk -F, "$BY_NAME"'
+		field("method") == "pthread" { print field("fork_maps") "/" field("fork_rss_kib") }' out/samples.csv | sort -u | wc -l)" -eq 1 ]
+	maps=$(awk -F, "$BY_NAME"'
+		field("rss_mib") == 0 && field("method") != "pthread" { print field("fork_maps") }' out/summary.csv | sort -u)
 	echo "fork_maps: $maps"
 	[ "$(printf '%s\n' "$maps" | wc -l)" -eq 1 ]
 	[ "$maps" -gt 0 ]
-	spread=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-		$c["rss_mib"] == 0 && $c["method"] != "pthread" { v = $c["fork_rss_kib"]; if (lo == "" || v < lo) lo = v; if (v > hi) hi = v }
+	spread=$(awk -F, "$BY_NAME"'
+		field("rss_mib") == 0 && field("method") != "pthread" { v = field("fork_rss_kib"); if (lo == "" || v < lo) lo = v; if (v > hi) hi = v }
 		END { print hi - lo }' out/summary.csv)
 	echo "fork_rss_kib spread: $spread"
 	[ "$spread" -le 8 ]
 	# and per window: samples.csv carries the same figures
-	[ "$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-		$c["method"] != "pthread" { print $c["fork_maps"] }' out/samples.csv | sort -u)" = "$maps" ]
+	[ "$(awk -F, "$BY_NAME"'
+		field("method") != "pthread" { print field("fork_maps") }' out/samples.csv | sort -u)" = "$maps" ]
 }
 
 @test "a pthread cell leaves the engine single-threaded: its threads are made in a child" {
@@ -335,18 +335,18 @@ SUMMARY_HEADER="run_id,host,method,target,rss_mib,thp,pin,rss_kib,pte_kib,iterat
 	# type-7 quantiles, the mean summed in sorted order, µs with 3 decimals
 	for cell in $(awk -F, 'NR > 1 { print $3 "/" $5 }' out/summary.csv); do
 		m=${cell%/*} r=${cell#*/}
-		want=$(awk -F, -v m="$m" -v r="$r" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-			$c["method"] == m && $c["rss_mib"] == r { print $c["ns"] }' out/samples.csv | sort -n |
+		want=$(awk -F, -v m="$m" -v r="$r" "$BY_NAME"'
+			field("method") == m && field("rss_mib") == r { print field("ns") }' out/samples.csv | sort -n |
 			awk 'function q(p,   h, lo) { h = (NR - 1) * p; lo = int(h)
 				return lo + 1 >= NR ? x[NR] : x[lo + 1] + (h - lo) * (x[lo + 2] - x[lo + 1]) }
 			{ x[NR] = $1; s += $1 }
 			END { printf "%d %.3f %.3f %.3f %.3f %.3f %.3f %.3f\n", NR, q(0.5) / 1000,
 				q(0.1) / 1000, q(0.9) / 1000, q(0.99) / 1000, s / NR / 1000,
 				x[1] / 1000, x[NR] / 1000 }')
-		have=$(awk -F, -v m="$m" -v r="$r" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-			$c["method"] == m && $c["rss_mib"] == r { print $c["iterations"], $c["median_us"],
-				$c["p10_us"], $c["p90_us"], $c["p99_us"], $c["mean_us"], $c["min_us"],
-				$c["max_us"] }' out/summary.csv)
+		have=$(awk -F, -v m="$m" -v r="$r" "$BY_NAME"'
+			field("method") == m && field("rss_mib") == r { print field("iterations"), field("median_us"),
+				field("p10_us"), field("p90_us"), field("p99_us"), field("mean_us"), field("min_us"),
+				field("max_us") }' out/summary.csv)
 		echo "$cell: samples say '$want', summary says '$have'"
 		[ "$want" = "$have" ]
 	done

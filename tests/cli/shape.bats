@@ -6,9 +6,7 @@ load helpers
 # The value of column $2 in the summary row of method $3 at fds $4 and
 # threads $5 (rss 0) of file $1.
 shape() {
-	awk -F, -v want="$2" -v m="$3" -v f="$4" -v t="$5" '
-		NR == 1 { for (i = 1; i <= NF; i++) idx[$i] = i; next }
-		$idx["method"] == m && $idx["fds"] == f && $idx["threads"] == t { print $idx[want] }' "$1"
+	cell "$1" "$2" method="$3" fds="$4" threads="$5"
 }
 
 # Is $1 more than $3 times $2?
@@ -61,8 +59,8 @@ more_than() {
 	[[ "$output" == *"fit over the parent's descriptors"* ]]
 	[[ "$output" == *"fit over the parent's threads"* ]]
 	# every sample row names its cell's shape
-	[ "$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-		$c["fds"] == 100 && $c["threads"] == 2' out/samples.csv | wc -l)" -eq 40 ]
+	[ "$(awk -F, "$BY_NAME"'
+		field("fds") == 100 && field("threads") == 2' out/samples.csv | wc -l)" -eq 40 ]
 }
 
 @test "the analysis tells shapes apart and leaves the plain parent's names alone" {

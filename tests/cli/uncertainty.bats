@@ -6,9 +6,7 @@ load helpers
 
 # The windows.csv column $2 of the rows whose method is $3, one per line.
 wcol() {
-	awk -F, -v want="$2" -v m="$3" '
-		NR == 1 { for (i = 1; i <= NF; i++) idx[$i] = i; next }
-		$idx["method"] == m { print $idx[want] }' "$1"
+	cell "$1" "$2" method="$3"
 }
 
 @test "every cell is measured in 10 windows, each a row of windows.csv, and its interval comes from them" {
@@ -96,8 +94,8 @@ wcol() {
 	wait
 	for d in a b; do
 		grep -q 'warning: contended: ' "$d.err"
-		awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-			{ n += $c["contended_windows"] } END { exit !(n > 0) }' "$d/summary.csv"
+		awk -F, "$BY_NAME"'
+			{ n += field("contended_windows") } END { exit !(n > 0) }' "$d/summary.csv"
 		grep -q ',yes$' "$d/windows.csv"
 		"$SC" report "$d" >/dev/null 2>&1
 		grep -q '^> \*\*Contended:\*\*' "$d/report.md"
