@@ -32,3 +32,9 @@ cleanup_interrupted() {
 	done
 	exit $((128 + cleanup_n))
 }
+
+# The work the command cleans up after is done: no cleanup, and signals end
+# the script as they would have.
+cleanup_done() {
+	trap - EXIT HUP INT QUIT PIPE ALRM TERM USR1 USR2
+}
