@@ -194,13 +194,15 @@ static void growth_of(const struct rundir *r, const char *thp, struct growth *g)
 		if (!hi || c->rss_mib > hi->rss_mib)
 			hi = c;
 	}
+	g->sizes = n;
 	g->from_fit_csv = fit_from_file(r, thp, g);
-	if (!g->from_fit_csv && fit_line(x, y, n, &l) == 0) {
+	g->ok = g->from_fit_csv;
+	if (!g->ok && fit_line(x, y, n, &l) == 0) {
 		g->fixed_us = l.fixed;
 		g->us_per_gib = l.slope;
 		g->r2 = l.r2;
+		g->ok = isfinite(l.slope);
 	}
-	g->ok = isfinite(g->us_per_gib);
 	g->page_kib = page / 1024;
 	g->ns_per_page = g->us_per_gib * 1000 * page / (1024.0 * 1024 * 1024);
 	g->slope = lo && hi && hi != lo

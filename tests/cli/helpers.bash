@@ -28,6 +28,17 @@ col() {
 		$idx["method"] == m && $idx["rss_mib"] == r { print $idx[want] }' "$1"
 }
 
+# Run folder $1 cut to the rows the awk condition $2 keeps (m: method,
+# r: rss_mib), in summary.csv and samples.csv alike, as folder $3.
+run_where() {
+	mkdir "$3"
+	cp "$1/env.txt" "$3/"
+	for f in summary samples; do
+		awk -F, "NR == 1 { for (i = 1; i <= NF; i++) c[\$i] = i; print; next }
+			{ m = \$c[\"method\"]; r = \$c[\"rss_mib\"] } $2" "$1/$f.csv" > "$3/$f.csv"
+	done
+}
+
 # A bad invocation: exit 2, exactly one line on stderr containing $1, and
 # nothing written in the scratch folder.
 expect_bad() {
