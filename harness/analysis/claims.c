@@ -149,9 +149,9 @@ static bool fit_from_file(const struct rundir *r, const char *thp, struct growth
 		if (strcmp(csv_cell(t, i, cm), "fork-exit") || strcmp(csv_cell(t, i, ct), thp) ||
 		    (*b && strcmp(b, "anon")) || !fit_row_plain(t, i))
 			continue;
-		g->fixed_us = field_num(csv_cell(t, i, cf), &bad);
-		g->us_per_gib = field_num(csv_cell(t, i, cs), &bad);
-		g->r2 = cr < 0 ? NAN : field_num(csv_cell(t, i, cr), &bad);
+		g->fixed_us = field_num(csv_cell(t, i, cf), FIELD_SIGNED, &bad);
+		g->us_per_gib = field_num(csv_cell(t, i, cs), FIELD_SIGNED, &bad);
+		g->r2 = cr < 0 ? NAN : field_num(csv_cell(t, i, cr), FIELD_SIGNED, &bad);
 		if (!bad && isfinite(g->us_per_gib))
 			return true;
 	}
@@ -173,15 +173,16 @@ static double per_page(const struct cell_data *c, struct est *e)
 
 static void growth_of(const struct rundir *r, const char *thp, struct growth *g)
 {
-	double x[MAX_RSS], y[MAX_RSS], page = 4096;
-	const char *ps = rundir_env(r, "page_size");
+	double x[MAX_RSS], y[MAX_RSS], page;
+	bool bad = false;
 	const struct cell_data *lo = NULL, *hi = NULL;
 	size_t n = 0;
 	struct line_fit l;
 
 	memset(g, 0, sizeof *g);
-	if (ps && atof(ps) > 0)
-		page = atof(ps);
+	page = field_num(rundir_env(r, "page_size"), FIELD_COUNT, &bad);
+	if (!(page > 0))
+		page = 4096;
 	for (size_t i = 0; i < r->ncells && n < MAX_RSS; i++) {
 		const struct cell_data *c = &r->cells[i];
 

@@ -204,7 +204,7 @@ static double instructions(const struct rundir *r, const struct cell_data *c)
 {
 	int col = csv_col(&r->summary, "instructions_per_op");
 	bool bad = false;
-	double v = col < 0 ? NAN : field_num(csv_cell(&r->summary, c->row, col), &bad);
+	double v = col < 0 ? NAN : field_num(csv_cell(&r->summary, c->row, col), FIELD_FIGURE, &bad);
 
 	return bad || !(v > 0) ? NAN : v;
 }

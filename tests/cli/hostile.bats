@@ -240,6 +240,35 @@ slow_target() {
 	done
 }
 
+@test "report, compare and export read one grammar of numbers: what one refuses, all refuse" {
+	run "$SC" run -m fork-exit -r 0 -n 5 -e none -o good
+	[ "$status" -eq 0 ]
+	for cmd in "report good" "compare good good" "export good --format gbench"; do
+		run --separate-stderr "$SC" $cmd
+		[ "$status" -eq 0 ]
+	done
+	for case in summary:iterations:50.0 summary:iterations:5e1 summary:median_us:-0 \
+		summary:p10_us:-0.0 summary:rss_kib:1.5 summary:windows:2.0 summary:per_page_ns:-1 \
+		windows:iterations:5.0 windows:iterations:5x samples:round:1.0; do
+		IFS=: read -r file col v <<< "$case"
+		rm -rf bad
+		cp -r good bad
+		awk -F, -v OFS=, -v col="$col" -v v="$v" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; print; next }
+			{ $c[col] = v; print }' "good/$file.csv" > "bad/$file.csv"
+		for cmd in "report bad" "compare bad good" "export bad --format gbench"; do
+			# the report reads samples.csv for its charts only
+			[ "$file $cmd" != "samples report bad" ] || continue
+			# compare and gbench read samples.csv only where windows.csv is not
+			[ "$file" != samples ] || rm -f bad/windows.csv
+			run --separate-stderr "$SC" $cmd
+			echo "$file.csv $col='$v', $cmd: $status $stderr"
+			[ "$status" -eq 2 ]
+			[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
+			[[ "$stderr" == *"$col"*"'$v'"* ]]
+		done
+	done
+}
+
 @test "a path too long to make is refused before any folder is made" {
 	long=$(printf 'a%.0s' $(seq 300))
 	run --separate-stderr "$SC" run -m vfork-exit -r 0 -n 3 -o "top/$long/x"
