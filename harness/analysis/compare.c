@@ -344,8 +344,10 @@ int cmd_compare(int argc, char **argv)
 		goto out;
 	}
 	if (o.format == F_JSON) {
-		if (report_json(stdout, &c)) {
-			bad_input("out of memory");
+		if ((rc = report_json(stdout, &c))) {
+			bad_input(rc == -1 ? "out of memory: nothing was written"
+					   : "cannot write the output");
+			rc = 2;
 			goto out;
 		}
 	} else if (o.format == F_MARKDOWN) {
