@@ -309,11 +309,14 @@ json_ok() {
 		cp -r good bad
 		awk -F, -v OFS=, -v col="$col" -v v="$v" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; print; next }
 			{ $c[col] = v; print }' "good/$file.csv" > "bad/$file.csv"
-		for cmd in "report bad" "compare bad good" "export bad --format gbench"; do
-			# the report reads samples.csv for its charts only
-			[ "$file $cmd" != "samples report bad" ] || continue
-			# compare and gbench read samples.csv only where windows.csv is not
-			[ "$file" != samples ] || rm -f bad/windows.csv
+		cmds=("report bad" "compare bad good" "export bad --format gbench")
+		if [ "$file" = samples ]; then
+			# the report reads samples.csv for its charts only; compare and
+			# gbench read it where windows.csv is not
+			cmds=("compare bad good" "export bad --format gbench")
+			rm bad/windows.csv
+		fi
+		for cmd in "${cmds[@]}"; do
 			run --separate-stderr "$SC" $cmd
 			echo "$file.csv $col='$v', $cmd: $status $stderr"
 			[ "$status" -eq 2 ]
