@@ -149,9 +149,9 @@ static bool fit_from_file(const struct rundir *r, const char *thp, struct growth
 		if (strcmp(csv_cell(t, i, cm), "fork-exit") || strcmp(csv_cell(t, i, ct), thp) ||
 		    (*b && strcmp(b, "anon")) || !fit_row_plain(t, i))
 			continue;
-		g->fixed_us = field_num(csv_cell(t, i, cf), &bad);
-		g->us_per_gib = field_num(csv_cell(t, i, cs), &bad);
-		g->r2 = cr < 0 ? NAN : field_num(csv_cell(t, i, cr), &bad);
+		g->fixed_us = field_num(csv_cell(t, i, cf), FIELD_SIGNED, &bad);
+		g->us_per_gib = field_num(csv_cell(t, i, cs), FIELD_SIGNED, &bad);
+		g->r2 = cr < 0 ? NAN : field_num(csv_cell(t, i, cr), FIELD_SIGNED, &bad);
 		if (!bad && isfinite(g->us_per_gib))
 			return true;
 	}
@@ -173,15 +173,16 @@ static double per_page(const struct cell_data *c, struct est *e)
 
 static void growth_of(const struct rundir *r, const char *thp, struct growth *g)
 {
-	double x[MAX_RSS], y[MAX_RSS], page = 4096;
-	const char *ps = rundir_env(r, "page_size");
+	double x[MAX_RSS], y[MAX_RSS], page;
+	bool bad = false;
 	const struct cell_data *lo = NULL, *hi = NULL;
 	size_t n = 0;
 	struct line_fit l;
 
 	memset(g, 0, sizeof *g);
-	if (ps && atof(ps) > 0)
-		page = atof(ps);
+	page = field_num(rundir_env(r, "page_size"), FIELD_COUNT, &bad);
+	if (!(page > 0))
+		page = 4096;
 	for (size_t i = 0; i < r->ncells && n < MAX_RSS; i++) {
 		const struct cell_data *c = &r->cells[i];
 
@@ -194,13 +195,15 @@ static void growth_of(const struct rundir *r, const char *thp, struct growth *g)
 		if (!hi || c->rss_mib > hi->rss_mib)
 			hi = c;
 	}
+	g->sizes = n;
 	g->from_fit_csv = fit_from_file(r, thp, g);
-	if (!g->from_fit_csv && fit_line(x, y, n, &l) == 0) {
+	g->ok = g->from_fit_csv;
+	if (!g->ok && fit_line(x, y, n, &l) == 0) {
 		g->fixed_us = l.fixed;
 		g->us_per_gib = l.slope;
 		g->r2 = l.r2;
+		g->ok = isfinite(l.slope);
 	}
-	g->ok = isfinite(g->us_per_gib);
 	g->page_kib = page / 1024;
 	g->ns_per_page = g->us_per_gib * 1000 * page / (1024.0 * 1024 * 1024);
 	g->slope = lo && hi && hi != lo

@@ -49,13 +49,15 @@ struct curve {
 
 /* Claim 4 beyond the curve: how fork's cost grows. */
 struct growth {
-	bool ok;
+	bool ok;		/* a line was fitted: fork-exit at two sizes or more */
+	size_t sizes;		/* the sizes fork-exit was measured at (0 or 1: no line,
+				 * and no claim 4, and the report says so) */
 	bool from_fit_csv;	/* else a least-squares fit of the medians here */
 	double fixed_us, us_per_gib, r2;
 	struct est slope;	/* µs per GiB between the end points, conservative */
 	double ns_per_page;	/* us_per_gib per page of page_size */
 	double page_kib;
-	double top_rss, top_pte_kib;	/* VmPTE at the largest parent */
+	double top_rss, top_pte_kib;	/* the largest parent and its VmPTE */
 	/* per_page_ns of the COW methods at the largest RSS they ran, NaN when
 	 * the run has none. */
 	double cow_rss, cow_ns, first_touch_ns, rewrite_ns;

@@ -181,13 +181,26 @@ static void curve_line(FILE *f, const struct curve *cv, enum claim_id id, const 
 	fputc('\n', f);
 }
 
+/* What claim 4 and fork's cost per GiB lack when fork-exit was measured at
+ * fewer than two parent sizes, said in their place: a ratio to itself and a
+ * line through one point would be figures nobody measured. */
+static void fewer_sizes(FILE *f, const struct growth *g, const char *what, const char *thp,
+			bool md)
+{
+	fprintf(f, "%s%s%s: %sneeds fork-exit measured at two parent sizes or more%s (",
+		md ? "- " : "  ", thp, what, md ? "**" : "", md ? "**" : "");
+	if (g->sizes)
+		fprintf(f, "this run has it at %g MiB only)\n", g->top_rss);
+	else
+		fputs("this run has none: it did not run, or every cell of it failed)\n", f);
+}
+
 static void growth_lines(FILE *f, const struct growth *g, const char *thp, bool md)
 {
 	const char *item = md ? "- " : "  ";
 
 	if (!g->ok) {
-		fprintf(f, "%s%sfork's cost per GiB: n/a (fork-exit ran at fewer than two sizes)\n",
-			item, thp);
+		fewer_sizes(f, g, "fork's cost per GiB", thp, md);
 	} else {
 		fprintf(f, "%s%sfork's cost per GiB of parent: %s ms (", item, thp,
 			fig(g->us_per_gib / 1000));
@@ -254,7 +267,10 @@ void claim_lines(FILE *f, const struct claims *c, enum claim_id id, bool md)
 
 			snprintf(name, sizeof name, "fork-exit / fork-exit at %g MiB",
 				 c->copies[t].ref_rss);
-			curve_line(f, &c->copies[t], id, name, thp, md, c->refine);
+			if (c->growth[t].sizes < 2)
+				fewer_sizes(f, &c->growth[t], "fork-exit / fork-exit", thp, md);
+			else
+				curve_line(f, &c->copies[t], id, name, thp, md, c->refine);
 			growth_lines(f, &c->growth[t], thp, md);
 			break;
 		}

@@ -211,7 +211,7 @@ static double instructions(const struct rundir *r, const struct cell_data *c)
 {
 	int col = csv_col(&r->summary, "instructions_per_op");
 	bool bad = false;
-	double v = col < 0 ? NAN : field_num(csv_cell(&r->summary, c->row, col), &bad);
+	double v = col < 0 ? NAN : field_num(csv_cell(&r->summary, c->row, col), FIELD_FIGURE, &bad);
 
 	return bad || !(v > 0) ? NAN : v;
 }
@@ -354,8 +354,10 @@ int cmd_compare(int argc, char **argv)
 		goto out;
 	}
 	if (o.format == F_JSON) {
-		if (report_json(stdout, &c)) {
-			bad_input("out of memory");
+		if ((rc = report_json(stdout, &c))) {
+			bad_input(rc == -1 ? "out of memory: nothing was written"
+					   : "cannot write the output");
+			rc = 2;
 			goto out;
 		}
 	} else if (o.format == F_MARKDOWN) {

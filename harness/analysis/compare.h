@@ -116,6 +116,8 @@ int comparison_status(const struct comparison *c);
 
 void report_text(FILE *f, const struct comparison *c);
 void report_markdown(FILE *f, const struct comparison *c);
+/* The comparison as one JSON document, written whole (jsontext.h): 0, -1
+ * when it could not be made (nothing written), -2 when f did not take it. */
 int report_json(FILE *f, const struct comparison *c);
 
 /* The BASE runs' levels and base_spread, from the matched pairs whose

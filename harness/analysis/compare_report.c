@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "compare.h"
+#include "jsontext.h"
 #include "parse.h"
 
 static const char *fmt_p(double p, char *buf, size_t len)
@@ -248,7 +249,7 @@ static int put(json_t *o, const char *key, json_t *v)
 
 static json_t *str_or_null(const char *s)
 {
-	return s ? json_string(s) : json_null();
+	return s ? json_text(s) : json_null();
 }
 
 /* A figure, or null where there is none (an interval from one window). */
@@ -262,7 +263,7 @@ static json_t *names(const struct cell_data *const *cells, size_t n)
 	json_t *a = json_array();
 
 	for (size_t i = 0; a && i < n; i++)
-		if (json_array_append_new(a, json_string(cells[i]->name))) {
+		if (json_array_append_new(a, json_text(cells[i]->name))) {
 			json_decref(a);
 			return NULL;
 		}
@@ -302,18 +303,18 @@ static json_t *pair_json(const struct pair *p, const bool use[NKEYS])
 	uint64_t mib;
 	int bad = !o;
 
-	bad = bad || put(o, "name", json_string(p->base->name));
+	bad = bad || put(o, "name", json_text(p->base->name));
 	for (int k = 0; k < NKEYS && !bad; k++) {
 		if (!use[k])
 			continue;
 		if (k == KEY_RSS_MIB && !parse_u64(p->base->key[k], 0, UINT64_MAX, &mib, perr))
 			bad = put(o, key_names[k], json_integer((json_int_t)mib));
 		else
-			bad = put(o, key_names[k], json_string(p->base->key[k]));
+			bad = put(o, key_names[k], json_text(p->base->key[k]));
 	}
 	if (!bad && p->verdict >= V_ERROR_NEW) {
-		bad = put(o, "base_error", p->base->error[0] ? json_string(p->base->error) : json_null()) ||
-		      put(o, "new_error", p->nw->error[0] ? json_string(p->nw->error) : json_null());
+		bad = put(o, "base_error", str_or_null(p->base->error[0] ? p->base->error : NULL)) ||
+		      put(o, "new_error", str_or_null(p->nw->error[0] ? p->nw->error : NULL));
 	} else if (!bad) {
 		bad = put(o, "base_median_us", json_real(p->med_base_us)) ||
 		      put(o, "new_median_us", json_real(p->med_new_us)) ||
@@ -348,8 +349,9 @@ static json_t *comparison_json(const struct comparison *c)
 	int bad = !o || !diffs || !cells;
 
 	for (size_t i = 0; i < c->ndiffs && !bad; i++)
-		bad = json_array_append_new(diffs, json_pack("{s:s, s:o, s:o}", "key",
-					    c->diffs[i].key, "base", str_or_null(c->diffs[i].base),
+		bad = json_array_append_new(diffs, json_pack("{s:o, s:o, s:o}",
+					    "key", json_text(c->diffs[i].key),
+					    "base", str_or_null(c->diffs[i].base),
 					    "new", str_or_null(c->diffs[i].nw)));
 	for (size_t i = 0; i < c->npairs && !bad; i++)
 		bad = json_array_append_new(cells, pair_json(&c->pairs[i], c->use_key));
@@ -366,7 +368,7 @@ static json_t *comparison_json(const struct comparison *c)
 	      put(o, "machine_id_new", str_or_null(c->machine_new)) ||
 	      put(o, "same_machine", c->machine_base && c->machine_new ?
 			json_boolean(!c->other_machine) : json_null()) ||
-	      put(o, "base", json_string(c->base_dir)) || put(o, "new", json_string(c->new_dir)) ||
+	      put(o, "base", json_text(c->base_dir)) || put(o, "new", json_text(c->new_dir)) ||
 	      put(o, "threshold_pct", json_real(c->threshold_pct)) ||
 	      put(o, "alpha", json_real(c->alpha)) ||
 	      put(o, "only_in_base", names(c->only_base, c->nonly_base)) ||
@@ -407,8 +409,7 @@ int report_json(FILE *f, const struct comparison *c)
 
 	if (!o)
 		return -1;
-	rc = json_dumpf(o, f, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
-	fputc('\n', f);
+	rc = json_write_whole(o, f, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
 	json_decref(o);
 	return rc;
 }

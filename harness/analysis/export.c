@@ -49,6 +49,7 @@
 
 #include "cmdline.h"
 #include "export.h"
+#include "jsontext.h"
 #include "parse.h"
 #include "rundir.h"
 #include "stats.h"
@@ -149,16 +150,20 @@ static json_t *gbench_context(const struct rundir *r)
 	run_date(r, date, sizeof date);
 	if (cpus)
 		parse_u64(cpus, 0, 1 << 20, &ncpu, perr);
-	ctx = json_pack("{s:s, s:s, s:s, s:I, s:i, s:b, s:[], s:[], s:s, s:i}", "date", date,
-			"host_name", host ? host : hcol >= 0 ? csv_cell(&r->summary, 0, hcol) : "", "executable", "spawncost",
+	ctx = json_pack("{s:s, s:o, s:s, s:I, s:i, s:b, s:[], s:[], s:s, s:i}", "date", date,
+			"host_name", json_text(host ? host : hcol >= 0 ? csv_cell(&r->summary, 0, hcol)
+							    : ""), "executable", "spawncost",
 			"num_cpus", (json_int_t)ncpu, "mhz_per_cpu", 0, "cpu_scaling_enabled", 0,
 			"caches", "load_avg", "library_build_type", "release",
 			"json_schema_version", 1);
 	for (size_t i = 0; ctx && i < r->env.nlines; i++) {
 		const struct env_line *l = &r->env.line[i];
+		char *key = l->val ? utf8_text(l->key) : NULL;
+		bool bad = l->val && (!key || (!json_object_get(ctx, key) &&
+					       json_object_set_new(ctx, key, json_text(l->val))));
 
-		if (l->val && !json_object_get(ctx, l->key) &&
-		    json_object_set_new(ctx, l->key, json_string(l->val))) {
+		free(key);
+		if (bad) {
 			json_decref(ctx);
 			return NULL;
 		}
@@ -166,31 +171,47 @@ static json_t *gbench_context(const struct rundir *r)
 	return ctx;
 }
 
+/* gbench's document as it is made, in memory: written out only whole. */
+struct doc {
+	FILE *f;
+	bool first;	/* no benchmark entry yet */
+	const char *summary_path;	/* for a message */
+};
+
+/* A figure a double cannot hold once scaled or summed is no figure: said,
+ * and nothing is written. Returns 2, the status. */
+static int too_large(const char *summary_path, const struct cell_data *c, const char *unit)
+{
+	fprintf(stderr, "spawncost export: %s: %s: its figures are too large to export in %s\n",
+		summary_path, c->name, unit);
+	return 2;
+}
+
 /* One benchmark entry, compact, preceded by the separator. */
-static int emit(json_t *o, bool *first)
+static int emit(json_t *o, struct doc *d)
 {
 	int rc;
 
 	if (!o)
 		return -1;
-	fputs(*first ? "\n    " : ",\n    ", stdout);
-	*first = false;
-	rc = json_dumpf(o, stdout, JSON_COMPACT | JSON_FLAGS);
+	fputs(d->first ? "\n    " : ",\n    ", d->f);
+	d->first = false;
+	rc = json_dumpf(o, d->f, JSON_COMPACT | JSON_FLAGS);
 	json_decref(o);
 	return rc;
 }
 
 /* One repetition: a window's median, or the cell's when it has none. */
 static int gbench_rep(const struct cell_data *c, json_int_t fam, json_int_t inst, size_t k,
-		      size_t reps, json_int_t iters, double us, bool *first)
+		      size_t reps, json_int_t iters, double us, struct doc *d)
 {
 	/* We time wall-clock round trips only: cpu_time repeats real_time. */
-	return emit(json_pack("{s:s, s:I, s:I, s:s, s:s, s:I, s:I, s:i, s:I, s:f, s:f, s:s}",
-			      "name", c->name, "family_index", fam,
-			      "per_family_instance_index", inst, "run_name", c->name,
+	return emit(json_pack("{s:o, s:I, s:I, s:o, s:s, s:I, s:I, s:i, s:I, s:f, s:f, s:s}",
+			      "name", json_text(c->name), "family_index", fam,
+			      "per_family_instance_index", inst, "run_name", json_text(c->name),
 			      "run_type", "iteration", "repetitions", (json_int_t)reps,
 			      "repetition_index", (json_int_t)k, "threads", 1, "iterations",
-			      iters, "real_time", us, "cpu_time", us, "time_unit", "us"), first);
+			      iters, "real_time", us, "cpu_time", us, "time_unit", "us"), d);
 }
 
 /* Google Benchmark's statistics of its repetitions, over n >= 2 windows'
@@ -216,7 +237,7 @@ static int window_stats(const struct cell_data *c, double agg[4])
 }
 
 static int gbench_aggregates(const struct cell_data *c, json_int_t fam, json_int_t inst,
-			     bool *first)
+			     struct doc *d)
 {
 	static const char *const aggs[] = { "mean", "median", "stddev", "cv" };
 	json_int_t reps = (json_int_t)c->nwin;
@@ -225,41 +246,44 @@ static int gbench_aggregates(const struct cell_data *c, json_int_t fam, json_int
 
 	if (window_stats(c, agg))
 		return -1;
+	for (size_t a = 0; a < 4; a++)
+		if (!isfinite(agg[a]))
+			return too_large(d->summary_path, c, "us");
 	for (size_t a = 0; a < 4; a++) {
 		snprintf(name, sizeof name, "%s_%s", c->name, aggs[a]);
 		/* iterations: the repetitions they are over, as Google Benchmark says */
-		if (emit(json_pack("{s:s, s:I, s:I, s:s, s:s, s:I, s:i, s:s, s:s, s:I, s:f, s:f, "
-				   "s:s}", "name", name, "family_index", fam,
-				   "per_family_instance_index", inst, "run_name", c->name,
+		if (emit(json_pack("{s:o, s:I, s:I, s:o, s:s, s:I, s:i, s:s, s:s, s:I, s:f, s:f, "
+				   "s:s}", "name", json_text(name), "family_index", fam,
+				   "per_family_instance_index", inst, "run_name", json_text(c->name),
 				   "run_type", "aggregate", "repetitions", reps,
 				   "threads", 1, "aggregate_name", aggs[a], "aggregate_unit",
 				   a == 3 ? "percentage" : "time", "iterations", reps,
-				   "real_time", agg[a], "cpu_time", agg[a], "time_unit", "us"), first))
+				   "real_time", agg[a], "cpu_time", agg[a], "time_unit", "us"), d))
 			return -1;
 	}
 	return 0;
 }
 
-static int gbench_cell(const struct cell_data *c, size_t family, size_t instance, bool *first)
+static int gbench_cell(const struct cell_data *c, size_t family, size_t instance, struct doc *d)
 {
 	json_int_t fam = (json_int_t)family, inst = (json_int_t)instance;
 
 	if (c->error[0])
-		return emit(json_pack("{s:s, s:I, s:I, s:s, s:s, s:i, s:i, s:i, s:b, s:s, s:i, "
-				      "s:f, s:f, s:s}", "name", c->name, "family_index", fam,
-				      "per_family_instance_index", inst, "run_name", c->name,
+		return emit(json_pack("{s:o, s:I, s:I, s:o, s:s, s:i, s:i, s:i, s:b, s:o, s:i, "
+				      "s:f, s:f, s:s}", "name", json_text(c->name), "family_index", fam,
+				      "per_family_instance_index", inst, "run_name", json_text(c->name),
 				      "run_type", "iteration", "repetitions", 0,
 				      "repetition_index", 0, "threads", 1, "error_occurred", 1,
-				      "error_message", c->error, "iterations", 0, "real_time", 0.0,
-				      "cpu_time", 0.0, "time_unit", "us"), first);
+				      "error_message", json_text(c->error), "iterations", 0, "real_time",
+				      0.0, "cpu_time", 0.0, "time_unit", "us"), d);
 	if (!c->nwin)
-		return gbench_rep(c, fam, inst, 0, 1, (json_int_t)c->iterations, c->med.v, first);
+		return gbench_rep(c, fam, inst, 0, 1, (json_int_t)c->iterations, c->med.v, d);
 	for (size_t k = 0; k < c->nwin; k++)
 		if (gbench_rep(c, fam, inst, k, c->nwin, (json_int_t)c->win[k].iterations,
-			       c->win[k].median_us, first))
+			       c->win[k].median_us, d))
 			return -1;
 	/* Google Benchmark writes no aggregates of a single repetition */
-	return c->nwin < 2 ? 0 : gbench_aggregates(c, fam, inst, first);
+	return c->nwin < 2 ? 0 : gbench_aggregates(c, fam, inst, d);
 }
 
 /* Say once that a run without windows gives one repetition per cell. */
@@ -301,27 +325,39 @@ static void families(const struct rundir *r, size_t *fam, size_t *inst)
 	}
 }
 
+/* Written entry by entry (the samples of a big run would be a large tree
+ * in jansson), into memory, and to stdout only when whole: a reader gets
+ * the document or nothing. */
 static int export_gbench(const struct rundir *r)
 {
 	size_t *fam = calloc(r->ncells, sizeof *fam), *inst = calloc(r->ncells, sizeof *inst);
 	json_t *ctx = gbench_context(r);
-	bool first = true;
+	char *buf = NULL;
+	size_t len = 0;
+	struct doc d = { .f = open_memstream(&buf, &len), .first = true,
+			 .summary_path = r->summary_path };
 	int rc = -1;
 
-	if (!fam || !inst || !ctx)
+	if (!fam || !inst || !ctx || !d.f)
 		goto out;
 	families(r, fam, inst);
 	note_no_windows(r);
-	fputs("{\n  \"context\": ", stdout);
-	if (json_dumpf(ctx, stdout, JSON_INDENT(4) | JSON_FLAGS))
+	fputs("{\n  \"context\": ", d.f);
+	if (json_dumpf(ctx, d.f, JSON_INDENT(4) | JSON_FLAGS))
 		goto out;
-	fputs(",\n  \"benchmarks\": [", stdout);
+	fputs(",\n  \"benchmarks\": [", d.f);
 	for (size_t i = 0; i < r->ncells; i++)
-		if (gbench_cell(&r->cells[i], fam[i], inst[i], &first))
+		if ((rc = gbench_cell(&r->cells[i], fam[i], inst[i], &d)))
 			goto out;
-	fputs("\n  ]\n}\n", stdout);
-	rc = 0;
+	rc = -1;
+	fputs("\n  ]\n}\n", d.f);
+	if (fclose(d.f) == 0)
+		rc = write_whole(stdout, buf, len) ? -2 : 0;
+	d.f = NULL;
 out:
+	if (d.f)
+		fclose(d.f);
+	free(buf);
 	free(fam);
 	free(inst);
 	json_decref(ctx);
@@ -369,9 +405,10 @@ static json_t *gab_entry(const struct rundir *r, const struct cell_data *c)
 		 "n: %.0f%s\np10: %.3f us\np90: %.3f us\nmean: %.3f us%s%.200s%s%.64s",
 		 c->iterations, windows, c->p10, c->p90, c->mean, run ? "\nrun: " : "",
 		 run ? run : "", machine ? "\nmachine: " : "", machine ? machine : "");
-	e = json_pack("{s:s, s:s, s:f}", "name", c->name, "unit", "us", "value", c->med.v);
+	e = json_pack("{s:o, s:s, s:f}", "name", json_text(c->name), "unit", "us", "value",
+		      c->med.v);
 	if (e && ((has_interval(c) && json_object_set_new(e, "range", json_string(range))) ||
-		  json_object_set_new(e, "extra", json_string(extra)))) {
+		  json_object_set_new(e, "extra", json_text(extra)))) {
 		json_decref(e);
 		return NULL;
 	}
@@ -401,6 +438,9 @@ static int export_list(const struct rundir *r, enum export_format fmt)
 		return -1;
 	for (size_t i = 0; i < r->ncells; i++) {
 		const struct cell_data *c = &r->cells[i];
+		char *key;
+		int bad;
+
 		if (c->error[0]) {
 			skipped(c);
 			continue;
@@ -408,19 +448,21 @@ static int export_list(const struct rundir *r, enum export_format fmt)
 		/* in ns, a figure too large for a double is no figure */
 		if (!isfinite(c->med.v * 1000) ||
 		    (has_interval(c) && !isfinite(c->med.hi * 1000))) {
-			fprintf(stderr, "spawncost export: %s: %s: its figures are too large "
-					"to export in ns\n", r->summary_path, c->name);
-			rc = 2;
+			rc = too_large(r->summary_path, c, "ns");
 			goto out;
 		}
-		if (fmt == F_GAB ? json_array_append_new(out, gab_entry(r, c)) :
-		    json_object_set_new(out, c->name, bencher_entry(c)))
+		if (fmt == F_GAB) {
+			bad = json_array_append_new(out, gab_entry(r, c));
+		} else {
+			/* a key is JSON text as much as a value */
+			key = utf8_text(c->name);
+			bad = !key || json_object_set_new(out, key, bencher_entry(c));
+			free(key);
+		}
+		if (bad)
 			goto out;
 	}
-	if (json_dumpf(out, stdout, JSON_INDENT(2) | JSON_FLAGS) == 0) {
-		fputc('\n', stdout);
-		rc = 0;
-	}
+	rc = json_write_whole(out, stdout, JSON_INDENT(2) | JSON_FLAGS);
 out:
 	json_decref(out);
 	return rc;
@@ -445,14 +487,11 @@ int cmd_export(int argc, char **argv)
 		fprintf(stderr, "spawncost export: note: %s/env.txt says complete=%s: the run did "
 				"not reach its end\n", o.dir, rundir_env(&r, "complete"));
 	rc = o.fmt == F_GBENCH ? export_gbench(&r) : export_list(&r, o.fmt);
-	if (rc == 2) {
-		rundir_free(&r);
-		return 2;	/* said why */
-	}
-	if (rc || fflush(stdout) != 0) {
+	/* 2: said why; the document was made whole in memory, or not at all */
+	if (rc == -1)
+		fprintf(stderr, "spawncost export: out of memory: nothing was written\n");
+	else if (rc == -2)
 		fprintf(stderr, "spawncost export: cannot write the output\n");
-		rc = 2;
-	}
 	rundir_free(&r);
-	return rc;
+	return rc ? 2 : 0;
 }

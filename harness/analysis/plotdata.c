@@ -27,7 +27,7 @@ static bool has_counter_data(const struct rundir *r, size_t k)
 {
 	for (size_t i = 0; i < r->ncells; i++)
 		if (cell_ok(&r->cells[i]) &&
-		    !isnan(field_num(csv_cell(&r->summary, i, r->counter_col[k]),
+		    !isnan(field_num(csv_cell(&r->summary, i, r->counter_col[k]), FIELD_FIGURE,
 				     &(bool){ false })))
 			return true;
 	return false;

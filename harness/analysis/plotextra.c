@@ -59,7 +59,7 @@ static bool sample_of(const struct csv_table *t, size_t i, const int *col,
 		if (strcmp(got, w))
 			return false;
 	}
-	return field_num(csv_cell(t, i, col[5]), &bad) == c->rss_mib;
+	return field_num(csv_cell(t, i, col[5]), FIELD_FIGURE, &bad) == c->rss_mib;
 }
 
 /* Read here, not through rundir_samples, because a chart takes what there
@@ -97,7 +97,7 @@ void distribution(struct plot *p, double rss)
 		for (size_t j = 0; j < k; j++)
 			if (sample_of(&t, i, col, s.c[j])) {
 				bool bad = false;
-				double ns = field_num(csv_cell(&t, i, col[6]), &bad);
+				double ns = field_num(csv_cell(&t, i, col[6]), FIELD_COUNT, &bad);
 
 				if (!bad && !isnan(ns))
 					push(&v[j], ns / 1000);
@@ -143,8 +143,8 @@ void fork_fit(struct plot *p)
 	for (size_t i = 0; i < t->nrows; i++) {
 		const char *b = cb < 0 ? "" : csv_cell(t, i, cb);
 		bool bad = false, any = false;
-		double fixed = field_num(csv_cell(t, i, cf), &bad);
-		double slope = field_num(csv_cell(t, i, cs), &bad);
+		double fixed = field_num(csv_cell(t, i, cf), FIELD_SIGNED, &bad);
+		double slope = field_num(csv_cell(t, i, cs), FIELD_SIGNED, &bad);
 		char label[LABEL_LEN];
 
 		if (strcmp(csv_cell(t, i, cm), "fork-exit") || bad || isnan(slope) ||
@@ -194,7 +194,7 @@ void counters(struct plot *p)
 		for (size_t i = 0; i < s.n; i++) {
 			bool bad = false;
 			double v = field_num(csv_cell(&r->summary, s.c[i]->row, r->counter_col[k]),
-					     &bad);
+					     FIELD_FIGURE, &bad);
 
 			if (i == 0 || !same_series(s.c[i - 1], s.c[i]))
 				series++;

@@ -1,6 +1,5 @@
 /* Reading a run folder back: summary.csv, env.txt and fit.csv (see
  * rundir.h; samples.csv is rundir_samples.c's). */
-#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -31,40 +30,40 @@ _Static_assert(offsetof(struct cell_data, spawners) == offsetof(struct cell_data
 
 #define CELL(field) offsetof(struct cell_data, field)
 
-/* The numbers of a row. The report refuses the first garbled one, in this
- * order, of all but the last two (it never read mean_us and stddev_us);
- * the gate checks its own (gate_row). */
+/* The numbers of a row, each of its kind (rundir.h's one grammar). Both
+ * readers refuse the first that is no number of its kind, in this order;
+ * the gate also refuses a row without a count, or a measured row without
+ * the statistics it decides on (need). */
+enum need { NEED_NONE, NEED_ALWAYS, NEED_MEASURED };
+
 static const struct number {
 	const char *col;
 	size_t off;
+	enum field_kind kind;
+	enum need gate;
 } numbers[] = {
-	{ "rss_mib", CELL(rss_mib) },
-	{ "rss_kib", CELL(rss_kib) },
-	{ "pte_kib", CELL(pte_kib) },
-	{ "iterations", CELL(iterations) },
-	{ "median_us", CELL(med.v) },
-	{ "ci_lo_us", CELL(med.lo) },
-	{ "ci_hi_us", CELL(med.hi) },
-	{ "p10_us", CELL(p10) },
-	{ "p90_us", CELL(p90) },
-	{ "per_page_ns", CELL(per_page_ns) },
-	{ "thp_kib", CELL(thp_kib) },
-	{ "child_start_us", CELL(phase[PH_CHILD_START]) },
-	{ "exec_us", CELL(phase[PH_EXEC]) },
-	{ "exit_reap_us", CELL(phase[PH_EXIT_REAP]) },
-	{ "parent_resume_us", CELL(phase[PH_PARENT_RESUME]) },
-	{ "throughput_per_s", CELL(throughput) },
-	{ "windows", CELL(windows) },
-	{ "contended_windows", CELL(contended) },
-	{ "mean_us", CELL(mean) },
-	{ "stddev_us", CELL(stddev) },
+	{ "rss_mib", CELL(rss_mib), FIELD_FIGURE, NEED_NONE },
+	{ "rss_kib", CELL(rss_kib), FIELD_COUNT, NEED_NONE },
+	{ "pte_kib", CELL(pte_kib), FIELD_COUNT, NEED_NONE },
+	{ "iterations", CELL(iterations), FIELD_COUNT, NEED_ALWAYS },
+	{ "median_us", CELL(med.v), FIELD_FIGURE, NEED_MEASURED },
+	{ "ci_lo_us", CELL(med.lo), FIELD_FIGURE, NEED_NONE },
+	{ "ci_hi_us", CELL(med.hi), FIELD_FIGURE, NEED_NONE },
+	{ "p10_us", CELL(p10), FIELD_FIGURE, NEED_MEASURED },
+	{ "p90_us", CELL(p90), FIELD_FIGURE, NEED_MEASURED },
+	{ "per_page_ns", CELL(per_page_ns), FIELD_FIGURE, NEED_NONE },
+	{ "thp_kib", CELL(thp_kib), FIELD_COUNT, NEED_NONE },
+	{ "child_start_us", CELL(phase[PH_CHILD_START]), FIELD_FIGURE, NEED_NONE },
+	{ "exec_us", CELL(phase[PH_EXEC]), FIELD_FIGURE, NEED_NONE },
+	{ "exit_reap_us", CELL(phase[PH_EXIT_REAP]), FIELD_FIGURE, NEED_NONE },
+	{ "parent_resume_us", CELL(phase[PH_PARENT_RESUME]), FIELD_FIGURE, NEED_NONE },
+	{ "throughput_per_s", CELL(throughput), FIELD_FIGURE, NEED_NONE },
+	{ "windows", CELL(windows), FIELD_COUNT, NEED_NONE },
+	{ "contended_windows", CELL(contended), FIELD_COUNT, NEED_NONE },
+	{ "mean_us", CELL(mean), FIELD_FIGURE, NEED_MEASURED },
+	{ "stddev_us", CELL(stddev), FIELD_FIGURE, NEED_MEASURED },
 };
 #define NNUMBERS (sizeof numbers / sizeof numbers[0])
-#define REPORT_NUMBERS (NNUMBERS - 2)
-
-/* The statistics the gate reads, which must be numbers in a measured row. */
-static const char *const gate_stats[] = { "median_us", "p10_us", "p90_us", "mean_us",
-					  "stddev_us" };
 
 /* What each reader refuses a summary.csv without, in the order it says so. */
 static const char *const gate_needs[] = {
@@ -94,23 +93,31 @@ static size_t line_of(size_t row)
 	return row + 2;
 }
 
-double field_num(const char *s, bool *bad)
+int field_parse(const char *s, enum field_kind kind, double *v, char *perr)
 {
-	char *end;
+	uint64_t n;
+
+	switch (kind) {
+	case FIELD_COUNT:
+		if (parse_u64(s, 0, 1ULL << 53, &n, perr))
+			return -1;
+		*v = (double)n;
+		return 0;
+	case FIELD_FIGURE:
+		return parse_double(s, 0, INFINITY, v, perr);
+	default:
+		return parse_double(s, -INFINITY, INFINITY, v, perr);
+	}
+}
+
+double field_num(const char *s, enum field_kind kind, bool *bad)
+{
+	char perr[PARSE_ERR_LEN];
 	double v;
 
 	if (!s || !*s)
 		return NAN;
-	/* One grammar for every reader: decimal, as the run writes it; no
-	 * space, hex, inf or nan, which strtod would take. */
-	if ((!isdigit((unsigned char)s[0]) && s[0] != '-' && s[0] != '.') ||
-	    s[strspn(s, "0123456789.eE+-")] != '\0') {
-		*bad = true;
-		return NAN;
-	}
-	errno = 0;
-	v = strtod(s, &end);
-	if (*end || errno || !isfinite(v)) {
+	if (field_parse(s, kind, &v, perr)) {
 		*bad = true;
 		return NAN;
 	}
@@ -123,9 +130,9 @@ static const char *field(const struct csv_table *t, size_t row, int col)
 }
 
 /* Row `row` into c. Returns the index in numbers[] of the first field that
- * is no number (it reads as NaN), or -1. */
+ * is no number of its kind (it reads as NaN), with why in perr, or -1. */
 static int decode(const struct csv_table *t, size_t row, const int *kcol, const int *ncol,
-		  int ecol, struct cell_data *c)
+		  int ecol, struct cell_data *c, char *perr)
 {
 	int garbled = -1;
 
@@ -135,41 +142,44 @@ static int decode(const struct csv_table *t, size_t row, const int *kcol, const 
 	c->error = field(t, row, ecol);
 	c->refined = strcmp(field(t, row, csv_col(t, "refined")), "yes") == 0;
 	for (size_t i = 0; i < NNUMBERS; i++) {
-		bool bad = false;
+		const char *s = field(t, row, ncol[i]);
+		double *v = (double *)((char *)c + numbers[i].off);
+		char why[PARSE_ERR_LEN];
 
-		*(double *)((char *)c + numbers[i].off) = field_num(field(t, row, ncol[i]), &bad);
-		if (bad && garbled < 0)
+		*v = NAN;
+		if (*s && field_parse(s, numbers[i].kind, v, why) && garbled < 0) {
 			garbled = (int)i;
+			snprintf(perr, PARSE_ERR_LEN, "%s", why);
+		}
 	}
 	return garbled;
 }
 
-/* The gate's row: whole keys, a count, statistics that are numbers. */
-static int gate_row(const struct rundir *r, const struct cell_data *c, char *err)
+/* The gate's row: whole keys, numbers of their kind, a count, and the
+ * statistics of a measured row. */
+static int gate_row(const struct rundir *r, const struct cell_data *c, int garbled,
+		    const char *perr, char *err)
 {
-	const struct csv_table *t = &r->summary;
-	char perr[PARSE_ERR_LEN];
-	uint64_t count;
-
 	for (int k = 0; k < NBASE_KEYS; k++)
 		if (!c->key[k][0])
 			return refuse(err, "%s: empty %s at line %zu", r->summary_path,
 				      key_names[k], line_of(c->row));
-	if (parse_u64(field(t, c->row, csv_col(t, "iterations")), 0, UINT64_MAX, &count, perr))
-		return refuse(err, "%s: iterations %s at line %zu", r->summary_path, perr,
-			      line_of(c->row));
-	for (size_t f = 0; f < sizeof gate_stats / sizeof gate_stats[0] && !c->error[0]; f++) {
-		const char *s = field(t, c->row, csv_col(t, gate_stats[f]));
-		double v;
+	if (garbled >= 0)
+		return refuse(err, "%s: %s %s at line %zu", r->summary_path,
+			      numbers[garbled].col, perr, line_of(c->row));
+	for (size_t i = 0; i < NNUMBERS; i++) {
+		const struct number *n = &numbers[i];
 
-		/* one sample has no spread: the run leaves stddev_us empty */
-		if (count == 1 && !s[0] && strcmp(gate_stats[f], "stddev_us") == 0)
+		if (n->gate == NEED_NONE || (n->gate == NEED_MEASURED && c->error[0]) ||
+		    !isnan(*(const double *)((const char *)c + n->off)))
 			continue;
-		if (parse_double(s, 0, INFINITY, &v, perr))
-			return refuse(err, "%s: %s '%s' is not a number at line %zu",
-				      r->summary_path, gate_stats[f], s, line_of(c->row));
+		/* one sample has no spread: the run leaves stddev_us empty */
+		if (c->iterations == 1 && strcmp(n->col, "stddev_us") == 0)
+			continue;
+		return refuse(err, "%s: %s '' is not a %s at line %zu", r->summary_path, n->col,
+			      n->kind == FIELD_COUNT ? "whole number" : "number", line_of(c->row));
 	}
-	if (!c->error[0] && count == 0)
+	if (!c->error[0] && c->iterations == 0)
 		return refuse(err, "%s: a measured cell with 0 iterations at line %zu",
 			      r->summary_path, line_of(c->row));
 	return 0;
@@ -181,22 +191,15 @@ static int report_row(const struct rundir *r, const struct cell_data *c, int gar
 {
 	const struct csv_table *t = &r->summary;
 
-	if (garbled >= 0 && (size_t)garbled < REPORT_NUMBERS) {
+	if (garbled >= 0) {
 		const char *col = numbers[garbled].col;
 
-		return refuse(err, "%s: row %zu: %s '%s' is not a number", r->summary_path,
-			      line_of(c->row), col, field(t, c->row, csv_col(t, col)));
+		return refuse(err, "%s: row %zu: %s '%s' is not a %s", r->summary_path,
+			      line_of(c->row), col, field(t, c->row, csv_col(t, col)),
+			      numbers[garbled].kind == FIELD_COUNT ? "count" : "number");
 	}
 	if (isnan(c->rss_mib))
 		return refuse(err, "%s: row %zu: no rss_mib", r->summary_path, line_of(c->row));
-	if (!c->error[0] && (c->med.v < 0 || c->p10 < 0 || c->p90 < 0 || c->rss_mib < 0))
-		return refuse(err, "%s: row %zu: a negative time or size", r->summary_path,
-			      line_of(c->row));
-	if (!isnan(c->iterations) && (c->iterations < 0 || c->iterations != floor(c->iterations) ||
-				      c->iterations > 9007199254740992.0))
-		return refuse(err, "%s: row %zu: iterations '%s' is not a count", r->summary_path,
-			      line_of(c->row), field(&r->summary, c->row,
-						     csv_col(&r->summary, "iterations")));
 	if (!c->error[0] && !(c->iterations >= 1))
 		return refuse(err, "%s: row %zu: a measured cell with %s iterations",
 			      r->summary_path, line_of(c->row),
@@ -226,9 +229,11 @@ static int read_cells(struct rundir *r, enum rundir_reader who, char *err)
 		return refuse(err, "%s: out of memory", r->summary_path);
 	for (size_t i = 0; i < t->nrows; i++) {
 		struct cell_data *c = &r->cells[r->ncells++];
-		int garbled = decode(t, i, kcol, ncol, ecol, c);
+		char perr[PARSE_ERR_LEN];
+		int garbled = decode(t, i, kcol, ncol, ecol, c, perr);
 
-		if (who == FOR_GATE ? gate_row(r, c, err) : report_row(r, c, garbled, err))
+		if (who == FOR_GATE ? gate_row(r, c, garbled, perr, err)
+				    : report_row(r, c, garbled, err))
 			return -1;
 	}
 	return 0;

@@ -129,9 +129,20 @@ struct cell_data *rundir_row_cell(struct rundir *r, const struct csv_table *t, s
 /* Do a and b (indexed the same way) name the same cell? */
 bool cell_same(const struct cell_data *a, const struct cell_data *b, const bool use[NKEYS]);
 
-/* A number from a field as the report reads it (strtod, finite): NaN when
- * empty, NaN with *bad set when garbled. */
-double field_num(const char *s, bool *bad);
+/* The one grammar of a run's numbers, for every reader of every file (the
+ * gate, the report, the charts): a count is digits only, as parse_u64 reads
+ * them, up to 2^53 so that a double holds it exactly; a figure is a plain
+ * decimal as parse_double reads it ("1.5", ".5", "2e3"; no sign, space,
+ * hex, inf or nan); a signed figure (fit.csv's line) may also start with
+ * '-'. The run writes nothing else. */
+enum field_kind { FIELD_COUNT, FIELD_FIGURE, FIELD_SIGNED };
+
+/* s as a number of kind: 0, or -1 with the reason in perr (PARSE_ERR_LEN). */
+int field_parse(const char *s, enum field_kind kind, double *v, char *perr);
+
+/* The same for a field that may be empty: NaN when empty, NaN with *bad
+ * set when it is no number of its kind. */
+double field_num(const char *s, enum field_kind kind, bool *bad);
 
 /* The value of an env.txt key, or NULL. */
 const char *rundir_env(const struct rundir *r, const char *key);

@@ -163,7 +163,7 @@ static int attach(struct rundir *r, const struct csv_table *t, const int kcol[NK
 	for (size_t row = 0; row < t->nrows; row++) {
 		struct cell_data *c = rundir_row_cell(r, t, row, kcol, r->use_key, &last);
 		char perr[PARSE_ERR_LEN];
-		uint64_t v;
+		uint64_t v, round = 1;
 
 		if (!c || c->error[0]) {
 			snprintf(err, RUNDIR_ERR_LEN, "%s: a sample of a cell %s at line %zu",
@@ -172,9 +172,13 @@ static int attach(struct rundir *r, const struct csv_table *t, const int kcol[NK
 				 line_of(row));
 			return -1;
 		}
-		if (parse_u64(csv_cell(t, row, ns), 1, UINT64_MAX, &v, perr)) {
-			snprintf(err, RUNDIR_ERR_LEN, "%s: ns %s at line %zu", r->samples_path,
-				 perr, line_of(row));
+		const char *bad = parse_u64(csv_cell(t, row, ns), 1, UINT64_MAX, &v, perr) ? "ns"
+				  : cround >= 0 && parse_u64(csv_cell(t, row, cround), 1, 1000000,
+							     &round, perr) ? "round" : NULL;
+
+		if (bad) {
+			snprintf(err, RUNDIR_ERR_LEN, "%s: %s %s at line %zu", r->samples_path,
+				 bad, perr, line_of(row));
 			return -1;
 		}
 		if ((double)c->n == c->iterations) {
@@ -184,7 +188,7 @@ static int attach(struct rundir *r, const struct csv_table *t, const int kcol[NK
 			return -1;
 		}
 		if (c->round_of)
-			c->round_of[c->n] = cround < 0 ? 1 : (unsigned)strtoul(csv_cell(t, row, cround), NULL, 10);
+			c->round_of[c->n] = (unsigned)round;
 		c->ns[c->n++] = v;
 	}
 	return 0;

@@ -15,7 +15,7 @@ static const char *const needs[] = { "round", "median_us", "contended", NULL };
 static double pct(const struct csv_table *t, size_t row, int col)
 {
 	bool bad = false;
-	double v = col < 0 ? NAN : field_num(csv_cell(t, row, col), &bad);
+	double v = col < 0 ? NAN : field_num(csv_cell(t, row, col), FIELD_FIGURE, &bad);
 
 	return bad ? NAN : v;
 }
@@ -33,7 +33,7 @@ static int attach(struct rundir *r, const struct csv_table *t, const char *path,
 		struct cell_data *c = rundir_row_cell(r, t, row, kcol, r->has_key, &last);
 		char perr[PARSE_ERR_LEN];
 		uint64_t round;
-		double med;
+		double med, iters = 0;
 		struct window_data *w;
 
 		if (!c || c->error[0]) {
@@ -42,9 +42,15 @@ static int attach(struct rundir *r, const struct csv_table *t, const char *path,
 				 row + 2);
 			return -1;
 		}
-		if (parse_u64(csv_cell(t, row, cr), 1, 1000000, &round, perr) ||
-		    parse_double(csv_cell(t, row, cm), 0, INFINITY, &med, perr)) {
-			snprintf(err, RUNDIR_ERR_LEN, "%s: %s at line %zu", path, perr, row + 2);
+		const char *bad =
+			parse_u64(csv_cell(t, row, cr), 1, 1000000, &round, perr) ? "round"
+			: field_parse(csv_cell(t, row, cm), FIELD_FIGURE, &med, perr) ? "median_us"
+			: ci >= 0 && field_parse(csv_cell(t, row, ci), FIELD_COUNT, &iters, perr)
+				? "iterations" : NULL;
+
+		if (bad) {
+			snprintf(err, RUNDIR_ERR_LEN, "%s: %s %s at line %zu", path, bad, perr,
+				 row + 2);
 			return -1;
 		}
 		for (size_t i = 0; i < c->nwin; i++)
@@ -60,7 +66,7 @@ static int attach(struct rundir *r, const struct csv_table *t, const char *path,
 		c->win = w;
 		c->win[c->nwin++] = (struct window_data){
 			.round = (unsigned)round, .median_us = med,
-			.iterations = ci < 0 ? 0 : strtoull(csv_cell(t, row, ci), NULL, 10),
+			.iterations = (uint64_t)iters,
 			.delay_pct = pct(t, row, cd), .steal_pct = pct(t, row, cs),
 			.contended = strcmp(csv_cell(t, row, cc), "yes") == 0,
 		};

@@ -5,10 +5,18 @@
 #include "results.h"
 #include "scaling.h"
 
+/* The number of spawners, as every reader reads a count; NaN when none. */
+static double spawners_of(const struct cell_data *c)
+{
+	bool bad = false;
+
+	return field_num(c->parallel, FIELD_COUNT, &bad);
+}
+
 static bool counted(const struct cell_data *c)
 {
 	return cell_ok(c) && cell_plain_parent(c) && !*c->variant && !isnan(c->throughput) &&
-	       *c->parallel;
+	       spawners_of(c) >= 1;
 }
 
 /* Same series: everything but the number of spawners. */
@@ -36,7 +44,7 @@ static int by_series(const void *pa, const void *pb)
 	if (!d)
 		d = strcmp(a->target, b->target);
 	if (!d)
-		d = (atof(a->parallel) > atof(b->parallel)) - (atof(a->parallel) < atof(b->parallel));
+		d = (spawners_of(a) > spawners_of(b)) - (spawners_of(a) < spawners_of(b));
 	return d;
 }
 
@@ -59,7 +67,7 @@ size_t scaling_series(const struct rundir *r, struct scale *out, size_t max)
 		s->n = 0;
 		for (; j < n && same(c[j], c[i]); j++)
 			if (s->n < SCALE_POINTS) {
-				s->parallel[s->n] = atof(c[j]->parallel);
+				s->parallel[s->n] = spawners_of(c[j]);
 				s->rate[s->n++] = c[j]->throughput;
 			}
 		k += s->n >= 2;

@@ -85,7 +85,10 @@ char *verdict_phrase(const struct verdict *v, char *buf, size_t len)
 		[V_UNDECIDED] = "undecided (every interval straddles the line)",
 	};
 
-	if (v->kind == V_HOLDS_ONLY)
+	/* one size is no range: "[0, 0]" would read as a measured stretch */
+	if (v->kind == V_HOLDS_ONLY && v->from == v->to)
+		snprintf(buf, len, "holds only at RSS %g MiB", v->from);
+	else if (v->kind == V_HOLDS_ONLY)
 		snprintf(buf, len, "holds only for RSS in [%g, %g] MiB%s", v->from, v->to,
 			 v->gaps ? " (not at every RSS between)" : "");
 	else

@@ -61,8 +61,8 @@ struct verdict {
 
 struct verdict verdict_of(const struct point *p, size_t n);
 
-/* "holds", "holds only for RSS in [0, 16] MiB", "does not hold", ... into
- * buf (size len). Returns buf. */
+/* "holds", "holds only for RSS in [0, 16] MiB", "holds only at RSS 0 MiB",
+ * "does not hold", ... into buf (size len). Returns buf. */
 char *verdict_phrase(const struct verdict *v, char *buf, size_t len);
 
 /* Where the curve of p (rising RSS) crosses level, by straight-line

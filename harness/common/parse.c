@@ -42,9 +42,13 @@ int parse_double(const char *s, double min, double max, double *out, char *err)
 	char *end;
 	double v;
 
-	/* Decimal only: strtod would also take hex ("0x10"), "nan" and "inf". */
-	if ((!isdigit((unsigned char)s[0]) && s[0] != '.') ||
-	    s[strspn(s, "0123456789.eE+-")] != '\0') {
+	/* Decimal only: strtod would also take hex ("0x10"), "nan" and "inf";
+	 * a sign only where the range has negative numbers, so that "-0" is
+	 * no size or time. */
+	const char *d = s + (min < 0 && s[0] == '-');
+
+	if ((!isdigit((unsigned char)d[0]) && d[0] != '.') ||
+	    d[strspn(d, "0123456789.eE+-")] != '\0') {
 		snprintf(err, PARSE_ERR_LEN, "'%s' is not a number", s);
 		return -1;
 	}
@@ -54,11 +58,11 @@ int parse_double(const char *s, double min, double max, double *out, char *err)
 		snprintf(err, PARSE_ERR_LEN, "'%s' is not a number", s);
 		return -1;
 	}
-	if ((errno == ERANGE && v > 1) || !isfinite(v) || v > max) {
+	if ((errno == ERANGE && v > 1) || v == INFINITY || v > max) {
 		snprintf(err, PARSE_ERR_LEN, "'%s' is too large (at most %g)", s, max);
 		return -1;
 	}
-	if (errno == ERANGE || v < min) {
+	if (errno == ERANGE || v == -INFINITY || v < min) {
 		snprintf(err, PARSE_ERR_LEN, "'%s' is too small (at least %g)", s, min);
 		return -1;
 	}

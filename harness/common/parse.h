@@ -11,7 +11,8 @@
 /* A whole decimal number in [min, max]; no sign, no spaces, no suffix. */
 int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out, char *err);
 
-/* A decimal number (e.g. "0.5") in [min, max], finite. */
+/* A decimal number (e.g. "0.5") in [min, max], finite; a leading '-' only
+ * when min is negative. */
 int parse_double(const char *s, double min, double max, double *out, char *err);
 
 /* Split a comma list into at most max items (pointers into buf, which is

@@ -140,6 +140,9 @@ static int command(int argc, char **argv)
 	return 2;
 }
 
+/* No setlocale(): a C program stays in the C locale, so every figure it
+ * writes or reads has a decimal point whatever LC_ALL says (the engine
+ * likewise; tests/cli/locale.bats checks both). */
 int main(int argc, char **argv)
 {
 	std_fds_open();

@@ -7,6 +7,8 @@
  * (perf_event_paranoid may be -1). A key that appears twice, or a line that
  * is not key=value, is refused rather than guessed at.
  *
+ * Text is UTF-8 (jsontext.h): a byte that is not is written as \xHH.
+ *
  * machine_id stays a string, though it is hex digits: an id, not a number,
  * and tools that key baselines by it (Bencher's testbed, a dashboard) must
  * read the same 16 characters the run wrote, leading zeros and all. */
@@ -21,6 +23,7 @@
 #include <unistd.h>
 
 #include "envtxt.h"
+#include "jsontext.h"
 #include "meta.h"
 
 static const char meta_usage[] =
@@ -56,8 +59,6 @@ static bool integer_key(const char *key)
 
 static json_t *value_of(const char *key, const char *val)
 {
-	json_t *v;
-
 	if (integer_key(key) && *val && strspn(val, " \t") == 0) {
 		char *end;
 		errno = 0;
@@ -65,19 +66,9 @@ static json_t *value_of(const char *key, const char *val)
 		if (!*end && !errno)
 			return json_integer(n);
 	}
-	if (!(v = json_string(val))) {
-		/* Not UTF-8 (a stray byte in a kernel string): keep the ASCII, mark
-		 * the rest, rather than lose the whole file. */
-		char *ascii = strdup(val);
-		if (!ascii)
-			return NULL;
-		for (char *p = ascii; *p; p++)
-			if ((unsigned char)*p >= 0x80)
-				*p = '?';
-		v = json_string(ascii);
-		free(ascii);
-	}
-	return v;
+	/* a stray byte (in a kernel string, in an -o path) as \xHH, the rest
+	 * as it is, rather than lose the whole file */
+	return json_text(val);
 }
 
 /* Add one key=value line to o. */

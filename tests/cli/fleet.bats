@@ -119,6 +119,18 @@ fleet_bad() {
 	[[ "$stderr" == *"nowhere: not a fleet folder (no hosts.txt)"* ]]
 }
 
+@test "fleet: a host whose fork-exit ran at one size gets what claim 4 lacks, not a slope of 0" {
+	mkdir fl
+	run_where "$BATS_TEST_DIRNAME/../fixtures/plots/core" 'r == 0' fl/a
+	printf 'a\n' > fl/hosts.txt
+	printf 'stamp=20260101T000000\ncommit=abc1234\n' > fl/fleet.txt
+	SPAWNCOST="$SC" run --separate-stderr "$TABLE" fl
+	[ "$status" -eq 0 ]
+	echo "$output"
+	[[ "$output" == *" | fork-exit/fork-exit: needs fork-exit measured at two parent sizes or more; fork's cost per GiB: needs fork-exit measured at two parent sizes or more; "* ]]
+	refute grep -q 'nan\|0\.00 ms' <<< "$output"
+}
+
 @test "fleet: bad arguments are one line and exit 2, with nothing written" {
 	fleet_bad "no inventory" --profile quick
 	fleet_bad "nowhere.ini: no such inventory file" nowhere.ini

@@ -207,6 +207,60 @@ slow_target() {
 	python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$dir/meta.json"
 }
 
+# Valid JSON in strict UTF-8 on stdin, or fail.
+json_ok() {
+	python3 -c 'import json, sys; json.loads(sys.stdin.buffer.read().decode("utf-8"))'
+}
+
+@test "a byte that is not UTF-8 in --target and -o: every export, compare's JSON and meta.json stay valid, the byte as \\xff" {
+	command -v python3 || skip "no python3 to read the JSON"
+	cp "$BUILD/spawncost-noop" $'tg\xff'
+	dir=$'out\xff'
+	run "$SC" run -m fork-exec,fork-exit -r 0 -n 5 -e none --target "$SCRATCH/"$'tg\xff' -o "$dir"
+	[ "$status" -eq 0 ]
+	json_ok < "$dir/meta.json"
+	grep -qF 'out\\xff' "$dir/meta.json"
+	for f in gbench github-action-benchmark bencher; do
+		run --separate-stderr "$SC" export "$dir" --format "$f"
+		echo "$f: $status $stderr"
+		[ "$status" -eq 0 ]
+		json_ok <<< "$output"
+		[[ "$output" == *'"fork-exec/target:'"$SCRATCH"'/tg\\xff/rss_mib:0'* ]]
+	done
+	run --separate-stderr "$SC" compare "$dir" "$dir" --format json
+	[ "$status" -eq 0 ]
+	json_ok <<< "$output"
+	[[ "$output" == *'"base": "out\\xff"'* ]]
+	[[ "$output" == *'"target": "'"$SCRATCH"'/tg\\xff"'* ]]
+}
+
+@test "export writes its whole document or nothing: no half a JSON document when a later cell fails" {
+	command -v python3 || skip "no python3 to read the JSON"
+	run "$SC" run -m fork-exit,vfork-exit -r 0 -n 5 -e none -o good
+	[ "$status" -eq 0 ]
+	# the second cell ended in an error whose text is not UTF-8
+	cp -r good err
+	awk -F, -v OFS=, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; print; next }
+		$c["method"] == "vfork-exit" { $c["error"] = "boom\377"; for (k in c) if (k ~ /_us$/) $c[k] = "" }
+		{ print }' good/summary.csv > err/summary.csv
+	for f in windows samples; do
+		awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i } NR == 1 || $c["method"] != "vfork-exit"' \
+			"good/$f.csv" > "err/$f.csv"
+	done
+	run --separate-stderr "$SC" export err --format gbench
+	[ "$status" -eq 0 ]
+	json_ok <<< "$output"
+	[[ "$output" == *'"error_message":"boom\\xff"'* ]]
+	# the second cell's windows sum past a double: said, and nothing written
+	cp -r good big
+	awk -F, -v OFS=, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; print; next }
+		$c["method"] == "vfork-exit" { $c["median_us"] = "1e308" } { print }' good/windows.csv > big/windows.csv
+	run --separate-stderr "$SC" export big --format gbench
+	[ "$status" -eq 2 ]
+	[ -z "$output" ]
+	[[ "$stderr" == *"vfork-exit"*"too large to export in us"* ]]
+}
+
 @test "a FIFO or an endless file in a run folder is refused by every reader, never waited on" {
 	run "$SC" run -m fork-exit -r 0 -n 5 -e none -o good
 	[ "$status" -eq 0 ]
@@ -279,6 +333,38 @@ slow_target() {
 		run --separate-stderr "$SC" report bad
 		[ "$status" -eq 2 ]
 		[[ "$stderr" == *"is not a count"* ]]
+	done
+}
+
+@test "report, compare and export read one grammar of numbers: what one refuses, all refuse" {
+	run "$SC" run -m fork-exit -r 0 -n 5 -e none -o good
+	[ "$status" -eq 0 ]
+	for cmd in "report good" "compare good good" "export good --format gbench"; do
+		run --separate-stderr "$SC" $cmd
+		[ "$status" -eq 0 ]
+	done
+	for case in summary:iterations:50.0 summary:iterations:5e1 summary:median_us:-0 \
+		summary:p10_us:-0.0 summary:rss_kib:1.5 summary:windows:2.0 summary:per_page_ns:-1 \
+		windows:iterations:5.0 windows:iterations:5x samples:round:1.0; do
+		IFS=: read -r file col v <<< "$case"
+		rm -rf bad
+		cp -r good bad
+		awk -F, -v OFS=, -v col="$col" -v v="$v" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; print; next }
+			{ $c[col] = v; print }' "good/$file.csv" > "bad/$file.csv"
+		cmds=("report bad" "compare bad good" "export bad --format gbench")
+		if [ "$file" = samples ]; then
+			# the report reads samples.csv for its charts only; compare and
+			# gbench read it where windows.csv is not
+			cmds=("compare bad good" "export bad --format gbench")
+			rm bad/windows.csv
+		fi
+		for cmd in "${cmds[@]}"; do
+			run --separate-stderr "$SC" $cmd
+			echo "$file.csv $col='$v', $cmd: $status $stderr"
+			[ "$status" -eq 2 ]
+			[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
+			[[ "$stderr" == *"$col"*"'$v'"* ]]
+		done
 	done
 }
 

@@ -63,7 +63,7 @@ drawn() {
 	[[ "$stderr" == *"wrote run/report.md"* ]]
 	printf '%s\n' "$output" | grep -q '^claim 1, "vfork is 4-5x faster than fork":$'
 	printf '%s\n' "$output" |
-		grep -q '^  fork-exit / vfork-exit: holds only for RSS in \[0, 0\] MiB: within 4-5× at 0 MiB (4.43× \[4.43, 4.44\])'
+		grep -q '^  fork-exit / vfork-exit: holds only at RSS 0 MiB: within 4-5× at 0 MiB (4.43× \[4.43, 4.44\])'
 	printf '%s\n' "$output" | grep -q '^  fork-exec / vfork-exec: does not hold: below 4× at 0 MiB (2.23×'
 	printf '%s\n' "$output" | grep -A1 '^claim 2,' | grep -q 'does not hold: .*it fails from the smallest parent (0 MiB) on'
 	printf '%s\n' "$output" | grep -A1 '^claim 3,' | grep -q '^  pthread (clone-thread not in this run): holds: pthread the cheapest (next: vfork-exit)'
@@ -71,7 +71,7 @@ drawn() {
 	printf '%s\n' "$output" | grep -A1 '^claim 4,' | grep -q 'does not hold'
 	# report.md: machine, the same verdicts in bold, charts, summary
 	grep -q '^- kernel_release: `6.18.44-fc-v669`$' run/report.md
-	grep -q '^- fork-exit / vfork-exit: \*\*holds only for RSS in \[0, 0\] MiB\*\*' run/report.md
+	grep -q '^- fork-exit / vfork-exit: \*\*holds only at RSS 0 MiB\*\*' run/report.md
 	grep -q '^- fork-exec / vfork-exec: \*\*does not hold\*\*' run/report.md
 	grep -q '^- pthread (clone-thread not in this run): \*\*holds\*\*' run/report.md
 	grep -q 'a ratio is taken round by round from the two cells. windows of that round' run/report.md
@@ -86,10 +86,10 @@ drawn() {
 	run "$SC" report run
 	[ "$status" -eq 0 ]
 	v() { printf '%s\n' "$output" | grep -qF -- "$1" || { echo "missing: $1"; return 1; }; }
-	v '  THP off, fork-exit / vfork-exit: holds only for RSS in [0, 0] MiB: within 4-5× at 0 MiB (4.50×'
-	v '  THP off, fork-exec / vfork-exec: holds only for RSS in [64, 64] MiB'
+	v '  THP off, fork-exit / vfork-exit: holds only at RSS 0 MiB: within 4-5× at 0 MiB (4.50×'
+	v '  THP off, fork-exec / vfork-exec: holds only at RSS 64 MiB'
 	v '  THP on, fork-exit / vfork-exit: does not hold: undecided (interval across 4× or 5×) at 0 MiB (4.00× [3.96, 4.04])'
-	v '  THP off, fork-exec / vfork-exec: holds only for RSS in [0, 0] MiB: within 10% at 0 MiB (1.05×'
+	v '  THP off, fork-exec / vfork-exec: holds only at RSS 0 MiB: within 10% at 0 MiB (1.05×'
 	v 'it fails above 0 MiB'
 	v '  THP off, clone-thread or pthread: holds only for RSS in [0, 16] MiB: clone-thread the cheapest (next: vfork-exit)'
 	v 'clone-thread not the cheapest (next: clone-vm) at 64 MiB (0.88×'
@@ -99,6 +99,32 @@ drawn() {
 	# the failed cell is listed as such, the variant with its commas intact
 	grep -q '^| `clone-newuser` | error |' run/report.md
 	grep -q '| `clone-custom` | none | off | anon | VM,FILES |' run/report.md
+}
+
+@test "fork-exit at fewer than two sizes: the report says what claim 4 lacks, and invents no slope" {
+	run_where "$FIX/core" 'r == 0' one
+	run --separate-stderr "$SC" report one
+	[ "$status" -eq 0 ]
+	claim4=$(printf '%s\n' "$output" | sed -n '/^claim 4,/,$p')
+	echo "$claim4"
+	grep -qxF '  fork-exit / fork-exit: needs fork-exit measured at two parent sizes or more (this run has it at 0 MiB only)' <<< "$claim4"
+	grep -qxF "  fork's cost per GiB: needs fork-exit measured at two parent sizes or more (this run has it at 0 MiB only)" <<< "$claim4"
+	refute grep -q 'nan\|0\.00 ms\|r² 0\.0000\|no data' <<< "$claim4"
+	grep -qF -- "- fork's cost per GiB: **needs fork-exit measured at two parent sizes or more** (this run" one/report.md
+	run_where "$FIX/core" 'm != "fork-exit"' none
+	run --separate-stderr "$SC" report none
+	[ "$status" -eq 0 ]
+	claim4=$(printf '%s\n' "$output" | sed -n '/^claim 4,/,$p')
+	grep -qxF '  fork-exit / fork-exit: needs fork-exit measured at two parent sizes or more (this run has none: it did not run, or every cell of it failed)' <<< "$claim4"
+	refute grep -q 'nan\|0\.00 ms\|r² 0\.0000' <<< "$claim4"
+}
+
+@test "a claim that holds at one size of two says that size, not a range [0, 0]" {
+	run_where "$FIX/core" 'r == 0 || r == 64' two
+	run --separate-stderr "$SC" report two
+	[ "$status" -eq 0 ]
+	printf '%s\n' "$output" | grep -q '^  fork-exit / vfork-exit: holds only at RSS 0 MiB: within 4-5× at 0 MiB'
+	refute grep -qF '[0, 0]' <<< "$output"
 }
 
 @test "compare-plots overlays several runs, labelled by run" {

@@ -135,6 +135,20 @@ expect_usage_error() {
 	fi
 }
 
+@test "sysprep check: the same figures and verdicts under a decimal-comma locale" {
+	comma_locale
+	noisy_tree
+	# 1.74 read as 1 would not be above 0.5 x 2 CPUs
+	echo "1.74 1.00 1.00 1/100 4242" > "$R/proc/loadavg"
+	run --separate-stderr "$SP" check
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"noisy: load: 1.74 over the last minute, above 0.5 x 2 CPUs"* ]]
+	c_out=$output
+	run --separate-stderr comma "$SP" check
+	[ "$status" -eq 1 ]
+	[ "$output" = "$c_out" ]
+}
+
 @test "sysprep check --quiet: the complaint lines only" {
 	noisy_tree
 	run "$SP" check

@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -191,6 +192,22 @@ static void test_double_rejects_range(void **state)
 	reject_double(".5", 1, 10, "too small");
 }
 
+/* A sign where the range has negative numbers (fit.csv's intercept), and
+ * only there. */
+static void test_double_signed(void **state)
+{
+	accept_double("-0.5", -10, 10, -0.5);
+	accept_double("-.5e1", -INFINITY, INFINITY, -5);
+	accept_double("0.5", -10, 10, 0.5);
+	reject_double("--1", -10, 10, "not a number");
+	reject_double("-", -10, 10, "not a number");
+	reject_double("+1", -10, 10, "not a number");
+	reject_double("-11", -10, 10, "too small");
+	reject_double("-1e999", -INFINITY, INFINITY, "too small");
+	reject_double("1e999", -INFINITY, INFINITY, "too large");
+	reject_double("-0", 0, INFINITY, "not a number");
+}
+
 /* split_list ------------------------------------------------------------- */
 
 static void test_split_three(void **state)
@@ -295,6 +312,7 @@ int main(void)
 		cmocka_unit_test(test_double_accepts),
 		cmocka_unit_test(test_double_rejects_syntax),
 		cmocka_unit_test(test_double_rejects_range),
+		cmocka_unit_test(test_double_signed),
 		cmocka_unit_test(test_split_three),
 		cmocka_unit_test(test_split_one),
 		cmocka_unit_test(test_split_words),

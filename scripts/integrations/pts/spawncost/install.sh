@@ -8,6 +8,7 @@
 # is taken when it is a git repository) or a URL git can clone. What
 # building needs must be installed already: scripts/deps --build, as root,
 # installs it; this step only says what is missing.
+export LC_ALL=C	# figures for machines: a decimal point, whatever the locale
 src=${SPAWNCOST_SRC:-}
 here=$(pwd)
 
@@ -35,6 +36,7 @@ make -s -C spawncost-src all >&2 || fail "the build failed"
 # PTS runs this with the options it chose, e.g. --pin same -m fork-exit -r 64.
 cat > spawncost <<EOT
 #!/bin/sh
+export LC_ALL=C	# figures for machines: a decimal point, whatever the locale
 dir=\$(mktemp -d) || exit 1
 "$here/spawncost-src/build/spawncost" run "\$@" -o "\$dir/run" > "\$dir/log" 2>&1
 rc=\$?
