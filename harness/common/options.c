@@ -28,67 +28,6 @@ static const struct profile profiles[] = {
 	{ "full", "0,16,64,256,1024,4096", "off,on" },
 };
 
-static const char run_usage[] =
-	"usage: spawncost run [-m METHODS] [-r RSS_MIB_LIST] [--thp off|on[,...]]\n"
-	"                     [-n N | --min-time S] [-w N] [--target static|dynamic|shell|PATH]\n"
-	"                     [--clone-flags FLAGS [--then exit|exec]] [-o DIR]\n"
-	"                     [--profile quick|default|full]\n"
-	"  -m, --methods LIST   comma list of methods and groups: core (default), clone,\n"
-	"                       ns, clone3, exec, path, cow, all (the C roads), runtimes\n"
-	"                       (language runtimes: see spawncost list)\n"
-	"      --path-dirs K    the path methods find the no-op after K empty folders\n"
-	"                       in PATH (default 0; at most what exec can pass)\n"
-	"      --fds LIST       the parent holds this many more open descriptors\n"
-	"                       (close-on-exec copies of /dev/null; default 0)\n"
-	"      --threads LIST   the parent has this many idle threads (default 0);\n"
-	"                       such cells are measured in a child of the engine\n"
-	"      --parallel LIST  this many spawners run each cell at once, started\n"
-	"                       together, one per CPU in the --pin policy's order\n"
-	"      --spawners K     processes (default: each a fork of the parent, with\n"
-	"                       the ballast) or threads (of one parent, sharing it)\n"
-	"      --oversubscribe  allow more spawners than CPUs\n"
-	"      --refine         after the sweep, measure sizes between those where a\n"
-	"                       claim's ratio crosses a band edge, until each crossing\n"
-	"                       is bracketed (on with the default profile's sizes)\n"
-	"      --refine-time S  at most S seconds of it (default 10); --no-refine: none\n"
-	"  -r, --rss LIST       parent ballast sizes in MiB (default from the profile)\n"
-	"      --thp LIST       off (MADV_NOHUGEPAGE, default) or on (MADV_HUGEPAGE)\n"
-	"      --ballast LIST   what the ballast is: anon (written, default),\n"
-	"                       anon-untouched, shared-file (read in), dontfork, wipeonfork\n"
-	"      --vmas N         split the ballast into N mappings that cannot merge (default 1)\n"
-	"  -n, --iterations N   timed iterations per cell\n"
-	"      --min-time S     else time budget per cell in seconds (default 0.5,\n"
-	"                       at least 30 iterations), extended while the median's\n"
-	"                       95% interval is wider than --precision\n"
-	"      --precision PCT  wanted interval half-width, % of the median\n"
-	"                       (default 2; 0 stops at --min-time)\n"
-	"      --max-time S     longest a cell is extended to (default 10 x min-time)\n"
-	"      --rounds N       measure each cell in N windows spread over the run\n"
-	"                       (default 10); the windows' medians give its interval\n"
-	"      --pin P          same (default), smt, core, numa or none: where the run\n"
-	"                       and its children may run, chosen with hwloc among the\n"
-	"                       CPUs this process may use (affinity, cgroup cpuset)\n"
-	"      --cpus A[,B]     or these CPUs\n"
-	"      --phases         also time where each iteration goes: child start, parent\n"
-	"                       resume, exec, exit and reap (exec methods then run the\n"
-	"                       bundled stamp target, which records its entry and exit)\n"
-	"  -e, --events LIST    counters per operation, libpfm4 names (default: cycles,\n"
-	"                       instructions, page-faults, context-switches,\n"
-	"                       cpu-migrations, task-clock; none: no counting), counted\n"
-	"                       in a pass of their own after each cell's timed windows\n"
-	"      --timeout S      longest one iteration may take before its child is\n"
-	"                       killed and the cell marked as an error (default:\n"
-	"                       100 x the cell's first iterations, at least 10 s)\n"
-	"  -w, --warmup N       untimed iterations first (default 5)\n"
-	"      --target T       exec target: static (the bundled no-op, default), dynamic\n"
-	"                       (a dynamically linked no-op), shell (/bin/sh -c static),\n"
-	"                       or the path of a program\n"
-	"      --clone-flags L  run clone-custom with these clone flags, e.g. VM,FILES,NEWPID\n"
-	"      --then W         what clone-custom's child does: exit (default) or exec\n"
-	"  -o, --output DIR     result folder (default results/<host>-<UTC time>)\n"
-	"      --profile NAME   quick (RSS 0,64), default (0,16,64,256,1024) or\n"
-	"                       full (adds 4096 where memory allows; THP off and on)\n";
-
 static int bad(const char *what, const char *why)
 {
 	fprintf(stderr, "spawncost run: %s: %s\n", what, why);
@@ -365,45 +304,140 @@ enum { OPT_THP = 256, OPT_MIN_TIME, OPT_MAX_TIME, OPT_PRECISION, OPT_TARGET, OPT
        OPT_PATH_DIRS, OPT_FDS, OPT_THREADS, OPT_PARALLEL, OPT_SPAWNERS, OPT_OVERSUBSCRIBE,
        OPT_SPAWNER_CPUS, OPT_REFINE, OPT_NO_REFINE, OPT_REFINE_TIME, OPT_PIN_WHY };
 
-static const struct option long_options[] = {
-	{ "methods", required_argument, NULL, 'm' },
-	{ "rss", required_argument, NULL, 'r' },
-	{ "thp", required_argument, NULL, OPT_THP },
-	{ "iterations", required_argument, NULL, 'n' },
-	{ "min-time", required_argument, NULL, OPT_MIN_TIME },
-	{ "max-time", required_argument, NULL, OPT_MAX_TIME },
-	{ "precision", required_argument, NULL, OPT_PRECISION },
-	{ "warmup", required_argument, NULL, 'w' },
-	{ "target", required_argument, NULL, OPT_TARGET },
-	{ "output", required_argument, NULL, 'o' },
-	{ "profile", required_argument, NULL, OPT_PROFILE },
-	{ "clone-flags", required_argument, NULL, OPT_CLONE_FLAGS },
-	{ "then", required_argument, NULL, OPT_THEN },
-	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ "ballast", required_argument, NULL, OPT_BALLAST },
-	{ "vmas", required_argument, NULL, OPT_VMAS },
-	{ "rounds", required_argument, NULL, OPT_ROUNDS },
-	{ "pin", required_argument, NULL, OPT_PIN },
-	{ "cpus", required_argument, NULL, OPT_CPUS },
-	{ "pin-why", required_argument, NULL, OPT_PIN_WHY },	/* from the front end */
-	{ "facts-fd", required_argument, NULL, OPT_FACTS_FD },	/* from the front end */
-	{ "phases", no_argument, NULL, OPT_PHASES },
-	{ "events", required_argument, NULL, 'e' },
-	{ "event-spec", required_argument, NULL, OPT_EVENT_SPEC },	/* from the front end */
-	{ "front", required_argument, NULL, OPT_FRONT },		/* from the front end */
-	{ "path-dirs", required_argument, NULL, OPT_PATH_DIRS },
-	{ "fds", required_argument, NULL, OPT_FDS },
-	{ "threads", required_argument, NULL, OPT_THREADS },
-	{ "parallel", required_argument, NULL, OPT_PARALLEL },
-	{ "spawners", required_argument, NULL, OPT_SPAWNERS },
-	{ "oversubscribe", no_argument, NULL, OPT_OVERSUBSCRIBE },
-	{ "spawner-cpus", required_argument, NULL, OPT_SPAWNER_CPUS },	/* from the front end */
-	{ "refine", no_argument, NULL, OPT_REFINE },
-	{ "no-refine", no_argument, NULL, OPT_NO_REFINE },
-	{ "refine-time", required_argument, NULL, OPT_REFINE_TIME },
-	{ "help", no_argument, NULL, OPT_HELP },
-	{ NULL, 0, NULL, 0 },
+/* The run's options, in one table: the parser, --help and (checked by
+ * tests/cli/options.bats) man/spawncost-run.1 all follow it. An option is
+ * its long name, its short letter or OPT_ key, the name of its value
+ * (NULL: it takes none) and its --help text, each line after the first
+ * indented by the usage's column; internal ones (help NULL) are what the
+ * front end hands the engine, and are refused from users. Adding an option
+ * is a line here and a case in take(). */
+static const struct opt_spec {
+	const char *name;
+	int key;
+	const char *arg, *help;
+} opts[] = {
+	{ "methods", 'm', "LIST", "comma list of methods and groups: core (default), clone,\n"
+		"ns, clone3, exec, path, cow, all (the C roads), runtimes\n"
+		"(language runtimes: see spawncost list)" },
+	{ "path-dirs", OPT_PATH_DIRS, "K", "the path methods find the no-op after K empty folders\n"
+		"in PATH (default 0; at most what exec can pass)" },
+	{ "fds", OPT_FDS, "LIST", "the parent holds this many more open descriptors\n"
+		"(close-on-exec copies of /dev/null; default 0)" },
+	{ "threads", OPT_THREADS, "LIST", "the parent has this many idle threads (default 0);\n"
+		"such cells are measured in a child of the engine" },
+	{ "parallel", OPT_PARALLEL, "LIST", "this many spawners run each cell at once, started\n"
+		"together, one per CPU in the --pin policy's order" },
+	{ "spawners", OPT_SPAWNERS, "K", "processes (default: each a fork of the parent, with\n"
+		"the ballast) or threads (of one parent, sharing it)" },
+	{ "oversubscribe", OPT_OVERSUBSCRIBE, NULL, "allow more spawners than CPUs" },
+	{ "refine", OPT_REFINE, NULL, "after the sweep, measure sizes between those where a\n"
+		"claim's ratio crosses a band edge, until each crossing\n"
+		"is bracketed (on with the default profile's sizes)" },
+	{ "refine-time", OPT_REFINE_TIME, "S", "at most S seconds of it (default 10)" },
+	{ "no-refine", OPT_NO_REFINE, NULL, "no --refine, whatever the profile" },
+	{ "rss", 'r', "LIST", "parent ballast sizes in MiB (default from the profile)" },
+	{ "thp", OPT_THP, "LIST", "off (MADV_NOHUGEPAGE, default) or on (MADV_HUGEPAGE)" },
+	{ "ballast", OPT_BALLAST, "LIST", "what the ballast is: anon (written, default),\n"
+		"anon-untouched, shared-file (read in), dontfork, wipeonfork" },
+	{ "vmas", OPT_VMAS, "N", "split the ballast into N mappings that cannot merge (default 1)" },
+	{ "iterations", 'n', "N", "timed iterations per cell" },
+	{ "min-time", OPT_MIN_TIME, "S", "else time budget per cell in seconds (default 0.5,\n"
+		"at least 30 iterations), extended while the median's\n"
+		"95% interval is wider than --precision" },
+	{ "precision", OPT_PRECISION, "PCT", "wanted interval half-width, % of the median\n"
+		"(default 2; 0 stops at --min-time)" },
+	{ "max-time", OPT_MAX_TIME, "S", "longest a cell is extended to (default 10 x min-time)" },
+	{ "rounds", OPT_ROUNDS, "N", "measure each cell in N windows spread over the run\n"
+		"(default 10); the windows' medians give its interval" },
+	{ "pin", OPT_PIN, "P", "same (default), smt, core, numa or none: where the run\n"
+		"and its children may run, chosen with hwloc among the\n"
+		"CPUs this process may use (affinity, cgroup cpuset)" },
+	{ "cpus", OPT_CPUS, "A[,B]", "or these CPUs" },
+	{ "phases", OPT_PHASES, NULL, "also time where each iteration goes: child start, parent\n"
+		"resume, exec, exit and reap (exec methods then run the\n"
+		"bundled stamp target, which records its entry and exit)" },
+	{ "events", 'e', "LIST", "counters per operation, libpfm4 names (default: cycles,\n"
+		"instructions, page-faults, context-switches,\n"
+		"cpu-migrations, task-clock; none: no counting), counted\n"
+		"in a pass of their own after each cell's timed windows" },
+	{ "timeout", OPT_TIMEOUT, "S", "longest one iteration may take before its child is\n"
+		"killed and the cell marked as an error (default:\n"
+		"100 x the cell's first iterations, at least 10 s)" },
+	{ "warmup", 'w', "N", "untimed iterations first (default 5)" },
+	{ "target", OPT_TARGET, "T", "exec target: static (the bundled no-op, default), dynamic\n"
+		"(a dynamically linked no-op), shell (/bin/sh -c static),\n"
+		"or the path of a program" },
+	{ "clone-flags", OPT_CLONE_FLAGS, "L", "run clone-custom with these clone flags, e.g. "
+		"VM,FILES,NEWPID" },
+	{ "then", OPT_THEN, "W", "what clone-custom's child does: exit (default) or exec" },
+	{ "output", 'o', "DIR", "result folder (default results/<host>-<UTC time>)" },
+	{ "profile", OPT_PROFILE, "NAME", "quick (RSS 0,64), default (0,16,64,256,1024) or\n"
+		"full (adds 4096 where memory allows; THP off and on)" },
+	{ "help", OPT_HELP, NULL, "this text" },
+	/* from the front end */
+	{ "pin-why", OPT_PIN_WHY, "TEXT", NULL },
+	{ "facts-fd", OPT_FACTS_FD, "FD", NULL },
+	{ "event-spec", OPT_EVENT_SPEC, "SPECS", NULL },
+	{ "front", OPT_FRONT, "PATH", NULL },
+	{ "spawner-cpus", OPT_SPAWNER_CPUS, "LIST", NULL },
 };
+
+#define NOPTS (sizeof opts / sizeof opts[0])
+#define HELP_COLUMN 23	/* where --help's texts start */
+
+static void usage(FILE *f)
+{
+	fputs("usage: spawncost run [-m METHODS] [-r RSS_MIB_LIST] [--thp off|on[,...]]\n"
+	      "                     [-n N | --min-time S] [-w N] [--target static|dynamic|shell|PATH]\n"
+	      "                     [--clone-flags FLAGS [--then exit|exec]] [-o DIR]\n"
+	      "                     [--profile quick|default|full]\n", f);
+	for (size_t i = 0; i < NOPTS; i++) {
+		const char *h = opts[i].help;
+		int n;
+
+		if (!h)
+			continue;
+		if (opts[i].key < 256)
+			n = fprintf(f, "  -%c, --%s", opts[i].key, opts[i].name);
+		else
+			n = fprintf(f, "      --%s", opts[i].name);
+		if (opts[i].arg)
+			n += fprintf(f, " %s", opts[i].arg);
+		fprintf(f, "%*s", n < HELP_COLUMN - 1 ? HELP_COLUMN - n : 1, "");
+		for (const char *nl; (nl = strchr(h, '\n')); h = nl + 1)
+			fprintf(f, "%.*s\n%*s", (int)(nl - h), h, HELP_COLUMN, "");
+		fprintf(f, "%s\n", h);
+	}
+}
+
+/* getopt_long's table and its short options, from opts. */
+static void getopt_tables(struct option *lo, char *shorts)
+{
+	size_t k = 0;
+
+	shorts[k++] = ':';
+	for (size_t i = 0; i < NOPTS; i++) {
+		lo[i] = (struct option){ opts[i].name, opts[i].arg ? required_argument : no_argument,
+					 NULL, opts[i].key };
+		if (opts[i].key < 256) {
+			shorts[k++] = (char)opts[i].key;
+			if (opts[i].arg)
+				shorts[k++] = ':';
+		}
+	}
+	lo[NOPTS] = (struct option){ 0 };
+	shorts[k] = '\0';
+}
+
+/* The option only the front end gives the engine whose key this is, or
+ * NULL. */
+static const struct opt_spec *internal(int key)
+{
+	for (size_t i = 0; i < NOPTS; i++)
+		if (opts[i].key == key)
+			return opts[i].help ? NULL : &opts[i];
+	return NULL;
+}
 
 /* What was given on the command line, kept as text until the profile says
  * what the unset ones are. */
@@ -540,7 +574,7 @@ static int take(int c, const char *arg, const char *name, struct run_opts *o, st
 		}
 		return 0;
 	case OPT_HELP:
-		fputs(run_usage, stdout);
+		usage(stdout);
 		return 1;
 	case ':':
 		return bad(name, "needs a value");
@@ -690,14 +724,27 @@ static int apply_refine(struct run_opts *o, const struct given *g)
 int run_parse(int argc, char **argv, struct run_opts *o, bool notes)
 {
 	struct given g = { .profile = find_profile("default") };
+	struct option lo[NOPTS + 1];
+	char shorts[2 * NOPTS + 2];
 	int c, rc;
 
 	defaults(o);
+	getopt_tables(lo, shorts);
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":m:r:n:w:o:e:", long_options, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, shorts, lo, NULL)) != -1) {
+		/* the engine takes what the front end hands it; users do not */
+		const struct opt_spec *in = notes ? NULL : internal(c);
+		char name[32];
+
+		if (in) {
+			snprintf(name, sizeof name, "--%s", in->name);
+			return bad(name, "the front end's own option, not one to give "
+				   "(see spawncost run --help)");
+		}
 		if ((rc = take(c, optarg, argv[optind - 1], o, &g)))
 			return rc;
+	}
 	if (optind < argc)
 		return bad(argv[optind], "unexpected argument (see spawncost run --help)");
 	if (g.n && (g.min_time || g.max_time || g.precision))
