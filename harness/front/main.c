@@ -18,21 +18,6 @@
 #include "topo.h"
 #include "version.h"
 
-static const char usage[] =
-	"usage: spawncost COMMAND [ARGS]\n"
-	"  list        the methods, one per line: name<TAB>summary<TAB>syscall and flags\n"
-	"  driver      the command that starts a runtime method's driver (METHOD [MIB [COUNT]])\n"
-	"  env         machine facts as key=value lines\n"
-	"  events      what this machine can count: PMUs and counters (spawncost events --help)\n"
-	"  run         measure methods across parent sizes (spawncost run --help)\n"
-	"  report      verdicts on the claims, and DIR/report.md (spawncost report --help)\n"
-	"  compare     compare two runs cell by cell; exit 1 on a regression (CI gate)\n"
-	"  export      a run as gbench, github-action-benchmark or bencher JSON\n"
-	"  topo        the CPU topology, and what --pin would pick (spawncost topo --help)\n"
-	"  meta        DIR/env.txt as DIR/meta.json, for tools\n"
-	"  --help      this text\n"
-	"  --version   the version\n";
-
 static int cmd_list(int argc, char **argv)
 {
 	(void)argv;
@@ -103,21 +88,36 @@ static int cmd_env(int argc, char **argv)
 	return 0;
 }
 
+/* The commands, with the line `spawncost --help` gives each (and
+ * tests/cli/commands.bats checks that man/spawncost.1 has each). */
 static const struct command {
 	const char *name;
 	int (*run)(int argc, char **argv);
+	const char *help;
 } commands[] = {
-	{ "list", cmd_list },
-	{ "driver", cmd_driver },
-	{ "env", cmd_env },
-	{ "events", cmd_events },
-	{ "run", cmd_run_front },
-	{ "report", cmd_report },
-	{ "compare", cmd_compare },
-	{ "export", cmd_export },
-	{ "topo", cmd_topo },
-	{ "meta", cmd_meta },
+	{ "list", cmd_list, "the methods, one per line: name<TAB>summary<TAB>syscall and flags" },
+	{ "driver", cmd_driver,
+	  "the command that starts a runtime method's driver (METHOD [MIB [COUNT]])" },
+	{ "env", cmd_env, "machine facts as key=value lines" },
+	{ "events", cmd_events,
+	  "what this machine can count: PMUs and counters (spawncost events --help)" },
+	{ "run", cmd_run_front, "measure methods across parent sizes (spawncost run --help)" },
+	{ "report", cmd_report,
+	  "verdicts on the claims, and DIR/report.md (spawncost report --help)" },
+	{ "compare", cmd_compare, "compare two runs cell by cell; exit 1 on a regression (CI gate)" },
+	{ "export", cmd_export, "a run as gbench, github-action-benchmark or bencher JSON" },
+	{ "topo", cmd_topo, "the CPU topology, and what --pin would pick (spawncost topo --help)" },
+	{ "meta", cmd_meta, "DIR/env.txt as DIR/meta.json, for tools" },
 };
+
+static void usage(FILE *f)
+{
+	fputs("usage: spawncost COMMAND [ARGS]\n", f);
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(f, "  %-10s  %s\n", commands[i].name, commands[i].help);
+	fputs("  --help      this text\n"
+	      "  --version   the version\n", f);
+}
 
 static int command(int argc, char **argv)
 {
@@ -126,7 +126,7 @@ static int command(int argc, char **argv)
 		return 2;
 	}
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		fputs(usage, stdout);
+		usage(stdout);
 		return 0;
 	}
 	if (strcmp(argv[1], "--version") == 0) {

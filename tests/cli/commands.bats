@@ -163,3 +163,13 @@ defined() {
 	read -r vaddr filesz memsz <<< "$seg"
 	[ $(( (vaddr + memsz - 1) / 4096 )) -eq $(( (vaddr + filesz - 1) / 4096 )) ]
 }
+
+@test "every command spawncost --help lists has its entry in man/spawncost.1" {
+	run "$SC" --help
+	[ "$status" -eq 0 ]
+	cmds=$(printf '%s\n' "$output" | sed -n 's/^  \([a-z][a-z]*\)  .*/\1/p')
+	[ -n "$cmds" ]
+	for c in $cmds; do
+		grep -q "^\.B $c\b" "$BATS_TEST_DIRNAME/../../man/spawncost.1"
+	done
+}

@@ -349,8 +349,7 @@ json_ok() {
 		IFS=: read -r file col v <<< "$case"
 		rm -rf bad
 		cp -r good bad
-		awk -F, -v OFS=, -v col="$col" -v v="$v" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; print; next }
-			{ $c[col] = v; print }' "good/$file.csv" > "bad/$file.csv"
+		with_columns "good/$file.csv" "$col" "$v" > "bad/$file.csv"
 		cmds=("report bad" "compare bad good" "export bad --format gbench")
 		if [ "$file" = samples ]; then
 			# the report reads samples.csv for its charts only; compare and
