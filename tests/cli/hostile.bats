@@ -240,12 +240,20 @@ json_ok() {
 	[ "$status" -eq 0 ]
 	# the second cell ended in an error whose text is not UTF-8
 	cp -r good err
-	awk -F, -v OFS=, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; print; next }
-		$c["method"] == "vfork-exit" { $c["error"] = "boom\377"; for (k in c) if (k ~ /_us$/) $c[k] = "" }
-		{ print }' good/summary.csv > err/summary.csv
+	{
+		head -n 1 good/summary.csv
+		awk -F, -v OFS=, "$BY_NAME"'
+			field("method") == "vfork-exit" {
+				set("error", "boom\377")
+				for (k in COLUMN_) if (k ~ /_us$/) set(k, "")
+			}
+			{ print }' good/summary.csv
+	} > err/summary.csv
 	for f in windows samples; do
-		awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i } NR == 1 || $c["method"] != "vfork-exit"' \
-			"good/$f.csv" > "err/$f.csv"
+		{
+			head -n 1 "good/$f.csv"
+			awk -F, "$BY_NAME"'field("method") != "vfork-exit"' "good/$f.csv"
+		} > "err/$f.csv"
 	done
 	run --separate-stderr "$SC" export err --format gbench
 	[ "$status" -eq 0 ]
@@ -253,8 +261,11 @@ json_ok() {
 	[[ "$output" == *'"error_message":"boom\\xff"'* ]]
 	# the second cell's windows sum past a double: said, and nothing written
 	cp -r good big
-	awk -F, -v OFS=, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; print; next }
-		$c["method"] == "vfork-exit" { $c["median_us"] = "1e308" } { print }' good/windows.csv > big/windows.csv
+	{
+		head -n 1 good/windows.csv
+		awk -F, -v OFS=, "$BY_NAME"'
+			field("method") == "vfork-exit" { set("median_us", "1e308") } { print }' good/windows.csv
+	} > big/windows.csv
 	run --separate-stderr "$SC" export big --format gbench
 	[ "$status" -eq 2 ]
 	[ -z "$output" ]
