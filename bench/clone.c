@@ -54,12 +54,13 @@ static int clone_with(struct spawn_ctx *c, unsigned long flags, bool then_exec)
 {
 	static __thread volatile pid_t tid;	/* one per spawner thread */
 	char *stack = child_stack(flags);
-	void *top = stack + CHILD_STACK_SIZE;
+	void *top;
 	int (*fn)(void *) = then_exec ? child_stack_exec : child_stack_exit;
 	pid_t pid;
 
 	if (!stack)
 		return spawn_failed(c, FAIL_ERRNO, ENOMEM, "the child's stack");
+	top = stack + CHILD_STACK_SIZE;
 	if (flags & CLONE_THREAD) {
 		/* Same TLS as the parent: the child touches none of it. */
 		void *tls = __builtin_thread_pointer();
@@ -95,7 +96,7 @@ static int clone_custom(struct spawn_ctx *c, const struct method *m)
 		.syscall = "clone(" fs ")",                                  \
 		.group = "clone",                                            \
 		.flags = (f) & ~(unsigned long)SIGCHLD,                      \
-		.once = clone_named,                                         \
+		.once = HOOK(clone_named),                                         \
 	}
 
 CLONE_METHOD(clone_fork, "clone-fork", SIGCHLD, "SIGCHLD", "clone() as fork asks: nothing shared");
@@ -117,7 +118,7 @@ const struct method method_clone_thread = {
 		   "CLONE_SYSVSEM|CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID)",
 	.group = "clone",
 	.flags = THREAD_FLAGS,
-	.once = clone_named,
+	.once = HOOK(clone_named),
 };
 
 const struct method method_clone_custom = {
@@ -127,7 +128,7 @@ const struct method method_clone_custom = {
 	.syscall = "clone(--clone-flags|SIGCHLD)",
 	.group = "custom",
 	.execs = true,
-	.once = clone_custom,
+	.once = HOOK(clone_custom),
 };
 
 /* Namespaces: the same round trip, each creating one kind. */
@@ -138,7 +139,7 @@ const struct method method_clone_custom = {
 		.syscall = "clone(" fs "|SIGCHLD)",                        \
 		.group = "ns",                                             \
 		.flags = (f),                                              \
-		.once = clone_named,                                       \
+		.once = HOOK(clone_named),                                       \
 	}
 
 NS_METHOD(clone_newpid, "clone-newpid", CLONE_NEWPID, "CLONE_NEWPID", "PID namespace");

@@ -295,11 +295,17 @@ static __attribute__((noreturn)) void watchdog(pid_t engine, const cpu_set_t *aw
 			_exit(0);
 		if (pidfd >= 0 ? poll(&p, 1, ms) > 0 : (usleep((useconds_t)ms * 1000), kill(engine, 0) != 0))
 			_exit(0);
-		deadline = watch->deadline;
-		if (every && deadline && now_ns() > deadline && watch->deadline == deadline) {
-			watch->timed_out = 1;
-			watch->deadline = 0;
-			kill_children(engine, false);
+		deadline = __atomic_load_n(&watch->deadline, __ATOMIC_SEQ_CST);
+		if (every && deadline && now_ns() > deadline) {
+			/* take the iteration (its deadline to 0) only if the engine
+			 * has not moved on; it waits while killing is set (guard_arm) */
+			__atomic_store_n(&watch->killing, 1, __ATOMIC_SEQ_CST);
+			if (__atomic_compare_exchange_n(&watch->deadline, &deadline, 0, false,
+							__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
+				watch->timed_out = 1;
+				kill_children(engine, false);
+			}
+			__atomic_store_n(&watch->killing, 0, __ATOMIC_SEQ_CST);
 		}
 	}
 }

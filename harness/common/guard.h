@@ -24,6 +24,8 @@ struct guard_watch {
 	volatile uint64_t interval;	/* how often the watchdog looks; 0: idle */
 	volatile uint32_t timed_out;	/* the watchdog killed an iteration */
 	volatile uint32_t leave;	/* the run is over */
+	volatile uint32_t killing;	/* the watchdog is killing the children
+					 * of an iteration it took the deadline of */
 };
 extern struct guard_watch *guard_watch;
 
@@ -55,10 +57,19 @@ void guard_check_every(uint64_t interval_ns);
 
 /* Set before an iteration starts, cleared after it ends: plain stores to a
  * page already mapped. */
+/* Set (or clear: 0) the deadline; called outside the timed span only.
+ * One atomic swap, against the watchdog's compare-and-swap: an iteration
+ * the watchdog took (its deadline swapped to 0) is not armed again behind
+ * its back, and the engine waits while the watchdog kills, so that the
+ * kill cannot land on the next iteration's child. The wait happens only
+ * after a timeout, which makes the cell an error anyway. */
 static inline void guard_arm(uint64_t deadline)
 {
-	if (guard_watch)
-		guard_watch->deadline = deadline;
+	if (!guard_watch)
+		return;
+	__atomic_exchange_n(&guard_watch->deadline, deadline, __ATOMIC_SEQ_CST);
+	while (__atomic_load_n(&guard_watch->killing, __ATOMIC_SEQ_CST))
+		sched_yield();
 }
 
 /* Did the watchdog kill the last iteration? Clears the mark. */

@@ -350,8 +350,8 @@ static int finish(struct run *r)
 	}
 	if ((err = pool(r)))
 		fprintf(stderr, "spawncost run: cannot read the samples back: %s\n", strerror(err));
-	if (resume_outputs(r, true) != 0)
-		err = errno;
+	if ((rc = resume_outputs(r, true)) != 0)
+		err = rc;
 	for (size_t i = 0; i < r->ncells; i++)
 		write_summary(r, &r->cells[i]);
 	if ((rc = close_outputs(r, guard_stop || err ? "no" : "yes")))
