@@ -34,13 +34,18 @@ FRONT_LDLIBS := -ljansson -lpfm -lhwloc
 # bench/ has one file per method (harness/common/methods.c lists them).
 # A folder's code sees only its own headers and common's, so the engine
 # cannot reach a library the front end links: that fails at compile time.
-COMMON   := $(wildcard harness/common/*.c) $(wildcard bench/*.c)
+# The front end links the methods' descriptions only (bench/ built again
+# with METHOD_DESCRIPTIONS into $(B)/desc: every hook NULL, no method code;
+# harness/common/method.h), so that nothing that spawns is in it.
+COMMON   := $(wildcard harness/common/*.c)
+BENCH    := $(wildcard bench/*.c)
 ENGINE   := $(wildcard harness/engine/*.c)
 FRONT    := $(wildcard harness/front/*.c)
 ANALYSIS := $(wildcard harness/analysis/*.c)
 obj = $(patsubst %.c,$(B)/%.o,$(1))
-ENGINE_OBJS := $(call obj,$(COMMON) $(ENGINE))
-FRONT_OBJS  := $(call obj,$(COMMON) $(FRONT) $(ANALYSIS))
+ENGINE_OBJS := $(call obj,$(COMMON) $(BENCH) $(ENGINE))
+FRONT_OBJS  := $(call obj,$(COMMON) $(FRONT) $(ANALYSIS)) \
+	       $(patsubst %.c,$(B)/desc/%.o,$(BENCH))
 HEADERS  := $(wildcard harness/*/*.h)
 
 INC_common   := -Iharness/common
@@ -64,8 +69,8 @@ all: $(B)/spawncost $(B)/spawncost-measure $(TARGETS) $(B)/sysprep
 
 # The engine links libc (and the pthread and libm names it resolves there)
 # and nothing else.
-$(B)/spawncost: $(FRONT_OBJS)
-	$(CC) $(SC_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(FRONT_LDLIBS)
+$(B)/spawncost: $(FRONT_OBJS) Makefile
+	$(CC) $(SC_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LDLIBS) $(FRONT_LDLIBS)
 
 # The engine is the parent every timed fork copies, so it is linked
 # position-dependent: as a PIE, the loader writes its relocated tables
@@ -163,6 +168,10 @@ $(eval $(call compile,harness/engine,$(INC_engine)))
 $(eval $(call compile,harness/front,$(INC_front)))
 $(eval $(call compile,harness/analysis,$(INC_analysis)))
 $(eval $(call compile,bench,$(INC_common)))
+$(B)/desc/bench/%.o: bench/%.c $(B)/version.h $(HEADERS) | $(B)/.deps-ok
+	@mkdir -p $(@D)
+	$(CC) $(SC_CFLAGS) $(INC_common) -DMETHOD_DESCRIPTIONS -Wno-unused-function \
+		$(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 # Before compiling anything: are the build dependencies here? One line
 # naming what is missing, rather than a compiler error about a header.
@@ -201,10 +210,11 @@ run: deps
 
 # Unit tests (cmocka): one program per tests/unit/<folder>/test_*.c, in the
 # folders of the code they test, linked with every object but the two
-# programs' main().
+# programs' main() (and the front end's method descriptions: the engine's
+# whole methods are there).
 UNIT_SRCS := $(wildcard tests/unit/*/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
-TEST_OBJS := $(filter-out $(B)/harness/engine/engine.o $(B)/harness/front/main.o, \
+TEST_OBJS := $(filter-out $(B)/harness/engine/engine.o $(B)/harness/front/main.o $(B)/desc/%, \
 	$(sort $(ENGINE_OBJS) $(FRONT_OBJS)))
 
 $(B)/tests/%: tests/unit/%.c $(TEST_OBJS)

@@ -169,7 +169,7 @@ const struct method method_clone3_pidfd = {
 	.syscall = "clone3(CLONE_PIDFD, exit_signal=SIGCHLD)",
 	.group = "clone3",
 	.flags = CLONE_PIDFD,
-	.once = clone3_once,
+	.once = HOOK(clone3_once),
 };
 
 const struct method method_clone3_clear_sighand = {
@@ -178,7 +178,7 @@ const struct method method_clone3_clear_sighand = {
 	.syscall = "clone3(CLONE_PIDFD|CLONE_CLEAR_SIGHAND, exit_signal=SIGCHLD)",
 	.group = "clone3",
 	.flags = CLONE_PIDFD | CLONE_CLEAR_SIGHAND,
-	.once = clone3_once,
+	.once = HOOK(clone3_once),
 };
 
 const struct method method_clone3_into_cgroup = {
@@ -188,9 +188,9 @@ const struct method method_clone3_into_cgroup = {
 	.syscall = "clone3(CLONE_PIDFD|CLONE_INTO_CGROUP, exit_signal=SIGCHLD)",
 	.group = "clone3",
 	.flags = CLONE_PIDFD | CLONE_INTO_CGROUP,
-	.setup = cgroup_setup,
-	.teardown = cgroup_teardown,
-	.once = clone3_once,
+	.setup = HOOK(cgroup_setup),
+	.teardown = HOOK(cgroup_teardown),
+	.once = HOOK(clone3_once),
 };
 
 const struct method method_clone3_vfork_exec = {
@@ -201,5 +201,5 @@ const struct method method_clone3_vfork_exec = {
 	.group = "clone3",
 	.execs = true,
 	.flags = CLONE_VM | CLONE_VFORK | CLONE_PIDFD,
-	.once = clone3_once,
+	.once = HOOK(clone3_once),
 };

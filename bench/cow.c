@@ -132,8 +132,8 @@ const struct method method_cow_child = {
 	.syscall = "clone(CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD), page faults (copy-on-write)",
 	.group = "cow",
 	.per_page = true,
-	.setup = cow_child_setup,
-	.once = cow_child,
+	.setup = HOOK(cow_child_setup),
+	.once = HOOK(cow_child),
 };
 
 const struct method method_cow_parent = {
@@ -143,9 +143,9 @@ const struct method method_cow_parent = {
 	.syscall = "clone(CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD), page faults (copy-on-write)",
 	.group = "cow",
 	.per_page = true,
-	.setup = pipe_setup,
-	.teardown = pipe_teardown,
-	.once = cow_parent,
+	.setup = HOOK(pipe_setup),
+	.teardown = HOOK(pipe_teardown),
+	.once = HOOK(cow_parent),
 };
 
 const struct method method_first_touch = {
@@ -154,7 +154,7 @@ const struct method method_first_touch = {
 	.syscall = "mmap, page faults (zero fill), munmap",
 	.group = "cow",
 	.per_page = true,
-	.once = first_touch,
+	.once = HOOK(first_touch),
 };
 
 const struct method method_rewrite = {
@@ -163,5 +163,5 @@ const struct method method_rewrite = {
 	.syscall = "none",
 	.group = "cow",
 	.per_page = true,
-	.once = rewrite,
+	.once = HOOK(rewrite),
 };

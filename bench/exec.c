@@ -92,7 +92,7 @@ const struct method method_exec_only = {
 	.group = "exec",
 	.fixed_target = "chain",
 	.ops = CHAIN,
-	.once = exec_only,
+	.once = HOOK(exec_only),
 };
 
 const struct method method_system = {
@@ -101,9 +101,9 @@ const struct method method_system = {
 	.syscall = "clone3(CLONE_VM|CLONE_VFORK) (glibc spawn of /bin/sh), execve, then the shell's vfork and execve",
 	.group = "exec",
 	.fixed_target = "static",
-	.setup = quote_setup,
-	.teardown = quote_teardown,
-	.once = system_once,
+	.setup = HOOK(quote_setup),
+	.teardown = HOOK(quote_teardown),
+	.once = HOOK(system_once),
 };
 
 const struct method method_popen = {
@@ -112,7 +112,7 @@ const struct method method_popen = {
 	.syscall = "pipe2, clone3(CLONE_VM|CLONE_VFORK) (glibc spawn of /bin/sh), execve, then the shell's vfork and execve",
 	.group = "exec",
 	.fixed_target = "static",
-	.setup = quote_setup,
-	.teardown = quote_teardown,
-	.once = popen_once,
+	.setup = HOOK(quote_setup),
+	.teardown = HOOK(quote_teardown),
+	.once = HOOK(popen_once),
 };

@@ -24,5 +24,5 @@ const struct method method_fork_exec = {
 	.syscall = "clone(CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD), execve",
 	.group = "core",
 	.execs = true,
-	.once = fork_exec,
+	.once = HOOK(fork_exec),
 };

@@ -26,5 +26,5 @@ const struct method method_fork_exit = {
 	.summary = "fork(); the child _exit(0)s; waitpid()",
 	.syscall = "clone(CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD), exit_group",
 	.group = "core",
-	.once = fork_exit,
+	.once = HOOK(fork_exit),
 };

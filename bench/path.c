@@ -57,8 +57,8 @@ const struct method method_execvp = {
 	.syscall = "clone(CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD), execve per PATH folder",
 	.group = "path",
 	.fixed_target = "static",
-	.setup = name_setup,
-	.once = fork_execvp,
+	.setup = HOOK(name_setup),
+	.once = HOOK(fork_execvp),
 };
 
 const struct method method_posix_spawnp = {
@@ -67,6 +67,6 @@ const struct method method_posix_spawnp = {
 	.syscall = "clone3(CLONE_VM|CLONE_VFORK), execve per PATH folder",
 	.group = "path",
 	.fixed_target = "static",
-	.setup = name_setup,
-	.once = spawnp,
+	.setup = HOOK(name_setup),
+	.once = HOOK(spawnp),
 };

@@ -37,5 +37,5 @@ const struct method method_pidfd_spawn = {
 	.group = "clone3",
 	.unavailable = UNAVAILABLE,
 	.execs = true,
-	.once = pidfd_spawn_once,
+	.once = HOOK(pidfd_spawn_once),
 };

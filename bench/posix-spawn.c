@@ -40,5 +40,5 @@ const struct method method_posix_spawn = {
 	.syscall = "clone3(CLONE_VM|CLONE_VFORK) on its own stack (glibc 2.34+; clone before), execve",
 	.group = "core",
 	.execs = true,
-	.once = posix_spawn_once,
+	.once = HOOK(posix_spawn_once),
 };

@@ -36,5 +36,5 @@ const struct method method_pthread = {
 	.syscall = "clone3(CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID)",
 	.group = "core",
 	.isolate = true,
-	.once = pthread_once_,
+	.once = HOOK(pthread_once_),
 };

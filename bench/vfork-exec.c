@@ -29,5 +29,5 @@ const struct method method_vfork_exec = {
 	.syscall = "vfork(), execve",
 	.group = "core",
 	.execs = true,
-	.once = vfork_exec,
+	.once = HOOK(vfork_exec),
 };

@@ -26,5 +26,5 @@ const struct method method_vfork_exit = {
 	.summary = "vfork(); the child _exit(0)s; waitpid()",
 	.syscall = "vfork(), exit_group",
 	.group = "core",
-	.once = vfork_exit,
+	.once = HOOK(vfork_exit),
 };

@@ -12,6 +12,16 @@
 #include <time.h>
 #include <sys/types.h>
 
+/* The front end links the methods for their names and descriptions only
+ * (list, -m, the groups): built with METHOD_DESCRIPTIONS, a method's hooks
+ * are NULL and its code is left out, so that no method's code, nor what
+ * only the methods call, is in the front end. The engine links them whole. */
+#ifdef METHOD_DESCRIPTIONS
+#define HOOK(f) NULL
+#else
+#define HOOK(f) f
+#endif
+
 /* Why an operation failed. A failure ends the cell as an error row; it is
  * never turned into a sample. */
 enum fail_kind {
