@@ -82,8 +82,13 @@ void csv_us(struct csv *c, double ns)
 
 void csv_double(struct csv *c, double v)
 {
+	csv_fixed(c, v, 3);
+}
+
+void csv_fixed(struct csv *c, double v, int decimals)
+{
 	sep(c);
-	fprintf(c->f, "%.3f", v);
+	fprintf(c->f, "%.*f", decimals, v);
 }
 
 void csv_empty(struct csv *c)

@@ -35,6 +35,8 @@ void csv_i64(struct csv *c, int64_t v);
 void csv_us(struct csv *c, double ns);
 /* A plain number with 3 decimals (per_page_ns and the like). */
 void csv_double(struct csv *c, double v);
+/* A plain number with the given decimals (a fit's r2: 6). */
+void csv_fixed(struct csv *c, double v, int decimals);
 void csv_empty(struct csv *c);
 void csv_end(struct csv *c);
 /* A header row from a comma-separated string of column names. */

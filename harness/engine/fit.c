@@ -55,8 +55,7 @@ void fit_rows(const struct table_row *rows, size_t n, FILE *csv, FILE *text,
 			csv_str(&c, ballast_names[rows[i].kind]);
 			csv_double(&c, f.fixed);
 			csv_double(&c, f.slope);
-			fprintf(csv, ",%.6f", f.r2);
-			c.col++;
+			csv_fixed(&c, f.r2, 6);
 			csv_str(&c, run_id);
 			csv_str(&c, host);
 			csv_u64(&c, vmas);
