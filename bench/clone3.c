@@ -1,6 +1,6 @@
 /* clone3(2), as modern spawners use it: a pidfd to wait on, signal
  * handlers reset, a child born in a cgroup, and vfork-style exec.
- * glibc 2.36 has no clone3 wrapper; clone3_run (harness/common/clone3.c) starts
+ * glibc 2.36 has no clone3 wrapper; clone3_run (harness/engine/clone3.c) starts
  * the child on a stack of its own. */
 #include <dirent.h>
 #include <errno.h>

@@ -244,7 +244,7 @@ static bool has_flag(const char *flags, const char *flag)
 
 /* One line of an smaps file into the running totals. pages_too: false
  * for a mapping whose pages fork does not copy: a shared one (the engine's
- * book, harness/common/book.c, is one), whose page tables the child fills
+ * book, harness/engine/book.c, is one), whose page tables the child fills
  * by faulting, as the kernel's copy_page_range leaves them; MADV_WIPEONFORK
  * is read from VmFlags below. */
 static void footprint_line(const char *line, struct footprint *f, long *rss, bool *skip,

@@ -104,7 +104,7 @@ struct method {
 	int (*once)(struct spawn_ctx *c, const struct method *m);
 };
 
-/* Shared by methods (harness/common/child.c). */
+/* Shared by methods (harness/engine/child.c). */
 
 #define CPU_UNKNOWN 0xffffu
 

@@ -170,7 +170,7 @@ static int parse_shape(const char *name, const char *arg, uint64_t max, uint64_t
 static int parse_spawner_cpus(const char *arg, struct run_opts *o)
 {
 	/* held for the run; on the heap, not a 16 KiB .bss that would be a
-	 * mapping of the parent's own (harness/common/child.c, own_stack) */
+	 * mapping of the parent's own (harness/engine/child.c, own_stack) */
 	static int *cpus;
 	char err[PARSE_ERR_LEN];
 	const char *p = arg;

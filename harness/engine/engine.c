@@ -14,7 +14,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "spawncost-measure: started by `spawncost run`, not by hand\n");
 		return 2;
 	}
-	child_stack_settle();	/* the heap's first bytes (harness/common/child.c) */
+	child_stack_settle();	/* the heap's first bytes (harness/engine/child.c) */
 	std_fds_open();
 	return stdout_checked("spawncost run", cmd_run(argc - 1, argv + 1));
 }

@@ -46,7 +46,7 @@ void watchdog_cpus(const struct run_opts *o, cpu_set_t *away)
  *   by a slower path for good, and keeps the thread's stack mapped;
  * - the stack is touched as deep as the run's own bookkeeping goes, so it
  *   does not grow in a later window;
- * - the run's own bookkeeping is in the engine's book (harness/common/book.c),
+ * - the run's own bookkeeping is in the engine's book (harness/engine/book.c),
  *   one shared mapping whose pages no fork copies (cmd_run);
  * - the window's loop runs on one stack page, below which the stack is given
  *   back before each window (on_one_stack_page, harness/common/memory.h).
@@ -135,7 +135,7 @@ int bind_cpus(const struct run_opts *o)
 
 /* The page children leave results in (their CPU, cow-child's time, the
  * phases), whose second half is the watchdog's (harness/common/guard.h):
- * the first page of the engine's book (harness/common/book.c), one shared
+ * the first page of the engine's book (harness/engine/book.c), one shared
  * mapping for both and for the run's notes. A memory file, so that the
  * stamp target of --phases, after its exec, can still write to it through
  * the descriptor it inherits (its number is the target's argument). Every

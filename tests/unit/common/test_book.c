@@ -1,4 +1,4 @@
-/* Unit tests for harness/common/book.c: the engine's bookkeeping memory. */
+/* Unit tests for harness/engine/book.c: the engine's bookkeeping memory. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
