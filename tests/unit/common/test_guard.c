@@ -16,9 +16,11 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "guard.h"
+#include "timing.h"
 
 static char dir[64];
 
@@ -135,11 +137,83 @@ static void test_own_sigpipe_goes_on(void **state)
 	assert_int_equal(WEXITSTATUS(status), 0);
 }
 
+/* Has kid ended within s seconds (it is killed and reaped if not)? */
+static bool reaped_within(pid_t kid, int s, int *status)
+{
+	struct timespec tick = { 0, 10 * 1000 * 1000 };
+
+	for (int i = 0; i < s * 100; i++) {
+		if (waitpid(kid, status, WNOHANG) == kid)
+			return true;
+		nanosleep(&tick, NULL);
+	}
+	kill(kid, SIGKILL);
+	waitpid(kid, status, 0);
+	return false;
+}
+
+/* The watchdog, in a child that is the engine: an iteration past its
+ * deadline has its child killed and is marked; the next iteration, armed
+ * after it, keeps its own child. Exits 0, or the check that failed. */
+static void watchdog_child(void)
+{
+	struct guard_watch *w = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+				     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	struct timespec nap = { 0, 300 * 1000 * 1000 };
+	cpu_set_t away;
+	pid_t kid;
+	int status;
+
+	CPU_ZERO(&away);
+	if (w == MAP_FAILED || guard_install(&away, w) != 0)
+		_exit(20);
+	guard_check_every(10 * 1000 * 1000);	/* looks every 10 ms */
+	if ((kid = fork()) == 0) {
+		pause();
+		_exit(0);
+	}
+	guard_arm(now_ns() + 20 * 1000 * 1000);	/* the iteration overstays */
+	if (!reaped_within(kid, 5, &status) || !WIFSIGNALED(status) || WTERMSIG(status) != SIGKILL)
+		_exit(21);
+	guard_arm(0);
+	if (!guard_took_timeout())
+		_exit(22);
+	/* the next iteration: armed after the kill, its child is left alone */
+	if ((kid = fork()) == 0) {
+		pause();
+		_exit(0);
+	}
+	guard_arm(now_ns() + 60ull * 1000 * 1000 * 1000);
+	nanosleep(&nap, NULL);
+	if (waitpid(kid, &status, WNOHANG) != 0)
+		_exit(23);
+	kill(kid, SIGKILL);
+	waitpid(kid, NULL, 0);
+	guard_arm(0);
+	guard_finish();
+	_exit(0);
+}
+
+static void test_watchdog_kills_the_late_iteration_only(void **state)
+{
+	int status;
+	pid_t pid;
+
+	(void)state;
+	pid = fork();
+	if (pid == 0)
+		watchdog_child();
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_two_interrupts),
 		cmocka_unit_test(test_own_sigpipe_goes_on),
+		cmocka_unit_test(test_watchdog_kills_the_late_iteration_only),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
