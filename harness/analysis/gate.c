@@ -313,14 +313,13 @@ void compare_base_levels(struct comparison *c)
 	}
 }
 
-/* The verdicts, once the shift the whole run shares is known: a cell is a
- * regression only when it moved past the threshold beyond that shift (and
- * an improvement likewise); a cell that only moved with the run, when the
- * run moved past the threshold, is inconclusive; a cell whose own part and
- * the run's part are both within the threshold did not change. */
-void compare_judge_run(struct comparison *c)
+/* The shift the whole run shares: the median ratio over the swept cells
+ * (c->common, 1 with fewer than COMMON_MIN_CELLS), and whether several
+ * BASE runs say it is beyond the machine's drift (c->shift_kept; then it
+ * is not taken out). */
+static void run_shift(struct comparison *c, double bar)
 {
-	double bar = 1 + c->threshold_pct / 100, logs[4096];
+	double logs[4096];
 	size_t n = 0;
 
 	for (size_t i = 0; i < c->npairs && n < sizeof logs / sizeof logs[0]; i++) {
@@ -341,53 +340,69 @@ void compare_judge_run(struct comparison *c)
 			fabs(log(c->common)) > c->base_spread + log(bar);
 	if (c->shift_kept)
 		c->common = 1;
-	for (size_t i = 0; i < c->npairs; i++) {
-		struct pair *p = &c->pairs[i];
-		bool up = p->verdict == V_REGRESSION, down = p->verdict == V_IMPROVEMENT;
+}
 
-		if (p->verdict >= V_ERROR_NEW)
-			continue;
-		/* moved with the run, and the run moved less than the threshold:
-		 * neither the run's part nor the cell's own part is a change */
-		if (p->verdict == V_INCONCLUSIVE && !p->why[0] && !refined(p) && c->ncommon &&
-		    c->common <= bar && c->common >= 1 / bar && p->lo / c->common >= 1 / bar &&
-		    p->hi / c->common <= bar) {
-			p->verdict = V_SAME;
-			p->windows_needed = NAN;
-			continue;
-		}
-		if (p->verdict == V_INCONCLUSIVE && !p->why[0] && c->ncommon &&
-		    (c->common > bar || c->common < 1 / bar)) {
-			snprintf(p->why, sizeof p->why, "the whole run moved by %+.1f%% (median of %zu "
-				 "cells): more windows do not tell the machine from a change; more BASE "
-				 "runs do", (c->common - 1) * 100, c->ncommon);
-			p->windows_needed = INFINITY;
-			continue;
-		}
-		/* within the threshold as measured, while the run moved the other
-		 * way: against the run, the cell moved, and by how much the
-		 * windows cannot tell apart from the machine's drift */
-		if (p->verdict == V_SAME && !refined(p) && c->ncommon &&
-		    (p->lo / c->common < 1 / bar || p->hi / c->common > bar)) {
-			p->verdict = V_INCONCLUSIVE;
-			snprintf(p->why, sizeof p->why, "within the threshold, but the run moved by "
-				 "%+.1f%% (median of %zu cells): against it, this cell moved %+.1f%%; "
-				 "more BASE runs tell", (c->common - 1) * 100, c->ncommon,
-				 (p->ratio / c->common - 1) * 100);
-			p->windows_needed = INFINITY;
-			continue;
-		}
-		if ((up || down) && refined(p)) {
-			p->verdict = V_INCONCLUSIVE;
-			snprintf(p->why, sizeof p->why, "a refined size: its windows were taken back to "
-				 "back by --refine, not spread over the run");
-		} else if ((up && !(p->lo > bar * fmax(1, c->common))) ||
-			   (down && !(p->hi < fmin(1, c->common) / bar))) {
-			p->verdict = V_INCONCLUSIVE;
-			snprintf(p->why, sizeof p->why, "the whole run moved by %+.1f%% (median of %zu "
-				 "cells): the machine, or a change to every cell; more BASE runs tell",
-				 (c->common - 1) * 100, c->ncommon);
-		}
+/* One pair's verdict once the run's shift is known (see compare_judge_run). */
+static void judge_against_run(const struct comparison *c, struct pair *p, double bar)
+{
+	bool up = p->verdict == V_REGRESSION, down = p->verdict == V_IMPROVEMENT;
+
+	if (p->verdict >= V_ERROR_NEW)
+		return;
+	/* moved with the run, and the run moved less than the threshold:
+	 * neither the run's part nor the cell's own part is a change */
+	if (p->verdict == V_INCONCLUSIVE && !p->why[0] && !refined(p) && c->ncommon &&
+	    c->common <= bar && c->common >= 1 / bar && p->lo / c->common >= 1 / bar &&
+	    p->hi / c->common <= bar) {
+		p->verdict = V_SAME;
+		p->windows_needed = NAN;
+		return;
 	}
+	if (p->verdict == V_INCONCLUSIVE && !p->why[0] && c->ncommon &&
+	    (c->common > bar || c->common < 1 / bar)) {
+		snprintf(p->why, sizeof p->why, "the whole run moved by %+.1f%% (median of %zu "
+			 "cells): more windows do not tell the machine from a change; more BASE "
+			 "runs do", (c->common - 1) * 100, c->ncommon);
+		p->windows_needed = INFINITY;
+		return;
+	}
+	/* within the threshold as measured, while the run moved the other
+	 * way: against the run, the cell moved, and by how much the windows
+	 * cannot tell apart from the machine's drift */
+	if (p->verdict == V_SAME && !refined(p) && c->ncommon &&
+	    (p->lo / c->common < 1 / bar || p->hi / c->common > bar)) {
+		p->verdict = V_INCONCLUSIVE;
+		snprintf(p->why, sizeof p->why, "within the threshold, but the run moved by "
+			 "%+.1f%% (median of %zu cells): against it, this cell moved %+.1f%%; "
+			 "more BASE runs tell", (c->common - 1) * 100, c->ncommon,
+			 (p->ratio / c->common - 1) * 100);
+		p->windows_needed = INFINITY;
+		return;
+	}
+	if ((up || down) && refined(p)) {
+		p->verdict = V_INCONCLUSIVE;
+		snprintf(p->why, sizeof p->why, "a refined size: its windows were taken back to "
+			 "back by --refine, not spread over the run");
+	} else if ((up && !(p->lo > bar * fmax(1, c->common))) ||
+		   (down && !(p->hi < fmin(1, c->common) / bar))) {
+		p->verdict = V_INCONCLUSIVE;
+		snprintf(p->why, sizeof p->why, "the whole run moved by %+.1f%% (median of %zu "
+			 "cells): the machine, or a change to every cell; more BASE runs tell",
+			 (c->common - 1) * 100, c->ncommon);
+	}
+}
+
+/* The verdicts, once the shift the whole run shares is known: a cell is a
+ * regression only when it moved past the threshold beyond that shift (and
+ * an improvement likewise); a cell that only moved with the run, when the
+ * run moved past the threshold, is inconclusive; a cell whose own part and
+ * the run's part are both within the threshold did not change. */
+void compare_judge_run(struct comparison *c)
+{
+	double bar = 1 + c->threshold_pct / 100;
+
+	run_shift(c, bar);
+	for (size_t i = 0; i < c->npairs; i++)
+		judge_against_run(c, &c->pairs[i], bar);
 }
 
