@@ -375,30 +375,12 @@ static int finish(struct run *r)
 	return err ? 2 : failed ? 1 : 0;
 }
 
-int cmd_run(int argc, char **argv)
+/* The cells laid out and the run's memory had (all in the book): 0, or 2
+ * after one line on stderr. */
+static int lay_out(struct run *r, struct samples *s)
 {
-	/* The run's bookkeeping (options, output files, the cells) is in the
-	 * engine's book, whose pages no fork copies: what a fork copies is the
-	 * process, not the harness's notes. */
-	struct run *r = book_alloc(sizeof *r);
-	/* written after every round trip: in the book, not on a stack page
-	 * that each fork makes copy-on-write */
-	struct samples *s = book_alloc(sizeof *s);
-	cpu_set_t away;
-	size_t planned;
-	int rc;
+	size_t planned = plan_cells(r);
 
-	if (!r || !s) {
-		fprintf(stderr, "spawncost run: out of memory\n");
-		return 2;
-	}
-	r->argc = argc;
-	r->argv = argv;
-	if ((rc = run_parse(argc, argv, &r->o, true)))
-		return rc == 1 ? 0 : rc;
-	if ((rc = run_check(&r->o)))
-		return rc;
-	planned = plan_cells(r);
 	if (planned < r->o.nthp * r->o.nkinds * r->o.nfds * r->o.nthreads * r->o.nparallel *
 			      r->o.nrss * r->o.nmethods)
 		fprintf(stderr, "spawncost run: note: the page-writing methods need a ballast; "
@@ -410,16 +392,24 @@ int cmd_run(int argc, char **argv)
 	r->shared = shared_page(&r->o);
 	r->spawners = spawners_area(&r->o);
 	if (!r->cells || !r->shared || (r->o.parallel_given && !r->spawners) ||
-	    samples_init(s, r->o.budget.iterations) != 0) {
-		fprintf(stderr, "spawncost run: out of memory\n");
-		return 2;
-	}
-	plan_cells(r);
-	if (windows_init(&r->win, r->cells_cap * r->o.rounds, r->o.cpus, r->o.ncpus) != 0 ||
+	    samples_init(s, r->o.budget.iterations) != 0 ||
+	    windows_init(&r->win, r->cells_cap * r->o.rounds, r->o.cpus, r->o.ncpus) != 0 ||
 	    row_spans_init(&r->rows, r->cells_cap * r->o.rounds) != 0) {
 		fprintf(stderr, "spawncost run: out of memory\n");
 		return 2;
 	}
+	plan_cells(r);
+	return 0;
+}
+
+/* The watchdog and the signal handlers, the CPUs, the counters, the
+ * result folder and the PATH the path methods search: everything before
+ * the first window. 0, or a status after one line on stderr. */
+static int set_up(struct run *r)
+{
+	cpu_set_t away;
+	int rc;
+
 	/* The front end's facts, kept in memory: a descriptor held through
 	 * the sweep is one more for every child to close. */
 	read_facts(r);
@@ -428,21 +418,19 @@ int cmd_run(int argc, char **argv)
 	if ((rc = guard_install(&away, (struct guard_watch *)((char *)r->shared +
 								page_bytes() / 2)))) {
 		fprintf(stderr, "spawncost run: cannot install signal handlers: %s\n", strerror(rc));
-		rc = 2;
-		goto out;
+		return 2;
 	}
 	if ((rc = bind_cpus(&r->o))) {
 		fprintf(stderr, "spawncost run: --cpus: cannot bind to %s: %s\n", r->o.cpus_text,
 			strerror(rc));
-		rc = 2;
-		goto out;
+		return 2;
 	}
 	r->counters.n = r->o.nspecs;
 	memcpy(r->counters.spec, r->o.specs, sizeof r->o.specs);
 	counters_prepare(&r->counters);
 	env_loadavg(r->load_start, sizeof r->load_start);
 	if ((rc = make_run_dir(r)) || (rc = open_outputs(r)))
-		goto out;
+		return rc;
 	fprintf(stderr, "spawncost: %zu cells x %u rounds into %s, %s%s", r->ncells,
 		r->o.rounds, r->dir, r->o.ncpus ? "pinned to CPU " : "unpinned",
 		r->o.ncpus ? r->o.cpus_text : "");
@@ -453,13 +441,37 @@ int cmd_run(int argc, char **argv)
 	if (runs_path_method(&r->o) && (rc = settle_path(r->o.noop, r->o.path_dirs))) {
 		fprintf(stderr, "spawncost run: --path-dirs: cannot make the folders: %s\n",
 			strerror(rc));
-		rc = 2;
-		goto out;
+		return 2;
 	}
-	settle_parent();
-	sweep(r, s);
-	rc = finish(r);
-out:
+	return 0;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	/* The run's bookkeeping (options, output files, the cells) is in the
+	 * engine's book, whose pages no fork copies: what a fork copies is the
+	 * process, not the harness's notes. */
+	struct run *r = book_alloc(sizeof *r);
+	/* written after every round trip: in the book, not on a stack page
+	 * that each fork makes copy-on-write */
+	struct samples *s = book_alloc(sizeof *s);
+	int rc;
+
+	if (!r || !s) {
+		fprintf(stderr, "spawncost run: out of memory\n");
+		return 2;
+	}
+	r->argc = argc;
+	r->argv = argv;
+	if ((rc = run_parse(argc, argv, &r->o, true)))
+		return rc == 1 ? 0 : rc;
+	if ((rc = run_check(&r->o)) || (rc = lay_out(r, s)))
+		return rc;
+	if ((rc = set_up(r)) == 0) {
+		settle_parent();
+		sweep(r, s);
+		rc = finish(r);
+	}
 	remove_path_dirs();
 	release_run_dir(r);
 	guard_finish();
