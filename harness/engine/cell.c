@@ -322,6 +322,37 @@ static int probe(const struct method *m, struct spawn_ctx *c, struct samples *s,
 	return 0;
 }
 
+/* The untimed iterations first, each under the deadline, which they
+ * teach: 0, or -1 when one failed or the run was asked to stop. */
+static int warm_up(const struct method *m, struct spawn_ctx *c, uint64_t n, struct deadline *d,
+		   uint64_t *limit)
+{
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t t0 = now_ns();
+		guard_arm(t0 + *limit);
+		int bad = m->once(c, m);
+		uint64_t t1 = now_ns();
+		guard_arm(0);
+		if (bad || guard_stop)
+			return -1;
+		deadline_learn(d, t1 - t0);
+		*limit = deadline_ns(d);
+	}
+	return 0;
+}
+
+/* A round trip ends with its child reaped: a method that leaves one
+ * behind measured something else (checked once, untimed). */
+static bool round_trips_whole(struct cell_result *r)
+{
+	if (guard_children() == 0)
+		return true;
+	guard_reap_strays();
+	snprintf(r->error, sizeof r->error,
+		 "ECHILD: the method left children unreaped: its round trips are not whole");
+	return false;
+}
+
 static int measure(const struct method *m, struct spawn_ctx *c, const struct budget *b,
 		   struct samples *s, struct cell_result *r)
 {
@@ -343,17 +374,8 @@ static int measure(const struct method *m, struct spawn_ctx *c, const struct bud
 		return failed(c, r);
 	limit = deadline_ns(&d);
 	guard_check_every(limit / 10);
-	for (uint64_t i = 0; i < b->warmup; i++) {
-		uint64_t t0 = now_ns();
-		guard_arm(t0 + limit);
-		int bad = m->once(c, m);
-		uint64_t t1 = now_ns();
-		guard_arm(0);
-		if (bad || guard_stop)
-			goto out;
-		deadline_learn(&d, t1 - t0);
-		limit = deadline_ns(&d);
-	}
+	if (warm_up(m, c, b->warmup, &d, &limit) != 0)
+		goto out;
 	read_parent(r);
 	if (probe(m, c, s, limit) != 0 || guard_stop)
 		goto out;
@@ -397,14 +419,8 @@ static int measure(const struct method *m, struct spawn_ctx *c, const struct bud
 			last = now_ns();
 		}
 	}
-	/* A round trip ends with its child reaped: a method that leaves one
-	 * behind measured something else (checked once, untimed). */
-	if (guard_children() > 0) {
-		guard_reap_strays();
-		snprintf(r->error, sizeof r->error,
-			 "ECHILD: the method left children unreaped: its round trips are not whole");
+	if (rc == 0 && !round_trips_whole(r))
 		rc = 1;
-	}
 out:
 	guard_check_every(0);
 	if (rc != 0)
