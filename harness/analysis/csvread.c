@@ -53,10 +53,84 @@ static int fail(struct builder *b, char *err, const char *why, size_t line)
 	return -1;
 }
 
+/* A quoted field from data[*i] (its opening quote) to just past its
+ * closing one, into b; *line counts the newlines inside. NULL, or why not. */
+static const char *quoted_field(struct builder *b, const char *data, size_t len, size_t *i,
+				size_t *line)
+{
+	for ((*i)++;; (*i)++) {
+		if (*i >= len)
+			return "unterminated quote";
+		if (data[*i] == '"') {
+			if (*i + 1 < len && data[*i + 1] == '"') {
+				(*i)++;
+			} else {
+				(*i)++;
+				break;
+			}
+		}
+		if (data[*i] == '\0')
+			return "NUL byte";
+		if (data[*i] == '\n')
+			(*line)++;
+		if (push_char(b, data[*i]))
+			return "out of memory";
+	}
+	if (data[*i] != ',' && data[*i] != '\n' && data[*i] != '\r')
+		return "text after a closing quote";
+	return NULL;
+}
+
+/* An unquoted field from data[*i] up to its comma or line end, into b. */
+static const char *plain_field(struct builder *b, const char *data, size_t *i)
+{
+	for (; data[*i] != ',' && data[*i] != '\n' && data[*i] != '\r'; (*i)++) {
+		if (data[*i] == '\0')
+			return "NUL byte";
+		if (data[*i] == '"')
+			return "quote inside an unquoted field";
+		if (push_char(b, data[*i]))
+			return "out of memory";
+	}
+	return NULL;
+}
+
+/* The fields read into t: header and cells, each column named once. */
+static int make_table(struct builder *b, struct csv_table *t, char *err, size_t line)
+{
+	t->nrows = b->nfields / t->ncols - 1;
+	t->text = b->text;
+	t->header = malloc(b->nfields * sizeof *t->header);
+	if (!t->header) {
+		memset(t, 0, sizeof *t);
+		return fail(b, err, "out of memory", line);
+	}
+	for (size_t f = 0; f < b->nfields; f++)
+		t->header[f] = b->text + b->fields[f];
+	t->cells = t->header + t->ncols;
+	free(b->fields);
+	for (size_t c = 0; c < t->ncols; c++) {
+		if (!t->header[c][0]) {
+			csv_table_free(t);
+			snprintf(err, CSV_ERR_LEN, "empty column name in the header");
+			return -1;
+		}
+		for (size_t d = 0; d < c; d++)
+			if (strcmp(t->header[c], t->header[d]) == 0) {
+				snprintf(err, CSV_ERR_LEN, "column '%s' appears twice in the header",
+					 t->header[c]);
+				csv_table_free(t);
+				return -1;
+			}
+	}
+	return 0;
+}
+
 int csv_parse(const char *data, size_t len, struct csv_table *t, char *err)
 {
 	struct builder b = { 0 };
 	size_t line = 1, row_fields = 0, i = 0;
+	const char *why;
 
 	memset(t, 0, sizeof *t);
 	if (len == 0)
@@ -71,37 +145,10 @@ int csv_parse(const char *data, size_t len, struct csv_table *t, char *err)
 		/* One field, starting at data[i]. */
 		if (start_field(&b))
 			return fail(&b, err, "out of memory", line);
-		if (data[i] == '"') {
-			for (i++;; i++) {
-				if (i >= len)
-					return fail(&b, err, "unterminated quote", line);
-				if (data[i] == '"') {
-					if (i + 1 < len && data[i + 1] == '"') {
-						i++;
-					} else {
-						i++;
-						break;
-					}
-				}
-				if (data[i] == '\0')
-					return fail(&b, err, "NUL byte", line);
-				if (data[i] == '\n')
-					line++;
-				if (push_char(&b, data[i]))
-					return fail(&b, err, "out of memory", line);
-			}
-			if (data[i] != ',' && data[i] != '\n' && data[i] != '\r')
-				return fail(&b, err, "text after a closing quote", line);
-		} else {
-			for (; data[i] != ',' && data[i] != '\n' && data[i] != '\r'; i++) {
-				if (data[i] == '\0')
-					return fail(&b, err, "NUL byte", line);
-				if (data[i] == '"')
-					return fail(&b, err, "quote inside an unquoted field", line);
-				if (push_char(&b, data[i]))
-					return fail(&b, err, "out of memory", line);
-			}
-		}
+		why = data[i] == '"' ? quoted_field(&b, data, len, &i, &line)
+				     : plain_field(&b, data, &i);
+		if (why)
+			return fail(&b, err, why, line);
 		if (push_char(&b, '\0'))
 			return fail(&b, err, "out of memory", line);
 		row_fields++;
@@ -118,42 +165,16 @@ int csv_parse(const char *data, size_t len, struct csv_table *t, char *err)
 		if (t->ncols == 0)
 			t->ncols = row_fields;
 		else if (row_fields != t->ncols) {
-			char why[96];
-			snprintf(why, sizeof why, "%zu fields where the header has %zu", row_fields,
+			char msg[96];
+			snprintf(msg, sizeof msg, "%zu fields where the header has %zu", row_fields,
 				 t->ncols);
-			return fail(&b, err, why, line);
+			return fail(&b, err, msg, line);
 		}
 		row_fields = 0;
 		line++;
 		i++;
 	}
-
-	t->nrows = b.nfields / t->ncols - 1;
-	t->text = b.text;
-	t->header = malloc(b.nfields * sizeof *t->header);
-	if (!t->header) {
-		memset(t, 0, sizeof *t);
-		return fail(&b, err, "out of memory", line);
-	}
-	for (size_t f = 0; f < b.nfields; f++)
-		t->header[f] = b.text + b.fields[f];
-	t->cells = t->header + t->ncols;
-	free(b.fields);
-	for (size_t c = 0; c < t->ncols; c++) {
-		if (!t->header[c][0]) {
-			csv_table_free(t);
-			snprintf(err, CSV_ERR_LEN, "empty column name in the header");
-			return -1;
-		}
-		for (size_t d = 0; d < c; d++)
-			if (strcmp(t->header[c], t->header[d]) == 0) {
-				snprintf(err, CSV_ERR_LEN, "column '%s' appears twice in the header",
-					 t->header[c]);
-				csv_table_free(t);
-				return -1;
-			}
-	}
-	return 0;
+	return make_table(&b, t, err, line);
 }
 
 const char *slurp_error(int rc)
