@@ -512,7 +512,9 @@ static int take_number(int c, const char *arg, struct run_opts *o)
 	}
 }
 
-/* One option. Returns 0, 1 after --help, or 2 after one line on stderr. */
+/* One option. Returns 0, 1 after --help, or 2 after one line on stderr.
+ * (Longer than 60 lines: one case per option of opts[], the table's other
+ * half, read side by side with it.) */
 static int take(int c, const char *arg, const char *name, struct run_opts *o, struct given *g)
 {
 	char err[PARSE_ERR_LEN];

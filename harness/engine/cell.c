@@ -353,6 +353,10 @@ static bool round_trips_whole(struct cell_result *r)
 	return false;
 }
 
+/* One window of method m: warm-up, a probe, then timed round trips until
+ * the budget says stop, a probe every PROBE_EVERY. (Longer than 60 lines:
+ * the timed loop is kept whole, so that everything between t0 and t1, and
+ * everything around them, reads on one screen: nothing else may enter it.) */
 static int measure(const struct method *m, struct spawn_ctx *c, const struct budget *b,
 		   struct samples *s, struct cell_result *r)
 {

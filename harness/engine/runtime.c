@@ -95,16 +95,15 @@ static int next_line(struct reader *r, uint64_t deadline, char **line)
 }
 
 /* The window's result from the driver's lines; the driver still runs. */
-static int converse(double timeout, struct table_row *t, const struct budget *w, pid_t pid,
-		    struct reader *rd, int to, struct samples *s, struct cell_result *res)
+/* The driver's start: its version, then "ready" once its ballast and
+ * warm-up are done, all within floor ns. 0, -1 with res->error, or an
+ * errno value. */
+static int await_ready(struct reader *rd, uint64_t floor, struct table_row *t,
+		       struct cell_result *res)
 {
-	uint64_t floor = (uint64_t)((timeout ? timeout : DEADLINE_FLOOR) * 1e9);
-	uint64_t count = w->iterations ? w->iterations : 1000000;
-	char *line, path[64];
-	double sum = 0;
+	char *line;
 	int err;
 
-	/* version and ready: start-up, ballast and warm-up in one deadline */
 	for (;;) {
 		if ((err = next_line(rd, now_ns() + floor, &line)))
 			return err;
@@ -115,8 +114,17 @@ static int converse(double timeout, struct table_row *t, const struct budget *w,
 		if (strncmp(line, "version ", 8) == 0)
 			snprintf(t->variant, sizeof t->variant, "%s", line + 8);
 		else if (strcmp(line, "ready") == 0)
-			break;
+			return 0;
 	}
+}
+
+/* The driver as a parent, read from /proc before its window: what it has
+ * resident and what a fork of it copies. -1 with res->error when it holds
+ * less than its ballast. */
+static int driver_parent(pid_t pid, const struct table_row *t, struct cell_result *res)
+{
+	char path[64];
+
 	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
 	res->rss_kib = proc_kib(path, "VmRSS");
 	res->pte_kib = proc_kib(path, "VmPTE");
@@ -129,18 +137,20 @@ static int converse(double timeout, struct table_row *t, const struct budget *w,
 			 res->rss_kib, (unsigned long long)t->ballast_kib);
 		return -1;
 	}
-	if (write(to, "go\n", 3) != 3)
-		return EPIPE;
-	/* the timed round trips: a second each at the very most, or the
-	 * window's time many times over */
-	uint64_t limit = now_ns() + floor +
-			 (w->iterations ? count * (uint64_t)1e9 : (uint64_t)(10 * w->min_time * 1e9));
-	if (samples_reserve(s, w->iterations ? count : 1024, 0))
-		return ENOMEM;
-	for (;;) {
-		char *end;
-		unsigned long long ns;
+	return 0;
+}
 
+/* The timed round trips, one line of ns each, until "done", by limit.
+ * 0, -1 with res->error, or an errno value. */
+static int driver_samples(struct reader *rd, uint64_t limit, struct samples *s,
+			  struct cell_result *res)
+{
+	double sum = 0;
+	char *line, *end;
+	unsigned long long ns;
+	int err;
+
+	for (;;) {
 		if ((err = next_line(rd, limit, &line)))
 			return err;
 		if (strcmp(line, "done") == 0)
@@ -171,24 +181,36 @@ static int converse(double timeout, struct table_row *t, const struct budget *w,
 	return 0;
 }
 
-int window_runtime(const struct window_job *j, struct cell_result *res)
+static int converse(double timeout, struct table_row *t, const struct budget *w, pid_t pid,
+		    struct reader *rd, int to, struct samples *s, struct cell_result *res)
 {
-	struct table_row *t = j->t;
-	const struct budget *w = j->w;
-	struct samples *s = j->s;
-	const struct method *m = t->method;
-	const char *noop = j->o->noop;
-	char dir[4096], argbuf[8192], *argv[16];
-	const char *slash = strrchr(noop, '/');
-	struct reader rd = { .cap = 64 * 1024 };
-	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, rc = -1, err, status;
-	pid_t pid = -1;
+	uint64_t floor = (uint64_t)((timeout ? timeout : DEADLINE_FLOOR) * 1e9);
+	uint64_t count = w->iterations ? w->iterations : 1000000, limit;
+	int err;
 
-	s->n = s->nprobe = 0;
-	snprintf(dir, sizeof dir, "%.*s/runtimes", slash ? (int)(slash - noop) : 1,
-		 slash ? noop : ".");
-	if (driver_argv(m, dir, noop, t->ballast_kib, w->iterations ? w->iterations : 1000000,
-			w->iterations ? 0 : w->min_time, argbuf, sizeof argbuf, argv)) {
+	/* version and ready: start-up, ballast and warm-up in one deadline */
+	if ((err = await_ready(rd, floor, t, res)) || (err = driver_parent(pid, t, res)))
+		return err;
+	if (write(to, "go\n", 3) != 3)
+		return EPIPE;
+	/* the timed round trips: a second each at the very most, or the
+	 * window's time many times over */
+	limit = now_ns() + floor +
+		(w->iterations ? count * (uint64_t)1e9 : (uint64_t)(10 * w->min_time * 1e9));
+	if (samples_reserve(s, w->iterations ? count : 1024, 0))
+		return ENOMEM;
+	return driver_samples(rd, limit, s, res);
+}
+
+/* The driver's command line, for a parent of kib KiB and the window w,
+ * into argv (its strings in buf): 0, or -1 with res->error when it is too
+ * long or the driver is not built. */
+static int driver_command(const struct method *m, const char *dir, const char *noop,
+			  uint64_t kib, const struct budget *w, char *buf, size_t len, char **argv,
+			  struct cell_result *res)
+{
+	if (driver_argv(m, dir, noop, kib, w->iterations ? w->iterations : 1000000,
+			w->iterations ? 0 : w->min_time, buf, len, argv)) {
 		snprintf(res->error, sizeof res->error, "ENAMETOOLONG: the driver's command line");
 		return -1;
 	}
@@ -200,6 +222,49 @@ int window_runtime(const struct window_job *j, struct cell_result *res)
 				 "(make runtimes)", *a);
 			return -1;
 		}
+	return 0;
+}
+
+/* Reap the driver; how it ended, against how its window went (err, as
+ * converse returned): -1 with res->error when a window that went well ended
+ * in a driver that failed, else 0. */
+static int driver_reaped(pid_t pid, int err, const char *name, struct cell_result *res)
+{
+	int status;
+
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (err == EPIPE && WIFEXITED(status))
+		snprintf(res->error, sizeof res->error, "EPIPE: the driver exited with status %d "
+			 "before finishing its window (run it by hand: %.60s ...)",
+			 WEXITSTATUS(status), name);
+	if (!err && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+		snprintf(res->error, sizeof res->error, "the driver %s %d after its samples",
+			 WIFSIGNALED(status) ? "was killed by signal" : "exited with status",
+			 WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+		return -1;
+	}
+	return 0;
+}
+
+int window_runtime(const struct window_job *j, struct cell_result *res)
+{
+	struct table_row *t = j->t;
+	const struct budget *w = j->w;
+	struct samples *s = j->s;
+	const struct method *m = t->method;
+	const char *noop = j->o->noop;
+	char dir[4096], argbuf[8192], *argv[16];
+	const char *slash = strrchr(noop, '/');
+	struct reader rd = { .cap = 64 * 1024 };
+	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, rc = -1, err;
+	pid_t pid = -1;
+
+	s->n = s->nprobe = 0;
+	snprintf(dir, sizeof dir, "%.*s/runtimes", slash ? (int)(slash - noop) : 1,
+		 slash ? noop : ".");
+	if (driver_command(m, dir, noop, t->ballast_kib, w, argbuf, sizeof argbuf, argv, res))
+		return -1;
 	rd.buf = book_alloc(rd.cap);
 	if (!rd.buf || pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC) || (pid = fork()) < 0) {
 		snprintf(res->error, sizeof res->error, "%s: cannot start the driver",
@@ -224,18 +289,8 @@ int window_runtime(const struct window_job *j, struct cell_result *res)
 		kill(-pid, SIGKILL);	/* failed, late or interrupted: with its children */
 	close(in[1]);
 	in[1] = -1;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (err == EPIPE && WIFEXITED(status))
-		snprintf(res->error, sizeof res->error, "EPIPE: the driver exited with status %d "
-			 "before finishing its window (run it by hand: %.60s ...)",
-			 WEXITSTATUS(status), argv[0]);
-	if (rc == 0 && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
-		snprintf(res->error, sizeof res->error, "the driver %s %d after its samples",
-			 WIFSIGNALED(status) ? "was killed by signal" : "exited with status",
-			 WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+	if (driver_reaped(pid, err, argv[0], res) && rc == 0)
 		rc = -1;
-	}
 	if (err == EINTR || guard_stop)
 		rc = CELL_ABANDONED;
 	guard_reap_strays();
