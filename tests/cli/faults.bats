@@ -14,10 +14,13 @@ no_children_of() {
 	refute pgrep -P "$1"
 }
 
+# A sweep of 6 cells of a window each, once its first window is done (the
+# progress says so), however long the machine takes to get there: a fixed
+# sleep made these tests fail on a loaded machine.
 start_sweep() {
 	"$SC" run -m fork-exit,vfork-exit -r 0,16,64 --min-time 0.5 --rounds 1 -o out >out.txt 2>err.txt &
 	PID=$!
-	sleep 1.5
+	wait_for_line err.txt 'window median'
 }
 
 @test "SIGINT mid-run keeps the finished cells, marks complete=no and exits 130" {

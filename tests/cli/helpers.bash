@@ -198,3 +198,14 @@ cut_short_run() {
 	head -n "$(($3 + 1))" "$fx/summary.csv" > "$2/summary.csv"
 	head -n "$(($3 * 10 + 1))" "$fx/windows.csv" > "$2/windows.csv"
 }
+
+# Wait (up to 60 s) until file $1 has a line matching the regex $2: for
+# tests that signal a run once it has reached a point, whatever the load.
+wait_for_line() {
+	for _ in $(seq 1200); do
+		! grep -qE -- "$2" "$1" 2>/dev/null || return 0
+		sleep 0.05
+	done
+	echo "$1: no line matching '$2' within 60 s" >> "${COLUMN_ERRORS:-/dev/stderr}"
+	return 1
+}

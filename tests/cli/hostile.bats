@@ -13,7 +13,7 @@ slow_target() {
 	"$SC" run -m fork-exec -r 0 -n 3 -w 0 --rounds 1 -e none --target "$SCRATCH/slow" -o D \
 		>/dev/null 2>first.txt &
 	first=$!
-	sleep 0.5
+	wait_for_line first.txt 'cells x [0-9]+ rounds into'
 	run --separate-stderr "$SC" run -m fork-exit -r 0 -n 10 -e none -o D
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == *"another run is writing into D"* ]]
@@ -56,7 +56,8 @@ slow_target() {
 		"$SC" run -m fork-exec,vfork-exec -r 0 -n 6 -w 0 --rounds 1 -e none \
 			--target "$SCRATCH/slow" -o "out-$sig" >/dev/null 2>"err-$sig" &
 		pid=$!
-		sleep 2.5
+		wait_for_line "err-$sig" 'cells x [0-9]+ rounds into'
+		sleep 1.5
 		kill -"$sig" "$pid"
 		status=0
 		wait "$pid" || status=$?
@@ -426,7 +427,8 @@ json_ok() {
 	"$SC" run -m fork-exec,vfork-exec -r 0 -n 6 -w 0 --rounds 1 -e none \
 		--target "$SCRATCH/slow" -o out >/dev/null 2>err &
 	pid=$!
-	sleep 2.5
+	wait_for_line err 'cells x [0-9]+ rounds into'
+	sleep 1.5
 	kill -TERM "$pid"
 	kill -TERM "$pid"
 	status=0
