@@ -23,6 +23,9 @@
 /* Cells whose median ratio says how the whole run moved. */
 #define COMMON_MIN_CELLS 4
 
+/* Cells whose spread says how far a cell moves between runs on its own. */
+#define BETWEEN_MIN_CELLS 6
+
 /* A cell's verdict. INCONCLUSIVE: the windows disagree too much to tell a
  * change of the threshold's size from none. */
 enum pair_verdict { V_SAME, V_REGRESSION, V_IMPROVEMENT, V_INCONCLUSIVE, V_ERROR_NEW,
@@ -36,11 +39,14 @@ struct pair {
 	double med_base_us, med_new_us;	/* medians of the windows' medians */
 	double ratio, lo, hi;	/* NEW/BASE and its 95% interval */
 	struct mwu u;		/* U of NEW's windows against BASE's */
+	double p_adj;		/* u.p adjusted over the cells compared (Holm);
+				 * NaN until compare_judge_run */
 	size_t win_base, win_new;	/* windows on each side */
 	size_t runs_base;	/* BASE runs that have the cell */
 	size_t contended_base, contended_new;
 	double windows_needed;	/* inconclusive: windows a side that would
 				 * likely decide (INFINITY: none would) */
+	double window_sd;	/* its windows' spread within a run, log units */
 	double instr_ratio;	/* instructions_per_op NEW/BASE, NaN when not
 				 * counted on both sides */
 	char why[160];		/* a note on the verdict, or "" */
@@ -86,6 +92,12 @@ struct comparison {
 	 * that moved further than that, by more than the threshold, moved
 	 * beyond the machine's drift, and its shift is not taken out. */
 	double base_spread;
+	/* How far cells move between runs on their own, beyond the run's
+	 * shift, as a multiple of their windows' spread within a run (a
+	 * random-effects estimate from every swept cell; NaN with fewer than
+	 * BETWEEN_MIN_CELLS; see gate.c). Every cell's interval carries it. */
+	double between;
+	size_t nbetween;
 	/* Several BASE runs: each one's level against them all, taken out of
 	 * its windows before they are pooled (compare_base_levels); 1 else. */
 	double base_level[COMPARE_MAX_BASES];

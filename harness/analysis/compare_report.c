@@ -109,9 +109,15 @@ static void bases_line(FILE *f, const struct comparison *c, const char *prefix)
 	fputc('\n', f);
 }
 
-/* How the whole run moved, where that decided verdicts. */
+/* How the whole run moved, where that decided verdicts; how far cells move
+ * on their own between runs, which every interval carries. */
 static void shift_line(FILE *f, const struct comparison *c, const char *prefix)
 {
+	if (isfinite(c->between) && c->between > 0)
+		fprintf(f, "%scells moved between the runs on their own, beyond the run's shift, by "
+			   "about %.2f times their windows' spread (from %zu cells): every "
+			   "interval carries it, and p-values are adjusted over the cells (Holm)\n",
+			prefix, c->between, c->nbetween);
 	if (c->shift_kept)
 		fprintf(f, "%sNEW moved as a whole beyond the BASE runs' own spread (%.1f%%) by more "
 			   "than the threshold: its cells are judged as measured, not against the "
@@ -324,6 +330,7 @@ static json_t *pair_json(const struct pair *p, const bool use[NKEYS])
 		      put(o, "change_pct", json_real((p->ratio - 1) * 100)) ||
 		      put(o, "u", json_real(p->u.u)) || put(o, "z", json_real(p->u.z)) ||
 		      put(o, "p", json_real(p->u.p)) || put(o, "p_exact", json_boolean(p->u.exact)) ||
+		      put(o, "p_adjusted", isnan(p->p_adj) ? json_null() : json_real(p->p_adj)) ||
 		      put(o, "windows_base", json_integer((json_int_t)p->win_base)) ||
 		      put(o, "windows_new", json_integer((json_int_t)p->win_new)) ||
 		      put(o, "base_runs", json_integer((json_int_t)p->runs_base)) ||
@@ -385,6 +392,8 @@ static json_t *comparison_json(const struct comparison *c)
 				? json_real(exp(c->base_spread)) : json_null()) ||
 	      put(o, "run_shift_kept", json_boolean(c->shift_kept)) ||
 	      put(o, "base_run_levels", levels(c)) ||
+	      put(o, "between_runs", isfinite(c->between) ? json_real(c->between) : json_null()) ||
+	      put(o, "between_runs_cells", json_integer((json_int_t)c->nbetween)) ||
 	      put(o, "inconclusive_policy", json_string(c->inconclusive == INCONCLUSIVE_FAIL
 							? "fail" : "pass")) ||
 	      put(o, "base_runs", json_integer((json_int_t)c->nbases)) ||

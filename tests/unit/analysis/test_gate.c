@@ -32,6 +32,14 @@ static void fill(size_t r, size_t i, double v)
 	cells[r][i] = (struct cell_data){ .error = "", .win = wins[r][i], .nwin = NWIN };
 }
 
+/* The same with windows spread +-10% (a cell that wobbles within a run). */
+static void fill_wide(size_t r, size_t i, double v)
+{
+	fill(r, i, v);
+	for (size_t w = 0; w < NWIN; w++)
+		wins[r][i][w].median_us = v * (1 + 0.05 * ((double)((w * 7 + r * 3) % 5) - 2));
+}
+
 /* Runs 0..nbases-1 are BASE, run nbases NEW; the gate as compare runs it. */
 static void decide(struct comparison *c, struct pair *pairs, size_t nbases)
 {
@@ -103,6 +111,25 @@ static void test_base_levels_taken_out(void **state)
 	assert_int_equal(pairs[4].verdict, V_SAME);
 }
 
+/* Cells that wobble within a run move between runs too: here every cell
+ * moved +-8% on its own between the runs, beyond what its windows' noise
+ * explains. A cell that moved +20% is then not told apart from that with
+ * one run a side: inconclusive, not a regression (its windows' interval
+ * alone would call it one). */
+static void test_cells_moving_between_runs_widen_intervals(void **state)
+{
+	struct comparison c;
+	struct pair pairs[NCELLS];
+
+	for (size_t i = 0; i < NCELLS; i++) {
+		fill_wide(0, i, 100.0 * (double)(i + 1));
+		fill_wide(1, i, 100.0 * (double)(i + 1) * (i == 0 ? 1.20 : i % 2 ? 1.08 : 0.92));
+	}
+	decide(&c, pairs, 1);
+	assert_true(c.between > 0.5);
+	assert_int_equal(pairs[0].verdict, V_INCONCLUSIVE);
+}
+
 /* One BASE run: no levels to take out. */
 static void test_one_base_has_no_levels(void **state)
 {
@@ -125,6 +152,7 @@ int main(void)
 		cmocka_unit_test(test_cell_against_the_run_is_not_no_change),
 		cmocka_unit_test(test_base_levels_taken_out),
 		cmocka_unit_test(test_one_base_has_no_levels),
+		cmocka_unit_test(test_cells_moving_between_runs_widen_intervals),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
