@@ -9,6 +9,7 @@
 #include <sys/mman.h>
 
 #include "cell.h"
+#include "counting.h"
 
 /* n samples around 1000 ns: tight (+-0.5%) or wide (1000 and 3000 alike). */
 static void fill(struct samples *s, size_t n, bool wide)
@@ -119,17 +120,6 @@ static void test_window_budget(void **state)
 	assert_int_equal(sum, 10);
 	b.iterations = 2;				/* fewer than rounds: some get none */
 	assert_int_equal(window_budget(&b, 2, 3).iterations, 0);
-}
-
-/* A method that only counts its calls; it fails at call fail_at if set. */
-static unsigned calls, fail_at;
-
-static int counting(struct spawn_ctx *c, const struct method *m)
-{
-	(void)m;
-	if (++calls == fail_at)
-		return spawn_failed(c, FAIL_STATUS, 3, NULL);
-	return 0;
 }
 
 static const struct method method_counting = { .name = "counting", .once = counting };

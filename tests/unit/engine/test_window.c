@@ -9,17 +9,9 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "counting.h"
 #include "window.h"
 
-static unsigned calls, fail_at;
-
-static int counting(struct spawn_ctx *c, const struct method *m)
-{
-	(void)m;
-	if (++calls == fail_at)
-		return spawn_failed(c, FAIL_STATUS, 3, NULL);
-	return 0;
-}
 
 static const struct method plain = { .name = "counting", .once = counting };
 static const struct method threaded = { .name = "threaded", .once = counting, .isolate = true };
