@@ -94,34 +94,26 @@ int spill_add_probes(struct spill *sp, uint32_t cell, const struct probe *p, siz
 	return append(sp, n, probed, p, cell);
 }
 
-int spill_load(struct spill *sp, size_t ncells, struct spill_data *d)
+/* All of the first bytes of fd into buf: 0 or an errno value. */
+static int read_all(int fd, void *buf, size_t bytes)
 {
-	size_t n = (size_t)sp->records, nc = ncells ? ncells : 1, bytes = n * sizeof(struct spill_probe);
-	struct spill_probe *raw = malloc(bytes ? bytes : 1);
-	int fd = open(sp->path, O_RDONLY | O_CLOEXEC);
-	size_t timed = 0, probes = 0, *at_ns = calloc(nc, sizeof *at_ns), *at_pr = calloc(nc, sizeof *at_pr);
-	int err = ENOMEM;
-
-	memset(d, 0, sizeof *d);
-	d->ns = calloc(nc, sizeof *d->ns);
-	d->count = calloc(nc, sizeof *d->count);
-	d->probes = calloc(nc, sizeof *d->probes);
-	d->nprobes = calloc(nc, sizeof *d->nprobes);
-	if (!raw || !at_ns || !at_pr || !d->ns || !d->count || !d->probes || !d->nprobes)
-		goto fail;
-	if (fd < 0) {
-		err = errno;
-		goto fail;
-	}
 	for (size_t done = 0; done < bytes;) {
-		ssize_t got = pread(fd, (char *)raw + done, bytes - done, (off_t)done);
-		if (got <= 0) {
-			err = got < 0 ? errno : EIO;
-			goto fail;
-		}
+		ssize_t got = pread(fd, (char *)buf + done, bytes - done, (off_t)done);
+		if (got <= 0)
+			return got < 0 ? errno : EIO;
 		done += (size_t)got;
 	}
-	/* Counting sort by cell, keeping each cell's records in time order. */
+	return 0;
+}
+
+/* The n records into d, cell by cell (a counting sort, keeping each
+ * cell's records in time order); at_ns and at_pr: ncells zeroed slots of
+ * scratch. 0 or ENOMEM. */
+static int sort_by_cell(const struct spill_probe *raw, size_t n, size_t ncells,
+			struct spill_data *d, size_t *at_ns, size_t *at_pr)
+{
+	size_t timed = 0, probes = 0;
+
 	for (size_t i = 0; i < n; i++) {
 		uint32_t c = raw[i].cell & ~SPILL_PROBE;
 		if (c >= ncells)
@@ -137,7 +129,7 @@ int spill_load(struct spill *sp, size_t ncells, struct spill_data *d)
 	d->ns_all = malloc((timed ? timed : 1) * sizeof *d->ns_all);
 	d->probes_all = malloc((probes ? probes : 1) * sizeof *d->probes_all);
 	if (!d->ns_all || !d->probes_all)
-		goto fail;
+		return ENOMEM;
 	for (size_t c = 1; c < ncells; c++) {
 		at_ns[c] = at_ns[c - 1] + d->count[c - 1];
 		at_pr[c] = at_pr[c - 1] + d->nprobes[c - 1];
@@ -155,6 +147,32 @@ int spill_load(struct spill *sp, size_t ncells, struct spill_data *d)
 		else
 			d->ns_all[at_ns[c]++] = raw[i].ns;
 	}
+	return 0;
+}
+
+int spill_load(struct spill *sp, size_t ncells, struct spill_data *d)
+{
+	size_t n = (size_t)sp->records, nc = ncells ? ncells : 1, bytes = n * sizeof(struct spill_probe);
+	struct spill_probe *raw = malloc(bytes ? bytes : 1);
+	int fd = open(sp->path, O_RDONLY | O_CLOEXEC);
+	size_t *at_ns = calloc(nc, sizeof *at_ns), *at_pr = calloc(nc, sizeof *at_pr);
+	int err = ENOMEM;
+
+	memset(d, 0, sizeof *d);
+	d->ns = calloc(nc, sizeof *d->ns);
+	d->count = calloc(nc, sizeof *d->count);
+	d->probes = calloc(nc, sizeof *d->probes);
+	d->nprobes = calloc(nc, sizeof *d->nprobes);
+	if (!raw || !at_ns || !at_pr || !d->ns || !d->count || !d->probes || !d->nprobes)
+		goto fail;
+	if (fd < 0) {
+		err = errno;
+		goto fail;
+	}
+	if ((err = read_all(fd, raw, bytes)))
+		goto fail;
+	if ((err = sort_by_cell(raw, n, ncells, d, at_ns, at_pr)))
+		goto fail;
 	err = 0;
 	goto out;
 fail:
