@@ -21,7 +21,8 @@ static int same_group(const struct table_row *a, const struct table_row *b)
 }
 
 void fit_rows(const struct table_row *rows, size_t n, FILE *csv, FILE *text,
-	      const char *(*target)(const struct method *m, void *arg), void *arg,
+	      const char *(*target)(const struct method *m, const struct run_opts *o),
+	      const struct run_opts *o,
 	      const char *run_id, const char *host, unsigned long vmas, const char *spawners)
 {
 	struct csv c = { .f = csv };
@@ -50,7 +51,7 @@ void fit_rows(const struct table_row *rows, size_t n, FILE *csv, FILE *text,
 			continue;
 		if (csv) {
 			csv_str(&c, rows[i].method->name);
-			csv_str(&c, target(rows[i].method, arg));
+			csv_str(&c, target(rows[i].method, o));
 			csv_str(&c, rows[i].thp == THP_ON ? "on" : "off");
 			csv_str(&c, ballast_names[rows[i].kind]);
 			csv_double(&c, f.fixed);

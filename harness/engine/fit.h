@@ -20,7 +20,8 @@
  * target, run_id, host and vmas as given by the callbacks' caller) and a
  * readable line each into text. */
 void fit_rows(const struct table_row *rows, size_t n, FILE *csv, FILE *text,
-	      const char *(*target)(const struct method *m, void *arg), void *arg,
+	      const char *(*target)(const struct method *m, const struct run_opts *o),
+	      const struct run_opts *o,
 	      const char *run_id, const char *host, unsigned long vmas, const char *spawners);
 
 /* The same over --fds and over --threads (each at one size, thp and the

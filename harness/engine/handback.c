@@ -2,7 +2,6 @@
 #include <unistd.h>
 
 #include "handback.h"
-#include "run_internal.h"
 
 int put_at(int fd, const void *buf, size_t len, off_t *at)
 {

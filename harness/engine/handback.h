@@ -30,4 +30,8 @@ int handback_put(int fd, off_t at, const struct handback_head *h, const struct s
  * short or s has no room. */
 int handback_take(int fd, off_t at, struct handback_head *h, struct samples *s);
 
+/* Write all of buf at *at in fd, advancing *at (a window's samples handed
+ * back, rows moved in a result file). 0, or -1 with errno. */
+int put_at(int fd, const void *buf, size_t len, off_t *at);
+
 #endif

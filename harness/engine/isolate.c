@@ -29,7 +29,6 @@
 
 #include "guard.h"
 #include "handback.h"
-#include "run_internal.h"
 #include "window.h"
 
 /* --threads: idle threads of the measuring child, each parked on a futex

@@ -1,5 +1,4 @@
-/* The files of a run: its folder, env.txt, summary.csv, samples.csv and
- * fit.csv, each written under a temporary name and renamed when whole. */
+/* The files of a run (output.h). */
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -11,10 +10,12 @@
 #include <unistd.h>
 
 #include "book.h"
+#include "cell.h"
 #include "env.h"
 #include "fit.h"
 #include "guard.h"
-#include "run_internal.h"
+#include "output.h"
+#include "refine.h"
 
 #define SAMPLES_COLUMNS                                                        \
 	"run_id,host,method,target,rss_mib,thp,pin,iter,ns,variant,ballast,vmas," \
@@ -51,46 +52,46 @@ static int make_dirs(const char *path)
 /* Claim dir for this run: an exclusive lock file that names our pid. A
  * lock whose process is gone (a run killed outright) is taken over.
  * Returns 0, EEXIST when a live run holds it, or an errno value. */
-static int claim(struct run *r)
+static int claim(struct run_files *f)
 {
 	char pid[32];
 
-	snprintf(r->lock, sizeof r->lock, "%s/" RUN_LOCK, r->dir);
+	snprintf(f->lock, sizeof f->lock, "%s/" RUN_LOCK, f->dir);
 	for (int tries = 0; tries < 2; tries++) {
-		int fd = open(r->lock, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		int fd = open(f->lock, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 		if (fd >= 0) {
 			int n = snprintf(pid, sizeof pid, "%d\n", (int)getpid());
 			int ok = write(fd, pid, (size_t)n) == n;
 			close(fd);
 			if (!ok) {
-				unlink(r->lock);
+				unlink(f->lock);
 				return EIO;
 			}
-			guard_lock(r->lock);
+			guard_lock(f->lock);
 			return 0;
 		}
 		if (errno != EEXIST)
 			return errno;
-		if (run_dir_locked(r->dir))
+		if (run_dir_locked(f->dir))
 			return EEXIST;
-		unlink(r->lock);	/* its run is gone */
+		unlink(f->lock);	/* its run is gone */
 	}
 	return EEXIST;
 }
 
-void release_run_dir(struct run *r)
+void release_run_dir(struct run_files *f)
 {
-	if (r->lock[0]) {
+	if (f->lock[0]) {
 		guard_lock(NULL);
-		unlink(r->lock);
-		r->lock[0] = '\0';
+		unlink(f->lock);
+		f->lock[0] = '\0';
 	}
 }
 
 /* Choose, create and claim the result folder. A folder is taken only if it
  * holds nothing of a run and no other run is writing into it: results are
  * never overwritten, and two runs never mix. */
-int make_run_dir(struct run *r)
+int make_run_dir(struct run_files *f)
 {
 	char stamp[32], base[200];
 	time_t now = time(NULL);
@@ -102,45 +103,45 @@ int make_run_dir(struct run *r)
 	snprintf(base, sizeof base, "%.160s-%s", env_host(), stamp);
 	/* The pid too: runs started in the same second stay apart when their
 	 * files are concatenated. */
-	snprintf(r->run_id, sizeof r->run_id, "%s-%d", base, (int)getpid());
+	snprintf(f->run_id, sizeof f->run_id, "%s-%d", base, (int)getpid());
 	for (int i = 1;; i++) {
-		if (r->o.outdir)
-			snprintf(r->dir, sizeof r->dir, "%s", r->o.outdir);
+		if (f->o->outdir)
+			snprintf(f->dir, sizeof f->dir, "%s", f->o->outdir);
 		else if (i == 1)
-			snprintf(r->dir, sizeof r->dir, "results/%s", base);
+			snprintf(f->dir, sizeof f->dir, "results/%s", base);
 		else
-			snprintf(r->dir, sizeof r->dir, "results/%s-%d", base, i);
-		if (!r->o.outdir && stat(r->dir, &st) == 0)
+			snprintf(f->dir, sizeof f->dir, "results/%s-%d", base, i);
+		if (!f->o->outdir && stat(f->dir, &st) == 0)
 			continue;	/* the default folder is always a new one */
-		if (stat(r->dir, &st) == 0 && !S_ISDIR(st.st_mode)) {
+		if (stat(f->dir, &st) == 0 && !S_ISDIR(st.st_mode)) {
 			fprintf(stderr, "spawncost run: --output: %s exists and is not a folder\n",
-				r->dir);
+				f->dir);
 			return 2;
 		}
-		if ((err = make_dirs(r->dir)) != 0 || access(r->dir, W_OK) != 0) {
-			fprintf(stderr, "spawncost run: --output: cannot write to %s: %s\n", r->dir,
+		if ((err = make_dirs(f->dir)) != 0 || access(f->dir, W_OK) != 0) {
+			fprintf(stderr, "spawncost run: --output: cannot write to %s: %s\n", f->dir,
 				strerror(err ? err : errno));
 			return 2;
 		}
-		err = claim(r);
-		if (err == EEXIST && !r->o.outdir)
+		err = claim(f);
+		if (err == EEXIST && !f->o->outdir)
 			continue;	/* another run took this name first */
 		if (err == EEXIST) {
 			fprintf(stderr, "spawncost run: --output: another run is writing into %s\n",
-				r->dir);
+				f->dir);
 			return 2;
 		}
 		if (err) {
-			fprintf(stderr, "spawncost run: --output: cannot claim %s: %s\n", r->dir,
+			fprintf(stderr, "spawncost run: --output: cannot claim %s: %s\n", f->dir,
 				strerror(err));
 			return 2;
 		}
 		break;
 	}
-	if ((held = run_dir_holds(r->dir))) {
+	if ((held = run_dir_holds(f->dir))) {
 		fprintf(stderr, "spawncost run: --output: %s already holds a run (%s; results are "
-				"never overwritten)\n", r->dir, held);
-		release_run_dir(r);
+				"never overwritten)\n", f->dir, held);
+		release_run_dir(f);
 		return 2;
 	}
 	return 0;
@@ -163,51 +164,49 @@ static void put_escaped(FILE *f, const char *s)
 }
 
 /* complete is "no" while the run goes on and for a run cut short. */
-static int write_env_at(struct run *r, const char *complete, bool end)
+static int write_env_at(struct run_files *f, const char *complete, bool end)
 {
 	struct outfile o;
-	int err = outfile_open(&o, r->dir, "env.txt");
+	int err = outfile_open(&o, f->dir, "env.txt");
 
 	if (err)
 		return err;
-	fprintf(o.f, "run_id=%s\n", r->run_id);
+	fprintf(o.f, "run_id=%s\n", f->run_id);
 	fprintf(o.f, "command=");
-	for (int i = 0; i < r->argc; i++) {
+	for (int i = 0; i < f->argc; i++) {
 		fputs(i ? " " : "spawncost ", o.f);
-		put_escaped(o.f, r->argv[i]);
+		put_escaped(o.f, f->argv[i]);
 	}
 	fprintf(o.f, "\ncomplete=%s\n", complete);
-	fprintf(o.f, "rounds=%u\n", r->o.rounds);
-	fprintf(o.f, "pin=%s\ncpus=%s\npin_why=%s\n", r->o.pin, r->o.cpus_text,
-		r->o.pin_why ? r->o.pin_why : "");
-	fprintf(o.f, "refine=%s\n", r->o.refine ? "yes" : "no");
-	if (r->o.refine && end)
+	fprintf(o.f, "rounds=%u\n", f->o->rounds);
+	fprintf(o.f, "pin=%s\ncpus=%s\npin_why=%s\n", f->o->pin, f->o->cpus_text,
+		f->o->pin_why ? f->o->pin_why : "");
+	fprintf(o.f, "refine=%s\n", f->o->refine ? "yes" : "no");
+	if (f->o->refine && end)
 		fprintf(o.f, "refine_time_s=%g\nrefine_sizes=%u\nrefine_stopped=%s\n",
-			r->o.refine_time, r->refine_sizes,
-			r->refine_stopped ? r->refine_stopped : "not reached");
+			f->o->refine_time, f->refine ? f->refine->sizes : 0,
+			f->refine && f->refine->stopped ? f->refine->stopped : "not reached");
 	env_write(o.f);
-	if (r->facts_len)
-		fwrite(r->facts, 1, r->facts_len, o.f);	/* the front end's facts */
-	counters_facts(&r->counters, o.f);
-	fprintf(o.f, "load_avg_start=%s\n", r->load_start);
+	if (f->facts_len)
+		fwrite(f->facts, 1, f->facts_len, o.f);	/* the front end's facts */
+	counters_facts(f->counters, o.f);
+	fprintf(o.f, "load_avg_start=%s\n", f->load_start);
 	if (end)
 		env_write_load(o.f, "load_avg_end");
 	return outfile_commit(&o);
 }
 
 
-const char *target_of(const struct method *m, void *run)
+const char *target_of(const struct method *m, const struct run_opts *o)
 {
-	const struct run *r = run;
-
-	if (strcmp(m->name, "clone-custom") == 0 && !r->o.then_exec)
+	if (strcmp(m->name, "clone-custom") == 0 && !o->then_exec)
 		return "none";	/* its child exits without an exec */
-	return m->fixed_target ? m->fixed_target : m->execs ? r->o.target_name : "none";
+	return m->fixed_target ? m->fixed_target : m->execs ? o->target_name : "none";
 }
 
 /* What sets a cell apart beyond its method: clone-custom's flags, how many
  * operations exec-only's round trip holds. Empty for most methods. */
-static const char *variant(const struct run *r, const struct table_row *t)
+static const char *variant(const struct run_files *f, const struct table_row *t)
 {
 	static char buf[32];
 	const struct method *m = t->method;
@@ -215,7 +214,7 @@ static const char *variant(const struct run *r, const struct table_row *t)
 	if (t->variant[0])
 		return t->variant;
 	if (strcmp(m->name, "clone-custom") == 0)
-		return r->o.variant;
+		return f->o->variant;
 	if (m->ops > 1) {
 		snprintf(buf, sizeof buf, "ops_per_iteration=%u", m->ops);
 		return buf;
@@ -242,89 +241,89 @@ static void csv_opt(struct csv *c, long v)
 }
 
 /* The spawners column: processes (also the engine alone) or threads. */
-static const char *spawners_kind(const struct run *r)
+static const char *spawners_kind(const struct run_files *f)
 {
-	return r->o.spawner_threads ? "threads" : "processes";
+	return f->o->spawner_threads ? "threads" : "processes";
 }
 
 /* summary.csv, declared once: each column's name and how a cell's row
  * writes it, in the order of the file. The header and every row come from
  * this table; counters' columns (<event>_per_op, counters_scaled) follow
  * it, one per event the run counts. Columns are only ever appended. */
-typedef void put_fn(struct csv *c, struct run *r, const struct table_row *t);
+typedef void put_fn(struct csv *c, struct run_files *f, const struct table_row *t);
 
 static bool failed(const struct table_row *t)
 {
 	return t->error[0] != '\0';
 }
 
-static void put_run_id(struct csv *c, struct run *r, const struct table_row *t)
+static void put_run_id(struct csv *c, struct run_files *f, const struct table_row *t)
 {
 	(void)t;
-	csv_str(c, r->run_id);
+	csv_str(c, f->run_id);
 }
 
-static void put_host(struct csv *c, struct run *r, const struct table_row *t)
+static void put_host(struct csv *c, struct run_files *f, const struct table_row *t)
 {
-	(void)r;
+	(void)f;
 	(void)t;
 	csv_str(c, env_host());
 }
 
-static void put_method(struct csv *c, struct run *r, const struct table_row *t)
+static void put_method(struct csv *c, struct run_files *f, const struct table_row *t)
 {
-	(void)r;
+	(void)f;
 	csv_str(c, t->method->name);
 }
 
-static void put_target(struct csv *c, struct run *r, const struct table_row *t)
+static void put_target(struct csv *c, struct run_files *f, const struct table_row *t)
 {
-	csv_str(c, target_of(t->method, r));
+	csv_str(c, target_of(t->method, f->o));
 }
 
-static void put_rss_mib(struct csv *c, struct run *r, const struct table_row *t)
+static void put_rss_mib(struct csv *c, struct run_files *f, const struct table_row *t)
 {
 	char mib[32];
 
-	(void)r;
+	(void)f;
 	csv_str(c, mib_text(t->ballast_kib, mib, sizeof mib));
 }
 
-static void put_thp(struct csv *c, struct run *r, const struct table_row *t)
+static void put_thp(struct csv *c, struct run_files *f, const struct table_row *t)
 {
-	(void)r;
+	(void)f;
 	csv_str(c, t->thp == THP_ON ? "on" : "off");
 }
 
-static void put_pin(struct csv *c, struct run *r, const struct table_row *t)
+static void put_pin(struct csv *c, struct run_files *f, const struct table_row *t)
 {
 	(void)t;
-	csv_str(c, r->o.pin);
+	csv_str(c, f->o->pin);
 }
 
-static void put_rss_kib(struct csv *c, struct run *r, const struct table_row *t)
+static void put_rss_kib(struct csv *c, struct run_files *f, const struct table_row *t)
 {
-	(void)r;
+	(void)f;
 	csv_opt(c, t->rss_kib);
 }
 
-static void put_pte_kib(struct csv *c, struct run *r, const struct table_row *t)
+static void put_pte_kib(struct csv *c, struct run_files *f, const struct table_row *t)
 {
-	(void)r;
+	(void)f;
 	csv_opt(c, t->pte_kib);
 }
 
-static void put_iterations(struct csv *c, struct run *r, const struct table_row *t)
+static void put_iterations(struct csv *c, struct run_files *f, const struct table_row *t)
 {
-	(void)r;
+	(void)f;
 	csv_u64(c, failed(t) ? 0 : t->stats.n);
 }
 
 /* A statistic of the samples, in µs; empty in an error row. */
 #define PUT_STAT(field)                                                                   \
-	static void put_##field(struct csv *c, struct run *r, const struct table_row *t) \
+	static void put_##field(struct csv *c, struct run_files *f, const struct table_row *t) \
 	{                                                                                 \
-		(void)r;                                                                  \
+		(void)f;                                                                  \
 		if (failed(t))                                                            \
 			csv_empty(c);                                                     \
 		else                                                                      \
@@ -339,9 +338,9 @@ PUT_STAT(min)
 PUT_STAT(max)
 
 /* One sample has no spread. */
-static void put_stddev(struct csv *c, struct run *r, const struct table_row *t)
+static void put_stddev(struct csv *c, struct run_files *f, const struct table_row *t)
 {
-	(void)r;
+	(void)f;
 	if (!failed(t) && t->stats.n > 1)
 		csv_us(c, t->stats.stddev);
 	else
@@ -357,77 +356,77 @@ static void put_ci(struct csv *c, const struct table_row *t, double v)
 		csv_empty(c);
 }
 
-static void put_ci_lo(struct csv *c, struct run *r, const struct table_row *t)
+static void put_ci_lo(struct csv *c, struct run_files *f, const struct table_row *t)
 {
-	(void)r;
+	(void)f;
 	put_ci(c, t, t->stats.ci_lo);
 }
 
-static void put_ci_hi(struct csv *c, struct run *r, const struct table_row *t)
+static void put_ci_hi(struct csv *c, struct run_files *f, const struct table_row *t)
 {
-	(void)r;
+	(void)f;
 	put_ci(c, t, t->stats.ci_hi);
 }
 
-static void put_error(struct csv *c, struct run *r, const struct table_row *t)
+static void put_error(struct csv *c, struct run_files *f, const struct table_row *t)
 {
-	(void)r;
+	(void)f;
 	if (failed(t))
 		csv_str(c, t->error);
 	else
 		csv_empty(c);
 }
 
-static void put_variant(struct csv *c, struct run *r, const struct table_row *t)
+static void put_variant(struct csv *c, struct run_files *f, const struct table_row *t)
 {
-	csv_str(c, variant(r, t));
+	csv_str(c, variant(f, t));
 }
 
-static void put_ballast(struct csv *c, struct run *r, const struct table_row *t)
+static void put_ballast(struct csv *c, struct run_files *f, const struct table_row *t)
 {
-	(void)r;
+	(void)f;
 	csv_str(c, ballast_names[t->kind]);
 }
 
-static void put_vmas(struct csv *c, struct run *r, const struct table_row *t)
+static void put_vmas(struct csv *c, struct run_files *f, const struct table_row *t)
 {
 	(void)t;
-	csv_u64(c, r->o.vmas);
+	csv_u64(c, f->o->vmas);
 }
 
-static void put_thp_kib(struct csv *c, struct run *r, const struct table_row *t)
+static void put_thp_kib(struct csv *c, struct run_files *f, const struct table_row *t)
 {
-	(void)r;
+	(void)f;
 	csv_opt(c, t->thp_kib);
 }
 
-static void put_pages(struct csv *c, struct run *r, const struct table_row *t)
+static void put_pages(struct csv *c, struct run_files *f, const struct table_row *t)
 {
-	(void)r;
+	(void)f;
 	if (t->pages && !failed(t))
 		csv_u64(c, t->pages);
 	else
 		csv_empty(c);
 }
 
-static void put_per_page_ns(struct csv *c, struct run *r, const struct table_row *t)
+static void put_per_page_ns(struct csv *c, struct run_files *f, const struct table_row *t)
 {
-	(void)r;
+	(void)f;
 	if (t->pages && !failed(t))
 		csv_double(c, t->stats.median / (double)t->pages);
 	else
 		csv_empty(c);
 }
 
-static void put_cpus(struct csv *c, struct run *r, const struct table_row *t)
+static void put_cpus(struct csv *c, struct run_files *f, const struct table_row *t)
 {
 	(void)t;
-	csv_str(c, r->o.cpus_text);
+	csv_str(c, f->o->cpus_text);
 }
 
-static void put_child_same_cpu_pct(struct csv *c, struct run *r, const struct table_row *t)
+static void put_child_same_cpu_pct(struct csv *c, struct run_files *f, const struct table_row *t)
 {
-	(void)r;
+	(void)f;
 	if (t->child_same_cpu_pct >= 0 && !failed(t))
 		csv_double(c, t->child_same_cpu_pct);
 	else
@@ -435,9 +434,9 @@ static void put_child_same_cpu_pct(struct csv *c, struct run *r, const struct ta
 }
 
 /* The windows measured, an error's included (the count before windows). */
-static void put_rounds(struct csv *c, struct run *r, const struct table_row *t)
+static void put_rounds(struct csv *c, struct run_files *f, const struct table_row *t)
 {
-	(void)r;
+	(void)f;
 	csv_u64(c, t->windows);
 }
 
@@ -451,9 +450,9 @@ static void put_phase(struct csv *c, const struct table_row *t, enum phase p)
 }
 
 #define PUT_PHASE(name, p)                                                              \
-	static void put_##name(struct csv *c, struct run *r, const struct table_row *t) \
+	static void put_##name(struct csv *c, struct run_files *f, const struct table_row *t) \
 	{                                                                               \
-		(void)r;                                                                \
+		(void)f;                                                                \
 		put_phase(c, t, p);                                                     \
 	}
 PUT_PHASE(child_start, PH_CHILD_START)
@@ -461,38 +460,38 @@ PUT_PHASE(parent_resume, PH_PARENT_RESUME)
 PUT_PHASE(exec, PH_EXEC)
 PUT_PHASE(exit_reap, PH_EXIT_REAP)
 
-static void put_fork_maps(struct csv *c, struct run *r, const struct table_row *t)
+static void put_fork_maps(struct csv *c, struct run_files *f, const struct table_row *t)
 {
-	(void)r;
+	(void)f;
 	csv_opt(c, t->fork_maps);
 }
 
-static void put_fork_rss_kib(struct csv *c, struct run *r, const struct table_row *t)
+static void put_fork_rss_kib(struct csv *c, struct run_files *f, const struct table_row *t)
 {
-	(void)r;
+	(void)f;
 	csv_opt(c, t->fork_rss_kib);
 }
 
 /* A failed cell's probe rows were taken back (rows.h). */
-static void put_probes(struct csv *c, struct run *r, const struct table_row *t)
+static void put_probes(struct csv *c, struct run_files *f, const struct table_row *t)
 {
-	(void)r;
+	(void)f;
 	csv_u64(c, failed(t) ? 0 : t->probes);
 }
 
-static void put_modes(struct csv *c, struct run *r, const struct table_row *t)
+static void put_modes(struct csv *c, struct run_files *f, const struct table_row *t)
 {
-	(void)r;
+	(void)f;
 	if (t->modes && !failed(t))
 		csv_u64(c, t->modes);
 	else
 		csv_empty(c);
 }
 
-static void put_path_dirs(struct csv *c, struct run *r, const struct table_row *t)
+static void put_path_dirs(struct csv *c, struct run_files *f, const struct table_row *t)
 {
 	if (strcmp(t->method->group, "path") == 0)
-		csv_u64(c, r->o.path_dirs);
+		csv_u64(c, f->o->path_dirs);
 	else
 		csv_empty(c);
 }
@@ -500,66 +499,66 @@ static void put_path_dirs(struct csv *c, struct run *r, const struct table_row *
 /* How far apart the windows' own medians were, the extremes included: the
  * drift within the run, which the interval (its ranks drop the extreme
  * windows) does not show whole. */
-static void put_window_spread_pct(struct csv *c, struct run *r, const struct table_row *t)
+static void put_window_spread_pct(struct csv *c, struct run_files *f, const struct table_row *t)
 {
-	(void)r;
+	(void)f;
 	if (t->windows > 1 && t->window_lo > 0 && !failed(t))
 		csv_double(c, 100 * (t->window_hi - t->window_lo) / t->stats.median);
 	else
 		csv_empty(c);
 }
 
-static void put_fds(struct csv *c, struct run *r, const struct table_row *t)
+static void put_fds(struct csv *c, struct run_files *f, const struct table_row *t)
 {
-	(void)r;
+	(void)f;
 	csv_u64(c, t->fds);
 }
 
-static void put_threads(struct csv *c, struct run *r, const struct table_row *t)
+static void put_threads(struct csv *c, struct run_files *f, const struct table_row *t)
 {
-	(void)r;
+	(void)f;
 	csv_u64(c, t->threads);
 }
 
-static void put_parallel(struct csv *c, struct run *r, const struct table_row *t)
+static void put_parallel(struct csv *c, struct run_files *f, const struct table_row *t)
 {
-	(void)r;
+	(void)f;
 	csv_u64(c, t->parallel);
 }
 
-static void put_spawners(struct csv *c, struct run *r, const struct table_row *t)
+static void put_spawners(struct csv *c, struct run_files *f, const struct table_row *t)
 {
 	(void)t;
-	csv_str(c, spawners_kind(r));
+	csv_str(c, spawners_kind(f));
 }
 
 /* Round trips per second, summed over the spawners; the mean over the
  * windows. */
-static void put_throughput(struct csv *c, struct run *r, const struct table_row *t)
+static void put_throughput(struct csv *c, struct run_files *f, const struct table_row *t)
 {
-	(void)r;
+	(void)f;
 	if (t->windows && !failed(t) && t->rate_sum > 0)
 		csv_double(c, t->rate_sum / t->windows);
 	else
 		csv_empty(c);
 }
 
-static void put_refined(struct csv *c, struct run *r, const struct table_row *t)
+static void put_refined(struct csv *c, struct run_files *f, const struct table_row *t)
 {
-	(void)r;
+	(void)f;
 	csv_str(c, t->refined ? "yes" : "no");
 }
 
 /* The windows the figures come from: none for a failed cell. */
-static void put_windows(struct csv *c, struct run *r, const struct table_row *t)
+static void put_windows(struct csv *c, struct run_files *f, const struct table_row *t)
 {
-	(void)r;
+	(void)f;
 	csv_u64(c, failed(t) ? 0 : t->windows);
 }
 
-static void put_contended(struct csv *c, struct run *r, const struct table_row *t)
+static void put_contended(struct csv *c, struct run_files *f, const struct table_row *t)
 {
-	(void)r;
+	(void)f;
 	csv_u64(c, t->contended);
 }
 
@@ -623,10 +622,10 @@ static const struct column {
 
 /* The cell's key: summary.csv's first columns, which samples.csv,
  * probes.csv and windows.csv begin with too. */
-static void row_key(struct run *r, struct csv *c, const struct table_row *t)
+static void row_key(struct run_files *f, struct csv *c, const struct table_row *t)
 {
 	for (size_t i = 0; i < SUMMARY_KEYS; i++)
-		summary_columns[i].put(c, r, t);
+		summary_columns[i].put(c, f, t);
 }
 
 static void summary_header(FILE *f)
@@ -638,21 +637,21 @@ static void summary_header(FILE *f)
 
 /* Timed rows: the child was not watched (child_cpu and the phases stay
  * empty; the probes have them). */
-void write_window_samples(struct run *r, const struct table_row *t, size_t first_iter,
+void write_window_samples(struct run_files *f, const struct table_row *t, size_t first_iter,
 			  unsigned round, const struct samples *s, const struct footprint *fork)
 {
-	struct csv *c = &r->samples_csv;
+	struct csv *c = &f->samples_csv;
 
-	if (!r->samples.f)
+	if (!f->samples.f)
 		return;
 
 	for (size_t i = 0; i < s->n; i++) {
-		row_key(r, c, t);
+		row_key(f, c, t);
 		csv_u64(c, first_iter + i + 1);
 		csv_u64(c, s->ns[i]);
-		csv_str(c, variant(r, t));
+		csv_str(c, variant(f, t));
 		csv_str(c, ballast_names[t->kind]);
-		csv_u64(c, r->o.vmas);
+		csv_u64(c, f->o->vmas);
 		csv_u64(c, round + 1);
 		csv_cpu(c, s->cpu[i] & 0xffff);
 		csv_cpu(c, s->cpu[i] >> 16);
@@ -663,37 +662,37 @@ void write_window_samples(struct run *r, const struct table_row *t, size_t first
 		csv_u64(c, t->fds);
 		csv_u64(c, t->threads);
 		csv_u64(c, t->parallel);
-		csv_str(c, spawners_kind(r));
-		csv_u64(c, r->o.parallel_given ? s->spawner[i] : 0);
+		csv_str(c, spawners_kind(f));
+		csv_u64(c, f->o->parallel_given ? s->spawner[i] : 0);
 		csv_end(c);
 	}
 }
 
-void write_window_probes(struct run *r, const struct table_row *t, size_t first,
+void write_window_probes(struct run_files *f, const struct table_row *t, size_t first,
 			 unsigned round, const struct samples *s)
 {
-	struct csv *c = &r->probes_csv;
+	struct csv *c = &f->probes_csv;
 	char mib[32];
 
-	if (!r->probes.f)
+	if (!f->probes.f)
 		return;
-	const char *target = t->method->execs && r->o.probe_target ? "stamp"
-								   : target_of(t->method, r);
+	const char *target = t->method->execs && f->o->probe_target ? "stamp"
+								   : target_of(t->method, f->o);
 
 	for (size_t i = 0; i < s->nprobe; i++) {
 		const struct probe *p = &s->probe[i];
-		csv_str(c, r->run_id);
+		csv_str(c, f->run_id);
 		csv_str(c, env_host());
 		csv_str(c, t->method->name);
 		csv_str(c, target);
 		csv_str(c, mib_text(t->ballast_kib, mib, sizeof mib));
 		csv_str(c, t->thp == THP_ON ? "on" : "off");
-		csv_str(c, r->o.pin);
+		csv_str(c, f->o->pin);
 		csv_u64(c, first + i + 1);
 		csv_u64(c, p->ns);
-		csv_str(c, variant(r, t));
+		csv_str(c, variant(f, t));
 		csv_str(c, ballast_names[t->kind]);
-		csv_u64(c, r->o.vmas);
+		csv_u64(c, f->o->vmas);
 		csv_u64(c, round + 1);
 		csv_cpu(c, p->cpu & 0xffff);
 		csv_cpu(c, p->cpu >> 16);
@@ -705,26 +704,26 @@ void write_window_probes(struct run *r, const struct table_row *t, size_t first,
 		csv_u64(c, t->fds);
 		csv_u64(c, t->threads);
 		csv_u64(c, t->parallel);
-		csv_str(c, spawners_kind(r));
-		csv_u64(c, r->o.parallel_given ? p->spawner : 0);
+		csv_str(c, spawners_kind(f));
+		csv_u64(c, f->o->parallel_given ? p->spawner : 0);
 		csv_end(c);
 	}
 }
 
-void write_summary(struct run *r, const struct table_row *t)
+static void write_summary(struct run_files *f, const struct table_row *t)
 {
-	struct csv *c = &r->summary_csv;
+	struct csv *c = &f->summary_csv;
 
-	if (!r->summary.f)
+	if (!f->summary.f)
 		return;
 	for (size_t i = 0; i < NSUMMARY; i++)
-		summary_columns[i].put(c, r, t);
-	for (size_t i = 0; i < r->counters.n; i++)
+		summary_columns[i].put(c, f, t);
+	for (size_t i = 0; i < f->counters->n; i++)
 		if (t->counted && !failed(t) && !isnan(t->per_op[i]))
 			csv_double(c, t->per_op[i]);
 		else
 			csv_empty(c);
-	if (r->counters.n)
+	if (f->counters->n)
 		csv_str(c, !t->counted || failed(t) ? "" : t->scaled ? "yes" : "no");
 	csv_end(c);
 }
@@ -734,7 +733,7 @@ void write_summary(struct run *r, const struct table_row *t)
  * child to close (at exec or exit, about 0.4 µs each here). Between
  * writes a file is closed, and how much of it is whole is known to the
  * guard, which cuts it back to that on a second signal. */
-static int pause_file(struct run *r, struct outfile *o, int slot)
+static int pause_file(struct run_files *f, struct outfile *o, int slot)
 {
 	off_t len;
 	int err = 0;
@@ -744,7 +743,7 @@ static int pause_file(struct run *r, struct outfile *o, int slot)
 	if (fflush(o->f) != 0 || (len = ftello(o->f)) < 0) {
 		err = errno;
 	} else {
-		r->whole[slot] = len;
+		f->whole[slot] = len;
 		guard_file_whole(slot, len);
 	}
 	if (fclose(o->f) != 0 && !err)
@@ -753,38 +752,45 @@ static int pause_file(struct run *r, struct outfile *o, int slot)
 	return err;
 }
 
-static int resume_file(struct run *r, struct outfile *o, struct csv *c, int slot)
+static int resume_file(struct run_files *f, struct outfile *o, struct csv *c, int slot)
 {
 	if (o->f)
 		return 0;
 	if (!(o->f = fopen(o->tmp, "ae")))
 		return errno;
-	if (r->outbuf[slot])
-		setvbuf(o->f, r->outbuf[slot], _IOFBF, OUT_BUFFER);
+	if (f->outbuf[slot])
+		setvbuf(o->f, f->outbuf[slot], _IOFBF, OUT_BUFFER);
 	c->f = o->f;
 	return 0;
 }
 
-int mark_whole(struct run *r, uint32_t cell)
+int mark_whole(struct run_files *f, uint32_t cell)
 {
-	off_t from[2] = { r->whole[1], r->whole[2] };
-	int err = pause_file(r, &r->samples, 1);
-	int err2 = pause_file(r, &r->probes, 2);
-	int err3 = row_spans_add(&r->rows, cell, from, &r->whole[1]);
+	off_t from[2] = { f->whole[1], f->whole[2] };
+	int err = pause_file(f, &f->samples, 1);
+	int err2 = pause_file(f, &f->probes, 2);
+	int err3 = row_spans_add(&f->rows, cell, from, &f->whole[1]);
 
 	return err ? err : err2 ? err2 : err3;
 }
 
-static bool cell_failed(uint32_t cell, const void *run)
-{
-	const struct run *r = run;
+/* The cells, for row_spans_cut's callback. */
+struct cell_list {
+	const struct table_row *v;
+	size_t n;
+};
 
-	return cell < r->ncells && r->cells[cell].error[0];
+static bool cell_failed(uint32_t cell, const void *arg)
+{
+	const struct cell_list *l = arg;
+
+	return cell < l->n && l->v[cell].error[0];
 }
 
-int drop_failed_rows(struct run *r)
+int drop_failed_rows(struct run_files *f, const struct table_row *cells, size_t ncells)
 {
-	struct outfile *files[] = { &r->samples, &r->probes };
+	struct cell_list l = { cells, ncells };
+	struct outfile *files[] = { &f->samples, &f->probes };
 	sigset_t stop, old;
 	int err = 0;
 
@@ -793,77 +799,73 @@ int drop_failed_rows(struct run *r)
 	guard_stop_signals(&stop);
 	sigprocmask(SIG_BLOCK, &stop, &old);
 	for (int k = 0; k < 2 && !err; k++)
-		if (!(err = row_spans_cut(&r->rows, k, files[k]->tmp, &r->whole[k + 1],
-					  cell_failed, r)))
-			guard_file_whole(k + 1, r->whole[k + 1]);
+		if (!(err = row_spans_cut(&f->rows, k, files[k]->tmp, &f->whole[k + 1],
+					  cell_failed, &l)))
+			guard_file_whole(k + 1, f->whole[k + 1]);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return err;
 }
 
-int resume_outputs(struct run *r, bool summary)
+int resume_outputs(struct run_files *f)
 {
-	int err = summary ? resume_file(r, &r->summary, &r->summary_csv, 0)
-			  : resume_file(r, &r->samples, &r->samples_csv, 1);
+	int err = resume_file(f, &f->samples, &f->samples_csv, 1);
 
-	if (!err && !summary)
-		err = resume_file(r, &r->probes, &r->probes_csv, 2);
-	return err;
+	return err ? err : resume_file(f, &f->probes, &f->probes_csv, 2);
 }
 
 /* Create one result file with its header, then close it (pause_file):
  * one descriptor at a time, so that a low descriptor limit still runs. */
-static int start_file(struct run *r, struct outfile *o, struct csv *c, int slot, const char *name)
+static int start_file(struct run_files *f, struct outfile *o, struct csv *c, int slot, const char *name)
 {
-	int err = outfile_open(o, r->dir, name);
+	int err = outfile_open(o, f->dir, name);
 
 	if (err)
 		return err;
 	/* stdio's buffer: heap pages every timed fork would copy, where this
 	 * is in no child */
-	if ((r->outbuf[slot] = book_alloc(OUT_BUFFER)))
-		setvbuf(o->f, r->outbuf[slot], _IOFBF, OUT_BUFFER);
+	if ((f->outbuf[slot] = book_alloc(OUT_BUFFER)))
+		setvbuf(o->f, f->outbuf[slot], _IOFBF, OUT_BUFFER);
 	c->f = o->f;
 	guard_file(slot, o->tmp, o->path);
 	if (slot == 0) {
 		/* The core columns, then one per counter: <event>_per_op. */
 		summary_header(o->f);
-		for (size_t i = 0; i < r->counters.n; i++)
-			fprintf(o->f, ",%s_per_op", r->counters.spec[i].name);
-		if (r->counters.n)
+		for (size_t i = 0; i < f->counters->n; i++)
+			fprintf(o->f, ",%s_per_op", f->counters->spec[i].name);
+		if (f->counters->n)
 			fputs(",counters_scaled", o->f);
 		fputc('\n', o->f);
 	} else {
 		csv_header(c, slot == 1 ? SAMPLES_COLUMNS : PROBES_COLUMNS);
 	}
-	return pause_file(r, o, slot);
+	return pause_file(f, o, slot);
 }
 
-int open_outputs(struct run *r)
+int open_outputs(struct run_files *f)
 {
 	int err;
 
-	if ((err = write_env_at(r, "no", false)) ||
-	    (err = start_file(r, &r->summary, &r->summary_csv, 0, "summary.csv")) ||
-	    (err = start_file(r, &r->samples, &r->samples_csv, 1, "samples.csv")) ||
-	    (err = start_file(r, &r->probes, &r->probes_csv, 2, "probes.csv")) ||
-	    (err = spill_open(&r->spill, r->dir))) {
-		fprintf(stderr, "spawncost run: cannot write in %s: %s\n", r->dir, strerror(err));
-		abandon_outputs(r);
+	if ((err = write_env_at(f, "no", false)) ||
+	    (err = start_file(f, &f->summary, &f->summary_csv, 0, "summary.csv")) ||
+	    (err = start_file(f, &f->samples, &f->samples_csv, 1, "samples.csv")) ||
+	    (err = start_file(f, &f->probes, &f->probes_csv, 2, "probes.csv"))) {
+		fprintf(stderr, "spawncost run: cannot write in %s: %s\n", f->dir, strerror(err));
+		abandon_outputs(f);
 		return 2;
 	}
 	return 0;
 }
 
 /* fit.csv: the line through each method's sweep (harness/engine/fit.c). */
-static int write_fit(struct run *r)
+static int write_fit(struct run_files *f, const struct table_row *cells, size_t ncells)
 {
 	struct outfile o;
-	int err = outfile_open(&o, r->dir, "fit.csv");
+	int err = outfile_open(&o, f->dir, "fit.csv");
 
 	if (err)
 		return err;
-	fit_rows(r->cells, r->ncells, o.f, NULL, target_of, r, r->run_id, env_host(), r->o.vmas,
-		 spawners_kind(r));
+	fit_rows(cells, ncells, o.f, NULL, target_of, f->o, f->run_id, env_host(), f->o->vmas,
+		 spawners_kind(f));
 	return outfile_commit(&o);
 }
 
@@ -881,31 +883,32 @@ static void csv_pct(struct csv *c, double v)
 		csv_empty(c);
 }
 
-static int write_windows(struct run *r)
+static int write_windows(struct run_files *f, const struct table_row *cells, size_t ncells,
+			 const struct windows *win)
 {
 	struct outfile o;
 	struct csv c;
-	int err = outfile_open(&o, r->dir, "windows.csv");
+	int err = outfile_open(&o, f->dir, "windows.csv");
 
 	if (err)
 		return err;
 	c = (struct csv){ .f = o.f };
 	csv_header(&c, WINDOWS_COLUMNS);
-	for (size_t i = 0; i < r->win.n; i++) {
-		const struct window_rec *w = &r->win.rec[i];
+	for (size_t i = 0; i < win->n; i++) {
+		const struct window_rec *w = &win->rec[i];
 		const struct table_row *t;
 
-		if (w->cell & WINDOW_ORPHAN || w->cell >= r->ncells)
+		if (w->cell & WINDOW_ORPHAN || w->cell >= ncells)
 			continue;
-		t = &r->cells[w->cell];
-		row_key(r, &c, t);
-		csv_str(&c, variant(r, t));
+		t = &cells[w->cell];
+		row_key(f, &c, t);
+		csv_str(&c, variant(f, t));
 		csv_str(&c, ballast_names[t->kind]);
-		csv_u64(&c, r->o.vmas);
+		csv_u64(&c, f->o->vmas);
 		csv_u64(&c, t->fds);
 		csv_u64(&c, t->threads);
 		csv_u64(&c, t->parallel);
-		csv_str(&c, spawners_kind(r));
+		csv_str(&c, spawners_kind(f));
 		csv_u64(&c, w->round + 1u);
 		csv_double(&c, w->start_s);
 		csv_double(&c, w->length_s);
@@ -924,9 +927,9 @@ static int write_windows(struct run *r)
 	return outfile_commit(&o);
 }
 
-void abandon_outputs(struct run *r)
+void abandon_outputs(struct run_files *f)
 {
-	struct outfile *files[] = { &r->summary, &r->samples, &r->probes };
+	struct outfile *files[] = { &f->summary, &f->samples, &f->probes };
 
 	for (int i = 0; i < 3; i++) {
 		guard_file(i, NULL, NULL);
@@ -937,10 +940,11 @@ void abandon_outputs(struct run *r)
 		unlink(files[i]->tmp);
 		unlink(files[i]->path);	/* ours: the folder held none (make_run_dir) */
 	}
-	write_env_at(r, "no", true);	/* says the run did not finish, if it can */
+	write_env_at(f, "no", true);	/* says the run did not finish, if it can */
 }
 
-int close_outputs(struct run *r, const char *complete)
+int close_outputs(struct run_files *f, const struct table_row *cells, size_t ncells,
+		  const struct windows *win, const char *complete)
 {
 	sigset_t stop, old;
 	int err;
@@ -949,31 +953,33 @@ int close_outputs(struct run *r, const char *complete)
 	 * are final (a second Ctrl-C then just exits). */
 	guard_stop_signals(&stop);
 	sigprocmask(SIG_BLOCK, &stop, &old);
-	err = resume_outputs(r, false);
+	err = resume_outputs(f);
 	if (!err)
-		err = resume_outputs(r, true);
+		err = resume_file(f, &f->summary, &f->summary_csv, 0);
+	for (size_t i = 0; i < ncells && !err; i++)
+		write_summary(f, &cells[i]);
 	guard_file(0, NULL, NULL);
 	guard_file(1, NULL, NULL);
 	guard_file(2, NULL, NULL);
 	/* Each file is synced before any is renamed: none takes its final
 	 * name unless all could be written whole. */
-	struct outfile *files[] = { &r->samples, &r->probes, &r->summary };
+	struct outfile *files[] = { &f->samples, &f->probes, &f->summary };
 	for (int i = 0; i < 3 && !err; i++)
 		if (fflush(files[i]->f) != 0 || fsync(fileno(files[i]->f)) != 0)
 			err = errno;
 	for (int i = 0; i < 3 && !err; i++)
 		err = outfile_commit(files[i]);
 	if (!err)
-		err = write_fit(r);
+		err = write_fit(f, cells, ncells);
 	if (!err)
-		err = write_windows(r);
+		err = write_windows(f, cells, ncells, win);
 	if (!err)
-		err = write_env_at(r, complete, true);
+		err = write_env_at(f, complete, true);
 	if (err)
-		abandon_outputs(r);
+		abandon_outputs(f);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (err) {
-		fprintf(stderr, "spawncost run: cannot finish the files in %s: %s\n", r->dir,
+		fprintf(stderr, "spawncost run: cannot finish the files in %s: %s\n", f->dir,
 			strerror(err));
 		return 2;
 	}

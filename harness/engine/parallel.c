@@ -31,7 +31,6 @@
 #include <unistd.h>
 
 #include "guard.h"
-#include "run_internal.h"
 #include "handback.h"
 #include "window.h"
 #include "timing.h"

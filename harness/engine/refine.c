@@ -6,7 +6,7 @@
 #include "bands.h"
 #include "guard.h"
 #include "refine.h"
-#include "run_internal.h"
+#include "output.h"
 #include "window.h"
 #include "timing.h"
 #include "winstats.h"
@@ -95,10 +95,10 @@ static bool plain(const struct table_row *t)
 	return t->kind == BALLAST_ANON && !t->fds && !t->threads && t->parallel == 1;
 }
 
-static long find_cell(const struct run *r, const char *method, uint64_t kib, enum thp_mode thp)
+static long find_cell(const struct sweep *sw, const char *method, uint64_t kib, enum thp_mode thp)
 {
-	for (size_t i = 0; i < r->ncells; i++) {
-		const struct table_row *t = &r->cells[i];
+	for (size_t i = 0; i < sw->ncells; i++) {
+		const struct table_row *t = &sw->cells[i];
 		if (plain(t) && t->thp == thp && t->ballast_kib == kib &&
 		    strcmp(t->method->name, method) == 0)
 			return (long)i;
@@ -109,21 +109,21 @@ static long find_cell(const struct run *r, const char *method, uint64_t kib, enu
 /* The pair's ratio at every size measured so far, rising: from the two
  * cells' windows of the same round (as the report takes it, harness/
  * analysis/paired.h), the interval of the median of the per-round ratios. */
-static size_t ratios(struct run *r, const struct band *p, enum thp_mode thp, struct rpoint *out,
+static size_t ratios(struct sweep *sw, const struct band *p, enum thp_mode thp, struct rpoint *out,
 		     size_t max)
 {
 	size_t n = 0;
 
-	for (size_t i = 0; i < r->ncells && n < max; i++) {
-		const struct table_row *t = &r->cells[i];
+	for (size_t i = 0; i < sw->ncells && n < max; i++) {
+		const struct table_row *t = &sw->cells[i];
 		double x[MAX_ROUNDS + 1], m, lo, hi, level;
 		long j;
 		size_t at, k;
 
 		if (!plain(t) || t->thp != thp || strcmp(t->method->name, p->a) || t->error[0] ||
-		    (j = find_cell(r, p->b, t->ballast_kib, thp)) < 0 || r->cells[j].error[0])
+		    (j = find_cell(sw, p->b, t->ballast_kib, thp)) < 0 || sw->cells[j].error[0])
 			continue;
-		k = windows_paired(&r->win, (uint32_t)i, (uint32_t)j, x, MAX_ROUNDS + 1);
+		k = windows_paired(sw->win, (uint32_t)i, (uint32_t)j, x, MAX_ROUNDS + 1);
 		if (k < 2 || window_median_ci(x, k, 0.95, &m, &lo, &hi, &level) != 0)
 			continue;
 		for (at = n; at > 0 && out[at - 1].kib > t->ballast_kib; at--)
@@ -146,19 +146,19 @@ struct job {
  * a ratio is taken from windows measured side by side, and a cell of
  * another pair, measured in another step, was not (fork-exec is in two
  * pairs). */
-static size_t plan_job(struct run *r, struct job *j)
+static size_t plan_job(struct sweep *sw, struct job *j)
 {
 	const char *names[2] = { j->p->a, j->p->b };
 
 	j->n = 0;
-	if (find_cell(r, names[0], j->kib, j->thp) >= 0 ||
-	    find_cell(r, names[1], j->kib, j->thp) >= 0 || r->ncells + 2 > r->cells_cap)
+	if (find_cell(sw, names[0], j->kib, j->thp) >= 0 ||
+	    find_cell(sw, names[1], j->kib, j->thp) >= 0 || sw->ncells + 2 > sw->cells_cap)
 		return 0;
 	for (int k = 0; k < 2; k++) {
-		j->ids[j->n] = r->ncells++;
-		plan_cell(&r->cells[j->ids[j->n]], method_find(names[k]), j->kib, j->thp,
+		j->ids[j->n] = sw->ncells++;
+		plan_cell(&sw->cells[j->ids[j->n]], method_find(names[k]), j->kib, j->thp,
 			  BALLAST_ANON, 0, 0, 1);
-		r->cells[j->ids[j->n]].refined = true;
+		sw->cells[j->ids[j->n]].refined = true;
 		j->n++;
 	}
 	return j->n;
@@ -167,24 +167,26 @@ static size_t plan_job(struct run *r, struct job *j)
 /* Measure the jobs of a step round by round, as the sweep does: each
  * size's windows spread over the step, not taken back to back, so that a
  * slow spell of the machine moves one of a cell's windows, not all. */
-static void measure_jobs(struct run *r, struct samples *s, struct spawn_ctx *ctx,
-			 const struct job *jobs, size_t njobs, uint64_t start)
+static void measure_jobs(struct sweep *sw, struct refine_outcome *outcome, struct samples *s,
+			 struct spawn_ctx *ctx, const struct job *jobs, size_t njobs,
+			 uint64_t start)
 {
-	uint64_t budget = (uint64_t)(r->o.refine_time * 1e9);
+	uint64_t budget = (uint64_t)(sw->o->refine_time * 1e9);
 
-	for (unsigned round = 0; round < r->o.rounds && !guard_stop && !r->write_err; round++) {
+	for (unsigned round = 0; round < sw->o->rounds && !guard_stop && !sw->files->write_err;
+	     round++) {
 		/* --refine-time is kept between rounds too: a step of many sizes
 		 * stops with fewer windows rather than run past it (two at
 		 * least, for a ratio's interval) */
 		if (round >= 2 && now_ns() - start > budget) {
-			r->refine_stopped = "time";
+			outcome->stopped = "time";
 			break;
 		}
-		for (size_t i = 0; i < njobs && !guard_stop && !r->write_err; i++) {
+		for (size_t i = 0; i < njobs && !guard_stop && !sw->files->write_err; i++) {
 			const struct job *j = &jobs[i];
 			struct ballast b;
 			char berr[160] = "";
-			int err = ballast_make(&b, j->kib, j->thp, BALLAST_ANON, r->o.vmas);
+			int err = ballast_make(&b, j->kib, j->thp, BALLAST_ANON, sw->o->vmas);
 
 			if (err)
 				snprintf(berr, sizeof berr, "%s: ballast mmap failed",
@@ -195,7 +197,7 @@ static void measure_jobs(struct run *r, struct samples *s, struct spawn_ctx *ctx
 			ctx->ballast_kind = BALLAST_ANON;
 			ctx->thp = j->thp;
 			for (size_t k = 0; k < j->n; k++)
-				run_window(r, j->ids[k], round, ctx, s, berr[0] ? berr : NULL);
+				run_window(sw, j->ids[k], round, ctx, s, berr[0] ? berr : NULL);
 			ballast_free(&b);
 		}
 	}
@@ -206,39 +208,40 @@ static void measure_jobs(struct run *r, struct samples *s, struct spawn_ctx *ctx
 /* One size for every band searched at this rank, at every THP setting and edge whose
  * crossing still has a bracket to narrow, measured together. Returns how
  * many sizes it measured, or -1 when the search must stop
- * (r->refine_stopped says why). */
-static int step(struct run *r, struct samples *s, struct spawn_ctx *ctx, int rank, uint64_t start)
+ * (outcome->stopped says why). */
+static int step(struct sweep *sw, struct refine_outcome *outcome, struct samples *s,
+		struct spawn_ctx *ctx, int rank, uint64_t start)
 {
-	uint64_t budget = (uint64_t)(r->o.refine_time * 1e9);
+	uint64_t budget = (uint64_t)(sw->o->refine_time * 1e9);
 	struct rpoint pt[MAX_RSS + REFINE_MAX_CELLS];
 	struct job jobs[STEP_JOBS];
 	size_t njobs = 0;
 	int stop = 0;
 	char mib[32];
 
-	for (size_t t = 0; t < r->o.nthp && !stop; t++)
+	for (size_t t = 0; t < sw->o->nthp && !stop; t++)
 		for (size_t i = 0; i < NBANDS && !stop; i++) {
 			const struct band *p = &bands[i];
 			double edge[2];
 			size_t nedges = p->search == rank ? edges_of(p, edge) : 0;
 
 			for (size_t k = 0; k < nedges && !stop; k++) {
-				size_t n = ratios(r, p, r->o.thp[t], pt, sizeof pt / sizeof pt[0]);
+				size_t n = ratios(sw, p, sw->o->thp[t], pt, sizeof pt / sizeof pt[0]);
 				uint64_t kib = refine_next(pt, n, edge[k]);
 
-				if (guard_stop || r->write_err)
+				if (guard_stop || sw->files->write_err)
 					return -1;
 				if (!kib)
 					continue;
 				if (now_ns() - start > budget) {
-					r->refine_stopped = "time";
+					outcome->stopped = "time";
 					stop = -1;
-				} else if (r->ncells + 2 > r->cells_cap || njobs == STEP_JOBS) {
-					r->refine_stopped = "cells";
+				} else if (sw->ncells + 2 > sw->cells_cap || njobs == STEP_JOBS) {
+					outcome->stopped = "cells";
 					stop = -1;
 				} else {
-					jobs[njobs] = (struct job){ .p = p, .kib = kib, .thp = r->o.thp[t] };
-					if (!plan_job(r, &jobs[njobs]))
+					jobs[njobs] = (struct job){ .p = p, .kib = kib, .thp = sw->o->thp[t] };
+					if (!plan_job(sw, &jobs[njobs]))
 						continue;
 					fprintf(stderr, "spawncost: refine: %s / %s across %g× near %s MiB\n",
 						p->a, p->b, edge[k], mib_text(kib, mib, sizeof mib));
@@ -246,26 +249,27 @@ static int step(struct run *r, struct samples *s, struct spawn_ctx *ctx, int ran
 				}
 			}
 		}
-	measure_jobs(r, s, ctx, jobs, njobs, start);
-	r->refine_sizes += (unsigned)njobs;
-	if (r->refine_stopped && strcmp(r->refine_stopped, "time") == 0)
+	measure_jobs(sw, outcome, s, ctx, jobs, njobs, start);
+	outcome->sizes += (unsigned)njobs;
+	if (outcome->stopped && strcmp(outcome->stopped, "time") == 0)
 		return -1;
 	return stop ? stop : (int)njobs;
 }
 
-void refine_sweep(struct run *r, struct samples *s, struct spawn_ctx *ctx)
+void refine_sweep(struct sweep *sw, struct refine_outcome *outcome, struct samples *s,
+		  struct spawn_ctx *ctx)
 {
 	uint64_t start = now_ns();
 	int got = 0;
 
-	r->refine_stopped = "converged";
+	outcome->stopped = "converged";
 	/* the claims' pairs first, then the chart's: a size at a time for
 	 * each crossing in turn, until none is left to narrow or time is up */
 	for (int rank = 0; rank < 2 && got >= 0; rank++)
-		while ((got = step(r, s, ctx, rank, start)) > 0)
+		while ((got = step(sw, outcome, s, ctx, rank, start)) > 0)
 			;
 	if (guard_stop)
-		r->refine_stopped = "interrupted";
-	fprintf(stderr, "spawncost: refine: %u sizes added in %.1f s (%s)\n", r->refine_sizes,
-		(double)(now_ns() - start) / 1e9, r->refine_stopped);
+		outcome->stopped = "interrupted";
+	fprintf(stderr, "spawncost: refine: %u sizes added in %.1f s (%s)\n", outcome->sizes,
+		(double)(now_ns() - start) / 1e9, outcome->stopped);
 }

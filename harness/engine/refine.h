@@ -35,14 +35,20 @@ int refine_narrow(uint64_t lo_kib, uint64_t hi_kib);
  * enough or cannot be split further. */
 uint64_t refine_next(const struct rpoint *p, size_t n, double edge);
 
-struct run;
 struct samples;
 struct spawn_ctx;
+struct sweep;
+
+/* What the search did, for env.txt (refine_*). */
+struct refine_outcome {
+	unsigned sizes;		/* sizes measured */
+	const char *stopped;	/* why it stopped: converged, time, cells, ... */
+};
 
 /* The search itself, after the sweep: adds cells (refined = true) to the
- * run and measures them, --rounds windows each, within o.refine_time.
- * Says on stderr what it added, and why it stopped; the outcome goes to
- * env.txt (refine_*). */
-void refine_sweep(struct run *r, struct samples *s, struct spawn_ctx *ctx);
+ * sweep's and measures them, --rounds windows each, within o.refine_time.
+ * Says on stderr what it added, and why it stopped. */
+void refine_sweep(struct sweep *sw, struct refine_outcome *out, struct samples *s,
+		  struct spawn_ctx *ctx);
 
 #endif

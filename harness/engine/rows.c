@@ -5,8 +5,8 @@
 #include <unistd.h>
 
 #include "book.h"
+#include "handback.h"
 #include "rows.h"
-#include "run_internal.h"
 
 #define MOVE_BYTES (64 * 1024)
 

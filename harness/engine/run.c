@@ -26,9 +26,27 @@
 #include "parent.h"
 #include "refine.h"
 #include "winstats.h"
-#include "run_internal.h"
+#include "output.h"
+#include "spill.h"
+#include "windows.h"
 #include "window.h"
 #include "target.h"
+
+#define FACTS_MAX (64 * 1024)
+
+/* A run: its options, the window layer's view of it (the cells), its
+ * files, and what the windows left for the statistics at the end. It is
+ * in the engine's book (cmd_run), as are the pages its pointers lead to. */
+struct run {
+	struct run_opts o;
+	struct sweep sw;		/* the cells, for run_window (window.h) */
+	struct run_files files;		/* output.h */
+	struct spill spill;		/* every window's samples */
+	struct windows win;		/* every window's record: medians, contention */
+	struct counters counters;	/* what -e asked for and this machine allows */
+	struct refine_outcome refine;	/* what --refine did */
+	uint64_t *shared;		/* the page children leave results in */
+};
 
 /* Page-writing methods have nothing to write without a ballast: such cells
  * are left out of the sweep (said once on stderr), not run as errors. */
@@ -53,8 +71,8 @@ static size_t plan_cells(struct run *r)
 	for (size_t k = 0; k < o->nmethods; k++) {
 		if (!cell_wanted(o->methods[k], o->rss[i]))
 			continue;
-		if (r->cells)
-			plan_cell(&r->cells[n], o->methods[k], o->rss[i] * 1024, o->thp[t], o->kinds[b],
+		if (r->sw.cells)
+			plan_cell(&r->sw.cells[n], o->methods[k], o->rss[i] * 1024, o->thp[t], o->kinds[b],
 				  o->fds[f], o->threads[h], o->parallel[p]);
 		n++;
 	}
@@ -63,15 +81,18 @@ static size_t plan_cells(struct run *r)
 
 static void read_facts(struct run *r)
 {
+	char *facts;
+	size_t len = 0;
 	ssize_t n;
 
 	if (r->o.facts_fd < 0)
 		return;
-	r->facts = book_alloc(FACTS_MAX);
-	while (r->facts && r->facts_len < FACTS_MAX - 1 &&
-	       (n = pread(r->o.facts_fd, r->facts + r->facts_len, FACTS_MAX - 1 - r->facts_len,
-			  (off_t)r->facts_len)) > 0)
-		r->facts_len += (size_t)n;
+	facts = book_alloc(FACTS_MAX);
+	while (facts && len < FACTS_MAX - 1 &&
+	       (n = pread(r->o.facts_fd, facts + len, FACTS_MAX - 1 - len, (off_t)len)) > 0)
+		len += (size_t)n;
+	r->files.facts = facts;
+	r->files.facts_len = len;
 	close(r->o.facts_fd);
 	r->o.facts_fd = -1;
 }
@@ -109,10 +130,10 @@ static void sweep_ballast(struct run *r, size_t *id, unsigned round, struct spaw
 	ctx->chunk_bytes = b.chunk_bytes;
 	ctx->ballast_kind = kind;
 	ctx->thp = thp;
-	for (size_t k = 0; k < r->o.nmethods && !guard_stop && !r->write_err; k++) {
+	for (size_t k = 0; k < r->o.nmethods && !guard_stop && !r->files.write_err; k++) {
 		if (!cell_wanted(r->o.methods[k], rss))
 			continue;
-		run_window(r, (*id)++, round, ctx, s, berr[0] ? berr : NULL);
+		run_window(&r->sw, (*id)++, round, ctx, s, berr[0] ? berr : NULL);
 	}
 	ballast_free(&b);
 }
@@ -168,7 +189,7 @@ static void sweep(struct run *r, struct samples *s)
 	ctx.fail = (struct spawn_fail){ 0 };
 	ctx.state = NULL;
 
-	for (unsigned round = 0; round < r->o.rounds && !guard_stop && !r->write_err; round++) {
+	for (unsigned round = 0; round < r->o.rounds && !guard_stop && !r->files.write_err; round++) {
 		size_t id = 0;
 		for (size_t t = 0; t < r->o.nthp && !guard_stop; t++)
 			for (size_t b = 0; b < r->o.nkinds && !guard_stop; b++)
@@ -177,8 +198,8 @@ static void sweep(struct run *r, struct samples *s)
 						    r->o.kinds[b], r->o.fds[f]);
 	}
 	/* then, where a claim's ratio crosses a band edge, sizes in between */
-	if (r->o.refine && !guard_stop && !r->write_err)
-		refine_sweep(r, s, &ctx);
+	if (r->o.refine && !guard_stop && !r->files.write_err)
+		refine_sweep(&r->sw, &r->refine, s, &ctx);
 }
 
 /* The median of phase p over a cell's probes, in scratch (as many slots
@@ -241,12 +262,12 @@ static int pool(struct run *r)
 {
 	struct spill_data d;
 	size_t kept = 0;
-	int err = spill_load(&r->spill, r->ncells, &d);
+	int err = spill_load(&r->spill, r->sw.ncells, &d);
 
 	if (err)
 		return err;
-	for (size_t id = 0; id < r->ncells; id++) {
-		struct table_row *t = &r->cells[id];
+	for (size_t id = 0; id < r->sw.ncells; id++) {
+		struct table_row *t = &r->sw.cells[id];
 		size_t n = d.count[id], np = d.nprobes[id];
 		uint64_t *ns;
 
@@ -270,9 +291,9 @@ static int pool(struct run *r)
 			if (r->win.rec[i].cell == id)
 				r->win.rec[i].cell = t->error[0] ? (uint32_t)id | WINDOW_ORPHAN
 							      : (uint32_t)kept;
-		r->cells[kept++] = *t;
+		r->sw.cells[kept++] = *t;
 	}
-	r->ncells = kept;
+	r->sw.ncells = kept;
 	spill_free(&d);
 	return 0;
 }
@@ -281,7 +302,7 @@ static int pool(struct run *r)
  * DIR` once the run is over. A failure is said, and the run stands. */
 static void write_meta(struct run *r)
 {
-	char *argv[] = { (char *)r->o.front, "meta", r->dir, NULL };
+	char *argv[] = { (char *)r->o.front, "meta", r->files.dir, NULL };
 	pid_t pid;
 	int status;
 
@@ -296,8 +317,8 @@ static void write_meta(struct run *r)
  * so, and why that usually is when unpinned. */
 static void warn_modes(const struct run *r)
 {
-	for (size_t i = 0; i < r->ncells; i++) {
-		const struct table_row *t = &r->cells[i];
+	for (size_t i = 0; i < r->sw.ncells; i++) {
+		const struct table_row *t = &r->sw.cells[i];
 		if (t->modes < 2 || t->error[0])
 			continue;
 		fprintf(stderr, "spawncost run: warning: %s at %llu MiB: the samples have %u modes%s\n",
@@ -313,9 +334,9 @@ static void warn_contended(const struct run *r)
 	unsigned contended = 0, windows = 0;
 	double worst = 0;
 
-	for (size_t i = 0; i < r->ncells; i++) {
-		contended += r->cells[i].contended;
-		windows += r->cells[i].error[0] ? 0 : r->cells[i].windows;
+	for (size_t i = 0; i < r->sw.ncells; i++) {
+		contended += r->sw.cells[i].contended;
+		windows += r->sw.cells[i].error[0] ? 0 : r->sw.cells[i].windows;
 	}
 	for (size_t i = 0; i < r->win.n; i++) {
 		const struct window_rec *w = &r->win.rec[i];
@@ -340,38 +361,35 @@ static int finish(struct run *r)
 	/* A result file that could not be written (a full disk, a file-size
 	 * limit) may hold half a row: nothing of the run is kept then, rather
 	 * than files that disagree with each other. */
-	if (!r->write_err)
-		r->write_err = drop_failed_rows(r);
-	if (r->write_err) {
-		abandon_outputs(r);
+	if (!r->files.write_err)
+		r->files.write_err = drop_failed_rows(&r->files, r->sw.cells, r->sw.ncells);
+	if (r->files.write_err) {
+		abandon_outputs(&r->files);
 		fprintf(stderr, "spawncost run: cannot write in %s: %s: no result was kept\n",
-			r->dir, strerror(r->write_err));
+			r->files.dir, strerror(r->files.write_err));
 		return 2;
 	}
 	if ((err = pool(r)))
 		fprintf(stderr, "spawncost run: cannot read the samples back: %s\n", strerror(err));
-	if ((rc = resume_outputs(r, true)) != 0)
-		err = rc;
-	for (size_t i = 0; i < r->ncells; i++)
-		write_summary(r, &r->cells[i]);
-	if ((rc = close_outputs(r, guard_stop || err ? "no" : "yes")))
+	if ((rc = close_outputs(&r->files, r->sw.cells, r->sw.ncells, &r->win,
+				guard_stop || err ? "no" : "yes")))
 		return rc;
-	table_print(stdout, r->cells, r->ncells);
-	fit_rows(r->cells, r->ncells, NULL, stdout, target_of, r, r->run_id, env_host(), r->o.vmas,
-		 NULL);
-	fit_shapes(r->cells, r->ncells, stdout);
-	for (size_t i = 0; i < r->ncells; i++)
-		failed += r->cells[i].error[0] != '\0';
+	table_print(stdout, r->sw.cells, r->sw.ncells);
+	fit_rows(r->sw.cells, r->sw.ncells, NULL, stdout, target_of, &r->o, r->files.run_id,
+		 env_host(), r->o.vmas, NULL);
+	fit_shapes(r->sw.cells, r->sw.ncells, stdout);
+	for (size_t i = 0; i < r->sw.ncells; i++)
+		failed += r->sw.cells[i].error[0] != '\0';
 	warn_modes(r);
 	warn_contended(r);
 	write_meta(r);
 	if (guard_stop) {
 		char name[16];
 		fprintf(stderr, "spawncost: interrupted by %s: %zu cells kept in %s\n",
-			guard_signal_name(guard_stop, name, sizeof name), r->ncells, r->dir);
+			guard_signal_name(guard_stop, name, sizeof name), r->sw.ncells, r->files.dir);
 		return 128 + guard_stop;
 	}
-	fprintf(stderr, "spawncost: results in %s\n", r->dir);
+	fprintf(stderr, "spawncost: results in %s\n", r->files.dir);
 	return err ? 2 : failed ? 1 : 0;
 }
 
@@ -386,15 +404,15 @@ static int lay_out(struct run *r, struct samples *s)
 		fprintf(stderr, "spawncost run: note: the page-writing methods need a ballast; "
 				"their 0 MiB cells are left out\n");
 	/* room for what --refine adds */
-	r->cells_cap = (planned ? planned : 1) + (r->o.refine ? REFINE_MAX_CELLS : 0);
-	r->cells = book_alloc(r->cells_cap * sizeof *r->cells);
-	r->ncells = planned;
+	r->sw.cells_cap = (planned ? planned : 1) + (r->o.refine ? REFINE_MAX_CELLS : 0);
+	r->sw.cells = book_alloc(r->sw.cells_cap * sizeof *r->sw.cells);
+	r->sw.ncells = planned;
 	r->shared = shared_page(&r->o);
-	r->spawners = spawners_area(&r->o);
-	if (!r->cells || !r->shared || (r->o.parallel_given && !r->spawners) ||
+	r->sw.spawners = spawners_area(&r->o);
+	if (!r->sw.cells || !r->shared || (r->o.parallel_given && !r->sw.spawners) ||
 	    samples_init(s, r->o.budget.iterations) != 0 ||
-	    windows_init(&r->win, r->cells_cap * r->o.rounds, r->o.cpus, r->o.ncpus) != 0 ||
-	    row_spans_init(&r->rows, r->cells_cap * r->o.rounds) != 0) {
+	    windows_init(&r->win, r->sw.cells_cap * r->o.rounds, r->o.cpus, r->o.ncpus) != 0 ||
+	    row_spans_init(&r->files.rows, r->sw.cells_cap * r->o.rounds) != 0) {
 		fprintf(stderr, "spawncost run: out of memory\n");
 		return 2;
 	}
@@ -428,11 +446,17 @@ static int set_up(struct run *r)
 	r->counters.n = r->o.nspecs;
 	memcpy(r->counters.spec, r->o.specs, sizeof r->o.specs);
 	counters_prepare(&r->counters);
-	env_loadavg(r->load_start, sizeof r->load_start);
-	if ((rc = make_run_dir(r)) || (rc = open_outputs(r)))
+	env_loadavg(r->files.load_start, sizeof r->files.load_start);
+	if ((rc = make_run_dir(&r->files)) || (rc = open_outputs(&r->files)))
 		return rc;
-	fprintf(stderr, "spawncost: %zu cells x %u rounds into %s, %s%s", r->ncells,
-		r->o.rounds, r->dir, r->o.ncpus ? "pinned to CPU " : "unpinned",
+	if ((rc = spill_open(&r->spill, r->files.dir))) {
+		fprintf(stderr, "spawncost run: cannot write in %s: %s\n", r->files.dir,
+			strerror(rc));
+		abandon_outputs(&r->files);
+		return 2;
+	}
+	fprintf(stderr, "spawncost: %zu cells x %u rounds into %s, %s%s", r->sw.ncells,
+		r->o.rounds, r->files.dir, r->o.ncpus ? "pinned to CPU " : "unpinned",
 		r->o.ncpus ? r->o.cpus_text : "");
 	if (r->o.ncpus && strcmp(r->o.pin, "cpus") != 0)
 		fprintf(stderr, " (--pin %s%s%s; --pin none to run unpinned)", r->o.pin,
@@ -461,8 +485,10 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "spawncost run: out of memory\n");
 		return 2;
 	}
-	r->argc = argc;
-	r->argv = argv;
+	r->files = (struct run_files){ .o = &r->o, .argc = argc, .argv = argv,
+				       .counters = &r->counters, .refine = &r->refine };
+	r->sw = (struct sweep){ .o = &r->o, .counters = &r->counters, .spill = &r->spill,
+				.win = &r->win, .files = &r->files };
 	if ((rc = run_parse(argc, argv, &r->o, true)))
 		return rc == 1 ? 0 : rc;
 	if ((rc = run_check(&r->o)) || (rc = lay_out(r, s)))
@@ -473,11 +499,11 @@ int cmd_run(int argc, char **argv)
 		rc = finish(r);
 	}
 	remove_path_dirs();
-	release_run_dir(r);
+	release_run_dir(&r->files);
 	guard_finish();
 	spill_close(&r->spill);
 	windows_free(&r->win);
-	row_spans_free(&r->rows);
+	row_spans_free(&r->files.rows);
 	samples_free(s);
 	return rc;
 }

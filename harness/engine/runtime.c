@@ -24,7 +24,6 @@
 
 #include "book.h"
 #include "guard.h"
-#include "run_internal.h"
 #include "window.h"
 #include "timing.h"
 #include "drivers.h"

@@ -5,7 +5,8 @@
 
 #include "guard.h"
 #include "memory.h"
-#include "run_internal.h"
+#include "output.h"
+#include "spill.h"
 #include "window.h"
 
 /* A window the engine measures itself, on its own ballast. */
@@ -79,11 +80,11 @@ void plan_cell(struct table_row *c, const struct method *m, uint64_t kib, enum t
 
 /* After a cell's last window: its counters, in a pass of their own, a tenth
  * as many round trips as were timed (10 to 200). */
-static void count_events(struct run *r, struct table_row *t, struct spawn_ctx *ctx)
+static void count_events(struct sweep *sw, struct table_row *t, struct spawn_ctx *ctx)
 {
-	if (!r->counters.n || guard_stop)
+	if (!sw->counters->n || guard_stop)
 		return;
-	if (counters_measure(&r->counters, t->method, ctx, counters_round_trips(t->stats.n),
+	if (counters_measure(sw->counters, t->method, ctx, counters_round_trips(t->stats.n),
 			     t->per_op, &t->scaled) == 0)
 		t->counted = true;
 }
@@ -94,12 +95,13 @@ static long max_long(long a, long b)
 }
 
 /* A finished window into the files and the cell's running figures. */
-static void record(struct run *r, size_t id, unsigned round, const struct budget *w,
+static void record(struct sweep *sw, size_t id, unsigned round, const struct budget *w,
 		   const struct samples *s, const struct cell_result *res,
 		   const struct window_clock *before, const struct window_clock *after,
 		   struct window_rec **wr, double *median)
 {
-	struct table_row *t = &r->cells[id];
+	struct table_row *t = &sw->cells[id];
+	struct run_files *f = sw->files;
 	double half = 0;
 	int err;
 
@@ -114,57 +116,58 @@ static void record(struct run *r, size_t id, unsigned round, const struct budget
 		snprintf(t->error, sizeof t->error, "%s", res->error);
 		return;
 	}
-	if ((err = resume_outputs(r, false)) && !r->write_err)
-		r->write_err = err;
-	write_window_samples(r, t, t->stats.n, round, s, &res->fork);
-	write_window_probes(r, t, t->probes, round, s);
-	if ((err = spill_add(&r->spill, (uint32_t)id, s->ns, s->n)) ||
-	    (err = spill_add_probes(&r->spill, (uint32_t)id, s->probe, s->nprobe)))
+	if ((err = resume_outputs(f)) && !f->write_err)
+		f->write_err = err;
+	write_window_samples(f, t, t->stats.n, round, s, &res->fork);
+	write_window_probes(f, t, t->probes, round, s);
+	if ((err = spill_add(sw->spill, (uint32_t)id, s->ns, s->n)) ||
+	    (err = spill_add_probes(sw->spill, (uint32_t)id, s->probe, s->nprobe)))
 		snprintf(t->error, sizeof t->error, "%s: keeping the samples failed",
 			 strerrorname_np(err));
 	if (median_interval(s->ns, s->n, median, &half) == 0)
-		*wr = windows_add(&r->win, (uint32_t)id, round, s->n, w->warmup + s->n + s->nprobe,
+		*wr = windows_add(sw->win, (uint32_t)id, round, s->n, w->warmup + s->n + s->nprobe,
 				  *median, before, after);
 	t->stats.n += s->n;	/* the count so far; stats come at the end */
 	t->rate_sum += res->rate;
 	t->probes += s->nprobe;
-	if ((err = mark_whole(r, (uint32_t)id)) && !r->write_err)
-		r->write_err = err;	/* ends the sweep: see finish() */
+	if ((err = mark_whole(f, (uint32_t)id)) && !f->write_err)
+		f->write_err = err;	/* ends the sweep: see finish() */
 }
 
-void run_window(struct run *r, size_t id, unsigned round, struct spawn_ctx *ctx,
+void run_window(struct sweep *sw, size_t id, unsigned round, struct spawn_ctx *ctx,
 		struct samples *s, const char *ballast_error)
 {
-	struct table_row *t = &r->cells[id];
-	const struct window_kind *kind = window_kind_of(t, &r->o);
+	const struct run_opts *o = sw->o;
+	struct table_row *t = &sw->cells[id];
+	const struct window_kind *kind = window_kind_of(t, o);
 	struct cell_result res = { .rss_kib = -1, .pte_kib = -1, .thp_kib = -1,
 				   .fork = { -1, -1 } };
-	struct budget w = window_budget(&r->o.budget, round, r->o.rounds);
-	bool last = round + 1 == r->o.rounds;
-	struct window_job job = { .t = t, .ctx = ctx, .w = &w, .s = s, .o = &r->o,
-				  .count = last && kind->counting == COUNT_INSIDE ? &r->counters : NULL,
-				  .spawners = r->spawners };
+	struct budget w = window_budget(&o->budget, round, o->rounds);
+	bool last = round + 1 == o->rounds;
+	struct window_job job = { .t = t, .ctx = ctx, .w = &w, .s = s, .o = o,
+				  .count = last && kind->counting == COUNT_INSIDE ? sw->counters : NULL,
+				  .spawners = sw->spawners };
 	double median = -1;	/* the window's own, for progress and spread */
 	struct window_clock before, after;
 	struct window_rec *wr = NULL;
 	int rc = 0;
 
-	if (t->error[0] || (w.iterations == 0 && r->o.budget.iterations))
+	if (t->error[0] || (w.iterations == 0 && o->budget.iterations))
 		return;	/* failed in an earlier window, or no share of -n left */
 	t->pages = t->method->per_page ? ctx->nchunks * ctx->chunk_bytes / page_bytes() : 0;
-	progress_start(round, r->o.rounds, id + 1, r->ncells, t);
+	progress_start(round, o->rounds, id + 1, sw->ncells, t);
 	/* what the machine took from the engine meanwhile, read around the
 	 * window, never inside it */
-	window_clock_read(&r->win, &before);
+	window_clock_read(sw->win, &before);
 	if (ballast_error)
 		snprintf(res.error, sizeof res.error, "%s", ballast_error);
 	else
 		rc = kind->measure(&job, &res);
-	window_clock_read(&r->win, &after);
+	window_clock_read(sw->win, &after);
 	if (rc == CELL_ABANDONED)
 		return;	/* interrupted: the window is neither a figure nor an error */
-	record(r, id, round, &w, s, &res, &before, &after, &wr, &median);
+	record(sw, id, round, &w, s, &res, &before, &after, &wr, &median);
 	if (!res.error[0] && last && kind->counting == COUNT_AFTER)
-		count_events(r, t, ctx);
+		count_events(sw, t, ctx);
 	progress_done(res.error, s->n, median, wr);
 }

@@ -20,6 +20,10 @@
 #include "options.h"
 #include "table.h"
 
+struct run_files;
+struct spill;
+struct windows;
+
 struct window_job {
 	struct table_row *t;		/* the cell: its method and parent shape */
 	struct spawn_ctx *ctx;		/* what its children run, on its ballast */
@@ -56,16 +60,34 @@ window_measure_fn window_runtime;	/* runtime.c: a language runtime's driver */
 window_measure_fn window_parallel;	/* parallel.c: --parallel spawners at once */
 window_measure_fn window_isolated;	/* isolate.c: in a child, for threads */
 
-struct run;
+/* The run as the window layer sees it: the cells, and where a finished
+ * window goes. run.c makes it; run.c's sweep and refine.c's added sizes
+ * hand it to run_window. */
+struct sweep {
+	const struct run_opts *o;
+	struct table_row *cells;	/* every cell, in sweep order, then those
+					 * --refine added */
+	size_t ncells, cells_cap;
+	const struct counters *counters;	/* what -e asked for and this machine allows */
+	uint64_t *spawners;		/* --parallel's shared area, or NULL */
+	struct spill *spill;		/* every window's samples, for the pooled statistics */
+	struct windows *win;		/* every window's record */
+	struct run_files *files;	/* its rows go there (output.h) */
+};
+
+/* parallel.c: --parallel. The spawners' shared area (a gate page and one
+ * page per spawner of the largest N), made before the sweep so that every
+ * cell's parent has it; NULL without --parallel or when it cannot be had. */
+uint64_t *spawners_area(const struct run_opts *o);
 
 /* A cell laid out (its figures unknown yet). */
 void plan_cell(struct table_row *c, const struct method *m, uint64_t kib, enum thp_mode thp,
 	       enum ballast_kind kind, uint64_t fds, uint64_t threads, uint64_t parallel);
 
-/* One window of cell id of run r in round round, on the ballast ctx
+/* One window of the sweep's cell id in round round, on the ballast ctx
  * describes (ballast_error: why there is none, which fails the cell),
  * measured and written. */
-void run_window(struct run *r, size_t id, unsigned round, struct spawn_ctx *ctx,
+void run_window(struct sweep *sw, size_t id, unsigned round, struct spawn_ctx *ctx,
 		struct samples *s, const char *ballast_error);
 
 #endif
