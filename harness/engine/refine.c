@@ -250,10 +250,28 @@ static int step(struct sweep *sw, struct refine_outcome *outcome, struct samples
 			}
 		}
 	measure_jobs(sw, outcome, s, ctx, jobs, njobs, start);
-	outcome->sizes += (unsigned)njobs;
 	if (outcome->stopped && strcmp(outcome->stopped, "time") == 0)
 		return -1;
 	return stop ? stop : (int)njobs;
+}
+
+/* The sizes the search added: a size where two pairs were measured, or
+ * two THP settings, is one size. */
+static unsigned sizes_added(const struct sweep *sw)
+{
+	unsigned n = 0;
+
+	for (size_t i = 0; i < sw->ncells; i++) {
+		size_t k = 0;
+
+		if (!sw->cells[i].refined)
+			continue;
+		while (k < i && !(sw->cells[k].refined &&
+				  sw->cells[k].ballast_kib == sw->cells[i].ballast_kib))
+			k++;
+		n += k == i;
+	}
+	return n;
 }
 
 void refine_sweep(struct sweep *sw, struct refine_outcome *outcome, struct samples *s,
@@ -270,6 +288,7 @@ void refine_sweep(struct sweep *sw, struct refine_outcome *outcome, struct sampl
 			;
 	if (guard_stop)
 		outcome->stopped = "interrupted";
+	outcome->sizes = sizes_added(sw);
 	fprintf(stderr, "spawncost: refine: %u sizes added in %.1f s (%s)\n", outcome->sizes,
 		(double)(now_ns() - start) / 1e9, outcome->stopped);
 }

@@ -41,7 +41,7 @@ struct sweep;
 
 /* What the search did, for env.txt (refine_*). */
 struct refine_outcome {
-	unsigned sizes;		/* sizes measured */
+	unsigned sizes;		/* sizes added (not cells, not pairs) */
 	const char *stopped;	/* why it stopped: converged, time, cells, ... */
 };
 

@@ -3,13 +3,13 @@
 # edge. Shape and behaviour, no absolute times.
 load helpers
 
-# A refined run of the -exec pair at two sizes far apart, made once for the
+# A refined run of the -exit and -exec pairs at two sizes far apart, made once for the
 # file (a refined search takes seconds).
 setup_file() {
 	export REFINED="$BATS_FILE_TMPDIR/refined"
 	[ -z "${SPAWNCOST_SANITIZED:-}" ] || return 0
-	"$SC" run -m fork-exec,vfork-exec,posix-spawn -r 0,64 --refine --refine-time 10 \
-		-n 300 --cpus 1 -e none -o "$REFINED" >/dev/null 2>"$BATS_FILE_TMPDIR/err"
+	"$SC" run -m fork-exit,vfork-exit,fork-exec,vfork-exec,posix-spawn -r 0,64 --refine \
+		--refine-time 10 -n 300 --cpus 1 -e none -o "$REFINED" >/dev/null 2>"$BATS_FILE_TMPDIR/err"
 }
 
 @test "a refined run adds parent sizes between the swept ones, as ordinary rows" {
@@ -20,7 +20,7 @@ setup_file() {
 	[ "$(awk -F, "$BY_NAME"'
 		field("refined") == "yes"' "$REFINED/summary.csv" | wc -l)" -ge 4 ]
 	[ "$(awk -F, "$BY_NAME"'
-		field("refined") == "no"' "$REFINED/summary.csv" | wc -l)" -eq 6 ]
+		field("refined") == "no"' "$REFINED/summary.csv" | wc -l)" -eq 10 ]
 	# every added size lies between the swept ones, on the quarter-MiB grid
 	awk -F, "$BY_NAME"'
 		field("refined") == "yes" && !(field("rss_mib") > 0 && field("rss_mib") < 64 &&
@@ -29,6 +29,14 @@ setup_file() {
 	grep -q '^refine=yes$' "$REFINED/env.txt"
 	grep -q '^refine_stopped=' "$REFINED/env.txt"
 	grep -q 'spawncost: refine: .* sizes added in' "$BATS_FILE_TMPDIR/err"
+}
+
+@test "refine_sizes and the console count sizes, not the cells or pairs measured at them" {
+	sizes=$(awk -F, "$BY_NAME"'field("refined") == "yes" { print field("rss_mib") }' \
+		"$REFINED/summary.csv" | sort -u | wc -l)
+	[ "$sizes" -gt 0 ]
+	grep -qx "refine_sizes=$sizes" "$REFINED/env.txt"
+	grep -q "spawncost: refine: $sizes sizes added in" "$BATS_FILE_TMPDIR/err"
 }
 
 @test "fractional rss_mib reads back through report, compare, export and plots" {
