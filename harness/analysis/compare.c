@@ -240,7 +240,8 @@ static int decide(struct comparison *c, const struct rundir *b, const struct run
 			c->errors += p->verdict == V_ERROR_NEW;
 		}
 	}
-	compare_base_levels(c);
+	if (compare_base_levels(c))
+		return -1;
 	for (size_t i = 0; i < c->npairs; i++) {
 		struct pair *p = &c->pairs[i];
 

@@ -133,8 +133,9 @@ void report_markdown(FILE *f, const struct comparison *c);
 int report_json(FILE *f, const struct comparison *c);
 
 /* The BASE runs' levels and base_spread, from the matched pairs whose
- * BASE cells erred have been left out (see harness/analysis/gate.c). */
-void compare_base_levels(struct comparison *c);
+ * BASE cells erred have been left out (see harness/analysis/gate.c).
+ * Returns 0, or -1 when memory could not be had. */
+int compare_base_levels(struct comparison *c);
 
 /* The decision for one matched cell (exposed for the tests): fills p from
  * its windows, BASE run k's divided by levels[k] (levels NULL: all 1).

@@ -285,17 +285,21 @@ static double run_median(const struct cell_data *c)
  * in compare_judge_run, so that the pool and its bootstrap carry how each
  * cell varies between runs, not how the machine did. base_spread is the
  * largest |log level|. With one BASE run, or fewer than COMMON_MIN_CELLS
- * cells in every run, the levels are 1 and base_spread NaN. */
-void compare_base_levels(struct comparison *c)
+ * cells in every run, the levels are 1 and base_spread NaN. Returns 0, or
+ * -1 when memory could not be had (the levels are then 1). */
+int compare_base_levels(struct comparison *c)
 {
-	static double logs[COMPARE_MAX_BASES][4096];
+	double *logs;	/* run k's at logs[k * npairs]: a cell adds one to each run */
 	size_t n[COMPARE_MAX_BASES] = { 0 };
 
 	c->base_spread = NAN;
 	for (size_t k = 0; k < COMPARE_MAX_BASES; k++)
 		c->base_level[k] = 1;
-	if (c->nbases < 2)
-		return;
+	if (c->nbases < 2 || c->npairs < COMMON_MIN_CELLS)
+		return 0;
+	logs = malloc(c->nbases * c->npairs * sizeof *logs);
+	if (!logs)
+		return -1;
 	for (size_t i = 0; i < c->npairs; i++) {
 		const struct pair *p = &c->pairs[i];
 		double m[COMPARE_MAX_BASES];
@@ -310,17 +314,19 @@ void compare_base_levels(struct comparison *c)
 			continue;
 		double ref = median_of(m, nm);
 		for (size_t k = 0; k < c->nbases; k++)
-			if (p->bases[k] && ref > 0 && n[k] < sizeof logs[k] / sizeof logs[k][0])
-				logs[k][n[k]++] = log(run_median(p->bases[k]) / ref);
+			if (p->bases[k] && ref > 0)
+				logs[k * c->npairs + n[k]++] = log(run_median(p->bases[k]) / ref);
 	}
 	for (size_t k = 0; k < c->nbases; k++) {
 		if (n[k] < COMMON_MIN_CELLS)
 			continue;
-		double l = median_of(logs[k], n[k]);
+		double l = median_of(logs + k * c->npairs, n[k]);
 		c->base_level[k] = exp(l);
 		if (isnan(c->base_spread) || fabs(l) > c->base_spread)
 			c->base_spread = fabs(l);
 	}
+	free(logs);
+	return 0;
 }
 
 /* The shift the whole run shares: the median ratio over the swept cells

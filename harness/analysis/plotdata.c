@@ -136,43 +136,46 @@ static size_t band_crossings(const struct curve *cv, struct point *at)
 	return n;
 }
 
-static void ratios(struct plot *p)
+/* Curve cv's key in the chart: its pair, and where it crosses the band. */
+static void curve_key(const struct curve *cv, bool thp, char *label, size_t size)
+{
+	struct point at[MAX_CROSS];
+	size_t n = band_crossings(cv, at);
+	int len = snprintf(label, size, "%s / %s%s", cv->a, cv->b, thp ? ", THP" : "");
+
+	for (size_t i = 0; i < n && len > 0 && (size_t)len < size; i++) {
+		struct bracket b = crossing_bracket(cv->pt, cv->n, at[i].r.v, at[i].rss_mib);
+
+		if (b.kind == BR_MEASURED)
+			len += snprintf(label + len, size - (size_t)len, "%s%g× in %g–%g",
+					i ? ", " : ": crosses ", at[i].r.v, b.from, b.to);
+		else
+			len += snprintf(label + len, size - (size_t)len, "%s%g× at ~%s",
+					i ? ", " : ": crosses ", at[i].r.v, approx(at[i].rss_mib));
+	}
+	if (n && len > 0 && (size_t)len < size)
+		snprintf(label + len, size - (size_t)len, " MiB of ballast");
+}
+
+/* claims.csv: a series for each ratio curve that has points, one row a
+ * parent size. The curves drawn go to drawn; returns how many. */
+static size_t write_curves(struct plot *p, const struct curve **drawn)
 {
 	const struct claims *c = p->c;
-	const struct curve *drawn[3 * MAX_THP];
-	struct point at[MAX_CROSS];
 	size_t nd = 0;
 
 	csv_open(p, "claims.csv", "series,x_mib,rss_mib,ratio,ratio_lo,ratio_hi");
 	for (size_t t = 0; t < c->nthp; t++) {
 		const struct curve *cv[] = { &c->vfork_exit[t], &c->vfork_exec[t], &c->spawn[t] };
+		bool thp = strcmp(c->thp[t], "off") != 0;
 
 		for (size_t k = 0; k < 3; k++) {
 			char label[LABEL_LEN];
-			size_t n = band_crossings(cv[k], at);
-			int len;
 
 			if (!cv[k]->n)
 				continue;
-			/* The key says where the curve crosses the band. */
-			len = snprintf(label, sizeof label, "%s / %s%s", cv[k]->a, cv[k]->b,
-				       strcmp(c->thp[t], "off") ? ", THP" : "");
-			for (size_t i = 0; i < n && len > 0 && (size_t)len < sizeof label; i++) {
-				struct bracket b = crossing_bracket(cv[k]->pt, cv[k]->n, at[i].r.v,
-								    at[i].rss_mib);
-
-				if (b.kind == BR_MEASURED)
-					len += snprintf(label + len, sizeof label - (size_t)len,
-							"%s%g× in %g–%g", i ? ", " : ": crosses ",
-							at[i].r.v, b.from, b.to);
-				else
-					len += snprintf(label + len, sizeof label - (size_t)len,
-							"%s%g× at ~%s", i ? ", " : ": crosses ",
-							at[i].r.v, approx(at[i].rss_mib));
-			}
-			if (n && len > 0 && (size_t)len < sizeof label)
-				snprintf(label + len, sizeof label - (size_t)len, " MiB of ballast");
-			series_add_raw(p, &p->clm, label, (int)k + 1, strcmp(c->thp[t], "off") ? 2 : 1);
+			curve_key(cv[k], thp, label, sizeof label);
+			series_add_raw(p, &p->clm, label, (int)k + 1, thp ? 2 : 1);
 			drawn[nd++] = cv[k];
 			for (size_t i = 0; i < cv[k]->n; i++) {
 				const struct point *q = &cv[k]->pt[i];
@@ -183,6 +186,15 @@ static void ratios(struct plot *p)
 		}
 	}
 	csv_close(p);
+	return nd;
+}
+
+/* crossings.csv: where each drawn curve crosses the band, and between
+ * which measured sizes. */
+static void write_crossings(struct plot *p, const struct curve *const *drawn, size_t nd)
+{
+	struct point at[MAX_CROSS];
+
 	csv_open(p, "crossings.csv", "series,x_mib,rss_mib,level,from_x_mib,to_x_mib,measured");
 	for (size_t j = 0; j < nd; j++) {
 		size_t n = band_crossings(drawn[j], at);
@@ -197,6 +209,13 @@ static void ratios(struct plot *p)
 		}
 	}
 	csv_close(p);
+}
+
+static void ratios(struct plot *p)
+{
+	const struct curve *drawn[3 * MAX_THP];
+
+	write_crossings(p, drawn, write_curves(p, drawn));
 }
 
 /* Every method at the smallest parent, cheapest first --------------------- */

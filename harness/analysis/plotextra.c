@@ -62,6 +62,50 @@ static bool sample_of(const struct csv_table *t, size_t i, const int *col,
 	return field_num(csv_cell(t, i, col[5]), FIELD_FIGURE, &bad) == c->rss_mib;
 }
 
+/* The samples of each of the k cells c, in µs, from samples.csv's rows
+ * (columns col, as distribution finds them); NULL when memory could not
+ * be had. */
+static struct cdf_values *gather(const struct csv_table *t, const int *col,
+				 const struct cell_data *const *c, size_t k)
+{
+	struct cdf_values *v = calloc(k + 1, sizeof *v);
+
+	for (size_t i = 0; v && i < t->nrows; i++)
+		for (size_t j = 0; j < k; j++)
+			if (sample_of(t, i, col, c[j])) {
+				bool bad = false;
+				double ns = field_num(csv_cell(t, i, col[6]), FIELD_COUNT, &bad);
+
+				if (!bad && !isnan(ns))
+					push(&v[j], ns / 1000);
+				break;
+			}
+	return v;
+}
+
+/* cdf.csv: each cell's samples sorted, CDF_POINTS of them at most, evenly
+ * spaced by rank, with the share of samples at or below each. */
+static void write_cdf(struct plot *p, const struct cell_data *const *c, struct cdf_values *v,
+		      size_t k)
+{
+	csv_open(p, "cdf.csv", "series,us,frac");
+	for (size_t j = 0; v && j < k; j++) {
+		size_t m = v[j].n < CDF_POINTS ? v[j].n : CDF_POINTS;
+
+		if (!m)
+			continue;
+		qsort(v[j].v, v[j].n, sizeof *v[j].v, cmp_double);
+		series_add(p, &p->cdf, c[j], series_label(p->r, c[j]));
+		for (size_t q = 0; q < m; q++) {
+			size_t at = m > 1 ? q * (v[j].n - 1) / (m - 1) : 0;
+
+			row(p, "%zu,%s,%s", p->cdf.n, num(v[j].v[at]),
+			    num((double)(at + 1) / (double)v[j].n));
+		}
+	}
+	csv_close(p);
+}
+
 /* Read here, not through rundir_samples, because a chart takes what there
  * is: the samples that match a cell, from a trimmed or cut-short file that
  * the gate would refuse whole. */
@@ -71,7 +115,7 @@ void distribution(struct plot *p, double rss)
 					     "rss_mib", "ns" };
 	struct csv_table t;
 	struct sorted s;
-	struct cdf_values *v = NULL;
+	struct cdf_values *v;
 	char path[PATH_MAX + 16], why[CSV_ERR_LEN];
 	int col[7];
 	size_t k = 0;
@@ -92,36 +136,11 @@ void distribution(struct plot *p, double rss)
 	for (size_t i = 0; i < s.n; i++)
 		if (s.c[i]->rss_mib == rss)
 			s.c[k++] = s.c[i];
-	v = calloc(k + 1, sizeof *v);
-	for (size_t i = 0; v && i < t.nrows; i++)
-		for (size_t j = 0; j < k; j++)
-			if (sample_of(&t, i, col, s.c[j])) {
-				bool bad = false;
-				double ns = field_num(csv_cell(&t, i, col[6]), FIELD_COUNT, &bad);
-
-				if (!bad && !isnan(ns))
-					push(&v[j], ns / 1000);
-				break;
-			}
+	v = gather(&t, col, s.c, k);
 	if (!k)
 		fprintf(stderr, "spawncost report: no cdf chart: no cell at %g MiB\n", rss);
 	p->cdf_rss = rss;
-	csv_open(p, "cdf.csv", "series,us,frac");
-	for (size_t j = 0; v && j < k; j++) {
-		size_t m = v[j].n < CDF_POINTS ? v[j].n : CDF_POINTS;
-
-		if (!m)
-			continue;
-		qsort(v[j].v, v[j].n, sizeof *v[j].v, cmp_double);
-		series_add(p, &p->cdf, s.c[j], series_label(p->r, s.c[j]));
-		for (size_t q = 0; q < m; q++) {
-			size_t at = m > 1 ? q * (v[j].n - 1) / (m - 1) : 0;
-
-			row(p, "%zu,%s,%s", p->cdf.n, num(v[j].v[at]),
-			    num((double)(at + 1) / (double)v[j].n));
-		}
-	}
-	csv_close(p);
+	write_cdf(p, s.c, v, k);
 	for (size_t j = 0; v && j < k; j++)
 		free(v[j].v);
 	free(v);

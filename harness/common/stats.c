@@ -116,33 +116,28 @@ int fit_line(const double *x, const double *y, size_t n, struct line_fit *f)
 	return 0;
 }
 
-/* Modes of sorted x: peaks of a smoothed histogram between the 1st and
- * 99th percentiles, in bins no narrower than 1% of the 1st percentile and
- * holding 15 samples each on average. A peak counts when it is at least a
- * tenth of the tallest and the valley between it and the mode before falls
- * below half of the lower of the two: a long tail or the noise of a few
- * bins is one mode, a scheduler that places the child on either of two
- * CPUs is two. (No logarithms: the engine links no libm.) */
-#define MODE_BINS 40
-unsigned count_modes(const uint64_t *x, size_t n)
-{
-	double lo, hi, width, h[MODE_BINS] = { 0 }, sm[MODE_BINS];
-	double tallest = 0, peak = -1, valley = 0;
-	unsigned bins = MODE_BINS, modes = 0;
+#define MODE_BINS 40	/* count_modes' bins, at most */
 
-	if (n < MODES_MIN_SAMPLES)
-		return 0;
-	lo = quantile_sorted(x, n, 0.01);
-	hi = quantile_sorted(x, n, 0.99);
+/* How many bins of [lo, hi] count_modes takes for n samples: 15 a bin on
+ * average, none narrower than 1% of lo, MODE_BINS at most. */
+static unsigned mode_bins(double lo, double hi, size_t n)
+{
+	unsigned bins = MODE_BINS;
+
 	if (n / 15 < bins)
 		bins = (unsigned)(n / 15);
 	if (lo <= 0 || hi <= lo || (hi - lo) / bins < lo / 100)
 		bins = (unsigned)((hi - lo) / (lo / 100));
-	if (bins > MODE_BINS)
-		bins = MODE_BINS;
-	if (bins < 5)
-		return 1;
-	width = (hi - lo) / bins;
+	return bins > MODE_BINS ? MODE_BINS : bins;
+}
+
+/* The histogram of x's samples within [lo, hi] in bins, each bin averaged
+ * with its neighbours into sm; returns the tallest of sm. */
+static double smoothed_histogram(const uint64_t *x, size_t n, double lo, double hi,
+				 unsigned bins, double *sm)
+{
+	double width = (hi - lo) / bins, h[MODE_BINS] = { 0 }, tallest = 0;
+
 	for (size_t i = 0; i < n; i++) {
 		double v = (double)x[i];
 		if (v < lo || v > hi)
@@ -162,9 +157,18 @@ unsigned count_modes(const uint64_t *x, size_t n)
 		if (sm[b] > tallest)
 			tallest = sm[b];
 	}
-	/* Left to right: a mode is climbed while no valley below half its
-	 * peak has been crossed; past such a valley, a local maximum that is
-	 * a tenth of the tallest and twice the valley starts the next one. */
+	return tallest;
+}
+
+/* The peaks of the smoothed histogram sm, left to right: a mode is climbed
+ * while no valley below half its peak has been crossed; past such a
+ * valley, a local maximum that is a tenth of the tallest and twice the
+ * valley starts the next one. */
+static unsigned peaks(const double *sm, unsigned bins, double tallest)
+{
+	double peak = -1, valley = 0;
+	unsigned modes = 0;
+
 	for (unsigned b = 0; b < bins; b++) {
 		double v = sm[b];
 		if (peak < 0) {
@@ -185,4 +189,26 @@ unsigned count_modes(const uint64_t *x, size_t n)
 		}
 	}
 	return modes;
+}
+
+/* Modes of sorted x: peaks of a smoothed histogram between the 1st and
+ * 99th percentiles, in bins no narrower than 1% of the 1st percentile and
+ * holding 15 samples each on average. A peak counts when it is at least a
+ * tenth of the tallest and the valley between it and the mode before falls
+ * below half of the lower of the two: a long tail or the noise of a few
+ * bins is one mode, a scheduler that places the child on either of two
+ * CPUs is two. (No logarithms: the engine links no libm.) */
+unsigned count_modes(const uint64_t *x, size_t n)
+{
+	double lo, hi, sm[MODE_BINS];
+	unsigned bins;
+
+	if (n < MODES_MIN_SAMPLES)
+		return 0;
+	lo = quantile_sorted(x, n, 0.01);
+	hi = quantile_sorted(x, n, 0.99);
+	bins = mode_bins(lo, hi, n);
+	if (bins < 5)
+		return 1;
+	return peaks(sm, bins, smoothed_histogram(x, n, lo, hi, bins, sm));
 }

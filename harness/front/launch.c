@@ -114,20 +114,37 @@ static int resolve_events(const struct run_opts *o, char *out, size_t len)
 	return 0;
 }
 
-/* What `sysprep check` finds noisy here, as warnings: the run goes on. */
-static void warn_noise(void)
+/* The environment sysprep runs in: ours, with steal looked at for a fifth
+ * of a second, not sysprep's second by hand: the run measures it in every
+ * window anyway. NULL when memory could not be had. */
+static char **sysprep_env(void)
 {
-	char path[PATH_MAX], line[512];
+	size_t n = 0;
+	char **envp;
+
+	while (environ[n])
+		n++;
+	envp = calloc(n + 2, sizeof *envp);
+	if (!envp)
+		return NULL;
+	envp[0] = "SYSPREP_STEAL_SECONDS=0.2";
+	memcpy(envp + 1, environ, n * sizeof *envp);
+	return envp;
+}
+
+/* Start `sysprep check --quiet` at path with its stdout on the pipe fd's
+ * write end: 0 and its *pid, or -1. */
+static int spawn_sysprep(char *path, const int fd[2], pid_t *pid)
+{
 	char *argv[] = { path, "check", "--quiet", NULL };
-	int fd[2], status;
-	pid_t pid;
-	FILE *f;
+	char **envp = sysprep_env();
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	sigset_t dfl;
+	int rc = -1;
 
-	if (!bundled("sysprep", path, sizeof path) || pipe(fd) != 0)
-		return;
+	if (!envp)
+		return -1;
 	/* SIGPIPE as a shell script expects it: we ignore it (cmd_run_front) */
 	sigemptyset(&dfl);
 	sigaddset(&dfl, SIGPIPE);
@@ -140,32 +157,29 @@ static void warn_noise(void)
 	/* its own errors (a shell that cannot start under a low descriptor
 	 * limit, say) become one note below, not raw shell text */
 	posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-	/* steal looked at for a fifth of a second, not sysprep's second by
-	 * hand: the run measures it in every window anyway */
-	size_t n = 0;
-	while (environ[n])
-		n++;
-	char **envp = calloc(n + 2, sizeof *envp);
-	if (!envp) {
-		posix_spawn_file_actions_destroy(&fa);
-		posix_spawnattr_destroy(&attr);
-		close(fd[0]);
-		close(fd[1]);
-		return;
-	}
-	envp[0] = "SYSPREP_STEAL_SECONDS=0.2";
-	memcpy(envp + 1, environ, n * sizeof *envp);
-	if (posix_spawn(&pid, path, &fa, &attr, argv, envp) != 0) {
-		free(envp);
-		posix_spawn_file_actions_destroy(&fa);
-		posix_spawnattr_destroy(&attr);
-		close(fd[0]);
-		close(fd[1]);
-		return;
-	}
+	if (posix_spawn(pid, path, &fa, &attr, argv, envp) == 0)
+		rc = 0;
 	free(envp);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
+	return rc;
+}
+
+/* What `sysprep check` finds noisy here, as warnings: the run goes on. */
+static void warn_noise(void)
+{
+	char path[PATH_MAX], line[512];
+	int fd[2], status;
+	pid_t pid;
+	FILE *f;
+
+	if (!bundled("sysprep", path, sizeof path) || pipe(fd) != 0)
+		return;
+	if (spawn_sysprep(path, fd, &pid) != 0) {
+		close(fd[0]);
+		close(fd[1]);
+		return;
+	}
 	close(fd[1]);
 	if ((f = fdopen(fd[0], "r"))) {
 		while (fgets(line, sizeof line, f))
@@ -228,12 +242,59 @@ static int resolve_spawners(const struct run_opts *o, char **list)
 	return 0;
 }
 
+/* What the front end resolved, handed to the engine as options of its own. */
+struct resolved {
+	char cpus[32], why[320];	/* --cpus, --pin-why: "" when not pinned here */
+	char *spawners;			/* --spawner-cpus: NULL when unbound */
+	char specs[EVENT_MAX * EVENT_SPEC_TEXT_LEN];	/* --event-spec: "" for none */
+};
+
+/* The user's options checked (run_check completes them), and what needs
+ * the front end's libraries resolved: 0, or the exit status. */
+static int resolve(struct run_opts *o, struct resolved *r)
+{
+	int rc;
+
+	r->cpus[0] = r->why[0] = '\0';
+	r->spawners = NULL;
+	if ((rc = run_check(o)) || (rc = resolve_pin(o, r->cpus, sizeof r->cpus, r->why,
+						      sizeof r->why)) ||
+	    (rc = resolve_spawners(o, &r->spawners)))
+		return rc;
+	return resolve_events(o, r->specs, sizeof r->specs);
+}
+
+/* The engine's options for what r resolved, at args[n]: the new n. */
+static int pass_resolved(char **args, int n, const struct run_opts *o, struct resolved *r)
+{
+	if (r->cpus[0]) {
+		if (o->pin_default) {	/* the engine records the policy */
+			args[n++] = "--pin";
+			args[n++] = "same";
+		}
+		args[n++] = "--cpus";
+		args[n++] = r->cpus;
+		if (r->why[0]) {
+			args[n++] = "--pin-why";
+			args[n++] = r->why;
+		}
+	}
+	if (r->spawners) {
+		args[n++] = "--spawner-cpus";
+		args[n++] = r->spawners;
+	}
+	if (r->specs[0]) {
+		args[n++] = "--event-spec";
+		args[n++] = r->specs;
+	}
+	return n;
+}
+
 int cmd_run_front(int argc, char **argv)
 {
 	struct run_opts o;
-	char engine[PATH_MAX], cpus[32] = "", why[320] = "", fdarg[16], self[PATH_MAX];
-	char *spawners = NULL;
-	char specs[EVENT_MAX * EVENT_SPEC_TEXT_LEN];
+	struct resolved r;
+	char engine[PATH_MAX], fdarg[16], self[PATH_MAX];
 	ssize_t len;
 	char **args;
 	int n = 0, facts, rc = run_parse(argc, argv, &o, false);
@@ -244,8 +305,7 @@ int cmd_run_front(int argc, char **argv)
 	 * end the run before it starts: the write fails with EPIPE instead.
 	 * The engine handles SIGPIPE itself (harness/common/guard.c). */
 	signal(SIGPIPE, SIG_IGN);
-	if ((rc = run_check(&o)) || (rc = resolve_pin(&o, cpus, sizeof cpus, why, sizeof why)) ||
-	    (rc = resolve_spawners(&o, &spawners)) || (rc = resolve_events(&o, specs, sizeof specs)))
+	if ((rc = resolve(&o, &r)))
 		return rc;
 	if (!bundled("spawncost-measure", engine, sizeof engine)) {
 		fprintf(stderr, "spawncost run: the engine spawncost-measure is not next to "
@@ -260,26 +320,7 @@ int cmd_run_front(int argc, char **argv)
 	args[n++] = engine;
 	for (int i = 0; i < argc; i++)
 		args[n++] = argv[i];
-	if (cpus[0]) {
-		if (o.pin_default) {	/* the engine records the policy */
-			args[n++] = "--pin";
-			args[n++] = "same";
-		}
-		args[n++] = "--cpus";
-		args[n++] = cpus;
-		if (why[0]) {
-			args[n++] = "--pin-why";
-			args[n++] = why;
-		}
-	}
-	if (spawners) {
-		args[n++] = "--spawner-cpus";
-		args[n++] = spawners;
-	}
-	if (specs[0]) {
-		args[n++] = "--event-spec";
-		args[n++] = specs;
-	}
+	n = pass_resolved(args, n, &o, &r);
 	len = readlink("/proc/self/exe", self, sizeof self - 1);
 	if (len > 0) {
 		self[len] = '\0';

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "compare.h"
@@ -50,7 +51,7 @@ static void decide(struct comparison *c, struct pair *pairs, size_t nbases)
 		for (size_t k = 0; k < nbases; k++)
 			pairs[i].bases[k] = &cells[k][i];
 	}
-	compare_base_levels(c);
+	assert_int_equal(compare_base_levels(c), 0);
 	for (size_t i = 0; i < NCELLS; i++)
 		assert_int_equal(compare_pair(&pairs[i], c->base_level, nbases, 5, 0.01), 0);
 	compare_judge_run(c);
@@ -145,6 +146,32 @@ static void test_one_base_has_no_levels(void **state)
 	assert_true(isnan(c.base_spread));
 }
 
+/* Every cell counts towards a BASE run's level, however many the runs have
+ * (a fixed table of 4096 a run once dropped the rest): of 5000 cells, BASE
+ * run 0 reads 10% below the runs' middle in the first 2048 and 10% above
+ * in the 2952 others, so its level is 1.1 (0.995 from the first 4096). */
+static void test_base_levels_take_every_cell(void **state)
+{
+	enum { MANY = 5000, LOW = 2048 };
+	struct cell_data *runs = calloc(2 * MANY, sizeof *runs);
+	struct pair *pairs = calloc(MANY, sizeof *pairs);
+	struct comparison c = { .nbases = 2, .pairs = pairs, .npairs = MANY };
+
+	assert_non_null(runs);
+	assert_non_null(pairs);
+	for (size_t i = 0; i < MANY; i++) {
+		runs[i] = (struct cell_data){ .error = "", .med.v = i < LOW ? 90 : 110 };
+		runs[MANY + i] = (struct cell_data){ .error = "", .med.v = i < LOW ? 110 : 90 };
+		pairs[i] = (struct pair){ .base = &runs[i], .nw = &runs[i],
+					  .bases = { &runs[i], &runs[MANY + i] } };
+	}
+	assert_int_equal(compare_base_levels(&c), 0);
+	assert_true(fabs(c.base_level[0] - 1.1) < 1e-9);
+	assert_true(fabs(c.base_level[1] - 0.9) < 1e-9);
+	free(pairs);
+	free(runs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -153,6 +180,7 @@ int main(void)
 		cmocka_unit_test(test_base_levels_taken_out),
 		cmocka_unit_test(test_one_base_has_no_levels),
 		cmocka_unit_test(test_cells_moving_between_runs_widen_intervals),
+		cmocka_unit_test(test_base_levels_take_every_cell),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
