@@ -173,3 +173,18 @@ printed() {
 	[ "$status" -eq 2 ]
 	[ "$stderr" = "scripts/deps: --build and --runtimes: one at a time" ]
 }
+
+@test "docs/setup.md's table names what scripts/deps --print installs, manager by manager" {
+	local doc="$BATS_TEST_DIRNAME/../../docs/setup.md" col=2
+	for m in apt dnf zypper pacman; do
+		col=$((col + 1))
+		awk -F'|' -v c="$col" '/^## The packages/ { on = 1 } on && /^\| [a-z]+ \| `/ { print $c }' \
+			"$doc" | tr -d '`' | tr ' ' '\n' | sed '/^$/d' | sort > doc
+		# the packages: the words after the command's last option
+		"$DEPS" --print --manager "$m" --all |
+			awk '{ for (i = NF; $i !~ /^-/; i--) ; for (i++; i <= NF; i++) print $i }' |
+			sed 's/^libclang-rt-[0-9]*-dev$/libclang-rt-N-dev/' | sort > printed
+		[ "$(wc -l < doc)" -gt 20 ]
+		diff doc printed
+	done
+}
