@@ -1,7 +1,10 @@
 # spawncost: what it costs Linux to create a process.
 #   make          build build/spawncost and its exec target
-#   make run      install missing dependencies, build, run the default profile
-#   make check    install missing dependencies, build, run every test
+#   make run      install what is missing to build and draw charts, build,
+#                 run the default profile
+#   make runtimes install the language runtimes, build the rt-* drivers
+#   make check    install the test tools and the runtimes too, build, run
+#                 every test
 #   make install  PREFIX=/usr/local (the binary finds its target relative to itself)
 #   make check-sanitize   every test against an ASan+UBSan build (build/san)
 #   make check-valgrind   a quick sweep under valgrind memcheck, no leaks or errors
@@ -60,8 +63,8 @@ ifneq ($(filter x86_64% aarch64%,$(shell $(CC) -dumpmachine)),)
 NOOP_LDFLAGS += -nostdlib -nostartfiles
 endif
 
-.PHONY: all run check test-unit test-cli install clean deps FORCE fuzz check-sanitize \
-	check-valgrind mutants
+.PHONY: all run check test-unit test-cli install clean deps deps-runtimes deps-tests \
+	deps-check FORCE fuzz check-sanitize check-valgrind mutants
 
 TARGETS := $(B)/spawncost-noop $(B)/spawncost-chain $(B)/spawncost-noop-dyn $(B)/spawncost-stamp
 
@@ -115,9 +118,11 @@ $(B)/sysprep: scripts/sysprep
 # The rt-* methods' drivers (bench/runtimes/<runtime>/), into
 # $(B)/runtimes/<runtime>/ where the engine looks next to the no-op. The
 # scripts are copied by `all`; the compiled drivers are built by
-# `make runtimes` (make check and make install call it), each skipped with
-# a note where its compiler is missing: the engine then reports the
-# missing package in an error row.
+# runtime-drivers (make runtimes, make check and make install), each skipped
+# with a note where its compiler is missing: the engine then reports the
+# driver not built in an error row. `make runtimes` installs the runtimes
+# first, then builds them in a new make, which finds the compilers just
+# installed (RT_COMPILED is decided when make reads this file).
 GO    ?= go
 RUSTC ?= rustc
 JAVAC ?= javac
@@ -130,9 +135,11 @@ RT_SKIPPED := $(if $(filter %/go/driver,$(RT_COMPILED)),,go) \
 	      $(if $(filter %/rust/driver,$(RT_COMPILED)),,rust) \
 	      $(if $(filter %/Driver.class,$(RT_COMPILED)),,java)
 
-.PHONY: runtimes
+.PHONY: runtimes runtime-drivers
 all: $(RT_SCRIPTS)
-runtimes: $(RT_SCRIPTS) $(RT_COMPILED)
+runtimes: deps-runtimes
+	@$(MAKE) --no-print-directory runtime-drivers
+runtime-drivers: $(RT_SCRIPTS) $(RT_COMPILED)
 	@for r in $(strip $(RT_SKIPPED)); do \
 		echo "make runtimes: no compiler for the $$r driver here; skipped (scripts/deps --runtimes installs it)" >&2; \
 	done
@@ -194,8 +201,16 @@ $(B)/version.h: FORCE
 	   echo '#define SPAWNCOST_CFLAGS "$(SC_CFLAGS) $(CFLAGS)"'; } > $@.new
 	@cmp -s $@.new $@ && rm $@.new || mv $@.new $@
 
-deps:
-	scripts/deps
+# What each goal installs (scripts/deps): the build and the charts (make,
+# make run); the runtimes too (make runtimes); the test tools too
+# (check-valgrind); and the runtimes with them for the goals that run every
+# test, which run every driver (tests/cli/drivers.bats).
+DEPS_deps          :=
+DEPS_deps-runtimes := --runtimes
+DEPS_deps-tests    := --tests
+DEPS_deps-check    := --tests --runtimes
+deps deps-runtimes deps-tests deps-check:
+	$(strip scripts/deps $(DEPS_$@))
 	@mkdir -p $(B) && touch $(B)/.deps-ok
 
 # The main job: the default sweep, then its charts and the verdicts on the
@@ -229,8 +244,8 @@ test-cli: all
 
 # Every test, closing on one "check: N passed, N failed" line; a short
 # fuzz of the CSV reader first.
-check: deps
-	@$(MAKE) --no-print-directory all runtimes $(UNIT_BINS)
+check: deps-check
+	@$(MAKE) --no-print-directory all runtime-drivers $(UNIT_BINS)
 	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=10
 	tests/run $(UNIT_BINS)
 
@@ -252,15 +267,15 @@ fuzz: $(B)/fuzz_csvread
 # skip there: the sanitizers change exactly that.
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	     -fno-sanitize-recover=undefined
-check-sanitize: deps
+check-sanitize: deps-check
 	$(MAKE) --no-print-directory B=build/san CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" \
-		all runtimes $(patsubst $(B)/%,build/san/%,$(UNIT_BINS))
+		all runtime-drivers $(patsubst $(B)/%,build/san/%,$(UNIT_BINS))
 	SPAWNCOST_BUILD=$(CURDIR)/build/san SPAWNCOST_SANITIZED=1 \
 		tests/run $(patsubst $(B)/%,build/san/%,$(UNIT_BINS))
 
 # Deliberate bugs, one at a time, each of which some test must catch
 # (scripts/mutants lists them); too slow for make check.
-mutants: deps
+mutants: deps-check
 	scripts/mutants
 
 # The engine (the parent process) under memcheck for a quick sweep.
@@ -268,7 +283,7 @@ mutants: deps
 # and spawners in parallel.
 VALGRIND := valgrind --quiet --error-exitcode=1 --leak-check=full \
 	--show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect
-check-valgrind: deps all
+check-valgrind: deps-tests all
 	out=$$(mktemp -d) && \
 	$(VALGRIND) $(B)/spawncost-measure run -m core,exec -r 0,16 -n 5 -w 1 -o $$out/a >/dev/null && \
 	$(VALGRIND) $(B)/spawncost-measure run -m fork-exec,vfork-exec,posix-spawn -r 0,16 \
@@ -277,7 +292,7 @@ check-valgrind: deps all
 		--oversubscribe -n 5 -w 1 -o $$out/c >/dev/null \
 		&& rm -rf $$out && echo "check-valgrind: no errors, no leaks"
 
-install: all runtimes
+install: all runtime-drivers
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/libexec/spawncost
 	install -m 755 $(B)/spawncost $(DESTDIR)$(PREFIX)/bin/spawncost
 	install -m 755 $(B)/spawncost-measure $(TARGETS) $(DESTDIR)$(PREFIX)/libexec/spawncost/

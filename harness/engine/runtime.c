@@ -217,8 +217,8 @@ static int driver_command(const struct method *m, const char *dir, const char *n
 	 * path into dir */
 	for (char **a = argv; *a; a++)
 		if (strncmp(*a, dir, strlen(dir)) == 0 && access(*a, R_OK) != 0) {
-			snprintf(res->error, sizeof res->error, "ENOENT: %.100s is not built "
-				 "(make runtimes)", *a);
+			snprintf(res->error, sizeof res->error, "ENOENT: %.100s is not built: "
+				 "run `make runtimes`", *a);
 			return -1;
 		}
 	return 0;

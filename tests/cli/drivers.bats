@@ -3,8 +3,8 @@
 # engine runs it: DRIVER NOOP MIB COUNT SECONDS API, "go" on stdin after
 # "ready". The protocol's lines, a ballast really resident, a time limit,
 # and bad input as one error line and a non-zero exit, never a hang: every
-# driver runs under `timeout 30`. make check builds them (make runtimes)
-# and installs their runtimes (scripts/deps).
+# driver runs under `timeout 30`. make check installs their runtimes
+# (scripts/deps --runtimes) and builds them.
 load helpers
 
 NOOP="$BUILD/spawncost-noop"

@@ -77,7 +77,9 @@ more_than() {
 	cp "$BUILD"/spawncost "$BUILD"/spawncost-measure "$BUILD"/spawncost-noop bin/
 	run bin/spawncost run -m rt-rust-command -r 0 -n 10 -e none -o out
 	[ "$status" -eq 1 ]
-	[[ "$(rt out/summary.csv error rt-rust-command 0)" == "ENOENT: "*"/runtimes/rust/driver is not built (make runtimes)" ]]
+	[[ "$(rt out/summary.csv error rt-rust-command 0)" == "ENOENT: "*"/runtimes/rust/driver is not built: run \`make runtimes\`" ]]
+	# and the console's line says the same
+	[[ "$output" == *"rt-rust-command"*"is not built: run \`make runtimes\`"* ]]
 }
 
 @test "runtimes is a group of its own, not part of all" {
