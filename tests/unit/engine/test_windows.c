@@ -203,37 +203,60 @@ static void test_one_window(void **state)
 }
 
 /* Samples in unequal windows, pooled as a run pools them: one long window
- * at 1000 ns, nine short ones at 2000. The median of all samples is the
- * long window's; the windows' median and its interval are the short
- * ones'; the interval reaches out to the figure printed with it. */
-static void test_pooled_median_outside_the_windows_interval(void **state)
+ * at long_ns, nine short ones at short_ns. The median of all samples is
+ * the long window's; the windows' median and its interval are the short
+ * ones'. Returns the cell's figures, the pooled median in *pooled. */
+static struct window_figures unequal_windows(uint64_t long_ns, uint64_t short_ns,
+					     double *pooled)
 {
 	enum { LONG = 800, SHORT = 40, ROUNDS = 10 };
 	static uint64_t ns[LONG + (ROUNDS - 1) * SHORT];
 	struct windows w;
 	struct window_figures f;
-	struct stats pooled;
+	struct stats all;
 	size_t n = 0;
 
-	(void)state;
 	assert_int_equal(windows_init(&w, ROUNDS, one_cpu, 1), 0);
 	for (unsigned round = 0; round < ROUNDS; round++) {
 		size_t first = n, len = round == 0 ? LONG : SHORT;
 		double median, half;
 		for (size_t i = 0; i < len; i++)
-			ns[n++] = (round == 0 ? 1000 : 2000) + i % 5;
+			ns[n++] = (round == 0 ? long_ns : short_ns) + i % 5;
 		assert_int_equal(median_interval(ns + first, len, &median, &half), 0);
 		add(&w, 0, round, len, median, 0);
 	}
-	stats_compute(ns, n, &pooled);
-	windows_figures(&w, 0, pooled.median, &f);
+	stats_compute(ns, n, &all);
+	windows_figures(&w, 0, all.median, &f);
+	windows_free(&w);
 	assert_int_equal(f.windows, ROUNDS);
-	assert_true(pooled.median < 1010);
+	*pooled = all.median;
+	return f;
+}
+
+/* The interval reaches out to the figure printed with it, below ... */
+static void test_pooled_median_below_the_windows_interval(void **state)
+{
+	double pooled;
+	struct window_figures f = unequal_windows(1000, 2000, &pooled);
+
+	(void)state;
+	assert_true(pooled < 1010);
 	assert_true(f.lo < 1010);
 	assert_true(f.hi >= 2000);
-	assert_true(f.ci_lo == pooled.median);	/* reached out to it */
+	assert_true(f.ci_lo == pooled);
 	assert_true(f.ci_hi >= 2000);
-	windows_free(&w);
+}
+
+/* ... and above it. */
+static void test_pooled_median_above_the_windows_interval(void **state)
+{
+	double pooled;
+	struct window_figures f = unequal_windows(2000, 1000, &pooled);
+
+	(void)state;
+	assert_true(pooled >= 2000);
+	assert_true(f.ci_lo < 1010);
+	assert_true(f.ci_hi == pooled);
 }
 
 int main(void)
@@ -247,7 +270,8 @@ int main(void)
 		cmocka_unit_test(test_spread_and_interval),
 		cmocka_unit_test(test_drifting_windows_widen_the_interval),
 		cmocka_unit_test(test_one_window),
-		cmocka_unit_test(test_pooled_median_outside_the_windows_interval),
+		cmocka_unit_test(test_pooled_median_below_the_windows_interval),
+		cmocka_unit_test(test_pooled_median_above_the_windows_interval),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
