@@ -196,8 +196,16 @@ static void test_a_driver_that_breaks_the_protocol(void **state)
 /* Its own error line is the cell's error. */
 static void test_a_driver_that_refuses(void **state)
 {
+	struct samples s;
+	struct cell_result r;
+	struct table_row t;
+
 	(void)state;
 	fails("stub", "refuse", 0, "EACCES: the stub may not spawn");
+	assert_int_equal(samples_init(&s, 0), 0);
+	assert_int_equal(window("refuse", &s, &r, &t), -1);	/* as cell_measure fails */
+	assert_string_equal(r.error, "EACCES: the stub may not spawn");
+	samples_free(&s);
 }
 
 /* Past the deadline (--timeout 1): killed. */
