@@ -83,7 +83,8 @@ static void every_spawner_counted(const struct samples *s)
 		assert_int_equal(per[i], ITERATIONS);
 }
 
-static void test_spawner_processes(void **state)
+/* Spawners as processes, then as threads of one process. */
+static void test_every_spawners_samples_come_back(void **state)
 {
 	struct samples s;
 	struct cell_result r;
@@ -91,83 +92,69 @@ static void test_spawner_processes(void **state)
 	(void)state;
 	assert_int_equal(samples_init(&s, 0), 0);
 	fail_at = 0;
-	assert_int_equal(window(&all_well, false, 0, &s, &r), 0);
-	assert_string_equal(r.error, "");
-	every_spawner_counted(&s);
-	assert_int_equal(calls, 0);	/* none here: the spawners made them */
-	assert_true(r.rate > 0);
-	assert_true(r.rss_kib > 0);	/* the parent's figures: spawner 0's */
+	for (int threads = 0; threads < 2; threads++) {
+		assert_int_equal(window(&all_well, threads, 0, &s, &r), 0);
+		assert_string_equal(r.error, "");
+		every_spawner_counted(&s);
+		assert_int_equal(calls, 0);	/* none here: the spawners made them */
+		assert_true(r.rate > 0);
+		assert_true(r.rss_kib > 0);	/* the parent's figures: spawner 0's */
+	}
 	samples_free(&s);
 }
 
-static void test_spawner_threads(void **state)
+/* A window in which the first spawner to reach its 20th round trip goes
+ * wrong `way`: it fails, its error in *r. */
+static void one_goes_wrong(int way, double timeout, struct cell_result *r)
 {
 	struct samples s;
-	struct cell_result r;
 
-	(void)state;
 	assert_int_equal(samples_init(&s, 0), 0);
+	fail_at = 20;
+	how = way;
+	assert_int_equal(window(&one_fails, false, timeout, &s, r), -1);
 	fail_at = 0;
-	assert_int_equal(window(&all_well, true, 0, &s, &r), 0);
-	assert_string_equal(r.error, "");
-	every_spawner_counted(&s);
 	samples_free(&s);
 }
 
 /* A spawner whose round trip fails: the cell is an error, with why. */
 static void test_a_failed_round_trip_fails_the_cell(void **state)
 {
-	struct samples s;
 	struct cell_result r;
 
 	(void)state;
-	assert_int_equal(samples_init(&s, 0), 0);
-	fail_at = 20;
-	how = FAILS;
-	assert_int_equal(window(&one_fails, false, 0, &s, &r), -1);
+	one_goes_wrong(FAILS, 0, &r);
 	assert_true(strncmp(r.error, "spawner ", 8) == 0);
 	assert_non_null(strstr(r.error, ": EXIT3: child exited with status 3"));
-	samples_free(&s);
 }
 
 /* A spawner process that dies mid-window: the cell is an error, whatever
  * the others measured. */
 static void test_a_spawner_that_dies_fails_the_cell(void **state)
 {
-	struct samples s;
 	struct cell_result r;
 
 	(void)state;
-	assert_int_equal(samples_init(&s, 0), 0);
-	fail_at = 20;
-	how = DIES;
-	assert_int_equal(window(&one_fails, false, 0, &s, &r), -1);
+	one_goes_wrong(DIES, 0, &r);
 	assert_true(strncmp(r.error, "spawner process ", 16) == 0);
 	assert_non_null(strstr(r.error, " exited with status 9"));
-	samples_free(&s);
 }
 
 /* A spawner that hangs: once no spawner has made a round trip for the
  * deadline (--timeout 1), all are killed and the cell is an error. */
 static void test_a_hung_spawner_is_killed(void **state)
 {
-	struct samples s;
 	struct cell_result r;
 
 	(void)state;
-	assert_int_equal(samples_init(&s, 0), 0);
-	fail_at = 20;
-	how = HANGS;
-	assert_int_equal(window(&one_fails, false, 1, &s, &r), -1);
+	one_goes_wrong(HANGS, 1, &r);
 	assert_string_equal(r.error, "ETIME: no spawner made a round trip in 1 s; all were killed");
-	samples_free(&s);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_spawner_processes),
-		cmocka_unit_test(test_spawner_threads),
+		cmocka_unit_test(test_every_spawners_samples_come_back),
 		cmocka_unit_test(test_a_failed_round_trip_fails_the_cell),
 		cmocka_unit_test(test_a_spawner_that_dies_fails_the_cell),
 		cmocka_unit_test(test_a_hung_spawner_is_killed),
