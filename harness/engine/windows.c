@@ -1,13 +1,16 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include "book.h"
+#include "options.h"
 #include "timing.h"
 #include "windows.h"
+#include "winstats.h"
 
 /* /proc/stat's cpu lines come first: this much holds them for some eight
  * hundred CPUs, before the long intr line. */
@@ -187,6 +190,23 @@ unsigned windows_contended(const struct windows *w, uint32_t cell)
 	for (size_t i = 0; i < w->n; i++)
 		k += w->rec[i].cell == cell && w->rec[i].contended;
 	return k;
+}
+
+void windows_figures(const struct windows *w, uint32_t cell, double median,
+		     struct window_figures *f)
+{
+	double x[MAX_ROUNDS + 1], m, lo, hi, level;
+	size_t k = windows_of(w, cell, x, MAX_ROUNDS);
+
+	*f = (struct window_figures){ .windows = (unsigned)k,
+				      .contended = windows_contended(w, cell),
+				      .ci_lo = NAN, .ci_hi = NAN };
+	if (k < 2 || window_median_ci(x, k, 0.95, &m, &lo, &hi, &level) != 0)
+		return;
+	f->lo = x[0];	/* sorted now: the spread of the windows */
+	f->hi = x[k - 1];
+	f->ci_lo = lo < median ? lo : median;
+	f->ci_hi = hi > median ? hi : median;
 }
 
 size_t windows_paired(const struct windows *w, uint32_t a, uint32_t b, double *out, size_t max)

@@ -79,6 +79,25 @@ size_t windows_of(const struct windows *w, uint32_t cell, double *out, size_t ma
 /* Contended windows of cell. */
 unsigned windows_contended(const struct windows *w, uint32_t cell);
 
+/* What a cell's windows say of it at the end of a run. */
+struct window_figures {
+	unsigned windows;	/* windows with samples */
+	unsigned contended;	/* of all its windows */
+	double lo, hi;		/* the smallest and largest window median (ns);
+				 * 0 with fewer than two windows */
+	double ci_lo, ci_hi;	/* the 95% interval of the cell's median; NaN
+				 * with fewer than two windows */
+};
+
+/* The figures of cell's windows, for a cell whose samples, every window's
+ * pooled, have the median `median`. The interval is of the windows'
+ * medians (harness/common/winstats.h): unequal windows can put the pooled
+ * median just outside it, and the interval then reaches out to the figure
+ * it is printed with (wider, never narrower). A function of its own, out
+ * of the pooling in run.c, so that the unit tests can feed it windows. */
+void windows_figures(const struct windows *w, uint32_t cell, double median,
+		     struct window_figures *f);
+
 /* The ratio a/b from windows of the two cells in the same round, one per
  * round both measured, into out (room for max). Returns how many. */
 size_t windows_paired(const struct windows *w, uint32_t a, uint32_t b, double *out, size_t max);
