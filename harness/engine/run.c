@@ -238,21 +238,14 @@ static void probe_figures(struct table_row *t, const struct spill_probe *pr, siz
  * how many of them were contended. One window gives no interval. */
 static void window_interval(const struct run *r, size_t id, struct table_row *t)
 {
-	double x[MAX_ROUNDS + 1], m, lo, hi, level;
-	size_t k = windows_of(&r->win, (uint32_t)id, x, MAX_ROUNDS);
+	struct window_figures f;
 
-	t->contended = windows_contended(&r->win, (uint32_t)id);
-	t->stats.ci_lo = t->stats.ci_hi = NAN;
-	if (k >= 2 && window_median_ci(x, k, 0.95, &m, &lo, &hi, &level) == 0) {
-		t->window_lo = x[0];	/* sorted now: the spread of the windows */
-		t->window_hi = x[k - 1];
-		/* The interval is of the windows' median; median_us is the median
-		 * of all samples, which unequal windows can put just outside it:
-		 * the interval then reaches out to the figure it is printed with
-		 * (wider, never narrower). */
-		t->stats.ci_lo = lo < t->stats.median ? lo : t->stats.median;
-		t->stats.ci_hi = hi > t->stats.median ? hi : t->stats.median;
-	}
+	windows_figures(&r->win, (uint32_t)id, t->stats.median, &f);
+	t->contended = f.contended;
+	t->window_lo = f.lo;
+	t->window_hi = f.hi;
+	t->stats.ci_lo = f.ci_lo;
+	t->stats.ci_hi = f.ci_hi;
 }
 
 /* The statistics of every cell from all of its windows; cells no window

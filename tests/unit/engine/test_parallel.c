@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "counting.h"
-#include "run_internal.h"
+#include "window.h"
 #include "window.h"
 
 enum { SPAWNERS = 3, ITERATIONS = 40 };

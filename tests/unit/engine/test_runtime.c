@@ -17,7 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "run_internal.h"
+#include "output.h"
 #include "window.h"
 
 enum { ITERATIONS = 20 };
@@ -139,22 +139,26 @@ static void test_the_drivers_samples_come_back(void **state)
  * with `error`, and nothing of the window is counted. */
 static void fails(const char *runtime, const char *how, double timeout, const char *error)
 {
-	static struct run r;
+	static struct run_opts o;
+	static struct run_files files;
+	static struct windows win;
+	static struct counters counters;
+	struct sweep sw = { .o = &o, .counters = &counters, .win = &win, .files = &files };
 	struct method m = stub_method(runtime, how);
 	struct table_row cell;
 	struct spawn_ctx c = { 0 };
 	struct samples s;
 	int err = open("/dev/null", O_WRONLY), saved = dup(2);
 
-	memset(&r, 0, sizeof r);
-	r.o = opts(timeout);
+	o = opts(timeout);
+	files = (struct run_files){ .o = &o };
 	plan_cell(&cell, &m, 0, THP_OFF, BALLAST_ANON, 0, 0, 1);
-	r.cells = &cell;
-	r.ncells = 1;
-	assert_int_equal(windows_init(&r.win, 1, NULL, 0), 0);
+	sw.cells = &cell;
+	sw.ncells = 1;
+	assert_int_equal(windows_init(&win, 1, NULL, 0), 0);
 	assert_int_equal(samples_init(&s, 0), 0);
 	dup2(err, 2);	/* the window's line of progress: not the test's */
-	run_window(&r, 0, 0, &c, &s, NULL);
+	run_window(&sw, 0, 0, &c, &s, NULL);
 	dup2(saved, 2);
 	close(saved);
 	close(err);
@@ -164,9 +168,9 @@ static void fails(const char *runtime, const char *how, double timeout, const ch
 	assert_int_equal(cell.stats.n, 0);	/* but no sample counted, */
 	assert_int_equal(cell.probes, 0);
 	assert_true(cell.rate_sum == 0);
-	assert_int_equal(r.win.n, 0);		/* nor a window to pool */
+	assert_int_equal(win.n, 0);		/* nor a window to pool */
 	samples_free(&s);
-	windows_free(&r.win);
+	windows_free(&win);
 }
 
 static void test_a_driver_that_dies_mid_window(void **state)
@@ -220,7 +224,7 @@ static void test_a_driver_that_is_not_built(void **state)
 	char error[160];
 
 	(void)state;
-	snprintf(error, sizeof error, "ENOENT: %s/absent/driver is not built (make runtimes)",
+	snprintf(error, sizeof error, "ENOENT: %s/absent/driver is not built: run `make runtimes`",
 		 runtimes);
 	fails("absent", "well", 0, error);
 }
