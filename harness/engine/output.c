@@ -177,6 +177,7 @@ static int write_env_at(struct run *r, const char *complete, bool end)
 		put_escaped(o.f, r->argv[i]);
 	}
 	fprintf(o.f, "\ncomplete=%s\n", complete);
+	fprintf(o.f, "label=%s\n", r->o.label ? r->o.label : "");
 	fprintf(o.f, "rounds=%u\n", r->o.rounds);
 	fprintf(o.f, "pin=%s\ncpus=%s\npin_why=%s\n", r->o.pin, r->o.cpus_text,
 		r->o.pin_why ? r->o.pin_why : "");
