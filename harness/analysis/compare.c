@@ -289,7 +289,8 @@ static void free_comparison(struct comparison *c)
 
 /* Load the runs and agree on the keys: variant and ballast count only where
  * every run has the column, and none that --ignore names. A run without
- * windows.csv gets its windows from samples.csv's rounds, where it has them. */
+ * windows.csv gets its windows from samples.csv's rounds, where it has them,
+ * else each cell's median is its one window (rundir_gate_windows). */
 static int load(const struct compare_opts *o, struct rundir *runs)
 {
 	char err[RUNDIR_ERR_LEN], why[RUNDIR_ERR_LEN + 256];
@@ -306,7 +307,7 @@ static int load(const struct compare_opts *o, struct rundir *runs)
 	for (size_t i = 0; i < o->ndirs; i++) {
 		if (rundir_index(&runs[i], use, err))
 			return bad_input(compare_ignore_why(o->ignore, err, why, sizeof why));
-		if (!runs[i].has_windows && rundir_samples(&runs[i], err))
+		if (rundir_gate_windows(&runs[i], err))
 			return bad_input(err);
 	}
 	return 0;
@@ -360,6 +361,11 @@ int cmd_compare(int argc, char **argv)
 	compare_runs(&c, runs, o.ndirs, o.ignore);
 	if ((rc = refuse_one_sided(&c, &runs[0], &runs[nb], o.strict)))
 		goto out;
+	for (size_t i = 0; i < o.ndirs; i++)
+		if (runs[i].bare)
+			fprintf(stderr, "spawncost compare: note: %s keeps neither windows.csv nor "
+					"samples.csv: each of its cells has one window, its median, "
+					"and no interval; they are inconclusive\n", runs[i].dir);
 	rc = 2;
 	if (decide(&c, runs, &runs[nb])) {
 		bad_input("out of memory");

@@ -339,6 +339,31 @@ run_with() {
 	[[ "$stderr" == *"--ignore thp: "*"appears twice"*"the run has cells that differ only in thp" ]]
 }
 
+@test "a reference run (results/reference/) compares from what it keeps" {
+	ref="$BATS_TEST_DIRNAME/../../results/reference/default"
+	"$SC" run -m fork-exit,vfork-exit -r 0,16 -n 20 --rounds 2 -o out 2>/dev/null >/dev/null
+	run --separate-stderr "$SC" compare out "$ref"
+	[ "$status" -ne 2 ] || { echo "$stderr"; return 1; }
+	run --separate-stderr "$SC" compare "$ref" out
+	[ "$status" -ne 2 ] || { echo "$stderr"; return 1; }
+	# a reference trimmed to its summary: each cell's median is its one
+	# window, which decides nothing, and compare says so
+	mkdir trimmed
+	cp "$ref/summary.csv" "$ref/env.txt" trimmed/
+	run --separate-stderr "$SC" compare "$ref" trimmed
+	[ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
+	[[ "$stderr" == *"trimmed keeps neither windows.csv nor samples.csv"* ]]
+	[[ "$output" == *"fewer than 2 windows a side: no interval"* ]]
+	[[ "$output" == *" 0 no change, "* ]]
+}
+
+@test "every reference run compares with itself" {
+	for ref in "$BATS_TEST_DIRNAME"/../../results/reference/*/; do
+		run --separate-stderr "$SC" compare "$ref" "$ref"
+		[ "$status" -eq 0 ] || { echo "$ref: status $status: $stderr"; return 1; }
+	done
+}
+
 # Bad input: exit 2, one line on stderr naming the file and what is wrong.
 @test "malformed summary"   { expect_bad "malformed/summary.csv: 7 fields where the header has 21 at line 3" compare "$FX/base" "$FX/malformed"; }
 @test "empty summary"       { expect_bad "empty/summary.csv: empty file" compare "$FX/empty" "$FX/base"; }
