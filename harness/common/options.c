@@ -372,8 +372,9 @@ static const struct opt_spec {
 	{ "then", OPT_THEN, "W", "what clone-custom's child does: exit (default) or exec" },
 	{ "output", 'o', "DIR", "result folder (default results/<host>-<UTC time>)" },
 	{ "label", OPT_LABEL, "TEXT", "what this run is (e.g. \"6.19-rc1 + patch\"), kept in\n"
-		"env.txt and meta.json; printable ASCII, at most 64\n"
-		"characters" },
+		"env.txt and meta.json: compare, its charts and the fleet\n"
+		"table name the run by it (else by host and kernel);\n"
+		"printable ASCII, at most 64 characters" },
 	{ "profile", OPT_PROFILE, "NAME", "quick (RSS 0,64), default (0,16,64,256,1024) or\n"
 		"full (adds 4096 where memory allows; THP off and on)" },
 	{ "help", OPT_HELP, NULL, "this text" },
