@@ -279,19 +279,6 @@ static json_t *names(const struct cell_data *const *cells, size_t n)
 	return a;
 }
 
-/* Run folders, as given. */
-static json_t *dirs(const char *const *d, size_t n)
-{
-	json_t *a = json_array();
-
-	for (size_t i = 0; a && i < n; i++)
-		if (json_array_append_new(a, json_string(d[i]))) {
-			json_decref(a);
-			return NULL;
-		}
-	return a;
-}
-
 /* Each BASE run's level (compare_base_levels), in the order given. */
 static json_t *levels(const struct comparison *c)
 {
@@ -406,7 +393,7 @@ static json_t *comparison_json(const struct comparison *c)
 				? json_boolean(strcmp(c->complete_new, "yes") == 0) : json_null()) ||
 	      put(o, "missing_in_new", names(c->missing, c->nmissing)) ||
 	      put(o, "allow_missing", json_boolean(c->allow_missing)) ||
-	      put(o, "incomplete_base_runs", dirs(c->incomplete_base, c->nincomplete_bases)) ||
+	      put(o, "incomplete_base_runs", json_texts(c->incomplete_base, c->nincomplete_bases)) ||
 	      report_runs_json(o, c);
 	if (bad) {
 		json_decref(o);

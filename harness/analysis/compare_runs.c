@@ -168,18 +168,6 @@ void report_runs(FILE *f, const struct comparison *c, const char *prefix)
 	}
 }
 
-static json_t *values_json(const struct key_values *vs)
-{
-	json_t *a = json_array();
-
-	for (size_t i = 0; a && i < vs->n; i++)
-		if (json_array_append_new(a, json_text(vs->v[i]))) {
-			json_decref(a);
-			return NULL;
-		}
-	return a;
-}
-
 int report_runs_json(json_t *o, const struct comparison *c)
 {
 	json_t *names = json_array(), *ignored = json_array();
@@ -190,8 +178,8 @@ int report_runs_json(json_t *o, const struct comparison *c)
 	for (size_t i = 0; i < c->nignored && !bad; i++)
 		bad = json_array_append_new(ignored, json_pack("{s:s, s:o, s:o}",
 					    "key", key_names[c->ignored[i].key],
-					    "base", values_json(&c->ignored[i].base),
-					    "new", values_json(&c->ignored[i].nw)));
+					    "base", json_texts(c->ignored[i].base.v, c->ignored[i].base.n),
+					    "new", json_texts(c->ignored[i].nw.v, c->ignored[i].nw.n)));
 	/* json_object_set_new takes its value even when it fails */
 	bad = bad || json_object_set_new(o, "base_names", json_incref(names)) ||
 	      json_object_set_new(o, "new_name", json_text(c->names[c->nbases])) ||
