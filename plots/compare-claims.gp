@@ -4,7 +4,8 @@
 # shape the run.
 #
 # Reads DATA/compare-claims.csv, by column name:
-#   run       which run: cmr_label[run], dash type = run
+#   run       which run: cmr_label[run] (its --label, else "host, Linux
+#             kernel"), dash type = run
 #   pair      which ratio: cmq_label[pair], colour cmq_color[pair]
 #   x_mib     the parent's VmRSS in MiB
 #   ratio, ratio_lo, ratio_hi   median of the per-round ratios, its 95% interval

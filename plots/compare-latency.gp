@@ -3,7 +3,8 @@
 # method (as in each run's own charts), dash and point shape the run.
 #
 # Reads DATA/compare-latency.csv, by column name:
-#   run      which run: cmr_label[run] ("host run_id"), dash type = run
+#   run      which run: cmr_label[run] (its --label, else "host, Linux
+#            kernel"), dash type = run
 #   series   which method: cmp_label[series], colour cmp_color[series]
 #   x_mib    the parent's VmRSS in MiB
 #   median_us, p10_us, p90_us   the cell's figures (plain ballast, first THP

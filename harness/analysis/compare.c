@@ -13,7 +13,7 @@
 static const char compare_usage[] =
 	"usage: spawncost compare BASE [BASE...] NEW [--threshold PCT] [--alpha A]\n"
 	"                         [--inconclusive pass|fail] [--format text|markdown|json]\n"
-	"                         [--strict] [--allow-missing]\n"
+	"                         [--strict] [--allow-missing] [--ignore KEY[,...]]\n"
 	"  BASE, NEW          run folders (summary.csv, windows.csv, env.txt); the last is\n"
 	"                     NEW, the others BASE: several recent runs make a baseline\n"
 	"                     that carries the variation between runs\n"
@@ -25,6 +25,11 @@ static const char compare_usage[] =
 	"  --strict           a cell present in one run only is an error\n"
 	"  --allow-missing    let NEW pass when it is incomplete (env.txt complete=no) or\n"
 	"                     lacks cells BASE has; else that fails the gate\n"
+	"  --ignore KEYS      match cells leaving out these keys of theirs (repeatable,\n"
+	"                     or a comma list): compare two runs that differ in one\n"
+	"                     knob, e.g. --ignore thp for THP off against on; keys:\n"
+	"                     target, rss_mib, thp, pin, variant, ballast, vmas, fds,\n"
+	"                     threads, parallel, spawners\n"
 	"Each run's unit is the window: a cell regressed when the U test of NEW's window\n"
 	"medians against BASE's gives p < A and the 95% interval of NEW/BASE (against one\n"
 	"BASE run, the Hodges-Lehmann interval of the shift; against several, a bootstrap\n"
@@ -44,6 +49,7 @@ struct compare_opts {
 	enum inconclusive_policy inconclusive;
 	enum compare_format format;
 	bool strict, allow_missing;
+	bool ignore[NKEYS];	/* --ignore: keys left out of matching */
 };
 
 static int bad(const char *what, const char *why)
@@ -93,6 +99,8 @@ static int take_opt(int opt, const char *val, void *arg)
 	case 'm':
 		o->allow_missing = true;
 		break;
+	case 'g':
+		return compare_ignore_parse(val, o->ignore);
 	}
 	return 0;
 }
@@ -106,6 +114,7 @@ static int parse_opts(int argc, char **argv, struct compare_opts *o)
 		{ "format", required_argument, NULL, 'f' },
 		{ "strict", no_argument, NULL, 's' },
 		{ "allow-missing", no_argument, NULL, 'm' },
+		{ "ignore", required_argument, NULL, 'g' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -280,39 +289,42 @@ static void free_comparison(struct comparison *c)
 }
 
 /* Load the runs and agree on the keys: variant and ballast count only where
- * every run has the column. A run without windows.csv gets its windows from
- * samples.csv's rounds, where it has them. */
+ * every run has the column, and none that --ignore names. A run without
+ * windows.csv gets its windows from samples.csv's rounds, where it has them,
+ * else each cell's median is its one window (rundir_gate_windows). */
 static int load(const struct compare_opts *o, struct rundir *runs)
 {
-	char err[RUNDIR_ERR_LEN];
+	char err[RUNDIR_ERR_LEN], why[RUNDIR_ERR_LEN + 256];
 	bool use[NKEYS];
 
 	for (size_t i = 0; i < o->ndirs; i++)
 		if (rundir_open(&runs[i], o->dirs[i], FOR_GATE, err))
 			return bad_input(err);
 	for (int k = 0; k < NKEYS; k++) {
-		use[k] = true;
+		use[k] = !o->ignore[k];
 		for (size_t i = 0; i < o->ndirs; i++)
 			use[k] = use[k] && runs[i].has_key[k];
 	}
 	for (size_t i = 0; i < o->ndirs; i++) {
 		if (rundir_index(&runs[i], use, err))
-			return bad_input(err);
-		if (!runs[i].has_windows && rundir_samples(&runs[i], err))
+			return bad_input(compare_ignore_why(o->ignore, err, why, sizeof why));
+		if (rundir_gate_windows(&runs[i], err))
 			return bad_input(err);
 	}
 	return 0;
 }
 
-static int refuse_one_sided(const struct comparison *c, bool strict)
+static int refuse_one_sided(const struct comparison *c, const struct rundir *b,
+			    const struct rundir *n, bool strict)
 {
 	const struct cell_data *first = c->nonly_base ? c->only_base[0] :
 					c->nonly_new ? c->only_new[0] : NULL;
-	char why[512];
+	char why[1024], hint[512];
 
 	if (c->npairs == 0) {
-		snprintf(why, sizeof why, "the runs have no cell in common (BASE has %s, NEW %s)",
-			 c->only_base[0]->name, c->only_new[0]->name);
+		snprintf(why, sizeof why, "the runs have no cell in common (BASE has %s, NEW %s)%s",
+			 c->only_base[0]->name, c->only_new[0]->name,
+			 compare_suggest_ignore(b, n, hint, sizeof hint));
 		return bad_input(why);
 	}
 	if (strict && first) {
@@ -339,7 +351,7 @@ int cmd_compare(int argc, char **argv)
 	if ((rc = load(&o, runs)))
 		goto out;
 	c = (struct comparison){ .base_dir = o.dirs[0], .new_dir = o.dirs[nb], .nbases = nb,
-				 .threshold_pct = o.threshold_pct, .alpha = o.alpha,
+				 .dirs = o.dirs, .threshold_pct = o.threshold_pct, .alpha = o.alpha,
 				 .inconclusive = o.inconclusive, .use_key = runs[0].use_key };
 	rc = 2;
 	if (match(&c, runs, nb, &runs[nb]) || env_diffs(&c, &runs[0], &runs[nb]) ||
@@ -347,8 +359,14 @@ int cmd_compare(int argc, char **argv)
 		bad_input("out of memory");
 		goto out;
 	}
-	if ((rc = refuse_one_sided(&c, o.strict)))
+	compare_runs(&c, runs, o.ndirs, o.ignore);
+	if ((rc = refuse_one_sided(&c, &runs[0], &runs[nb], o.strict)))
 		goto out;
+	for (size_t i = 0; i < o.ndirs; i++)
+		if (runs[i].bare)
+			fprintf(stderr, "spawncost compare: note: %s keeps neither windows.csv nor "
+					"samples.csv: each of its cells has one window, its median, "
+					"and no interval; they are inconclusive\n", runs[i].dir);
 	rc = 2;
 	if (decide(&c, runs, &runs[nb])) {
 		bad_input("out of memory");

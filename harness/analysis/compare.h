@@ -9,9 +9,11 @@
 #ifndef SPAWNCOST_COMPARE_H
 #define SPAWNCOST_COMPARE_H
 
+#include <jansson.h>
 #include <stdio.h>
 
 #include "mwu.h"
+#include "results.h"
 #include "rundir.h"
 
 /* BASE runs at most. */
@@ -61,9 +63,31 @@ struct env_diff {
 
 enum inconclusive_policy { INCONCLUSIVE_PASS, INCONCLUSIVE_FAIL };
 
+/* The distinct values a key has on one side of the matched cells, the
+ * first IGNORED_VALUES of them; more: there were others. */
+#define IGNORED_VALUES 8
+struct key_values {
+	const char *v[IGNORED_VALUES];
+	size_t n;
+	bool more;
+};
+
+/* A key of a cell that --ignore leaves out of matching, and what it was
+ * on each side: "thp: off (BASE) vs on (NEW)". */
+struct ignored_key {
+	int key;
+	struct key_values base, nw;
+};
+
 struct comparison {
 	const char *base_dir, *new_dir;
 	size_t nbases;
+	/* Every run's folder, as given, and what the report calls it
+	 * (run_name: its --label, else host and kernel): BASE runs, NEW last. */
+	const char *const *dirs;
+	char names[COMPARE_MAX_BASES + 1][RUN_NAME_LEN];
+	struct ignored_key ignored[NKEYS];	/* --ignore's keys, in key order */
+	size_t nignored;
 	const bool *use_key;	/* the keys cells are matched on */
 	double threshold_pct, alpha;
 	enum inconclusive_policy inconclusive;
@@ -160,6 +184,33 @@ const char *compare_partial_text(const struct comparison *c, char *buf, size_t l
 /* That sentence as an error (the gate fails) or a warning (--allow-missing),
  * and a warning for each BASE run cut short: text, or markdown. */
 void report_whole(FILE *f, const struct comparison *c, bool markdown);
+
+/* --ignore's value: a comma list of the keys of a cell's identity but the
+ * method, set in ignore[]. Returns 0, or 2 after one line on stderr. */
+int compare_ignore_parse(const char *arg, bool ignore[NKEYS]);
+
+/* rundir_index's err when a run swept a knob --ignore leaves out, and so
+ * has cells alike without it, said as such ("--ignore thp: ...: the run
+ * has cells that differ only in thp"), in buf; else err. */
+const char *compare_ignore_why(const bool ignore[NKEYS], const char *err, char *buf,
+			       size_t len);
+
+/* Name the runs (c->names) and, for each key in ignore[], the values the
+ * matched cells have of it on each side (c->ignored). */
+void compare_runs(struct comparison *c, const struct rundir *runs, size_t nruns,
+		  const bool ignore[NKEYS]);
+
+/* Two runs with no cell in common: where a cell of BASE and one of NEW of
+ * the same method differ least, as "; they differ only in thp (off in BASE,
+ * on in NEW): --ignore thp matches them", or "" when no method is in both. */
+const char *compare_suggest_ignore(const struct rundir *b, const struct rundir *n,
+				   char *buf, size_t len);
+
+/* The runs by name, and what --ignore set aside, above the table (prefix
+ * starts each line); in JSON, base_names, new_name and ignored added to o
+ * (0, or -1 out of memory). */
+void report_runs(FILE *f, const struct comparison *c, const char *prefix);
+int report_runs_json(json_t *o, const struct comparison *c);
 
 /* argv[0] is "compare". Returns the exit status: 0, 1 or 2. */
 int cmd_compare(int argc, char **argv);

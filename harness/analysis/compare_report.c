@@ -161,6 +161,7 @@ void report_text(FILE *f, const struct comparison *c)
 	}
 	report_whole(f, c, false);
 	bases_line(f, c, "note: ");
+	report_runs(f, c, "");
 	fprintf(f, "%-*s %11s %11s %8s %17s %8s %7s  %s\n", w, "cell", "base_us", "new_us", "change",
 		"ratio 95% CI", "p", "windows", "verdict");
 	for (size_t i = 0; i < c->npairs; i++) {
@@ -220,6 +221,8 @@ void report_markdown(FILE *f, const struct comparison *c)
 	bases_line(f, c, "> ");
 	if (c->nbases > 1)
 		fputs("\n", f);
+	report_runs(f, c, "- ");
+	fputs("\n", f);
 	fprintf(f, "| cell | base µs | new µs | change | ratio 95%% CI | p | windows | verdict |\n");
 	fprintf(f, "|---|--:|--:|--:|--:|--:|--:|---|\n");
 	for (size_t i = 0; i < c->npairs; i++) {
@@ -270,19 +273,6 @@ static json_t *names(const struct cell_data *const *cells, size_t n)
 
 	for (size_t i = 0; a && i < n; i++)
 		if (json_array_append_new(a, json_text(cells[i]->name))) {
-			json_decref(a);
-			return NULL;
-		}
-	return a;
-}
-
-/* Run folders, as given. */
-static json_t *dirs(const char *const *d, size_t n)
-{
-	json_t *a = json_array();
-
-	for (size_t i = 0; a && i < n; i++)
-		if (json_array_append_new(a, json_string(d[i]))) {
 			json_decref(a);
 			return NULL;
 		}
@@ -403,7 +393,8 @@ static json_t *comparison_json(const struct comparison *c)
 				? json_boolean(strcmp(c->complete_new, "yes") == 0) : json_null()) ||
 	      put(o, "missing_in_new", names(c->missing, c->nmissing)) ||
 	      put(o, "allow_missing", json_boolean(c->allow_missing)) ||
-	      put(o, "incomplete_base_runs", dirs(c->incomplete_base, c->nincomplete_bases));
+	      put(o, "incomplete_base_runs", json_texts(c->incomplete_base, c->nincomplete_bases)) ||
+	      report_runs_json(o, c);
 	if (bad) {
 		json_decref(o);
 		return NULL;

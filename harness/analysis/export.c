@@ -297,8 +297,9 @@ static void note_no_windows(const struct rundir *r)
 			without += !r->cells[i].nwin;
 		}
 	if (without && without == measured)
-		fprintf(stderr, "spawncost export: note: %s has no windows: one repetition per "
-				"cell\n", r->dir);
+		fprintf(stderr, "spawncost export: note: %s has no windows%s: one repetition per "
+				"cell\n", r->dir,
+			r->bare ? " (it keeps neither windows.csv nor samples.csv)" : "");
 	else if (without)
 		fprintf(stderr, "spawncost export: note: %zu cells of %s have no windows: one "
 				"repetition each\n", without, r->dir);
@@ -478,7 +479,7 @@ int cmd_export(int argc, char **argv)
 	if (rc)
 		return rc == 1 ? 0 : rc;
 	if (rundir_open(&r, o.dir, FOR_GATE, err) || rundir_index(&r, r.has_key, err) ||
-	    (o.fmt == F_GBENCH && !r.has_windows && rundir_samples(&r, err))) {
+	    (o.fmt == F_GBENCH && rundir_gate_windows(&r, err))) {
 		fprintf(stderr, "spawncost export: %s\n", err);
 		rundir_free(&r);
 		return 2;

@@ -68,6 +68,18 @@ json_t *json_text(const char *s)
 	return j;
 }
 
+json_t *json_texts(const char *const *s, size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < n; i++)
+		if (json_array_append_new(a, json_text(s[i]))) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
 int write_whole(FILE *f, const char *buf, size_t len)
 {
 	return fwrite(buf, 1, len, f) == len && fflush(f) == 0 ? 0 : -1;

@@ -19,6 +19,9 @@ char *utf8_text(const char *s);
 /* s as a JSON string (NULL only when out of memory). */
 json_t *json_text(const char *s);
 
+/* s[0..n-1] as a JSON array of such strings (NULL only when out of memory). */
+json_t *json_texts(const char *const *s, size_t n);
+
 /* The document made in memory (buf, len, from open_memstream) written to f
  * in one piece and flushed. Returns 0, or -1 when f took it not whole. */
 int write_whole(FILE *f, const char *buf, size_t len);

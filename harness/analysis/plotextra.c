@@ -314,11 +314,12 @@ int plot_compare(const struct rundir *runs, const struct claims *const *c, size_
 	csv_open(p, "compare-latency.csv", "run,series,x_mib,median_us,p10_us,p90_us");
 	for (size_t i = 0; i < n; i++) {
 		struct sorted s;
-		char label[LABEL_LEN];
+		char label[RUN_NAME_LEN];
 
 		p->r = &runs[i];
 		p->c = c[i];
-		series_add_raw(p, &p->cmr, run_label(&runs[i], label, sizeof label), 1, (int)i + 1);
+		series_add_raw(p, &p->cmr, run_name_among(runs, n, i, label, sizeof label), 1,
+			       (int)i + 1);
 		if (sorted_cells(p, &s, plain_off_cell))
 			continue;
 		for (size_t j = 0; j < s.n; j++)

@@ -40,6 +40,43 @@ const char *run_label(const struct rundir *r, char *buf, size_t len)
 	return buf;
 }
 
+const char *run_name(const struct rundir *r, char *buf, size_t len)
+{
+	const char *label = rundir_env(r, "label"), *host = rundir_env(r, "host");
+	const char *kernel = rundir_env(r, "kernel_release");
+
+	if (label && *label)
+		snprintf(buf, len, "%s", label);
+	else if (host && *host && kernel && *kernel)
+		snprintf(buf, len, "%s, Linux %s", host, kernel);
+	else
+		run_label(r, buf, len);
+	return buf;
+}
+
+const char *run_name_among(const struct rundir *runs, size_t n, size_t i, char *buf,
+			   size_t len)
+{
+	const char *dir = runs[i].dir, *base;
+	char other[RUN_NAME_LEN];
+	bool alike = false;
+	size_t end = strlen(dir), k;
+
+	run_name(&runs[i], buf, len);
+	for (size_t j = 0; j < n && !alike; j++)
+		alike = j != i && strcmp(run_name(&runs[j], other, sizeof other), buf) == 0;
+	if (!alike)
+		return buf;
+	/* the folder's own name, without the slashes that may end it */
+	while (end > 1 && dir[end - 1] == '/')
+		end--;
+	for (base = dir + end; base > dir && base[-1] != '/'; base--)
+		;
+	if ((k = strlen(buf)) < len)
+		snprintf(buf + k, len - k, " [%.*s]", (int)(dir + end - base), base);
+	return buf;
+}
+
 bool cell_ok(const struct cell_data *c)
 {
 	return !*c->error && est_ok(c->med);

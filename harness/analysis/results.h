@@ -14,6 +14,15 @@
 
 /* "run_id", or "host run_id" when the id does not start with the host. */
 const char *run_label(const struct rundir *r, char *buf, size_t len);
+/* What a table or a chart's key calls a run: its --label (env.txt's
+ * label=), else its host and kernel ("vm, Linux 6.18.4"), else, for a run
+ * without them in env.txt, run_label. */
+#define RUN_NAME_LEN 160
+const char *run_name(const struct rundir *r, char *buf, size_t len);
+/* run_name of runs[i] among n runs shown together, with its folder's name
+ * added ("vm, Linux 6.18.4 [thp-on]") when another of them reads the same. */
+const char *run_name_among(const struct rundir *runs, size_t n, size_t i, char *buf,
+			   size_t len);
 /* The label, the kernel and the CPU: a chart's subtitle. */
 const char *run_title(const struct rundir *r, char *buf, size_t len);
 

@@ -101,6 +101,8 @@ struct rundir {
 	size_t ncounters;
 	const char *target;	/* the exec target exec methods compare on */
 	bool has_windows;	/* windows.csv was read (runs before it have none) */
+	bool bare;		/* neither windows.csv nor samples.csv: each cell's
+				 * one window is its median (rundir_gate_windows) */
 };
 
 /* Read dir/summary.csv, dir/env.txt when there, and dir/fit.csv when there
@@ -115,6 +117,13 @@ int rundir_index(struct rundir *r, const bool use[NKEYS], char *err);
  * cell, and every measured cell must have exactly its `iterations` samples:
  * a file cut short at a row boundary is still caught. */
 int rundir_samples(struct rundir *r, char *err);
+
+/* The windows the gate decides on (compare, export's gbench): windows.csv's,
+ * attached by rundir_open; else, in a run made before windows.csv, those of
+ * samples.csv's rounds (rundir_samples); else, in a folder that keeps
+ * neither (a reference run trimmed to its summary), none: r->bare is set,
+ * and each cell's median stands as its one window. */
+int rundir_gate_windows(struct rundir *r, char *err);
 
 /* Attach dir/windows.csv, when the run has one, to the cells it names
  * (rundir_open does). Returns 0, or -1 with the reason in err. */

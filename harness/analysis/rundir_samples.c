@@ -1,9 +1,11 @@
 /* A run folder's cells told apart by their keys, and samples.csv attached
  * to them, strictly (see rundir.h): what compare and export's gbench need. */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "parse.h"
 #include "rundir.h"
@@ -240,4 +242,15 @@ int rundir_samples(struct rundir *r, char *err)
 out:
 	csv_table_free(&t);
 	return rc;
+}
+
+int rundir_gate_windows(struct rundir *r, char *err)
+{
+	if (r->has_windows)
+		return 0;
+	if (access(r->samples_path, F_OK) != 0 && errno == ENOENT) {
+		r->bare = true;
+		return 0;
+	}
+	return rundir_samples(r, err);
 }

@@ -302,7 +302,7 @@ enum { OPT_THP = 256, OPT_MIN_TIME, OPT_MAX_TIME, OPT_PRECISION, OPT_TARGET, OPT
        OPT_CLONE_FLAGS, OPT_THEN, OPT_TIMEOUT, OPT_BALLAST, OPT_VMAS, OPT_ROUNDS, OPT_PIN,
        OPT_CPUS, OPT_FACTS_FD, OPT_PHASES, OPT_EVENT_SPEC, OPT_FRONT, OPT_HELP,
        OPT_PATH_DIRS, OPT_FDS, OPT_THREADS, OPT_PARALLEL, OPT_SPAWNERS, OPT_OVERSUBSCRIBE,
-       OPT_SPAWNER_CPUS, OPT_REFINE, OPT_NO_REFINE, OPT_REFINE_TIME, OPT_PIN_WHY };
+       OPT_SPAWNER_CPUS, OPT_REFINE, OPT_NO_REFINE, OPT_REFINE_TIME, OPT_PIN_WHY, OPT_LABEL };
 
 /* The run's options, in one table: the parser, --help and (checked by
  * tests/cli/options.bats) man/spawncost-run.1 all follow it. An option is
@@ -371,6 +371,10 @@ static const struct opt_spec {
 		"VM,FILES,NEWPID" },
 	{ "then", OPT_THEN, "W", "what clone-custom's child does: exit (default) or exec" },
 	{ "output", 'o', "DIR", "result folder (default results/<host>-<UTC time>)" },
+	{ "label", OPT_LABEL, "TEXT", "what this run is (e.g. \"6.19-rc1 + patch\"), kept in\n"
+		"env.txt and meta.json: compare, its charts and the fleet\n"
+		"table name the run by it (else by host and kernel);\n"
+		"printable ASCII, at most 64 characters" },
 	{ "profile", OPT_PROFILE, "NAME", "quick (RSS 0,64), default (0,16,64,256,1024) or\n"
 		"full (adds 4096 where memory allows; THP off and on)" },
 	{ "help", OPT_HELP, NULL, "this text" },
@@ -479,6 +483,29 @@ static int parse_pin(const char *arg, struct run_opts *o)
 	return 0;
 }
 
+/* --label: one line of printable ASCII, short enough for a chart's key
+ * (MAX_LABEL); it is an env.txt value, so no newline can end it early. */
+static int parse_label(const char *arg, struct run_opts *o)
+{
+	size_t len = strlen(arg);
+	char err[PARSE_ERR_LEN];
+
+	if (len == 0)
+		return bad("--label", "empty (say what the run is, e.g. \"patched kernel\")");
+	if (len > MAX_LABEL) {
+		snprintf(err, sizeof err, "%zu characters, more than %d", len, MAX_LABEL);
+		return bad("--label", err);
+	}
+	for (const unsigned char *p = (const unsigned char *)arg; *p; p++)
+		if (*p < ' ' || *p > '~')
+			return bad("--label", "holds a character that is not printable ASCII "
+				   "(a newline, a tab, a control or a non-ASCII byte)");
+	if (arg[0] == ' ' || arg[len - 1] == ' ')
+		return bad("--label", "starts or ends with a blank");
+	o->label = arg;
+	return 0;
+}
+
 /* A number option whose value goes straight into o. */
 static int take_number(int c, const char *arg, struct run_opts *o)
 {
@@ -551,6 +578,7 @@ static int take(int c, const char *arg, const char *name, struct run_opts *o, st
 	case OPT_REFINE_TIME: g->refine_time = arg; return 0;
 	case OPT_FRONT: o->front = arg; return 0;
 	case OPT_PIN_WHY: o->pin_why = arg; return 0;
+	case OPT_LABEL: return parse_label(arg, o);
 	case OPT_ROUNDS: case OPT_FACTS_FD: case OPT_VMAS: case OPT_TIMEOUT: case OPT_PATH_DIRS:
 	case 'w':
 		return take_number(c, arg, o);

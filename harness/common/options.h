@@ -23,6 +23,7 @@
 #define MAX_THREADS 10000	/* --threads */
 #define MAX_SPAWNERS 4096	/* --parallel */
 #define MAX_ROUNDS 100		/* --rounds: windows per cell */
+#define MAX_LABEL 64		/* --label: characters, to fit a chart's key */
 
 struct run_opts {
 	const struct method *methods[MAX_METHODS];
@@ -47,6 +48,7 @@ struct run_opts {
 	bool then_exec;		/* --then exec */
 	char variant[256];	/* clone-custom's variant column */
 	const char *outdir;	/* NULL: results/<host>-<stamp> */
+	const char *label;	/* --label: what the run is, or NULL */
 	unsigned rounds;	/* windows per cell, spread over the run */
 	const char *pin;	/* the pin column: none, same, smt, core, numa, cpus */
 	bool pin_default;	/* no --pin given: same, resolved by the front end */

@@ -178,6 +178,7 @@ static int write_env_at(struct run_files *f, const char *complete, bool end)
 		put_escaped(o.f, f->argv[i]);
 	}
 	fprintf(o.f, "\ncomplete=%s\n", complete);
+	fprintf(o.f, "label=%s\n", f->o->label ? f->o->label : "");
 	fprintf(o.f, "rounds=%u\n", f->o->rounds);
 	fprintf(o.f, "pin=%s\ncpus=%s\npin_why=%s\n", f->o->pin, f->o->cpus_text,
 		f->o->pin_why ? f->o->pin_why : "");

@@ -126,7 +126,9 @@ verdict() {
 	[ "${lines[0]}" = "warning: not like for like: the machines differ in" ]
 	[ "${lines[1]}" = "  kernel_release: BASE 6.1.0-fx, NEW 6.8.0-fx" ]
 	[ "${lines[2]}" = "  vuln_meltdown: BASE Not affected, NEW Mitigation: PTI" ]
-	[[ "${lines[3]}" == cell* ]]
+	[ "${lines[3]}" = "BASE: fx, Linux 6.1.0-fx ($FX/base)" ]
+	[ "${lines[4]}" = "NEW: fx, Linux 6.8.0-fx ($FX/kernel)" ]
+	[[ "${lines[5]}" == cell* ]]
 	run "$SC" compare "$FX/base" "$FX/noenv"
 	[ "$status" -eq 0 ]
 	[[ "${lines[0]}" == "warning: a run has no env.txt"* ]]
@@ -134,10 +136,10 @@ verdict() {
 
 @test "columns in another order read the same" {
 	run "$SC" compare "$FX/base" "$FX/identical"
-	expected="$output"
+	expected=$(grep -v '^NEW: ' <<< "$output")
 	run "$SC" compare "$FX/base" "$FX/shuffled"
 	[ "$status" -eq 0 ]
-	[ "$output" = "$expected" ]
+	[ "$(grep -v '^NEW: ' <<< "$output")" = "$expected" ]
 }
 
 @test "cells on one side only are listed; one BASE has and NEW lacks fails; --strict refuses them" {
@@ -274,6 +276,94 @@ verdict() {
 	[[ "$output" == *" 10/10 "* ]]
 }
 
+# Run folder $1 copied to $2 with every cell's key $3 set to $4, in each of
+# its CSV files, and KEY=VALUE lines ($5...) added to its env.txt.
+run_with() {
+	local from="$1" to="$2" key="$3" value="$4" f
+	shift 4
+	mkdir "$to"
+	for f in summary windows samples; do
+		[ ! -f "$from/$f.csv" ] || with_columns "$from/$f.csv" "$key" "$value" > "$to/$f.csv"
+	done
+	cp "$from/env.txt" "$to/"
+	[ $# -eq 0 ] || printf '%s\n' "$@" >> "$to/env.txt"
+}
+
+@test "runs are named above the table by their --label, else by host and kernel" {
+	run_with "$FX/base" labelled thp off label="6.19-rc1 + patch"
+	run "$SC" compare "$FX/base" labelled
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "BASE: fx, Linux 6.1.0-fx ($FX/base)" ]
+	[ "${lines[1]}" = "NEW: 6.19-rc1 + patch (labelled)" ]
+	[[ "${lines[2]}" == cell* ]]
+	run "$SC" compare "$FX/base" "$FX/rerun" labelled
+	printf '%s\n' "$output" | grep -qxF "BASE 2: fx, Linux 6.1.0-fx ($FX/rerun)"
+	run "$SC" compare "$FX/base" labelled --format markdown
+	printf '%s\n' "$output" | grep -qxF -- "- NEW: 6.19-rc1 + patch (labelled)"
+	run --separate-stderr "$SC" compare "$FX/base" labelled --format json
+	[[ "$output" == *'"base_names": ['*'"fx, Linux 6.1.0-fx"'* ]]
+	[[ "$output" == *'"new_name": "6.19-rc1 + patch"'* ]]
+	[[ "$output" == *'"ignored": []'* ]]
+}
+
+@test "--ignore thp matches a THP off/on pair, and the header shows both settings" {
+	run_with "$FX/rerun" thp-on thp on
+	run --separate-stderr "$SC" compare "$FX/base" thp-on
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"no cell in common"*"; they differ only in thp (off in BASE, on in NEW): --ignore thp matches them" ]]
+	run --separate-stderr "$SC" compare "$FX/base" thp-on --ignore thp
+	[ "$status" -eq 0 ]
+	[ "${lines[2]}" = "thp: off (BASE) vs on (NEW), left out of matching cells (--ignore)" ]
+	[[ "$output" == *"fork-exit/rss_mib:64/pin:none "* ]]
+	[[ "$output" == *"over 4 cells"* ]]
+	run --separate-stderr "$SC" compare "$FX/base" thp-on --ignore thp --format json
+	[[ "$output" == *'"key": "thp",'*'"base": ['*'"off"'*'"new": ['*'"on"'* ]]
+}
+
+@test "--ignore is a comma list or given again; a key a run sweeps cannot be ignored" {
+	run_with "$FX/rerun" other-pin pin same
+	run_with other-pin thp-pin thp on
+	run "$SC" compare "$FX/base" thp-pin --ignore thp,pin
+	[ "$status" -eq 0 ]
+	expected="$output"
+	run "$SC" compare "$FX/base" thp-pin --ignore pin --ignore thp
+	[ "$output" = "$expected" ]
+	[[ "$output" == *"pin: none (BASE) vs same (NEW)"* ]]
+	# both THP settings in one run: without thp, two of its cells are alike
+	mkdir both
+	cat "$FX/base/summary.csv" > both/summary.csv
+	with_columns "$FX/base/summary.csv" thp on | tail -n +2 >> both/summary.csv
+	cp "$FX/base/env.txt" both/
+	run --separate-stderr "$SC" compare "$FX/base" both --ignore thp
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"--ignore thp: "*"appears twice"*"the run has cells that differ only in thp" ]]
+}
+
+@test "a reference run (results/reference/) compares from what it keeps" {
+	ref="$BATS_TEST_DIRNAME/../../results/reference/default"
+	"$SC" run -m fork-exit,vfork-exit -r 0,16 -n 20 --rounds 2 -o out 2>/dev/null >/dev/null
+	run --separate-stderr "$SC" compare out "$ref"
+	[ "$status" -ne 2 ] || { echo "$stderr"; return 1; }
+	run --separate-stderr "$SC" compare "$ref" out
+	[ "$status" -ne 2 ] || { echo "$stderr"; return 1; }
+	# a reference trimmed to its summary: each cell's median is its one
+	# window, which decides nothing, and compare says so
+	mkdir trimmed
+	cp "$ref/summary.csv" "$ref/env.txt" trimmed/
+	run --separate-stderr "$SC" compare "$ref" trimmed
+	[ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
+	[[ "$stderr" == *"trimmed keeps neither windows.csv nor samples.csv"* ]]
+	[[ "$output" == *"fewer than 2 windows a side: no interval"* ]]
+	[[ "$output" == *" 0 no change, "* ]]
+}
+
+@test "every reference run compares with itself" {
+	for ref in "$BATS_TEST_DIRNAME"/../../results/reference/*/; do
+		run --separate-stderr "$SC" compare "$ref" "$ref"
+		[ "$status" -eq 0 ] || { echo "$ref: status $status: $stderr"; return 1; }
+	done
+}
+
 # Bad input: exit 2, one line on stderr naming the file and what is wrong.
 @test "malformed summary"   { expect_bad "malformed/summary.csv: 7 fields where the header has 21 at line 3" compare "$FX/base" "$FX/malformed"; }
 @test "empty summary"       { expect_bad "empty/summary.csv: empty file" compare "$FX/empty" "$FX/base"; }
@@ -290,6 +380,9 @@ verdict() {
 	[[ "$stderr" == *"twice/windows.csv: a second window of round 1 of a cell at line 42"* ]]
 }
 @test "no cell in common"   { expect_bad "the runs have no cell in common" compare "$FX/base" "$FX/mismatched"; }
+@test "--ignore an unknown key" { expect_bad "--ignore: unknown key 'colour' (keys: target, rss_mib, thp, pin," compare "$FX/base" "$FX/base" --ignore thp,colour; }
+@test "--ignore method"     { expect_bad "--ignore: 'method' is what a cell measures" compare "$FX/base" "$FX/base" --ignore method; }
+@test "--ignore nothing"    { expect_bad "--ignore: the list has an empty item" compare "$FX/base" "$FX/base" --ignore thp,; }
 @test "missing folder"      { expect_bad "nowhere: No such file or directory" compare "$FX/base" nowhere; }
 @test "a file, not a folder" { expect_bad "not a folder" compare "$FX/base" "$FX/generate"; }
 @test "one run only"        { expect_bad "give two run folders" compare "$FX/base"; }

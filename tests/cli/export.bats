@@ -66,6 +66,29 @@ FX="$BATS_TEST_DIRNAME/../fixtures/compare"
 	grep -q '"name":"fork-exit/rss_mib:64/thp:off/pin:none".*"iterations":40,"real_time":1907.611,' <<< "$output"
 }
 
+@test "gbench: a folder that keeps neither windows.csv nor samples.csv gives one repetition per cell" {
+	mkdir trimmed
+	cp "$FX/base/summary.csv" "$FX/base/env.txt" trimmed/
+	run --separate-stderr "$SC" export trimmed --format gbench
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "spawncost export: note: trimmed has no windows (it keeps neither windows.csv nor samples.csv): one repetition per cell" ]
+	[ "$(grep -c '"run_type":"iteration","repetitions":1,"repetition_index":0,' <<< "$output")" -eq 4 ]
+	refute grep -q '"run_type":"aggregate"' <<< "$output"
+}
+
+@test "gbench: every reference run (results/reference/) exports from what it keeps" {
+	for ref in "$BATS_TEST_DIRNAME"/../../results/reference/*/; do
+		run --separate-stderr "$SC" export "$ref" --format gbench
+		[ "$status" -eq 0 ] || { echo "$ref: status $status: $stderr"; return 1; }
+		[ "${lines[0]}" = "{" ]
+	done
+	# the default reference keeps windows.csv: a repetition per window
+	ref="$BATS_TEST_DIRNAME/../../results/reference/default"
+	run --separate-stderr "$SC" export "$ref" --format gbench
+	[ -z "$stderr" ]
+	[ "$(grep -c '"run_type":"iteration"' <<< "$output")" -eq "$(($(wc -l < "$ref/windows.csv") - 1))" ]
+}
+
 @test "github-action-benchmark: name, unit us, value = the median, range its 95% interval, extra n" {
 	run --separate-stderr "$SC" export "$FX/base" --format github-action-benchmark
 	[ "$status" -eq 0 ]

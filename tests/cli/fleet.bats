@@ -114,6 +114,10 @@ fleet_bad() {
 	[[ "$output" == *"| a | 3333cccc4444dddd | 6.1.0-fx | Fixture CPU | 2 | none | madvise | 1 mitigated, 0 vulnerable of 2 | 0–64 | 150 | 99.8 / 1908 | 23.9 | "* ]]
 	[[ "$output" == *"| b | **failed**: build: make: no compiler |"* ]]
 	[[ "$output" == *"pin as spawncost chooses"* ]]
+	# a run with a --label is named by it
+	echo 'label=patched | kernel' >> fl/a/env.txt
+	SPAWNCOST="$SC" run --separate-stderr "$TABLE" fl
+	[[ "$output" == *"| patched \| kernel (a) | 3333cccc4444dddd | 6.1.0-fx | "* ]]
 	SPAWNCOST="$SC" run --separate-stderr "$TABLE" nowhere
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == *"nowhere: not a fleet folder (no hosts.txt)"* ]]

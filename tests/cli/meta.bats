@@ -82,3 +82,29 @@ load helpers
 	run "$SC" --help
 	[[ "$output" == *"  meta  "* ]]
 }
+
+@test "run --label is kept in env.txt and meta.json; without one, label= is empty" {
+	"$SC" run -m fork-exit -r 0 -n 5 --rounds 1 --label "6.19-rc1 + patch" -o labelled \
+		2>/dev/null >/dev/null
+	grep -qx 'label=6.19-rc1 + patch' labelled/env.txt
+	grep -qx '  "label": "6.19-rc1 + patch",' labelled/meta.json
+	"$SC" run -m fork-exit -r 0 -n 5 --rounds 1 -o plain 2>/dev/null >/dev/null
+	grep -qx 'label=' plain/env.txt
+	grep -qx '  "label": "",' plain/meta.json
+}
+
+@test "run --label: empty, a newline, a control or non-ASCII byte, a blank at an end or 65 characters: one line, exit 2" {
+	expect_bad "--label: empty" run -m fork-exit -r 0 -n 5 --label "" -o out
+	expect_bad "--label: holds a character that is not printable ASCII" \
+		run -m fork-exit -r 0 -n 5 --label "$(printf 'a\nb')" -o out
+	expect_bad "--label: holds a character that is not printable ASCII" \
+		run -m fork-exit -r 0 -n 5 --label "$(printf 'a\tb')" -o out
+	expect_bad "--label: holds a character that is not printable ASCII" \
+		run -m fork-exit -r 0 -n 5 --label "noyau é" -o out
+	expect_bad "--label: starts or ends with a blank" run -m fork-exit -r 0 -n 5 --label "x " -o out
+	expect_bad "--label: 65 characters, more than 64" \
+		run -m fork-exit -r 0 -n 5 --label "$(printf 'x%.0s' $(seq 65))" -o out
+	"$SC" run -m fork-exit -r 0 -n 5 --rounds 1 --label "$(printf 'x%.0s' $(seq 64))" -o out \
+		2>/dev/null >/dev/null
+	grep -qx "label=$(printf 'x%.0s' $(seq 64))" out/env.txt
+}

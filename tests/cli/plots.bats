@@ -127,7 +127,7 @@ drawn() {
 	refute grep -qF '[0, 0]' <<< "$output"
 }
 
-@test "compare-plots overlays several runs, labelled by run" {
+@test "compare-plots overlays several runs, each named by its --label, else host and kernel" {
 	cp -R "$FIX/core" a
 	cp -R "$FIX/full" b
 	run --separate-stderr "$PLOTS" --compare -o cmp a b
@@ -136,7 +136,12 @@ drawn() {
 	drawn cmp/compare-claims
 	[ "$(cat cmp/compared.txt)" = "$(printf 'a\nb')" ]
 	"$SC" report --plot-data data a b
-	grep -q '^array cmr_label = \["vm-20261125T143618", "fixture-full"\]$' data/charts.gp
+	grep -qxF 'array cmr_label = ["vm, Linux 6.18.44-fc-v669", "fixture, Linux 6.1.0-fixture"]' data/charts.gp
+	# a label names its run; two runs that would read the same add their folders
+	echo 'label=THP on' >> b/env.txt
+	cp -R a a2/
+	"$SC" report --plot-data data2 a b a2/
+	grep -qxF 'array cmr_label = ["vm, Linux 6.18.44-fc-v669 [a]", "THP on", "vm, Linux 6.18.44-fc-v669 [a2]"]' data2/charts.gp
 }
 
 @test "scripts/plots finds the newest run by its run_id, not by the folder's age" {
