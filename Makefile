@@ -39,7 +39,9 @@ FRONT_LDLIBS := -ljansson -lpfm -lhwloc
 # cannot reach a library the front end links: that fails at compile time.
 # The front end links the methods' descriptions only (bench/ built again
 # with METHOD_DESCRIPTIONS into $(B)/desc: every hook NULL, no method code;
-# harness/common/method.h), so that nothing that spawns is in it.
+# harness/common/method.h), so that nothing that spawns is in it. Their
+# symbols are renamed desc_method_* (and methods.c's list with them), so
+# that no method's symbol is the front end's either.
 COMMON   := $(wildcard harness/common/*.c)
 BENCH    := $(wildcard bench/*.c)
 ENGINE   := $(wildcard harness/engine/*.c)
@@ -47,8 +49,8 @@ FRONT    := $(wildcard harness/front/*.c)
 ANALYSIS := $(wildcard harness/analysis/*.c)
 obj = $(patsubst %.c,$(B)/%.o,$(1))
 ENGINE_OBJS := $(call obj,$(COMMON) $(BENCH) $(ENGINE))
-FRONT_OBJS  := $(call obj,$(COMMON) $(FRONT) $(ANALYSIS)) \
-	       $(patsubst %.c,$(B)/desc/%.o,$(BENCH))
+FRONT_OBJS  := $(call obj,$(filter-out harness/common/methods.c,$(COMMON)) $(FRONT) $(ANALYSIS)) \
+	       $(patsubst %.c,$(B)/desc/%.o,$(BENCH) harness/common/methods.c)
 HEADERS  := $(wildcard harness/*/*.h)
 
 INC_common   := -Iharness/common
@@ -178,7 +180,15 @@ $(eval $(call compile,bench,$(INC_common)))
 $(B)/desc/bench/%.o: bench/%.c $(B)/version.h $(HEADERS) | $(B)/.deps-ok
 	@mkdir -p $(@D)
 	$(CC) $(SC_CFLAGS) $(INC_common) -DMETHOD_DESCRIPTIONS -Wno-unused-function \
-		$(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+		$(CPPFLAGS) $(CFLAGS) -c -o $@.o $<
+	nm -g --defined-only $@.o | awk 'NF == 3 { print $$3, "desc_" $$3 }' > $@.syms
+	objcopy --redefine-syms=$@.syms $@.o $@
+	rm -f $@.o $@.syms
+$(B)/desc/harness/common/methods.o: $(B)/harness/common/methods.o
+	@mkdir -p $(@D)
+	nm -u $< | awk '$$2 ~ /^method_/ { print $$2, "desc_" $$2 }' > $@.syms
+	objcopy --redefine-syms=$@.syms $< $@
+	rm -f $@.syms
 
 # Before compiling anything: are the build dependencies here? One line
 # naming what is missing, rather than a compiler error about a header.
