@@ -340,10 +340,12 @@ static json_t *pair_json(const struct pair *p, const bool use[NKEYS])
 	return o;
 }
 
-static json_t *comparison_json(const struct comparison *c)
+/* The machines' differences and the cells, first in o, as in the other
+ * formats. Returns nonzero when either could not be made. */
+static int put_cells(json_t *o, const struct comparison *c)
 {
-	json_t *o = json_object(), *diffs = json_array(), *cells = json_array();
-	int bad = !o || !diffs || !cells;
+	json_t *diffs = json_array(), *cells = json_array();
+	int bad = !diffs || !cells;
 
 	for (size_t i = 0; i < c->ndiffs && !bad; i++)
 		bad = json_array_append_new(diffs, json_pack("{s:o, s:o, s:o}",
@@ -352,14 +354,22 @@ static json_t *comparison_json(const struct comparison *c)
 					    "new", str_or_null(c->diffs[i].nw)));
 	for (size_t i = 0; i < c->npairs && !bad; i++)
 		bad = json_array_append_new(cells, pair_json(&c->pairs[i], c->use_key));
-	/* Machine differences first, as in the other formats. put() hands its
-	 * value to o even when it fails, so after these two o owns both. */
+	/* put() hands its value to o even when it fails, so after these two o
+	 * owns both. */
 	if (!bad) {
 		bad = put(o, "env_differences", json_incref(diffs)) ||
 		      put(o, "cells", json_incref(cells));
 	}
 	json_decref(diffs);
 	json_decref(cells);
+	return bad;
+}
+
+static json_t *comparison_json(const struct comparison *c)
+{
+	json_t *o = json_object();
+	int bad = !o || put_cells(o, c);
+
 	bad = bad || put(o, "env_checked", json_boolean(!c->env_missing)) ||
 	      put(o, "machine_id_base", str_or_null(c->machine_base)) ||
 	      put(o, "machine_id_new", str_or_null(c->machine_new)) ||
