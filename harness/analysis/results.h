@@ -14,7 +14,11 @@
 
 /* "run_id", or "host run_id" when the id does not start with the host. */
 const char *run_label(const struct rundir *r, char *buf, size_t len);
-/* The label, the kernel and the CPU: a chart's subtitle. */
+/* The label, the kernel and the CPU: a chart's subtitle, on as many lines
+ * ("\n" between them) as keep each within TITLE_WIDTH characters, which a
+ * chart's title font fits across its width (a long CPU model, "AMD EPYC
+ * 9654 96-Core Processor", gets a line of its own). */
+#define TITLE_WIDTH 80
 const char *run_title(const struct rundir *r, char *buf, size_t len);
 
 /* The plain cells the claims use: anonymous touched ballast, no variant,

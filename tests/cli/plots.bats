@@ -3,6 +3,10 @@
 # measuring. core/ is the committed default run trimmed; full/ is hand-made
 # with every column later issues add (ballast, variant, per_page_ns,
 # counters, phases, fit.csv) and numbers chosen so each verdict is known.
+# wide/ is a real small run of 21 spawn methods and the cow group (`run -m
+# core,clone,ns,clone3-pidfd,cow -r 0,1,4,16 -n 30 --rounds 2 --phases`, its
+# samples cut to 0 MiB) given a 40-character CPU model; scaling/ is a real
+# `run -m fork-exit,vfork-exit,posix-spawn -r 0,64 --parallel 1,2`.
 load helpers
 
 ROOT="$BATS_TEST_DIRNAME/../.."
@@ -44,6 +48,19 @@ drawn() {
 		[[ "$stderr" == *"no $chart chart: "* ]]
 	done
 	[[ "$stderr" == *"no per_page_ns column"* ]]
+}
+
+@test "a 40-character CPU model: the charts' subtitle is wrapped, no line wider than 80, the model whole" {
+	cp -R "$FIX/wide" run
+	"$SC" report --plot-data data run 2>/dev/null
+	title=$(sed -n 's/^run_title = "\(.*\)"$/\1/p' data/charts.gp)
+	[ -n "$title" ]
+	# gnuplot's "\n" is a new line; the middle dot is one character
+	lines=$(printf '%s\n' "$title" | sed 's/\\n/\n/g; s/·/./g')
+	echo "$lines"
+	grep -qF 'Intel(R) Xeon(R) Gold 6338 CPU @ 2.00GHz, 2 CPUs' <<< "$lines"
+	[ "$(wc -l <<< "$lines")" -ge 2 ]
+	[ "$(awk '{ print length($0) }' <<< "$lines" | sort -n | tail -n 1)" -le 80 ]
 }
 
 @test "the claim chart marks where each ratio crosses the 4-5x band" {
