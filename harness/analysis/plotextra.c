@@ -318,8 +318,17 @@ int plot_compare(const struct rundir *runs, const struct claims *const *c, size_
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = 0; j < runs[i].ncells; j++)
 			method_color(p, runs[i].cells[j].method);
-	for (size_t i = 0; i < p->nmethods; i++)
-		series_add_raw(p, &p->cmp, p->methods[i], (int)i + 1, 1);
+	/* the key names the methods drawn: plain spawns, in some run */
+	for (size_t i = 0; i < p->nmethods; i++) {
+		bool drawn = false;
+
+		for (size_t r = 0; r < n; r++)
+			for (size_t j = 0; j < runs[r].ncells; j++)
+				drawn |= !strcmp(runs[r].cells[j].method, p->methods[i]) &&
+					 plain_off_cell(c[r], &runs[r].cells[j]);
+		if (drawn)
+			series_add_raw(p, &p->cmp, p->methods[i], (int)i + 1, 1);
+	}
 	csv_open(p, "compare-latency.csv", "run,series,x_mib,median_us,p10_us,p90_us");
 	for (size_t i = 0; i < n; i++) {
 		struct sorted s;

@@ -162,10 +162,23 @@ int method_color(struct plot *p, const char *method)
 	return method_color(p, method);
 }
 
+static bool style_taken(const struct names *n, int color, int dt)
+{
+	for (size_t i = 0; i < n->n; i++)
+		if (n->color[i] == color && n->dt[i] == dt)
+			return true;
+	return false;
+}
+
 void series_add_raw(struct plot *p, struct names *n, const char *label, int color, int dt)
 {
 	if (n->n == MAX_SERIES)
 		return;
+	/* No two series of a chart in one style: a variant that a series of
+	 * the same colour has (fork-exit [dontfork] after [wipeonfork], the
+	 * scaling chart's 64 MiB after its 0 MiB) takes the next free one. */
+	while (style_taken(n, color, dt))
+		dt++;
 	snprintf(n->label[n->n], LABEL_LEN, "%s", label);
 	n->color[n->n] = color;
 	n->dt[n->n] = dt;

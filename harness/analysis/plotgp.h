@@ -19,7 +19,10 @@ struct names {
 	size_t n;
 	char label[MAX_SERIES][LABEL_LEN];
 	int color[MAX_SERIES];	/* a line style of plots/common.gp: one per method */
-	int dt[MAX_SERIES];	/* dash: 1 plain, 2 THP on, 3 another ballast or variant */
+	int dt[MAX_SERIES];	/* the variant: 1 plain, 2 THP on, 3 another ballast or
+				 * variant, then the next free one, so that no two
+				 * series share colour and variant (plots/common.gp
+				 * draws it as dash(color, dt)) */
 };
 
 struct plot {
