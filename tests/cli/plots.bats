@@ -155,6 +155,38 @@ distinct_styles() {
 	[ "$(wc -l < data/crossings.csv)" -eq 6 ]
 }
 
+@test "the claim chart draws each crossing on its line, in ballast, and zooms on the band" {
+	cp -R "$FIX/core" run
+	"$SC" report --plot-data data run 2>/dev/null
+	# the line between measured sizes is drawn as the crossings are found:
+	# at each crossing's ballast, the drawn line is at the level
+	awk -F, "$BY_NAME"'
+		FILENAME ~ /crossings/ { s[++n] = field("series"); b[n] = field("rss_mib"); l[n] = field("level"); next }
+		{
+			for (i = 1; i <= n; i++)
+				if (field("series") == s[i] && field("rss_mib") <= b[i]) {
+					lo_b[i] = field("rss_mib"); lo_r[i] = field("ratio")
+				} else if (field("series") == s[i] && !(i in hi_b)) {
+					hi_b[i] = field("rss_mib"); hi_r[i] = field("ratio")
+				}
+		}
+		END {
+			if (n != 5)
+				exit 1
+			for (i = 1; i <= n; i++) {
+				r = lo_r[i] + (b[i] - lo_b[i]) / (hi_b[i] - lo_b[i]) * (hi_r[i] - lo_r[i])
+				if (r < l[i] * 0.99 || r > l[i] * 1.01) {
+					print "crossing " i " at " b[i] " MiB: the line is at " r
+					exit 1
+				}
+			}
+		}' data/crossings.csv data/claims-line.csv
+	# the zoomed panel spans the crossings' brackets, in ballast
+	grep -qx 'clm_zoom_lo = 0' data/charts.gp
+	grep -qx 'clm_zoom_hi = 64' data/charts.gp
+	grep -q '^array crs_label = \["5× at ~0.5 MiB", "4× at ~4.1 MiB", ' data/charts.gp
+}
+
 @test "report prints a verdict per claim and writes them into report.md" {
 	cp -R "$FIX/core" run
 	"$PLOTS" run >/dev/null 2>&1
