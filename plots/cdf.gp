@@ -13,7 +13,10 @@ data = ARG1
 out = ARG2
 load "common.gp"
 
-set title sprintf("Distribution of the round trips at %g MiB of ballast\n", cdf_rss) . run_title
+height = key_tall(cdf_n)
+@set_term
+
+set multiplot layout 1, 1 title heading(sprintf("Distribution of the round trips at %g MiB of ballast", cdf_rss)) font ",17"
 set xlabel "round trip (µs, log scale)"
 set ylabel "fraction of samples at or below"
 set logscale x
@@ -24,8 +27,8 @@ set arrow 1 from graph 0, first 0.5 to graph 1, first 0.5 nohead lc rgb "#999999
 set label 1 "median" at graph 0.01, first 0.52 left tc rgb "#777777"
 set arrow 2 from graph 0, first 0.9 to graph 1, first 0.9 nohead lc rgb "#999999" dt 3 lw 1 back
 set label 2 "p90" at graph 0.01, first 0.92 left tc rgb "#777777"
-set key inside right bottom opaque
 
 plot for [i=1:cdf_n] file("cdf.csv") \
 	using (column("series") == i ? column("us") : NaN):"frac" \
-	with lines lt cdf_color[i] dt cdf_dt[i] lw 2.5 title cdf_label[i]
+	with lines lt cdf_color[i] dt dash(cdf_color[i], cdf_dt[i]) lw 2.5 title cdf_label[i]
+unset multiplot

@@ -1,7 +1,7 @@
 # compare-claims: the claim chart of several runs or hosts overlaid: fork's
 # median over vfork's (and over posix_spawn's) against the parent's resident
-# memory, with the claimed 4-5x band; colour is the pair, dash and point
-# shape the run.
+# memory, with the claimed 4-5x band; colour and point are the pair, dashes
+# the run.
 #
 # Reads DATA/compare-claims.csv, by column name:
 #   run       which run: cmr_label[run] (its --label, else "host, Linux
@@ -14,12 +14,15 @@ data = ARG1
 out = ARG2
 load "common.gp"
 
-set title sprintf("Is vfork 4–5× faster than fork? %d runs compared", cmr_n)
+stats file("compare-claims.csv") using "x_mib" nooutput
+xlo = STATS_min / 1.5
+xhi = STATS_max * 1.5
+set multiplot layout 1, 1 title sprintf("Is vfork 4–5× faster than fork? %d runs compared", cmr_n) font ",17"
 set xlabel "parent resident memory, VmRSS (MiB, log scale)"
 set ylabel "ratio, median of rounds (log scale), bars: 95% interval"
 set logscale xy
-stats file("compare-claims.csv") using "x_mib" nooutput
-set xrange [STATS_min / 1.5:STATS_max * 1.5]
+set xrange [xlo:xhi]
+@log_xtics
 set format x "%g"
 set format y "%g×"
 set yrange [0.7:*]
@@ -28,10 +31,10 @@ set object 1 rect from graph 0, first 4 to graph 1, first 5 behind \
 	fc rgb "#E69F00" fs transparent solid 0.30 noborder
 set label 1 "claimed: 4–5×" at graph 0.99, first 4.45 right front tc rgb "#8a5a00"
 set arrow 1 from graph 0, first 1 to graph 1, first 1 nohead lc rgb "#777777" dt 2 lw 1 back
-array run_pt = [7, 6, 5, 4, 9, 8, 11, 10]
 
 plot for [r=1:cmr_n] for [q=1:cmq_n] file("compare-claims.csv") \
 	using (column("run") == r && column("pair") == q ? column("x_mib") : NaN):"ratio":"ratio_lo":"ratio_hi" \
-	with yerrorlines lt cmq_color[q] dt r pt run_pt[(r-1)%8+1] notitle, \
-     for [q=1:cmq_n] NaN with lines lt cmq_color[q] lw 4 title cmq_label[q], \
-     for [r=1:cmr_n] NaN with linespoints lc rgb "#333333" dt r pt run_pt[(r-1)%8+1] title cmr_label[r]
+	with yerrorlines lt cmq_color[q] dt dash(1, r) notitle, \
+     for [q=1:cmq_n] NaN with linespoints lt cmq_color[q] title cmq_label[q], \
+     for [r=1:cmr_n] NaN with lines lc rgb "#333333" dt dash(1, r) title cmr_label[r]
+unset multiplot

@@ -2,8 +2,9 @@
 # after fork (cow-child, cow-parent) against a first touch and a rewrite,
 # against the parent's resident memory, 4 KiB pages solid and THP dashed.
 # Right: fork-exit's round trip against the ballast with fit.csv's line,
-# fixed + slope x RSS (the slope is fork's cost per GiB). Each panel is
-# drawn only when the run has its data.
+# fixed + slope x RSS (the slope is fork's cost per GiB). The chart is
+# drawn for a run with copy-on-write figures (-m cow), the right panel when
+# it has fit.csv too.
 #
 # Reads DATA/cow.csv, by column name (from summary.csv's per_page_ns):
 #   series        the curve: cow_label[series]
@@ -20,30 +21,30 @@ data = ARG1
 out = ARG2
 load "common.gp"
 
-panels = (exists("cow_n") ? 1 : 0) + (exists("fit_n") ? 1 : 0)
-set multiplot layout 1, panels title "Copy-on-write: the cost per page, and fork's cost per GiB\n" . run_title font ",17" \
-	margins 0.08, 0.97, 0.11, 0.80 spacing 0.10
+panels = exists("fit_n") ? 2 : 1
+set multiplot layout 1, panels \
+	title heading("Copy-on-write: the cost per page, and fork's cost per GiB") font ",17" \
+	margins 0.08, 0.97, 0.11, 1 - 190.0 / height spacing 0.10
 set key inside left top opaque box font ",11" samplen 2
 
-if (exists("cow_n")) {
-	set title ""
-	set xlabel "parent resident memory, VmRSS (MiB, log scale)"
-	set ylabel "ns per page written after fork (log scale)"
-	@ballast_axis
-	set logscale y
-	set format x "%g"
-	set format y "%g"
-	plot for [i=1:cow_n] file("cow.csv") \
-		using (column("series") == i ? column("x_mib") : NaN):"per_page_ns" \
-		with linespoints lt cow_color[i] dt cow_dt[i] title cow_label[i]
-	unset logscale
-	unset x2tics
-	unset x2label
-	set xrange [*:*]
-	set x2range [*:*]
-}
+set xlabel "parent resident memory, VmRSS (MiB, log scale)"
+set ylabel "ns per page written after fork (log scale)"
+@ballast_axis
+# the layout's top margin, which leaves room for the top axis
+set tmargin at screen 1 - 190.0 / height
+set logscale y
+set format x "%g"
+set format y "%g"
+plot for [i=1:cow_n] file("cow.csv") \
+	using (column("series") == i ? column("x_mib") : NaN):"per_page_ns" \
+	with linespoints lt cow_color[i] dt dash(cow_color[i], cow_dt[i]) title cow_label[i]
+unset logscale
+unset x2tics
+unset x2label
+set xrange [*:*]
+set x2range [*:*]
+set xtics autofreq
 if (exists("fit_n")) {
-	set title ""
 	set xlabel "ballast (MiB)"
 	set ylabel "fork-exit round trip (ms): points measured, lines fit.csv"
 	set format x "%g"
@@ -56,6 +57,6 @@ if (exists("fit_n")) {
 		with points lt fit_color[i] pt 7 ps 1.4 notitle, \
 	     for [i=1:fit_n] file("forkfit.csv") \
 		using (column("series") == i ? column("rss_mib") : NaN):(column("fit_us") / 1000) \
-		with lines lt fit_color[i] dt fit_dt[i] title fit_label[i]
+		with lines lt fit_color[i] dt dash(fit_color[i], fit_dt[i]) title fit_label[i]
 }
 unset multiplot

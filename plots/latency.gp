@@ -10,14 +10,18 @@ data = ARG1
 out = ARG2
 load "common.gp"
 
-set title "Process creation: round trip against the parent's memory\n" . run_title
+height = key_tall(lat_n)
+@set_term
+
+set multiplot layout 1, 1 title heading("Process creation: round trip against the parent's memory") font ",17"
 set xlabel "parent resident memory, VmRSS (MiB, log scale)"
 set ylabel "round trip (µs, log scale): median, bars p10–p90"
 @ballast_axis
-set logscale xy
+set logscale y
 set format y "%g"
 set format x "%g"
 
 plot for [i=1:lat_n] file("latency.csv") \
 	using (column("series") == i ? column("x_mib") : NaN):"median_us":"p10_us":"p90_us" \
-	with yerrorlines lt lat_color[i] dt lat_dt[i] title lat_label[i]
+	with yerrorlines lt lat_color[i] dt dash(lat_color[i], lat_dt[i]) title lat_label[i]
+unset multiplot

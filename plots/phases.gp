@@ -10,17 +10,23 @@
 #                                          (0 where a method has no exec)
 #   rest_us          median_us less the three phases (not below 0)
 #   parent_resume_us call -> the parent runs again
-# and DATA/charts.gp: ph_label; ph_rss1, ph_rss2.
+# and DATA/charts.gp: ph_n, ph_label (the two panels' bars); ph_rss1, ph_rss2.
 data = ARG1
 out = ARG2
 load "common.gp"
 
-set multiplot layout 1, 2 title "Where a spawn's time goes: medians of each phase\n" . run_title font ",17"
+# Side by side for a few methods; one above the other, each the full width,
+# when each panel has more bars than half the width can label.
+wide = ph_n > 16
+height = wide ? 1150 : 720
+@set_term
+set multiplot layout (wide ? 2 : 1), (wide ? 1 : 2) \
+	title heading("Where a spawn's time goes: medians of each phase") font ",17"
 set style data histograms
 set style histogram rowstacked
 set style fill solid 0.85 border lc rgb "#ffffff"
 set boxwidth 0.7
-set xtics rotate by 30 right scale 0
+set xtics rotate by (wide ? 40 : 30) right scale 0
 set ylabel "µs"
 set yrange [0:*]
 set offsets 0, 0, graph 0.45, 0

@@ -10,7 +10,7 @@ data = ARG1
 out = ARG2
 load "common.gp"
 
-set title sprintf("Every method at the smallest parent (%g MiB of ballast)\n", bar_rss) . run_title
+set multiplot layout 1, 1 title heading(sprintf("Every method at the smallest parent (%g MiB of ballast)", bar_rss)) font ",17"
 set xlabel "round trip (µs): bar to the median, whiskers p10–p90"
 set ylabel ""
 set yrange [bar_n + 0.6:0.4]
@@ -28,3 +28,4 @@ plot file("rss0.csv") using (column("median_us") / 2):"series":(column("median_u
 	with xerrorbars pt -1 lc rgb "#333333" lw 1.5, \
      file("rss0.csv") using "p90_us":"series":(sprintf("  %.1f µs", column("median_us"))) \
 	with labels left tc rgb "#222222"
+unset multiplot

@@ -14,15 +14,22 @@ data = ARG1
 out = ARG2
 load "common.gp"
 
-set title "How language runtimes spawn, against their own heap\n" . run_title
+height = key_tall(rt_n)
+@set_term
+
+stats file("runtimes.csv") using "x_mib" nooutput
+xlo = STATS_min / 1.3
+xhi = STATS_max * 1.3
+set multiplot layout 1, 1 title heading("How language runtimes spawn, against their own heap") font ",17"
 set xlabel "resident memory of the spawning process, VmRSS (MiB, log scale)"
 set ylabel "round trip, median (µs, log scale)"
 set logscale xy
+set xrange [xlo:xhi]
+@log_xtics
 set format x "%g"
 set format y "%g"
-set key below font ",10" samplen 2 maxrows 6
-set bmargin 11
 
 plot for [i=1:rt_n] file("runtimes.csv") \
 	using (column("series") == i ? column("x_mib") : NaN):"median_us" \
-	with linespoints lt rt_color[i] dt rt_dt[i] title rt_label[i]
+	with linespoints lt rt_color[i] dt dash(rt_color[i], rt_dt[i]) title rt_label[i]
+unset multiplot

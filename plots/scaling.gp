@@ -15,18 +15,27 @@ data = ARG1
 out = ARG2
 load "common.gp"
 
-set title "Spawn throughput against spawners at once\n" . run_title
+height = key_tall(scl_n + 1)
+@set_term
+
+stats file("scaling.csv") using "parallel" nooutput
+set multiplot layout 1, 1 title heading("Spawn throughput against spawners at once") font ",17"
 set xlabel "spawners at once (--parallel N)"
 set ylabel "round trips per second, all spawners (log scale)"
 set logscale y
 set format y "%g"
 set xtics 1
-set xrange [0.5:*]
-set key below font ",11" samplen 2 maxrows 4
+set xrange [0.5:STATS_max + 0.5]
 
+# Each size of a method is a variant of its own, with its dashes, and a point
+# whose fill turns over (as the methods after the 12th have it); the ideal,
+# thin and dotted, starts from its first point.
 plot for [i=1:scl_n] file("scaling.csv") \
 	using (column("series") == i ? column("parallel") : NaN):"throughput_per_s" \
-	with linespoints lt scl_color[i] dt scl_dt[i] pt 7 title scl_label[i], \
+	with linespoints lt scl_color[i] dt dash(scl_color[i], scl_dt[i]) \
+	pt lt_point(scl_color[i] + 12 * ((scl_dt[i] - 1) % 2)) ps 1.4 title scl_label[i], \
      for [i=1:scl_n] file("scaling.csv") \
 	using (column("series") == i ? column("parallel") : NaN):"ideal_per_s" \
-	with lines lt scl_color[i] dt 3 lw 1 notitle
+	with lines lt scl_color[i] dt 3 lw 1 notitle, \
+     NaN with lines lc rgb "#555555" dt 3 lw 1 title "ideal: N x the rate at the smallest N"
+unset multiplot

@@ -23,13 +23,16 @@ const struct chart charts[] = {
 };
 const size_t ncharts = sizeof charts / sizeof charts[0];
 
+/* A figure other than 0 in counter column k: a panel worth drawing. */
 static bool has_counter_data(const struct rundir *r, size_t k)
 {
-	for (size_t i = 0; i < r->ncells; i++)
-		if (cell_ok(&r->cells[i]) &&
-		    !isnan(field_num(csv_cell(&r->summary, i, r->counter_col[k]), FIELD_FIGURE,
-				     &(bool){ false })))
+	for (size_t i = 0; i < r->ncells; i++) {
+		double v = field_num(csv_cell(&r->summary, i, r->counter_col[k]), FIELD_FIGURE,
+				     &(bool){ false });
+
+		if (cell_ok(&r->cells[i]) && !isnan(v) && v != 0)
 			return true;
+	}
 	return false;
 }
 
@@ -39,6 +42,14 @@ const char *chart_absent(const struct rundir *r, const struct claims *c, const c
 	char path[PATH_MAX + 16];
 	size_t k = 0;
 
+	/* what a chart draws, not the columns the run has: a column can be
+	 * there and empty (phases of a run without --phases) */
+	if ((!strcmp(name, "latency") || !strcmp(name, "rss0") || !strcmp(name, "cdf")) &&
+	    !any_cell(r, c, plain_off_cell)) {
+		snprintf(why, len, "no spawn measured without error (the run has only "
+				   "copy-on-write or runtime methods, or every cell failed)");
+		return why;
+	}
 	if (strcmp(name, "claims") == 0 && !c->vfork_exit[0].n && !c->vfork_exec[0].n &&
 	    !c->spawn[0].n) {
 		snprintf(why, len, "no fork/vfork or fork-exec/posix-spawn pair ran");
@@ -51,17 +62,17 @@ const char *chart_absent(const struct rundir *r, const struct claims *c, const c
 			return why;
 		}
 	}
-	if (strcmp(name, "cow") == 0 && !r->has_per_page && !r->fit.ncols) {
-		snprintf(why, len, "the run has no per_page_ns column and no fit.csv (they come "
-				   "with the copy-on-write methods: cow-child, first-touch, ...)");
+	if (strcmp(name, "cow") == 0 && !any_cell(r, c, per_page_cell)) {
+		snprintf(why, len, "the run has no copy-on-write figures (per_page_ns: they "
+				   "come with the copy-on-write methods, -m cow)");
 		return why;
 	}
 	if (strcmp(name, "counters") == 0) {
 		while (k < r->ncounters && !has_counter_data(r, k))
 			k++;
 		if (k == r->ncounters) {
-			snprintf(why, len, r->ncounters ? "every <event>_per_op cell is empty: this "
-							  "machine could count none of the events"
+			snprintf(why, len, r->ncounters ? "every <event>_per_op cell is empty or 0: "
+							  "this machine could count none of the events"
 							: "the run has no <event>_per_op column (counters "
 							  "come with -e/--events)");
 			return why;
@@ -82,8 +93,8 @@ const char *chart_absent(const struct rundir *r, const struct claims *c, const c
 			return why;
 		}
 	}
-	if (strcmp(name, "phases") == 0 && !r->has_phases) {
-		snprintf(why, len, "the run has no phase columns (child_start_us, exec_us, ...: "
+	if (strcmp(name, "phases") == 0 && !any_cell(r, c, phase_cell)) {
+		snprintf(why, len, "the run has no phase figures (child_start_us, exec_us, ...: "
 				   "they come with --phases)");
 		return why;
 	}
@@ -136,6 +147,38 @@ static size_t band_crossings(const struct curve *cv, struct point *at)
 	return n;
 }
 
+/* "5× at ~0.5" (interpolated) or "4× in 5.25–5.75" (a measured bracket), in
+ * MiB of ballast, as the verdicts give it. */
+static int crossing_text(char *buf, size_t len, const struct curve *cv, const struct point *at)
+{
+	struct bracket b = crossing_bracket(cv->pt, cv->n, at->r.v, at->rss_mib);
+
+	if (b.kind == BR_MEASURED)
+		return snprintf(buf, len, "%g× in %g–%g", at->r.v, b.from, b.to);
+	return snprintf(buf, len, "%g× at ~%s", at->r.v, approx(at->rss_mib));
+}
+
+/* The straight line between neighbouring sizes along which crossings()
+ * finds where a ratio crosses the band, drawn in steps so that it stays the
+ * same line on the chart's log axes and each crossing lies on it. */
+#define LINE_STEPS 32
+
+static void ratio_line(struct plot *p, size_t series, const struct curve *cv)
+{
+	for (size_t i = 0; i + 1 < cv->n; i++)
+		for (int k = 0; k <= LINE_STEPS; k++) {
+			const struct point *a = &cv->pt[i], *b = &cv->pt[i + 1];
+			double t = (double)k / LINE_STEPS;
+
+			if (k == LINE_STEPS && i + 2 < cv->n)
+				continue;	/* the next segment starts there */
+			row(p, "%zu,%s,%s", series, num(a->rss_mib + t * (b->rss_mib - a->rss_mib)),
+			    num(a->r.v + t * (b->r.v - a->r.v)));
+		}
+	if (cv->n == 1)
+		row(p, "%zu,%s,%s", series, num(cv->pt[0].rss_mib), num(cv->pt[0].r.v));
+}
+
 /* Curve cv's key in the chart: its pair, and where it crosses the band. */
 static void curve_key(const struct curve *cv, bool thp, char *label, size_t size)
 {
@@ -144,14 +187,9 @@ static void curve_key(const struct curve *cv, bool thp, char *label, size_t size
 	int len = snprintf(label, size, "%s / %s%s", cv->a, cv->b, thp ? ", THP" : "");
 
 	for (size_t i = 0; i < n && len > 0 && (size_t)len < size; i++) {
-		struct bracket b = crossing_bracket(cv->pt, cv->n, at[i].r.v, at[i].rss_mib);
-
-		if (b.kind == BR_MEASURED)
-			len += snprintf(label + len, size - (size_t)len, "%s%g× in %g–%g",
-					i ? ", " : ": crosses ", at[i].r.v, b.from, b.to);
-		else
-			len += snprintf(label + len, size - (size_t)len, "%s%g× at ~%s",
-					i ? ", " : ": crosses ", at[i].r.v, approx(at[i].rss_mib));
+		len += snprintf(label + len, size - (size_t)len, "%s", i ? ", " : ": crosses ");
+		if (len > 0 && (size_t)len < size)
+			len += crossing_text(label + len, size - (size_t)len, cv, &at[i]);
 	}
 	if (n && len > 0 && (size_t)len < size)
 		snprintf(label + len, size - (size_t)len, " MiB of ballast");
@@ -190,32 +228,48 @@ static size_t write_curves(struct plot *p, const struct curve **drawn)
 }
 
 /* crossings.csv: where each drawn curve crosses the band, and between
- * which measured sizes. */
+ * which measured sizes; the zoomed panel's range is around them, where the
+ * 4-5x band is wide enough to see which side each interval lies. */
 static void write_crossings(struct plot *p, const struct curve *const *drawn, size_t nd)
 {
 	struct point at[MAX_CROSS];
+	double zoom_lo = INFINITY, zoom_hi = -INFINITY;
 
-	csv_open(p, "crossings.csv", "series,x_mib,rss_mib,level,from_x_mib,to_x_mib,measured");
+	csv_open(p, "crossings.csv",
+		 "series,x_mib,rss_mib,level,from_x_mib,to_x_mib,measured,from_mib,to_mib");
 	for (size_t j = 0; j < nd; j++) {
 		size_t n = band_crossings(drawn[j], at);
 
 		for (size_t i = 0; i < n; i++) {
 			struct bracket b = crossing_bracket(drawn[j]->pt, drawn[j]->n, at[i].r.v,
 							    at[i].rss_mib);
+			char label[LABEL_LEN];
 
-			row(p, "%zu,%s,%s,%s,%s,%s,%d", j + 1, num(at[i].res_mib),
+			row(p, "%zu,%s,%s,%s,%s,%s,%d,%s,%s", j + 1, num(at[i].res_mib),
 			    num(at[i].rss_mib), num(at[i].r.v), num(b.res_from), num(b.res_to),
-			    b.kind == BR_MEASURED);
+			    b.kind == BR_MEASURED, num(b.from), num(b.to));
+			if (crossing_text(label, sizeof label - 4, drawn[j], &at[i]) > 0)
+				strcat(label, " MiB");
+			series_add_raw(p, &p->crs, label, p->clm.color[j], p->clm.dt[j]);
+			zoom_lo = fmin(zoom_lo, b.from);
+			zoom_hi = fmax(zoom_hi, b.to);
 		}
 	}
 	csv_close(p);
+	p->clm_zoom[0] = zoom_lo;
+	p->clm_zoom[1] = zoom_hi;
 }
 
 static void ratios(struct plot *p)
 {
 	const struct curve *drawn[3 * MAX_THP];
+	size_t nd = write_curves(p, drawn);
 
-	write_crossings(p, drawn, write_curves(p, drawn));
+	csv_open(p, "claims-line.csv", "series,rss_mib,ratio");
+	for (size_t j = 0; j < nd; j++)
+		ratio_line(p, j + 1, drawn[j]);
+	csv_close(p);
+	write_crossings(p, drawn, nd);
 }
 
 /* Every method at the smallest parent, cheapest first --------------------- */
@@ -305,7 +359,7 @@ static void cow(struct plot *p)
 {
 	struct sorted s;
 
-	if (p->r->has_per_page && !sorted_cells(p, &s, per_page_cell)) {
+	if (!sorted_cells(p, &s, per_page_cell)) {
 		csv_open(p, "cow.csv", "series,x_mib,rss_mib,per_page_ns");
 		for (size_t i = 0; i < s.n; i++) {
 			const struct cell_data *x = s.c[i];

@@ -193,10 +193,32 @@ void fork_fit(struct plot *p)
 	csv_close(p);
 }
 
+/* The units of the counts perf gives in other than events: task-clock counts
+ * nanoseconds of CPU time, drawn in µs as the round trips are. */
+static const struct {
+	const char *event, *unit;
+	double scale;
+} event_units[] = {
+	{ "task_clock", "µs of CPU time", 1e-3 },
+};
+
+/* Counter column k of plain cell c, scaled to its chart unit (NaN: none). */
+static double counter_of(const struct rundir *r, const struct cell_data *c, size_t k,
+			 double scale)
+{
+	bool bad = false;
+
+	return scale *
+	       field_num(csv_cell(&r->summary, c->row, r->counter_col[k]), FIELD_FIGURE, &bad);
+}
+
+/* One panel per event with a figure other than 0: an event 0 in every cell
+ * (cpu-migrations of a pinned run) is named in ev_zero, not drawn empty. */
 void counters(struct plot *p)
 {
 	const struct rundir *r = p->r;
 	struct sorted s;
+	size_t zlen = 0;
 
 	if (sorted_cells(p, &s, plain_off_cell))
 		return;
@@ -206,43 +228,49 @@ void counters(struct plot *p)
 	csv_open(p, "counters.csv", "event,series,x_mib,per_op");
 	for (size_t k = 0; k < r->ncounters; k++) {
 		const char *name = r->summary.header[r->counter_col[k]];
-		size_t rows = 0, series = 0;
-		int positive = 1;
+		int len = (int)(strlen(name) - strlen("_per_op"));
+		const char *unit = NULL;
+		double scale = 1;
+		size_t series = 0;
+		int positive = 1, nonzero = 0, counted = 0;
 		char label[LABEL_LEN];
 
+		for (size_t u = 0; u < sizeof event_units / sizeof event_units[0]; u++)
+			if ((size_t)len == strlen(event_units[u].event) &&
+			    !strncmp(name, event_units[u].event, (size_t)len)) {
+				unit = event_units[u].unit;
+				scale = event_units[u].scale;
+			}
 		for (size_t i = 0; i < s.n; i++) {
-			bool bad = false;
-			double v = field_num(csv_cell(&r->summary, s.c[i]->row, r->counter_col[k]),
-					     FIELD_FIGURE, &bad);
+			double v = counter_of(r, s.c[i], k, scale);
+
+			counted |= !isnan(v);
+			nonzero |= !isnan(v) && v != 0;
+			positive &= isnan(v) || v > 0;
+		}
+		if (!nonzero) {
+			/* the machine could not count it, or it never happened */
+			if (counted && zlen < sizeof p->ev_zero)
+				zlen += (size_t)snprintf(p->ev_zero + zlen, sizeof p->ev_zero - zlen,
+							 "%s%.*s", zlen ? ", " : "", len, name);
+			continue;
+		}
+		for (size_t i = 0; i < s.n; i++) {
+			double v = counter_of(r, s.c[i], k, scale);
 
 			if (i == 0 || !same_series(s.c[i - 1], s.c[i]))
 				series++;
-			if (isnan(v))
-				continue;
-			positive &= v > 0;
-			row(p, "%zu,%zu,%s,%s", p->ev.n + 1, series,
-			    num(run_resident(r, s.c[i]->rss_mib)), num(v));
-			rows++;
+			if (!isnan(v))
+				row(p, "%zu,%zu,%s,%s", p->ev.n + 1, series,
+				    num(run_resident(r, s.c[i]->rss_mib)), num(v));
 		}
-		if (!rows)
-			continue;	/* the machine could not count it */
-		snprintf(label, sizeof label, "%.*s per operation",
-			 (int)(strlen(name) - strlen("_per_op")), name);
+		snprintf(label, sizeof label, "%.*s per operation%s%s%s", len, name,
+			 unit ? " (" : "", unit ? unit : "", unit ? ")" : "");
 		p->ev_log[p->ev.n] = positive;
 		series_add_raw(p, &p->ev, label, 1, 1);
 	}
 	csv_close(p);
 	free(s.c);
-}
-
-static bool has_phase(const struct plot *p, const struct cell_data *c)
-{
-	if (!plain_off_cell(p, c))
-		return false;
-	for (int k = 0; k < NPHASES; k++)
-		if (!isnan(c->phase[k]))
-			return true;
-	return false;
 }
 
 static double or0(double v)
@@ -256,7 +284,7 @@ void phases(struct plot *p)
 	struct sorted s;
 	double lo = INFINITY, hi = -INFINITY;
 
-	if (sorted_cells(p, &s, has_phase) || !s.n) {
+	if (sorted_cells(p, &s, phase_cell) || !s.n) {
 		free(s.c);
 		return;
 	}
@@ -309,8 +337,17 @@ int plot_compare(const struct rundir *runs, const struct claims *const *c, size_
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = 0; j < runs[i].ncells; j++)
 			method_color(p, runs[i].cells[j].method);
-	for (size_t i = 0; i < p->nmethods; i++)
-		series_add_raw(p, &p->cmp, p->methods[i], (int)i + 1, 1);
+	/* the key names the methods drawn: plain spawns, in some run */
+	for (size_t i = 0; i < p->nmethods; i++) {
+		bool drawn = false;
+
+		for (size_t r = 0; r < n; r++)
+			for (size_t j = 0; j < runs[r].ncells; j++)
+				drawn |= !strcmp(runs[r].cells[j].method, p->methods[i]) &&
+					 plain_off_cell(c[r], &runs[r].cells[j]);
+		if (drawn)
+			series_add_raw(p, &p->cmp, p->methods[i], (int)i + 1, 1);
+	}
 	csv_open(p, "compare-latency.csv", "run,series,x_mib,median_us,p10_us,p90_us");
 	for (size_t i = 0; i < n; i++) {
 		struct sorted s;

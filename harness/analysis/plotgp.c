@@ -7,7 +7,7 @@
 #include "plotdata.h"
 #include "plotgp.h"
 
-bool spawn_cell(const struct plot *p, const struct cell_data *c)
+bool spawn_cell(const struct claims *cl, const struct cell_data *c)
 {
 	/* the runtime methods have a chart of their own, against their
 	 * driver's memory rather than the engine's */
@@ -16,14 +16,32 @@ bool spawn_cell(const struct plot *p, const struct cell_data *c)
 
 /* The cells a one-parameter chart shows: plain, at the run's first THP
  * setting ("off" when it has it). */
-bool plain_off_cell(const struct plot *p, const struct cell_data *c)
+bool plain_off_cell(const struct claims *cl, const struct cell_data *c)
 {
-	return spawn_cell(p, c) && cell_plain(c) && strcmp(c->thp, p->c->thp[0]) == 0;
+	return spawn_cell(cl, c) && cell_plain(c) && strcmp(c->thp, cl->thp[0]) == 0;
 }
 
-bool per_page_cell(const struct plot *p, const struct cell_data *c)
+bool per_page_cell(const struct claims *cl, const struct cell_data *c)
 {
 	return cell_ok(c) && !isnan(c->per_page_ns);
+}
+
+bool phase_cell(const struct claims *cl, const struct cell_data *c)
+{
+	if (!plain_off_cell(cl, c))
+		return false;
+	for (int k = 0; k < NPHASES; k++)
+		if (!isnan(c->phase[k]))
+			return true;
+	return false;
+}
+
+bool any_cell(const struct rundir *r, const struct claims *cl, cell_filter *keep)
+{
+	for (size_t i = 0; i < r->ncells; i++)
+		if (keep(cl, &r->cells[i]))
+			return true;
+	return false;
 }
 
 static int thp_order(const char *t)
@@ -68,7 +86,7 @@ int sorted_cells(const struct plot *p, struct sorted *s, cell_filter *keep)
 	if (!s->c)
 		return -1;
 	for (size_t i = 0; i < p->r->ncells; i++)
-		if (keep(p, &p->r->cells[i]))
+		if (keep(p->c, &p->r->cells[i]))
 			s->c[s->n++] = &p->r->cells[i];
 	qsort(s->c, s->n, sizeof *s->c, cmp_cells);
 	return 0;
@@ -117,6 +135,8 @@ void plot_init(struct plot *p, const struct rundir *r, const struct claims *c, c
 	p->cmp.prefix = "cmp";
 	p->cmr.prefix = "cmr";
 	p->cmq.prefix = "cmq";
+	p->clm_zoom[0] = INFINITY;
+	p->clm_zoom[1] = -INFINITY;
 	/* One colour per method, in table order, the same in every chart. */
 	for (size_t i = 0; i < r->ncells; i++)
 		method_color(p, r->cells[i].method);
@@ -142,10 +162,23 @@ int method_color(struct plot *p, const char *method)
 	return method_color(p, method);
 }
 
+static bool style_taken(const struct names *n, int color, int dt)
+{
+	for (size_t i = 0; i < n->n; i++)
+		if (n->color[i] == color && n->dt[i] == dt)
+			return true;
+	return false;
+}
+
 void series_add_raw(struct plot *p, struct names *n, const char *label, int color, int dt)
 {
 	if (n->n == MAX_SERIES)
 		return;
+	/* No two series of a chart in one style: a variant that a series of
+	 * the same colour has (fork-exit [dontfork] after [wipeonfork], the
+	 * scaling chart's 64 MiB after its 0 MiB) takes the next free one. */
+	while (style_taken(n, color, dt))
+		dt++;
 	snprintf(n->label[n->n], LABEL_LEN, "%s", label);
 	n->color[n->n] = color;
 	n->dt[n->n] = dt;
@@ -278,8 +311,22 @@ int plot_finish(struct plot *p, char *err)
 		gp_string(f, run_title(p->r, label, sizeof label));
 		fprintf(f, "\nbar_rss = %s\ncdf_rss = %s\n", num(p->bar_rss), num(p->cdf_rss));
 		fprintf(f, "ph_rss1 = %s\nph_rss2 = %s\n", num(p->ph_rss[0]), num(p->ph_rss[1]));
+		/* What the smallest parent has resident beyond its ballast: the
+		 * claim chart's ballast axis is log(ballast + this), where 0 MiB
+		 * has a place. */
+		if (p->c->nrss)
+			fprintf(f, "rss_base = %s\n",
+				num(fmax(0.5, run_resident(p->r, p->c->rss[0]) - p->c->rss[0])));
+		if (p->clm_zoom[0] <= p->clm_zoom[1])
+			fprintf(f, "clm_zoom_lo = %s\nclm_zoom_hi = %s\n", num(p->clm_zoom[0]),
+				num(p->clm_zoom[1]));
 		for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
 			gp_names(f, all[i]);
+		if (*p->ev_zero) {
+			fputs("ev_zero = ", f);
+			gp_string(f, p->ev_zero);
+			fputc('\n', f);
+		}
 		if (p->ev.n) {
 			fputs("array ev_log = [", f);
 			for (size_t i = 0; i < p->ev.n; i++)

@@ -19,7 +19,10 @@ struct names {
 	size_t n;
 	char label[MAX_SERIES][LABEL_LEN];
 	int color[MAX_SERIES];	/* a line style of plots/common.gp: one per method */
-	int dt[MAX_SERIES];	/* dash: 1 plain, 2 THP on, 3 another ballast or variant */
+	int dt[MAX_SERIES];	/* the variant: 1 plain, 2 THP on, 3 another ballast or
+				 * variant, then the next free one, so that no two
+				 * series share colour and variant (plots/common.gp
+				 * draws it as dash(color, dt)) */
 };
 
 struct plot {
@@ -35,8 +38,10 @@ struct plot {
 	struct names lat, clm, crs, bar, cdf, cow, fit, cnt, ev, ph, scl, rt;
 	struct names cmp, cmr, cmq;	/* compare: methods, runs, ratio pairs */
 	double bar_rss, cdf_rss, ph_rss[2];
+	double clm_zoom[2];	/* the claim chart's zoom: ballast from, to (inf: none) */
 	size_t ph_rows[2];
 	int ev_log[MAX_COUNTERS];
+	char ev_zero[LABEL_LEN];	/* the events 0 in every cell: "cpu_migrations" */
 };
 
 /* Cells that pass a filter, in series order (methods table order, THP off
@@ -46,8 +51,12 @@ struct sorted {
 	size_t n;
 };
 
-typedef bool cell_filter(const struct plot *p, const struct cell_data *c);
-cell_filter spawn_cell, plain_off_cell, per_page_cell;
+typedef bool cell_filter(const struct claims *cl, const struct cell_data *c);
+/* spawn_cell: a spawn measured without error; plain_off_cell: a plain one at
+ * the run's first THP setting; per_page_cell: a page-write timing
+ * (cow-child, ...); phase_cell: a plain_off_cell with phase figures. */
+cell_filter spawn_cell, plain_off_cell, per_page_cell, phase_cell;
+bool any_cell(const struct rundir *r, const struct claims *cl, cell_filter *keep);
 
 int sorted_cells(const struct plot *p, struct sorted *s, cell_filter *keep);
 bool same_series(const struct cell_data *a, const struct cell_data *b);

@@ -217,26 +217,67 @@ double run_resident(const struct rundir *r, double rss)
 	return n ? sum / (double)n / 1024 : (rss > 0 ? rss : 1);
 }
 
+/* Characters, not bytes: the middle dot and a CPU model's ® are two. */
+static size_t text_width(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+/* Append piece to the title in buf (k bytes so far, line characters on its
+ * last line): after " · " while the line stays within TITLE_WIDTH, else on
+ * a line of its own. */
+static void title_add(char *buf, size_t len, size_t *k, size_t *line, const char *piece)
+{
+	size_t w = text_width(piece);
+	const char *sep = !*k ? "" : *line + 3 + w <= TITLE_WIDTH ? " · " : "\n";
+	int n;
+
+	if (*k >= len)
+		return;
+	n = snprintf(buf + *k, len - *k, "%s%s", sep, piece);
+	if (n < 0)
+		return;
+	*k += (size_t)n;
+	*line = *sep == '\n' || !*sep ? w : *line + 3 + w;
+}
+
 const char *run_title(const struct rundir *r, char *buf, size_t len)
 {
 	const char *kernel = rundir_env(r, "kernel_release"), *cpu = rundir_env(r, "cpu_model");
 	const char *n = rundir_env(r, "cpu_count"), *allowed = rundir_env(r, "cpus_allowed");
-	int k;
+	char label[256], piece[256];
+	size_t k = 0, line = 0;
 
-	run_label(r, buf, len);
+	run_label(r, label, sizeof label);
 	/* The run id's pid (host-stamp-pid) tells runs apart in files, not in a
 	 * chart's title, which must fit its width. */
-	char *dash = strrchr(buf, '-');
-	if (dash && dash > buf && dash[1] && strspn(dash + 1, "0123456789") == strlen(dash + 1) &&
-	    strchr(buf, 'T') && strchr(buf, 'T') < dash)
+	char *dash = strrchr(label, '-');
+	if (dash && dash > label && dash[1] &&
+	    strspn(dash + 1, "0123456789") == strlen(dash + 1) && strchr(label, 'T') &&
+	    strchr(label, 'T') < dash)
 		*dash = '\0';
-	k = (int)strlen(buf);
-	if (kernel && (size_t)k < len)
-		k += snprintf(buf + k, len - (size_t)k, " · Linux %s", kernel);
-	if (cpu && n && (size_t)k < len)
-		k += snprintf(buf + k, len - (size_t)k, " · %s, %s CPUs", cpu, n);
-	if (allowed && n && (size_t)k < len && strchr(allowed, '-') == NULL &&
-	    strchr(allowed, ',') == NULL)
-		snprintf(buf + k, len - (size_t)k, ", pinned to CPU %s", allowed);
+	buf[0] = '\0';
+	title_add(buf, len, &k, &line, label);
+	if (kernel) {
+		snprintf(piece, sizeof piece, "Linux %s", kernel);
+		title_add(buf, len, &k, &line, piece);
+	}
+	if (cpu && n) {
+		bool pinned = allowed && !strchr(allowed, '-') && !strchr(allowed, ',');
+		int m = snprintf(piece, sizeof piece, "%s, %s CPUs%s%s", cpu, n,
+				 pinned ? ", pinned to CPU " : "", pinned ? allowed : "");
+
+		/* a model too long to share a line: the CPUs on the next */
+		if (m > 0 && text_width(piece) > TITLE_WIDTH) {
+			title_add(buf, len, &k, &line, cpu);
+			snprintf(piece, sizeof piece, "%s CPUs%s%s", n,
+				 pinned ? ", pinned to CPU " : "", pinned ? allowed : "");
+		}
+		title_add(buf, len, &k, &line, piece);
+	}
 	return buf;
 }

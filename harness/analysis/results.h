@@ -23,7 +23,11 @@ const char *run_name(const struct rundir *r, char *buf, size_t len);
  * added ("vm, Linux 6.18.4 [thp-on]") when another of them reads the same. */
 const char *run_name_among(const struct rundir *runs, size_t n, size_t i, char *buf,
 			   size_t len);
-/* The label, the kernel and the CPU: a chart's subtitle. */
+/* The label, the kernel and the CPU: a chart's subtitle, on as many lines
+ * ("\n" between them) as keep each within TITLE_WIDTH characters, which a
+ * chart's title font fits across its width (a long CPU model, "AMD EPYC
+ * 9654 96-Core Processor", gets a line of its own). */
+#define TITLE_WIDTH 80
 const char *run_title(const struct rundir *r, char *buf, size_t len);
 
 /* The plain cells the claims use: anonymous touched ballast, no variant,

@@ -18,13 +18,6 @@ const char *const key_names[NKEYS] = { "method", "target", "rss_mib", "thp", "pi
 const char *const key_plain[NKEYS] = { [KEY_FDS] = "0", [KEY_THREADS] = "0",
 				       [KEY_PARALLEL] = "1", [KEY_SPAWNERS] = "processes" };
 
-const char *const phase_columns[NPHASES] = {
-	[PH_CHILD_START] = "child_start_us",
-	[PH_PARENT_RESUME] = "parent_resume_us",
-	[PH_EXEC] = "exec_us",
-	[PH_EXIT_REAP] = "exit_reap_us",
-};
-
 _Static_assert(offsetof(struct cell_data, spawners) == offsetof(struct cell_data, key[KEY_SPAWNERS]),
 	       "the keys by name and by index must be the same pointers");
 
@@ -239,16 +232,12 @@ static int read_cells(struct rundir *r, enum rundir_reader who, char *err)
 	return 0;
 }
 
-/* The optional columns the run has, and the exec target it compares on. */
+/* The counter columns the run has, and the exec target it compares on. */
 static void find_optional(struct rundir *r)
 {
 	const struct csv_table *t = &r->summary;
 	static const char suffix[] = "_per_op";
 
-	r->has_per_page = csv_col(t, "per_page_ns") >= 0;
-	for (int p = 0; p < NPHASES; p++)
-		if (csv_col(t, phase_columns[p]) >= 0)
-			r->has_phases = true;
 	for (size_t c = 0; c < t->ncols && r->ncounters < MAX_COUNTERS; c++) {
 		size_t len = strlen(t->header[c]);
 

@@ -34,9 +34,6 @@ extern const char *const key_names[NKEYS];
  * NULL for the other keys. */
 extern const char *const key_plain[NKEYS];
 
-/* summary.csv's phase columns, by enum phase. */
-extern const char *const phase_columns[NPHASES];
-
 /* One row of windows.csv: one window of a cell (harness/engine/windows.h). */
 struct window_data {
 	unsigned round;		/* 1-based */
@@ -67,7 +64,7 @@ struct cell_data {
 	double p10, p90, mean, stddev;	/* p10_us, p90_us, mean_us, stddev_us */
 	double per_page_ns;
 	double throughput;	/* throughput_per_s: round trips per second, all spawners */
-	double phase[NPHASES];	/* phase_columns */
+	double phase[NPHASES];	/* child_start_us, ... by enum phase */
 	double windows, contended;	/* windows, contended_windows (NaN: absent) */
 	struct window_data *win;	/* its rows of windows.csv, in round order */
 	size_t nwin;
@@ -96,7 +93,6 @@ struct rundir {
 	bool has_env;		/* env.txt was read (it may hold no line) */
 	struct envtxt env;
 	struct csv_table fit;	/* fit.csv, ncols 0 when the run has none */
-	bool has_per_page, has_phases;	/* the optional columns the run has */
 	int counter_col[MAX_COUNTERS];	/* summary columns called <event>_per_op */
 	size_t ncounters;
 	const char *target;	/* the exec target exec methods compare on */

@@ -3,6 +3,10 @@
 # measuring. core/ is the committed default run trimmed; full/ is hand-made
 # with every column later issues add (ballast, variant, per_page_ns,
 # counters, phases, fit.csv) and numbers chosen so each verdict is known.
+# wide/ is a real small run of 21 spawn methods and the cow group (`run -m
+# core,clone,ns,clone3-pidfd,cow -r 0,1,4,16 -n 30 --rounds 2 --phases`, its
+# samples cut to 0 MiB) given a 40-character CPU model; scaling/ is a real
+# `run -m fork-exit,vfork-exit,posix-spawn -r 0,64 --parallel 1,2`.
 load helpers
 
 ROOT="$BATS_TEST_DIRNAME/../.."
@@ -16,6 +20,35 @@ drawn() {
 	grep -q '<svg' "$1.svg" || { echo "$1.svg is no SVG"; return 1; }
 	[ "$(head -c 4 "$1.png" | od -An -c | tr -d ' ')" = '211PNG' ] ||
 		{ echo "$1.png is no PNG"; return 1; }
+}
+
+# The key of a chart's SVG, one line per entry: "title|colour|dashes|point"
+# (gnuplot writes each plot as a <g id="gnuplot_plot_N">, in which a titled
+# one has its key text, then the key sample's path and point).
+key_styles() {
+	awk '
+	function out() { if (t != "") print t "|" s "|" d "|" p }
+	/<g id="gnuplot_plot_/ { out(); t = s = d = p = ""; g = NR; next }
+	t == "" && NR - g <= 6 && match($0, /<text>[^<]*<\/text>/) {
+		t = substr($0, RSTART + 6, RLENGTH - 13)
+	}
+	t != "" && s == "" && match($0, /<path stroke=.rgb\([^)]*\)/) {
+		s = substr($0, RSTART + 14, RLENGTH - 14)
+		if (match($0, /stroke-dasharray=.[0-9.,]*/))
+			d = substr($0, RSTART + 18, RLENGTH - 18)
+	}
+	t != "" && p == "" && match($0, /#gpPt[0-9]+/) { p = substr($0, RSTART + 5, RLENGTH - 5) }
+	END { out() }' "$1"
+}
+
+# Every entry of the key of $1 (those whose title has $3, if given) drawn in
+# a style of its own: $2 entries.
+distinct_styles() {
+	local n styles
+	n=$(key_styles "$1" | grep -c -- "${3:-}")
+	styles=$(key_styles "$1" | grep -- "${3:-}" | cut -d'|' -f2- | sort -u | wc -l)
+	[ "$n" -eq "$2" ] || { echo "$1: $n key entries, not $2"; key_styles "$1"; return 1; }
+	[ "$styles" -eq "$n" ] || { echo "$1: $styles styles for $n entries"; key_styles "$1"; return 1; }
 }
 
 @test "scripts/plots draws every chart of a run with every column, as SVG and PNG" {
@@ -43,7 +76,74 @@ drawn() {
 		[ ! -e "run/$chart.png" ]
 		[[ "$stderr" == *"no $chart chart: "* ]]
 	done
-	[[ "$stderr" == *"no per_page_ns column"* ]]
+	[[ "$stderr" == *"no copy-on-write figures"* ]]
+}
+
+@test "a 40-character CPU model: the charts' subtitle is wrapped, no line wider than 80, the model whole" {
+	cp -R "$FIX/wide" run
+	"$SC" report --plot-data data run 2>/dev/null
+	title=$(sed -n 's/^run_title = "\(.*\)"$/\1/p' data/charts.gp)
+	[ -n "$title" ]
+	# gnuplot's "\n" is a new line; the middle dot is one character
+	lines=$(printf '%s\n' "$title" | sed 's/\\n/\n/g; s/·/./g')
+	echo "$lines"
+	grep -qF 'Intel(R) Xeon(R) Gold 6338 CPU @ 2.00GHz, 2 CPUs' <<< "$lines"
+	[ "$(wc -l <<< "$lines")" -ge 2 ]
+	[ "$(awk '{ print length($0) }' <<< "$lines" | sort -n | tail -n 1)" -le 80 ]
+}
+
+@test "21 methods in one chart: 21 key entries, each in a style of its own" {
+	cp -R "$FIX/wide" run
+	run --separate-stderr "$PLOTS" run
+	[ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
+	distinct_styles run/latency.svg 21
+	distinct_styles run/cdf.svg 21
+}
+
+@test "the scaling chart draws each parent size of a method in a style of its own" {
+	cp -R "$FIX/scaling" run
+	run --separate-stderr "$PLOTS" run
+	[ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
+	distinct_styles run/scaling.svg 6 ' MiB'
+	key_styles run/scaling.svg | grep -q '^ideal: N x the rate at the smallest N|' 
+}
+
+@test "a run without copy-on-write figures has no cow chart, even with fit.csv, and report.md lists only charts it can have" {
+	run_where "$FIX/wide" 'm !~ /^(cow-|first-touch|rewrite)/' run
+	cp "$FIX/wide/fit.csv" run/
+	# as older scripts drew it, from fit.csv alone
+	echo old > run/cow.png
+	run --separate-stderr "$PLOTS" run
+	[ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
+	[ ! -e run/cow.png ]
+	[ ! -e run/cow.svg ]
+	[[ "$stderr" == *"no cow chart: "* ]]
+	[[ "$stderr" == *"plots: removed run/cow.png, a chart this run has no data for"* ]]
+	"$SC" report run >/dev/null 2>&1
+	grep -q '^- Copy-on-write cost per page, and fork.s cost per GiB: left out' run/report.md
+	# a run with phase columns but no phase figures: no phases chart "to draw"
+	cp -R "$FIX/scaling" scal
+	"$PLOTS" scal >/dev/null 2>&1
+	"$SC" report scal >/dev/null 2>&1
+	refute grep -q 'not drawn yet' scal/report.md
+	grep -q '^- Where a spawn.s time goes: left out' scal/report.md
+}
+
+@test "the counters chart has no empty panel and gives task_clock its unit" {
+	cp -R "$FIX/wide" run
+	"$SC" report --plot-data data run 2>/dev/null
+	labels=$(grep '^array ev_label = ' data/charts.gp)
+	echo "$labels"
+	# cpu_migrations is 0 in every cell of the run: no panel, but a note
+	refute grep -q 'cpu_migrations' <<< "$labels"
+	grep -q '^ev_zero = "cpu_migrations"$' data/charts.gp
+	grep -qF 'task_clock per operation (µs of CPU time)' <<< "$labels"
+	# every panel has a value other than 0
+	n=$(sed -n 's/^ev_n = //p' data/charts.gp)
+	for e in $(seq "$n"); do
+		awk -F, -v e="$e" "$BY_NAME"'field("event") == e && field("per_op") != 0 { found = 1 } END { exit !found }' data/counters.csv ||
+			{ echo "panel $e is empty"; return 1; }
+	done
 }
 
 @test "the claim chart marks where each ratio crosses the 4-5x band" {
@@ -53,6 +153,38 @@ drawn() {
 	grep -q 'fork-exit / vfork-exit: crosses 5× at ~0.5 MiB of ballast' data/charts.gp
 	grep -q 'fork-exec / vfork-exec: crosses 4× at ~4.1, 5× at ~6.5 MiB of ballast' data/charts.gp
 	[ "$(wc -l < data/crossings.csv)" -eq 6 ]
+}
+
+@test "the claim chart draws each crossing on its line, in ballast, and zooms on the band" {
+	cp -R "$FIX/core" run
+	"$SC" report --plot-data data run 2>/dev/null
+	# the line between measured sizes is drawn as the crossings are found:
+	# at each crossing's ballast, the drawn line is at the level
+	awk -F, "$BY_NAME"'
+		FILENAME ~ /crossings/ { s[++n] = field("series"); b[n] = field("rss_mib"); l[n] = field("level"); next }
+		{
+			for (i = 1; i <= n; i++)
+				if (field("series") == s[i] && field("rss_mib") <= b[i]) {
+					lo_b[i] = field("rss_mib"); lo_r[i] = field("ratio")
+				} else if (field("series") == s[i] && !(i in hi_b)) {
+					hi_b[i] = field("rss_mib"); hi_r[i] = field("ratio")
+				}
+		}
+		END {
+			if (n != 5)
+				exit 1
+			for (i = 1; i <= n; i++) {
+				r = lo_r[i] + (b[i] - lo_b[i]) / (hi_b[i] - lo_b[i]) * (hi_r[i] - lo_r[i])
+				if (r < l[i] * 0.99 || r > l[i] * 1.01) {
+					print "crossing " i " at " b[i] " MiB: the line is at " r
+					exit 1
+				}
+			}
+		}' data/crossings.csv data/claims-line.csv
+	# the zoomed panel spans the crossings' brackets, in ballast
+	grep -qx 'clm_zoom_lo = 0' data/charts.gp
+	grep -qx 'clm_zoom_hi = 64' data/charts.gp
+	grep -q '^array crs_label = \["5× at ~0.5 MiB", "4× at ~4.1 MiB", ' data/charts.gp
 }
 
 @test "report prints a verdict per claim and writes them into report.md" {
