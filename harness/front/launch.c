@@ -247,18 +247,21 @@ static int resolve_spawners(const struct run_opts *o, char **list)
 /* How the engine draws its progress line on a terminal (SPAWNCOST_BAR,
  * harness/engine/progress.c), decided here: the locale's character set is
  * known only once the locale is loaded, and a locale loaded in the engine
- * would be mapped into the process every measured fork copies. */
+ * would be mapped into the process every measured fork copies. It is
+ * loaded as an object of its own, asked its character set and let go: the
+ * process stays in the C locale (main.c). */
 static const char *bar_style(void)
 {
 	const char *term = getenv("TERM"), *no_color = getenv("NO_COLOR");
+	locale_t user;
 	bool utf8;
 
 	if (term && strcmp(term, "dumb") == 0)
 		return "dumb";
-	if ((no_color && *no_color) || !setlocale(LC_CTYPE, ""))
+	if ((no_color && *no_color) || !(user = newlocale(LC_CTYPE_MASK, "", (locale_t)0)))
 		return "ascii";
-	utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
-	setlocale(LC_CTYPE, "C");	/* the front end stays in the C locale (main.c) */
+	utf8 = strcmp(nl_langinfo_l(CODESET, user), "UTF-8") == 0;
+	freelocale(user);
 	return utf8 ? "utf8" : "ascii";
 }
 
