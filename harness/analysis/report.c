@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "answers.h"
 #include "claimtext.h"
 #include "csv.h"
 #include "plotdata.h"
@@ -24,6 +25,7 @@ static const char report_usage[] =
 	"usage: spawncost report [--plot-data OUT] [--cdf-rss MIB] DIR...\n"
 	"  DIR                 a run folder (summary.csv, env.txt, samples.csv)\n"
 	"  without --plot-data write DIR/report.md (one DIR) and print the verdicts\n"
+	"                      and each pair in one line\n"
 	"  --plot-data OUT     write the tables the charts draw into the folder OUT\n"
 	"                      (several DIRs: the overlay of those runs)\n"
 	"  --cdf-rss MIB       the parent size of the distribution chart (default: the\n"
@@ -206,6 +208,19 @@ static void verdicts(FILE *f, const struct claims *c, bool md)
 	}
 }
 
+/* Each pair in one line, after the verdicts: what a reader quotes. */
+static void one_line(FILE *f, const struct claims *c, bool md)
+{
+	fputs(md ? "### Each pair in one line\n\nThe ratio of the two cells' windows taken side "
+		   "by side, round by round, and its 95% interval; a difference is decided where "
+		   "the whole interval is above or below 1.\n\n"
+		 : "each pair in one line (the ratio of the windows taken side by side, its 95% "
+		   "interval):\n", f);
+	answer_lines(f, c, md);
+	if (md)
+		fputc('\n', f);
+}
+
 /* verdicts.csv beside report.md: the same verdicts, one row per point. */
 static int write_verdicts(const struct rundir *r, const struct claims *c)
 {
@@ -257,6 +272,7 @@ static int write_report(const struct rundir *r, const struct claims *c)
 	      "and the line says why.\n\n", o.f);
 	contention_note(o.f, r);
 	verdicts(o.f, c, true);
+	one_line(o.f, c, true);
 	scaling_section(o.f, r);
 	runtimes_section(o.f, r);
 	chart_list(o.f, r, c);
@@ -386,6 +402,7 @@ int cmd_report(int argc, char **argv)
 	rc = write_report(&r, c);
 	if (rc == 0) {
 		verdicts(stdout, c, false);
+		one_line(stdout, c, false);
 		fprintf(stderr, "spawncost report: wrote %s/report.md\n", r.dir);
 	}
 	rundir_free(&r);
