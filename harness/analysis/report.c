@@ -22,10 +22,12 @@
 #include "scaling.h"
 
 static const char report_usage[] =
-	"usage: spawncost report [--plot-data OUT] [--cdf-rss MIB] DIR...\n"
+	"usage: spawncost report [--json | --plot-data OUT] [--cdf-rss MIB] DIR...\n"
 	"  DIR                 a run folder (summary.csv, env.txt, samples.csv)\n"
 	"  without --plot-data write DIR/report.md (one DIR) and print the verdicts\n"
 	"                      and each pair in one line\n"
+	"  --json              write nothing; print the run's summary, verdicts and\n"
+	"                      one-line answers as one JSON document\n"
 	"  --plot-data OUT     write the tables the charts draw into the folder OUT\n"
 	"                      (several DIRs: the overlay of those runs)\n"
 	"  --cdf-rss MIB       the parent size of the distribution chart (default: the\n"
@@ -287,19 +289,19 @@ static int write_report(const struct rundir *r, const struct claims *c)
 	return write_verdicts(r, c);
 }
 
-static int load(const char *dir, struct rundir *r, struct claims **c)
+int report_load(const char *who, const char *dir, struct rundir *r, struct claims **c)
 {
 	char err[RUNDIR_ERR_LEN];
 
 	/* a cell named twice is refused here as by compare and export */
 	if (rundir_open(r, dir, FOR_REPORT, err) || rundir_index(r, r->has_key, err)) {
-		fprintf(stderr, "spawncost report: %s\n", err);
+		fprintf(stderr, "%s: %s\n", who, err);
 		rundir_free(r);
 		return 2;
 	}
 	*c = calloc(1, sizeof **c);
 	if (!*c) {
-		fprintf(stderr, "spawncost report: out of memory\n");
+		fprintf(stderr, "%s: out of memory\n", who);
 		rundir_free(r);
 		return 2;
 	}
@@ -320,7 +322,8 @@ static int plot_tables(char **dirs, int n, const char *out, double cdf_rss)
 		goto cleanup;
 	}
 	for (; loaded < n; loaded++)
-		if ((rc = load(dirs[loaded], &runs[loaded], &c[loaded])))
+		if ((rc = report_load("spawncost report", dirs[loaded], &runs[loaded],
+				      &c[loaded])))
 			goto cleanup;
 	if (mkdir(out, 0777) && errno != EEXIST) {
 		fprintf(stderr, "spawncost report: cannot make %s: %s\n", out, strerror(errno));
@@ -354,11 +357,13 @@ int cmd_report(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "plot-data", required_argument, NULL, 'p' },
 		{ "cdf-rss", required_argument, NULL, 'c' },
+		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	const char *out = NULL;
 	double cdf_rss = NAN;
+	bool json = false;
 	struct rundir r;
 	struct claims *c;
 	int opt, rc;
@@ -381,6 +386,9 @@ int cmd_report(int argc, char **argv)
 			}
 			break;
 		}
+		case 'j':
+			json = true;
+			break;
 		case 'h':
 			fputs(report_usage, stdout);
 			return 0;
@@ -395,9 +403,15 @@ int cmd_report(int argc, char **argv)
 			optind >= argc ? "no run folder given" : "one run folder at a time");
 		return 2;
 	}
+	if (out && json) {
+		fprintf(stderr, "spawncost report: --json: not with --plot-data\n");
+		return 2;
+	}
 	if (out)
 		return plot_tables(argv + optind, argc - optind, out, cdf_rss);
-	if ((rc = load(argv[optind], &r, &c)))
+	if (json)
+		return run_json("spawncost report", argv[optind], stdout);
+	if ((rc = report_load("spawncost report", argv[optind], &r, &c)))
 		return rc;
 	rc = write_report(&r, c);
 	if (rc == 0) {

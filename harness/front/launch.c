@@ -359,6 +359,11 @@ int cmd_run_front(int argc, char **argv)
 	}
 	setenv("SPAWNCOST_BAR", bar_style(), 1);
 	fflush(NULL);
+	if (o.json) {
+		rc = launch_json(&o, engine, args);
+		free(args);
+		return rc;
+	}
 	execv(engine, args);
 	fprintf(stderr, "spawncost run: cannot start %s: %s\n", engine, strerror(errno));
 	free(args);
