@@ -64,7 +64,7 @@ char *answer_text(const struct answer *a, bool thp_named, char *buf, size_t len)
 
 void answer_lines(FILE *f, const struct claims *c, bool md)
 {
-	struct answer a[4 * MAX_THP * MAX_RSS];
+	static struct answer a[MAX_ANSWERS];
 	size_t n = answers_of(c, a, sizeof a / sizeof a[0]);
 	char line[400];
 

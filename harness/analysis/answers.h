@@ -18,6 +18,9 @@
 
 #include "claims.h"
 
+/* The most a run can have: four pairs at each size and THP setting. */
+#define MAX_ANSWERS (4 * MAX_THP * MAX_RSS)
+
 struct answer {
 	const char *a, *b;	/* the ratio is a / b */
 	const char *thp;

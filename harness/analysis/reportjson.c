@@ -114,7 +114,7 @@ static json_t *number(double v)
 
 static json_t *answers_json(const struct claims *c)
 {
-	static struct answer a[4 * MAX_THP * MAX_RSS];
+	static struct answer a[MAX_ANSWERS];
 	size_t n = answers_of(c, a, sizeof a / sizeof a[0]);
 	json_t *list = json_array();
 	char pair[160], text[400];
