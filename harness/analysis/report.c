@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "answers.h"
 #include "claimtext.h"
 #include "csv.h"
 #include "plotdata.h"
@@ -21,9 +22,12 @@
 #include "scaling.h"
 
 static const char report_usage[] =
-	"usage: spawncost report [--plot-data OUT] [--cdf-rss MIB] DIR...\n"
+	"usage: spawncost report [--json | --plot-data OUT] [--cdf-rss MIB] DIR...\n"
 	"  DIR                 a run folder (summary.csv, env.txt, samples.csv)\n"
 	"  without --plot-data write DIR/report.md (one DIR) and print the verdicts\n"
+	"                      and each pair in one line\n"
+	"  --json              write nothing; print the run's summary, verdicts and\n"
+	"                      one-line answers as one JSON document\n"
 	"  --plot-data OUT     write the tables the charts draw into the folder OUT\n"
 	"                      (several DIRs: the overlay of those runs)\n"
 	"  --cdf-rss MIB       the parent size of the distribution chart (default: the\n"
@@ -206,6 +210,19 @@ static void verdicts(FILE *f, const struct claims *c, bool md)
 	}
 }
 
+/* Each pair in one line, after the verdicts: what a reader quotes. */
+static void one_line(FILE *f, const struct claims *c, bool md)
+{
+	fputs(md ? "### Each pair in one line\n\nThe ratio of the two cells' windows taken side "
+		   "by side, round by round, and its 95% interval; a difference is decided where "
+		   "the whole interval is above or below 1.\n\n"
+		 : "each pair in one line (the ratio of the windows taken side by side, its 95% "
+		   "interval):\n", f);
+	answer_lines(f, c, md);
+	if (md)
+		fputc('\n', f);
+}
+
 /* verdicts.csv beside report.md: the same verdicts, one row per point. */
 static int write_verdicts(const struct rundir *r, const struct claims *c)
 {
@@ -257,6 +274,7 @@ static int write_report(const struct rundir *r, const struct claims *c)
 	      "and the line says why.\n\n", o.f);
 	contention_note(o.f, r);
 	verdicts(o.f, c, true);
+	one_line(o.f, c, true);
 	scaling_section(o.f, r);
 	runtimes_section(o.f, r);
 	chart_list(o.f, r, c);
@@ -271,19 +289,19 @@ static int write_report(const struct rundir *r, const struct claims *c)
 	return write_verdicts(r, c);
 }
 
-static int load(const char *dir, struct rundir *r, struct claims **c)
+int report_load(const char *who, const char *dir, struct rundir *r, struct claims **c)
 {
 	char err[RUNDIR_ERR_LEN];
 
 	/* a cell named twice is refused here as by compare and export */
 	if (rundir_open(r, dir, FOR_REPORT, err) || rundir_index(r, r->has_key, err)) {
-		fprintf(stderr, "spawncost report: %s\n", err);
+		fprintf(stderr, "%s: %s\n", who, err);
 		rundir_free(r);
 		return 2;
 	}
 	*c = calloc(1, sizeof **c);
 	if (!*c) {
-		fprintf(stderr, "spawncost report: out of memory\n");
+		fprintf(stderr, "%s: out of memory\n", who);
 		rundir_free(r);
 		return 2;
 	}
@@ -304,7 +322,8 @@ static int plot_tables(char **dirs, int n, const char *out, double cdf_rss)
 		goto cleanup;
 	}
 	for (; loaded < n; loaded++)
-		if ((rc = load(dirs[loaded], &runs[loaded], &c[loaded])))
+		if ((rc = report_load("spawncost report", dirs[loaded], &runs[loaded],
+				      &c[loaded])))
 			goto cleanup;
 	if (mkdir(out, 0777) && errno != EEXIST) {
 		fprintf(stderr, "spawncost report: cannot make %s: %s\n", out, strerror(errno));
@@ -338,11 +357,13 @@ int cmd_report(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "plot-data", required_argument, NULL, 'p' },
 		{ "cdf-rss", required_argument, NULL, 'c' },
+		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	const char *out = NULL;
 	double cdf_rss = NAN;
+	bool json = false;
 	struct rundir r;
 	struct claims *c;
 	int opt, rc;
@@ -365,6 +386,9 @@ int cmd_report(int argc, char **argv)
 			}
 			break;
 		}
+		case 'j':
+			json = true;
+			break;
 		case 'h':
 			fputs(report_usage, stdout);
 			return 0;
@@ -379,13 +403,20 @@ int cmd_report(int argc, char **argv)
 			optind >= argc ? "no run folder given" : "one run folder at a time");
 		return 2;
 	}
+	if (out && json) {
+		fprintf(stderr, "spawncost report: --json: not with --plot-data\n");
+		return 2;
+	}
 	if (out)
 		return plot_tables(argv + optind, argc - optind, out, cdf_rss);
-	if ((rc = load(argv[optind], &r, &c)))
+	if (json)
+		return run_json("spawncost report", argv[optind], stdout);
+	if ((rc = report_load("spawncost report", argv[optind], &r, &c)))
 		return rc;
 	rc = write_report(&r, c);
 	if (rc == 0) {
 		verdicts(stdout, c, false);
+		one_line(stdout, c, false);
 		fprintf(stderr, "spawncost report: wrote %s/report.md\n", r.dir);
 	}
 	rundir_free(&r);

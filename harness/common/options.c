@@ -302,7 +302,8 @@ enum { OPT_THP = 256, OPT_MIN_TIME, OPT_MAX_TIME, OPT_PRECISION, OPT_TARGET, OPT
        OPT_CLONE_FLAGS, OPT_THEN, OPT_TIMEOUT, OPT_BALLAST, OPT_VMAS, OPT_ROUNDS, OPT_PIN,
        OPT_CPUS, OPT_FACTS_FD, OPT_PHASES, OPT_EVENT_SPEC, OPT_FRONT, OPT_HELP,
        OPT_PATH_DIRS, OPT_FDS, OPT_THREADS, OPT_PARALLEL, OPT_SPAWNERS, OPT_OVERSUBSCRIBE,
-       OPT_SPAWNER_CPUS, OPT_REFINE, OPT_NO_REFINE, OPT_REFINE_TIME, OPT_PIN_WHY, OPT_LABEL };
+       OPT_SPAWNER_CPUS, OPT_REFINE, OPT_NO_REFINE, OPT_REFINE_TIME, OPT_PIN_WHY, OPT_LABEL,
+       OPT_JSON };
 
 /* The run's options, in one table: the parser, --help and (checked by
  * tests/cli/options.bats) man/spawncost-run.1 all follow it. An option is
@@ -375,6 +376,9 @@ static const struct opt_spec {
 		"env.txt and meta.json: compare, its charts and the fleet\n"
 		"table name the run by it (else by host and kernel);\n"
 		"printable ASCII, at most 64 characters" },
+	{ "json", OPT_JSON, NULL, "then the run's summary, verdicts and one-line answers as\n"
+		"one JSON document on stdout (spawncost report --json);\n"
+		"the closing table goes to stderr" },
 	{ "profile", OPT_PROFILE, "NAME", "quick (RSS 0,64), default (0,16,64,256,1024) or\n"
 		"full (adds 4096 where memory allows; THP off and on)" },
 	{ "help", OPT_HELP, NULL, "this text" },
@@ -561,6 +565,7 @@ static int take(int c, const char *arg, const char *name, struct run_opts *o, st
 	case OPT_CPUS: return parse_cpus(arg, o);
 	case OPT_EVENT_SPEC: return parse_specs(arg, o);
 	case OPT_PHASES: o->phases = true; return 0;
+	case OPT_JSON: o->json = true; return 0;
 	case OPT_FDS: return parse_shape("--fds", arg, MAX_FDS, o->fds, &o->nfds);
 	case OPT_THREADS: return parse_shape("--threads", arg, MAX_THREADS, o->threads, &o->nthreads);
 	case OPT_PARALLEL:

@@ -84,6 +84,7 @@ struct run_opts {
 	struct event_spec specs[EVENT_MAX];	/* --event-spec: resolved counters */
 	size_t nspecs;
 	const char *front;	/* --front: the front end, to write meta.json */
+	bool json;		/* --json: the front end prints the run as JSON after it */
 };
 
 /* Parse `run` arguments (argv[0] is "run") into o, applying the profile

@@ -1,6 +1,5 @@
 #include <math.h>
 #include <stdio.h>
-#include <unistd.h>
 
 #include "cell.h"
 
@@ -10,45 +9,6 @@
 static double ci_pct(const struct stats *s)
 {
 	return s->median > 0 ? 100.0 * (s->ci_hi - s->ci_lo) / 2 / s->median : 0;
-}
-
-/* On a terminal one live line is rewritten; elsewhere (CI logs, files) each
- * finished window gets a line of its own. */
-static char label[200];
-
-void progress_start(unsigned round, unsigned rounds, size_t i, size_t n, const struct table_row *t)
-{
-	char mib[32];
-	int used = snprintf(label, sizeof label, "[round %u/%u, %zu/%zu] %s rss=%sMiB thp=%s%s%s",
-			    round + 1, rounds, i, n, t->method->name,
-			    mib_text(t->ballast_kib, mib, sizeof mib), t->thp == THP_ON ? "on" : "off",
-			    t->kind ? " ballast=" : "", t->kind ? ballast_names[t->kind] : "");
-
-	if ((t->fds || t->threads || t->parallel > 1) && used < (int)sizeof label)
-		snprintf(label + used, sizeof label - (size_t)used, " fds=%llu threads=%llu parallel=%llu",
-			 (unsigned long long)t->fds, (unsigned long long)t->threads,
-			 (unsigned long long)t->parallel);
-	if (isatty(STDERR_FILENO))
-		fprintf(stderr, "\r\033[K%s ...", label);
-}
-
-void progress_done(const char *error, size_t n, double median, const struct window_rec *w)
-{
-	if (isatty(STDERR_FILENO))
-		fputs("\r\033[K", stderr);
-	if (error[0]) {
-		fprintf(stderr, "%s: error: %s\n", label, error);
-		return;
-	}
-	if (median < 0)
-		return;
-	/* one window's median: its samples' own interval would say nothing of
-	 * the windows to come, so none is shown */
-	fprintf(stderr, "%s: window median %.2f us (n=%zu)", label, median / 1e3, n);
-	if (w && w->contended)
-		fprintf(stderr, ", contended: the engine waited %.0f%% of it, steal %.0f%%",
-			w->delay_pct > 0 ? w->delay_pct : 0, w->steal_pct > 0 ? w->steal_pct : 0);
-	fputc('\n', stderr);
 }
 
 void table_print(FILE *f, const struct table_row *rows, size_t n)

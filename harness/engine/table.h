@@ -42,11 +42,14 @@ struct table_row {
 };
 
 
-/* Progress of window `round` (0-based) of cell i (1-based) of n. */
+/* Progress of window `round` (0-based) of cell i (1-based) of n
+ * (harness/engine/progress.c: a line per window in a log, one line redrawn
+ * on a terminal). */
 void progress_start(unsigned round, unsigned rounds, size_t i, size_t n, const struct table_row *t);
 /* The window just measured: why it failed, or its n samples' median
  * (median < 0: none) and its record (NULL: none), which says whether the
- * machine took the CPU from it. */
+ * machine took the CPU from it. Called for every window progress_start
+ * began, an abandoned one too: a terminal's line is cleared here. */
 void progress_done(const char *error, size_t n, double median, const struct window_rec *w);
 void table_print(FILE *f, const struct table_row *rows, size_t n);
 

@@ -164,8 +164,11 @@ void run_window(struct sweep *sw, size_t id, unsigned round, struct spawn_ctx *c
 	else
 		rc = kind->measure(&job, &res);
 	window_clock_read(sw->win, &after);
-	if (rc == CELL_ABANDONED)
-		return;	/* interrupted: the window is neither a figure nor an error */
+	if (rc == CELL_ABANDONED) {
+		/* interrupted: the window is neither a figure nor an error */
+		progress_done("", 0, -1, NULL);
+		return;
+	}
 	record(sw, id, round, &w, s, &res, &before, &after, &wr, &median);
 	if (!res.error[0] && last && kind->counting == COUNT_AFTER)
 		count_events(sw, t, ctx);

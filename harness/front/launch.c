@@ -10,7 +10,9 @@
  * front end may link whatever the other commands need. */
 #include <errno.h>
 #include <fcntl.h>
+#include <langinfo.h>
 #include <limits.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -242,6 +244,27 @@ static int resolve_spawners(const struct run_opts *o, char **list)
 	return 0;
 }
 
+/* How the engine draws its progress line on a terminal (SPAWNCOST_BAR,
+ * harness/engine/progress.c), decided here: the locale's character set is
+ * known only once the locale is loaded, and a locale loaded in the engine
+ * would be mapped into the process every measured fork copies. It is
+ * loaded as an object of its own, asked its character set and let go: the
+ * process stays in the C locale (main.c). */
+static const char *bar_style(void)
+{
+	const char *term = getenv("TERM"), *no_color = getenv("NO_COLOR");
+	locale_t user;
+	bool utf8;
+
+	if (term && strcmp(term, "dumb") == 0)
+		return "dumb";
+	if ((no_color && *no_color) || !(user = newlocale(LC_CTYPE_MASK, "", (locale_t)0)))
+		return "ascii";
+	utf8 = strcmp(nl_langinfo_l(CODESET, user), "UTF-8") == 0;
+	freelocale(user);
+	return utf8 ? "utf8" : "ascii";
+}
+
 /* What the front end resolved, handed to the engine as options of its own. */
 struct resolved {
 	char cpus[32], why[320];	/* --cpus, --pin-why: "" when not pinned here */
@@ -334,7 +357,13 @@ int cmd_run_front(int argc, char **argv)
 		args[n++] = "--facts-fd";
 		args[n++] = fdarg;
 	}
+	setenv("SPAWNCOST_BAR", bar_style(), 1);
 	fflush(NULL);
+	if (o.json) {
+		rc = launch_json(&o, engine, args);
+		free(args);
+		return rc;
+	}
 	execv(engine, args);
 	fprintf(stderr, "spawncost run: cannot start %s: %s\n", engine, strerror(errno));
 	free(args);
