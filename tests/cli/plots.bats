@@ -67,7 +67,7 @@ drawn() {
 	printf '%s\n' "$output" | grep -q '^  fork-exec / vfork-exec: does not hold: below 4× at 0 MiB (2.23×'
 	printf '%s\n' "$output" | grep -A1 '^claim 2,' | grep -q 'does not hold: .*it fails from the smallest parent (0 MiB) on'
 	printf '%s\n' "$output" | grep -A1 '^claim 3,' | grep -q '^  pthread (clone-thread not in this run): holds: pthread the cheapest (next: vfork-exit)'
-	printf '%s\n' "$output" | grep -A3 '^claim 4,' | grep -q "^  fork's cost per GiB of parent: 28.9 ms"
+	printf '%s\n' "$output" | grep -A3 '^claim 4,' | grep -q "^  fork's cost per GiB of ballast: 28.9 ms"
 	printf '%s\n' "$output" | grep -A1 '^claim 4,' | grep -q 'does not hold'
 	# report.md: machine, the same verdicts in bold, charts, summary
 	grep -q '^- kernel_release: `6.18.44-fc-v669`$' run/report.md
@@ -94,7 +94,7 @@ drawn() {
 	v '  THP off, clone-thread or pthread: holds only for RSS in [0, 16] MiB: clone-thread the cheapest (next: vfork-exit)'
 	v 'clone-thread not the cheapest (next: clone-vm) at 64 MiB (0.88×'
 	v '  THP on, clone-thread or pthread: no data'
-	v "  THP off, fork's cost per GiB of parent: 4.08 ms (fit.csv: 40.2 µs + 4.08 ms/GiB"
+	v "  THP off, fork's cost per GiB of ballast: 4.08 ms (fit.csv: 40.2 µs + 4.08 ms/GiB"
 	v '  THP off, copy-on-write per page: each page the child writes after fork costs 240 [239, 241] ns'
 	# the failed cell is listed as such, the variant with its commas intact
 	grep -q '^| `clone-newuser` | error |' run/report.md
