@@ -439,6 +439,20 @@ static const struct opt_spec *internal(int key)
 	return NULL;
 }
 
+bool run_opt_handoff(const char *arg)
+{
+	size_t len;
+
+	if (strncmp(arg, "--", 2) != 0)
+		return false;
+	arg += 2;
+	len = strcspn(arg, "=");
+	for (size_t i = 0; i < NOPTS; i++)
+		if (!opts[i].help && strlen(opts[i].name) == len && !strncmp(opts[i].name, arg, len))
+			return true;
+	return false;
+}
+
 /* What was given on the command line, kept as text until the profile says
  * what the unset ones are. */
 struct given {

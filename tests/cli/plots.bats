@@ -81,6 +81,22 @@ drawn() {
 	grep -q '^| `fork-exit` | 106 | 587 | 1918 | 7326 | 28979 |$' run/report.md
 }
 
+@test "report.md names the run folder by its own name, not the path it was made in" {
+	mkdir -p "made/in/some place"
+	run "$SC" run -m vfork-exit -r 0 -n 20 --rounds 2 -e none -o "$SCRATCH/made/in/some place/r1"
+	[ "$status" -eq 0 ]
+	mv "made/in/some place/r1" moved
+	run "$SC" report moved
+	[ "$status" -eq 0 ]
+	grep -q '^- command: `spawncost run -m vfork-exit -r 0 -n 20 --rounds 2 -e none -o moved[ `]' moved/report.md
+	refute grep -q "$SCRATCH" moved/report.md
+	refute grep -q 'some place' moved/report.md
+	# the front end's hand-off to the engine is left out: its path, the facts' descriptor
+	refute grep -qE -- '--(front|facts-fd|event-spec|pin-why|spawner-cpus)' moved/report.md
+	# env.txt keeps the command as it ran
+	grep -qF -- "-o $SCRATCH/made/in/some place/r1 " moved/env.txt
+}
+
 @test "verdicts on hand-made numbers: holds there, only there, undecided, no data" {
 	cp -R "$FIX/full" run
 	run "$SC" report run
