@@ -353,9 +353,12 @@ static const struct opt_spec {
 		"and its children may run, chosen with hwloc among the\n"
 		"CPUs this process may use (affinity, cgroup cpuset)" },
 	{ "cpus", OPT_CPUS, "A[,B]", "or these CPUs" },
-	{ "phases", OPT_PHASES, NULL, "also time where each iteration goes: child start, parent\n"
-		"resume, exec, exit and reap (exec methods then run the\n"
-		"bundled stamp target, which records its entry and exit)" },
+	{ "phases", OPT_PHASES, NULL, "the probes (untimed: one before each window, one after\n"
+		"every 16 timed iterations) also stamp where a round trip\n"
+		"goes: child start, parent resume, exec, exit + reap\n"
+		"(with the static target, exec methods' probes run the\n"
+		"stamp no-op); timed iterations and their target are as\n"
+		"without --phases" },
 	{ "events", 'e', "LIST", "counters per operation, libpfm4 names (default: cycles,\n"
 		"instructions, page-faults, context-switches,\n"
 		"cpu-migrations, task-clock; none: no counting), counted\n"
