@@ -117,6 +117,16 @@ drawn() {
 	grep -q '| `clone-custom` | none | off | anon | VM,FILES |' run/report.md
 }
 
+@test "a fit.csv line through two points gives the report no r2, even from a run that wrote one" {
+	cp -R "$FIX/full" run
+	awk 'NR == 1 { print $0 ",points"; next } { print $0 ",2" }' "$FIX/full/fit.csv" > run/fit.csv
+	run "$SC" report run
+	[ "$status" -eq 0 ]
+	grep -qF "  THP off, fork's cost per GiB of ballast: 4.08 ms (fit.csv: 40.2 µs + 4.08 ms/GiB" <<< "$output"
+	refute grep -q 'r² 0.9950' <<< "$output"
+	refute grep -q 'r²' run/report.md
+}
+
 @test "fork-exit at fewer than two sizes: the report says what claim 4 lacks, and invents no slope" {
 	run_where "$FIX/core" 'r == 0' one
 	run --separate-stderr "$SC" report one
