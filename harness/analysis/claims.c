@@ -139,6 +139,7 @@ static bool fit_from_file(const struct rundir *r, const char *thp, struct growth
 	const struct csv_table *t = &r->fit;
 	int cm = csv_col(t, "method"), ct = csv_col(t, "thp"), cb = csv_col(t, "ballast");
 	int cf = csv_col(t, "fixed_us"), cs = csv_col(t, "us_per_gib"), cr = csv_col(t, "r2");
+	int cp = csv_col(t, "points");
 
 	if (cm < 0 || ct < 0 || cf < 0 || cs < 0)
 		return false;
@@ -152,6 +153,10 @@ static bool fit_from_file(const struct rundir *r, const char *thp, struct growth
 		g->fixed_us = field_num(csv_cell(t, i, cf), FIELD_SIGNED, &bad);
 		g->us_per_gib = field_num(csv_cell(t, i, cs), FIELD_SIGNED, &bad);
 		g->r2 = cr < 0 ? NAN : field_num(csv_cell(t, i, cr), FIELD_SIGNED, &bad);
+		/* a line through two points tests nothing; runs made before
+		 * fit.csv left its r2 empty wrote 1 */
+		if (cp >= 0 && field_num(csv_cell(t, i, cp), FIELD_COUNT, &bad) == 2)
+			g->r2 = NAN;
 		if (!bad && isfinite(g->us_per_gib))
 			return true;
 	}

@@ -202,7 +202,8 @@ static void growth_lines(FILE *f, const struct growth *g, const char *thp, bool 
 	if (!g->ok) {
 		fewer_sizes(f, g, "fork's cost per GiB", thp, md);
 	} else {
-		fprintf(f, "%s%sfork's cost per GiB of parent: %s ms (", item, thp,
+		/* x is the ballast (rss_mib), as in fit.csv: not VmRSS */
+		fprintf(f, "%s%sfork's cost per GiB of ballast: %s ms (", item, thp,
 			fig(g->us_per_gib / 1000));
 		if (g->from_fit_csv)
 			fprintf(f, "fit.csv: %s µs + %s ms/GiB", fig(g->fixed_us),
@@ -215,7 +216,7 @@ static void growth_lines(FILE *f, const struct growth *g, const char *thp, bool 
 		if (est_ok(g->slope))
 			fprintf(f, "; end points %s ms/GiB", est_text((struct est){
 				g->slope.v / 1000, g->slope.lo / 1000, g->slope.hi / 1000 }, ""));
-		fprintf(f, "), about %s ns per %g KiB of parent", fig(g->ns_per_page), g->page_kib);
+		fprintf(f, "), about %s ns per %g KiB of ballast", fig(g->ns_per_page), g->page_kib);
 		if (!isnan(g->top_pte_kib))
 			fprintf(f, "; the parent's page tables (VmPTE) are %g KiB at %g MiB, and "
 				   "fork copies them",

@@ -17,6 +17,7 @@
 #include "plotdata.h"
 #include "parse.h"
 #include "report.h"
+#include "runcmd.h"
 #include "winstats.h"
 #include "runtimes.h"
 #include "scaling.h"
@@ -84,9 +85,13 @@ static void machine(FILE *f, const struct rundir *r)
 	}
 	for (size_t i = 0; i < sizeof facts / sizeof facts[0]; i++) {
 		const char *v = rundir_env(r, facts[i]);
+		char shown[4096];
 
+		if (v && !strcmp(facts[i], "command"))
+			v = runcmd_shown(v, r->dir, shown, sizeof shown);
 		if (v)
-			fprintf(f, "- %s: `%s`\n", facts[i], v);
+			fprintf(f, "- %s: `%s`%s\n", facts[i], v, v == shown ? " (-o as this "
+				"folder's name; env.txt has the command as it ran)" : "");
 	}
 	fputc('\n', f);
 }

@@ -81,13 +81,15 @@ void runtimes_section(FILE *f, const struct rundir *r)
 		return;
 	fputs("## Runtimes\n\nEach runtime API spawns the static no-op from a driver written in "
 	      "that language, which allocates and touches its own ballast; x is the driver's own "
-	      "VmRSS. The slope is a least-squares fit of the median against it: a runtime whose "
+	      "VmRSS. The slope per GiB is a least-squares fit of the median against that VmRSS "
+	      "(fit.csv's `us_per_gib` is fitted against the ballast asked for, `rss_mib`, and "
+	      "differs where VmRSS does not grow as the ballast does): a runtime whose "
 	      "spawn copies its parent's page tables (fork) grows with its heap, one that shares "
 	      "them (vfork, posix_spawn, CLONE_VM) stays flat. The C `fork-exec` and "
 	      "`posix-spawn` are the references. System calls: what strace saw the driver make "
 	      "(`spawncost list`).\n\n", f);
 	fputs("| method | runtime | smallest (MiB VmRSS: µs) | largest (MiB VmRSS: µs) | per GiB "
-	      "of heap | grows | system calls |\n|---|---|---|---|--:|---|---|\n", f);
+	      "of VmRSS | grows | system calls |\n|---|---|---|---|--:|---|---|\n", f);
 	for (size_t i = 0; i < n; i++) {
 		const struct rt_series *x = &s[i];
 		const struct method *m = method_find(x->method);

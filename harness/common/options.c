@@ -354,9 +354,12 @@ static const struct opt_spec {
 		"and its children may run, chosen with hwloc among the\n"
 		"CPUs this process may use (affinity, cgroup cpuset)" },
 	{ "cpus", OPT_CPUS, "A[,B]", "or these CPUs" },
-	{ "phases", OPT_PHASES, NULL, "also time where each iteration goes: child start, parent\n"
-		"resume, exec, exit and reap (exec methods then run the\n"
-		"bundled stamp target, which records its entry and exit)" },
+	{ "phases", OPT_PHASES, NULL, "the probes (untimed: one before each window, one after\n"
+		"every 16 timed iterations) also stamp where a round trip\n"
+		"goes: child start, parent resume, exec, exit + reap\n"
+		"(with the static target, exec methods' probes run the\n"
+		"stamp no-op); timed iterations and their target are as\n"
+		"without --phases" },
 	{ "events", 'e', "LIST", "counters per operation, libpfm4 names (default: cycles,\n"
 		"instructions, page-faults, context-switches,\n"
 		"cpu-migrations, task-clock; none: no counting), counted\n"
@@ -445,6 +448,20 @@ static const struct opt_spec *internal(int key)
 		if (opts[i].key == key)
 			return opts[i].help ? NULL : &opts[i];
 	return NULL;
+}
+
+bool run_opt_handoff(const char *arg)
+{
+	size_t len;
+
+	if (strncmp(arg, "--", 2) != 0)
+		return false;
+	arg += 2;
+	len = strcspn(arg, "=");
+	for (size_t i = 0; i < NOPTS; i++)
+		if (!opts[i].help && strlen(opts[i].name) == len && !strncmp(opts[i].name, arg, len))
+			return true;
+	return false;
 }
 
 /* What was given on the command line, kept as text until the profile says

@@ -94,6 +94,11 @@ struct run_opts {
  * out (once, by whichever process runs the sweep). */
 int run_parse(int argc, char **argv, struct run_opts *o, bool notes);
 
+/* Is arg (--NAME or --NAME=VALUE) one of the options only the front end
+ * hands the engine (--front, --facts-fd, ...)? They come after the user's
+ * own in the engine's argv, so in env.txt's command= line. */
+bool run_opt_handoff(const char *arg);
+
 /* The name of a run's file that dir already holds (summary.csv, samples.csv,
  * env.txt, ... or their temporary names), or NULL. */
 const char *run_dir_holds(const char *dir);

@@ -111,7 +111,9 @@ int fit_line(const double *x, const double *y, size_t n, struct line_fit *f)
 		ss_res += e * e;
 		ss_tot += (y[i] - my) * (y[i] - my);
 	}
-	f->r2 = ss_tot > 0 ? 1 - ss_res / ss_tot : 1;
+	/* A line through two points meets both, whatever they are: its r2
+	 * of 1 would vouch for a line nothing tested. */
+	f->r2 = n == 2 ? NAN : ss_tot > 0 ? 1 - ss_res / ss_tot : 1;
 	f->points = n;
 	return 0;
 }

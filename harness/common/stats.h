@@ -44,7 +44,8 @@ uint64_t boot_random(uint64_t *state);
  * when a run has no fit.csv. */
 struct line_fit {
 	double fixed, slope;	/* y = fixed + slope * x */
-	double r2;		/* 1 - SS_res / SS_tot (1 when every y is equal) */
+	double r2;		/* 1 - SS_res / SS_tot (1 when every y is equal);
+				 * NAN with two points: no test of the line */
 	size_t points;
 };
 

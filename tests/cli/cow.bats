@@ -70,6 +70,30 @@ load helpers
 	[[ "$output" == *"fit over the sweep"* ]]
 }
 
+@test "a line through two sizes is no fit: the console says so, fit.csv has no r2, report copes" {
+	run "$SC" run -m fork-exit,vfork-exit -r 0,16 -n 20 --rounds 2 -e none -o out
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"fit over the sweep"* ]]
+	[ "$(grep -c '2 points: no fit' <<< "$output")" -eq 2 ]
+	refute grep -q 'r2 1.0000' <<< "$output"
+	[ "$(cell out/fit.csv points method=vfork-exit)" -eq 2 ]
+	[ -z "$(cell out/fit.csv r2 method=vfork-exit)" ]
+	[ -z "$(cell out/fit.csv r2 method=fork-exit)" ]
+	[ -n "$(cell out/fit.csv us_per_gib method=fork-exit)" ]
+	[ "$(cell out/fit.csv x method=fork-exit)" = ballast_gib ]
+	run "$SC" report out
+	[ "$status" -eq 0 ]
+	grep -q "fork's cost per GiB of ballast: .*(fit.csv: " out/report.md
+	refute grep -q 'r²' out/report.md
+}
+
+@test "with three sizes or more the line has an r2, in fit.csv and on the console" {
+	run "$SC" run -m fork-exit -r 0,16,64 -n 20 --rounds 2 -e none -o out
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"(r2 "*", 3 sizes)"* ]]
+	[ -n "$(cell out/fit.csv r2 method=fork-exit)" ]
+}
+
 @test "fork-exit is cheaper with huge pages, when the kernel gives them" {
 	run "$SC" run -m fork-exit -r 256 --thp off,on --min-time 0.2 -o out
 	[ "$status" -eq 0 ]

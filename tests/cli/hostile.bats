@@ -50,6 +50,25 @@ slow_target() {
 	[ ! -e D/.spawncost.lock ]
 }
 
+@test "a run stopped before its first window ended holds its files with a header and no row" {
+	slow_target
+	"$SC" run -m fork-exec -r 0 -n 3 -w 0 --rounds 2 -e none --target "$SCRATCH/slow" -o H \
+		>/dev/null 2>err &
+	pid=$!
+	wait_for_line err 'cells x [0-9]+ rounds into'
+	kill -TERM "$pid"
+	status=0
+	wait "$pid" || status=$?
+	[ "$status" -eq 143 ]
+	grep -q "interrupted by TERM: 0 cells kept in H" err
+	grep -qx 'complete=no' H/env.txt
+	for f in summary samples probes windows fit; do
+		[ "$(wc -l < "H/$f.csv")" -eq 1 ]
+	done
+	[ -s H/meta.json ]
+	refute sh -c 'ls -A H | grep -q tmp'
+}
+
 @test "SIGHUP and SIGQUIT end a run as SIGTERM does: files whole, children reaped" {
 	slow_target
 	for sig in HUP QUIT; do

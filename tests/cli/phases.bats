@@ -94,3 +94,14 @@ sum_ratio() {
 	awk -v a="$f0" -v b="$f256" 'BEGIN { exit !(b > 3 * a) }'
 	awk -v a="$v0" -v b="$v256" 'BEGIN { exit !(b < 2 * a) }'
 }
+
+@test "run --help and the man page say --phases stamps the probes, not the timed iterations" {
+	help=$("$SC" run --help | awk '/^      --phases/ { p = 1; print; next } p && /^  +-/ { exit } p')
+	[[ "$help" == *"probes (untimed"* ]]
+	[[ "$help" == *"timed iterations and their target are as"* ]]
+	refute grep -q 'each iteration' <<< "$help"
+	man=$(awk '/^\.B \\-\\-phases$/ { p = 1; next } p && /^\.TP/ { exit } p' \
+		"$BATS_TEST_DIRNAME/../../man/spawncost-run.1")
+	[[ "$man" == *"untimed probe iterations"* ]]
+	[[ "$man" == *"are the same as without"* ]]
+}

@@ -199,7 +199,7 @@ distinct_styles() {
 	printf '%s\n' "$output" | grep -q '^  fork-exec / vfork-exec: does not hold: below 4× at 0 MiB (2.23×'
 	printf '%s\n' "$output" | grep -A1 '^claim 2,' | grep -q 'does not hold: .*it fails from the smallest parent (0 MiB) on'
 	printf '%s\n' "$output" | grep -A1 '^claim 3,' | grep -q '^  pthread (clone-thread not in this run): holds: pthread the cheapest (next: vfork-exit)'
-	printf '%s\n' "$output" | grep -A3 '^claim 4,' | grep -q "^  fork's cost per GiB of parent: 28.9 ms"
+	printf '%s\n' "$output" | grep -A3 '^claim 4,' | grep -q "^  fork's cost per GiB of ballast: 28.9 ms"
 	printf '%s\n' "$output" | grep -A1 '^claim 4,' | grep -q 'does not hold'
 	# report.md: machine, the same verdicts in bold, charts, summary
 	grep -q '^- kernel_release: `6.18.44-fc-v669`$' run/report.md
@@ -211,6 +211,22 @@ distinct_styles() {
 	grep -q '^!\[fork / vfork ratios against the claimed 4-5×\](claims.png)$' run/report.md
 	grep -q '^- Counters per operation: left out, the run has no &lt;event>_per_op column' run/report.md
 	grep -q '^| `fork-exit` | 106 | 587 | 1918 | 7326 | 28979 |$' run/report.md
+}
+
+@test "report.md names the run folder by its own name, not the path it was made in" {
+	mkdir -p "made/in/some place"
+	run "$SC" run -m vfork-exit -r 0 -n 20 --rounds 2 -e none -o "$SCRATCH/made/in/some place/r1"
+	[ "$status" -eq 0 ]
+	mv "made/in/some place/r1" moved
+	run "$SC" report moved
+	[ "$status" -eq 0 ]
+	grep -q '^- command: `spawncost run -m vfork-exit -r 0 -n 20 --rounds 2 -e none -o moved[ `]' moved/report.md
+	refute grep -q "$SCRATCH" moved/report.md
+	refute grep -q 'some place' moved/report.md
+	# the front end's hand-off to the engine is left out: its path, the facts' descriptor
+	refute grep -qE -- '--(front|facts-fd|event-spec|pin-why|spawner-cpus)' moved/report.md
+	# env.txt keeps the command as it ran
+	grep -qF -- "-o $SCRATCH/made/in/some place/r1 " moved/env.txt
 }
 
 @test "verdicts on hand-made numbers: holds there, only there, undecided, no data" {
@@ -226,11 +242,21 @@ distinct_styles() {
 	v '  THP off, clone-thread or pthread: holds only for RSS in [0, 16] MiB: clone-thread the cheapest (next: vfork-exit)'
 	v 'clone-thread not the cheapest (next: clone-vm) at 64 MiB (0.88×'
 	v '  THP on, clone-thread or pthread: no data'
-	v "  THP off, fork's cost per GiB of parent: 4.08 ms (fit.csv: 40.2 µs + 4.08 ms/GiB"
+	v "  THP off, fork's cost per GiB of ballast: 4.08 ms (fit.csv: 40.2 µs + 4.08 ms/GiB"
 	v '  THP off, copy-on-write per page: each page the child writes after fork costs 240 [239, 241] ns'
 	# the failed cell is listed as such, the variant with its commas intact
 	grep -q '^| `clone-newuser` | error |' run/report.md
 	grep -q '| `clone-custom` | none | off | anon | VM,FILES |' run/report.md
+}
+
+@test "a fit.csv line through two points gives the report no r2, even from a run that wrote one" {
+	cp -R "$FIX/full" run
+	awk 'NR == 1 { print $0 ",points"; next } { print $0 ",2" }' "$FIX/full/fit.csv" > run/fit.csv
+	run "$SC" report run
+	[ "$status" -eq 0 ]
+	grep -qF "  THP off, fork's cost per GiB of ballast: 4.08 ms (fit.csv: 40.2 µs + 4.08 ms/GiB" <<< "$output"
+	refute grep -q 'r² 0.9950' <<< "$output"
+	refute grep -q 'r²' run/report.md
 }
 
 @test "fork-exit at fewer than two sizes: the report says what claim 4 lacks, and invents no slope" {

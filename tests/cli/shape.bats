@@ -55,12 +55,36 @@ more_than() {
 	[[ "$(head -1 out/probes.csv)" == *,exit_reap_ns,fds,threads,* ]]
 	[[ "$(head -1 out/fit.csv)" == *,points,fds,threads,* ]]
 	[ "$(tail -n +2 out/summary.csv | wc -l)" -eq 8 ]
-	[ "$(tail -n +2 out/fit.csv | wc -l)" -eq 4 ]
+	# a line over the ballast per shape, one over fds per (size, threads),
+	# one over threads per (size, fds)
+	[ "$(awk -F, "$BY_NAME"'field("x") == "ballast_gib"' out/fit.csv | wc -l)" -eq 4 ]
+	[ "$(awk -F, "$BY_NAME"'field("x") == "fds"' out/fit.csv | wc -l)" -eq 4 ]
+	[ "$(awk -F, "$BY_NAME"'field("x") == "threads"' out/fit.csv | wc -l)" -eq 4 ]
 	[[ "$output" == *"fit over the parent's descriptors"* ]]
 	[[ "$output" == *"fit over the parent's threads"* ]]
 	# every sample row names its cell's shape
 	[ "$(awk -F, "$BY_NAME"'
 		field("fds") == 100 && field("threads") == 2' out/samples.csv | wc -l)" -eq 40 ]
+}
+
+@test "the fits over descriptors and threads are in fit.csv, not only on the console" {
+	run "$SC" run -m fork-exit -r 0 --fds 0,100,1000 --threads 0,2 -n 20 --rounds 2 -e none -o out
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"ns per descriptor  (r2 "*", 3 points)"* ]]
+	[[ "$output" == *"fds=0      2 points: no fit"* ]]
+	# over fds, 3 points: a slope per descriptor and an r2; the fds cell is
+	# empty (the line spans them), the size it was measured at is given
+	[ -n "$(cell out/fit.csv us_per_x x=fds threads=0)" ]
+	[ -n "$(cell out/fit.csv r2 x=fds threads=0)" ]
+	[ -z "$(cell out/fit.csv fds x=fds threads=0)" ]
+	[ "$(cell out/fit.csv rss_mib x=fds threads=0)" = 0 ]
+	[ -z "$(cell out/fit.csv us_per_gib x=fds threads=0)" ]
+	# over threads, 2 points: the line through them, no r2
+	[ "$(cell out/fit.csv points x=threads fds=1000)" -eq 2 ]
+	[ -z "$(cell out/fit.csv r2 x=threads fds=1000)" ]
+	[ -n "$(cell out/fit.csv us_per_x x=threads fds=1000)" ]
+	run "$SC" report out
+	[ "$status" -eq 0 ]
 }
 
 @test "the analysis tells shapes apart and leaves the plain parent's names alone" {

@@ -1,5 +1,6 @@
 /* The least-squares line of harness/common/stats.c (fit.csv's, and the
  * report's when a run has none), on points worked out by hand. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -103,6 +104,19 @@ static void test_r2_of_noisy_points(void **state)
 	assert_true(near(f.r2, 0.36));
 }
 
+/* Two points: the line through them, but no r2 (it would be 1 whatever
+ * the points, even for a slope that is noise). */
+static void test_two_points_no_r2(void **state)
+{
+	const double x[] = { 0, 0.0625 }, y[] = { 10.4, 10.3 };
+	struct line_fit f;
+
+	(void)state;
+	assert_int_equal(fit_line(x, y, 2, &f), 0);
+	assert_true(d_abs(f.slope + 1.6) < 1e-9);
+	assert_int_equal(f.points, 2);
+	assert_true(isnan(f.r2));
+}
 
 int main(void)
 {
@@ -113,6 +127,7 @@ int main(void)
 		cmocka_unit_test(test_too_few),
 		cmocka_unit_test(test_sweep_line),
 		cmocka_unit_test(test_r2_of_noisy_points),
+		cmocka_unit_test(test_two_points_no_r2),
 	};
 	return cmocka_run_group_tests_name("fit", tests, NULL, NULL);
 }
