@@ -941,6 +941,14 @@ void abandon_outputs(struct run_files *f)
 		unlink(files[i]->tmp);
 		unlink(files[i]->path);	/* ours: the folder held none (make_run_dir) */
 	}
+	/* and what close_outputs may have written before it failed */
+	for (const char *const *name = (const char *const[]){ "fit.csv", "windows.csv", NULL };
+	     *name; name++) {
+		char path[PATH_MAX + 32];
+
+		snprintf(path, sizeof path, "%s/%s", f->dir, *name);
+		unlink(path);
+	}
 	write_env_at(f, "no", true);	/* says the run did not finish, if it can */
 }
 

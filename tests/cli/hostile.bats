@@ -426,6 +426,22 @@ json_ok() {
 	grep -qx 'complete=no' fs/env.txt
 }
 
+@test "a run whose last files cannot be written keeps none of them, fit.csv included" {
+	"$SC" run -m fork-exit,vfork-exit -r 0,16 -n 3000 -e none -o out >/dev/null 2>err &
+	pid=$!
+	wait_for_line err 'cells x [0-9]+ rounds into'
+	# windows.csv, written after fit.csv, cannot be: a folder has its name
+	mkdir out/.windows.csv.tmp
+	rc=0
+	wait "$pid" || rc=$?
+	[ "$rc" -eq 2 ]
+	grep -q 'cannot finish the files in out' err
+	[ ! -e out/fit.csv ]
+	[ ! -e out/summary.csv ]
+	[ ! -e out/samples.csv ]
+	grep -qx 'complete=no' out/env.txt
+}
+
 @test "under a low descriptor limit the run goes on, and the noise check says it could not run" {
 	command -v prlimit || skip "no prlimit"
 	run --separate-stderr prlimit --nofile=8 "$SC" run -m vfork-exit -r 0 -n 5 -e none -o nf
