@@ -52,7 +52,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #include "cmdline.h"
@@ -60,6 +59,7 @@
 #include "jsontext.h"
 #include "parse.h"
 #include "ratios.h"
+#include "results.h"
 #include "rundir.h"
 #include "stats.h"
 #include "winstats.h"
@@ -126,24 +126,13 @@ static int parse_opts(int argc, char **argv, struct export_opts *o)
 	return 0;
 }
 
-/* When the run started, ISO 8601, from the run id's UTC stamp
- * (host-yyyymmddThhmmss); else summary.csv's modification time. */
+/* When the run started, ISO 8601 (run_started: its run id's UTC stamp,
+ * else summary.csv's modification time). */
 static void run_date(const struct rundir *r, char *buf, size_t len)
 {
-	const char *id = rundir_env(r, "run_id");
-	size_t n = id ? strlen(id) : 0;
-	struct stat st;
-	time_t t = 0;
+	time_t t;
 
-	if (n >= 15 && strspn(id + n - 15, "0123456789") == 8 && id[n - 7] == 'T' &&
-	    strspn(id + n - 6, "0123456789") == 6) {
-		const char *s = id + n - 15;
-		snprintf(buf, len, "%.4s-%.2s-%.2sT%.2s:%.2s:%.2s+00:00", s, s + 4, s + 6, s + 9,
-			 s + 11, s + 13);
-		return;
-	}
-	if (stat(r->summary_path, &st) == 0)
-		t = st.st_mtime;
+	run_started(r, &t);
 	strftime(buf, len, "%Y-%m-%dT%H:%M:%S+00:00", gmtime(&t));
 }
 

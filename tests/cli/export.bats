@@ -26,6 +26,15 @@ FX="$BATS_TEST_DIRNAME/../fixtures/compare"
 	[ "${lines[-1]}" = "}" ]
 }
 
+@test "gbench: the date is the run's start, from its run id, with the pid runs now add after the stamp" {
+	cp -r "$FX/base" pid
+	sed -i 's/^run_id=.*/run_id=fx-20260101T000000-1234/' pid/env.txt
+	touch pid/summary.csv
+	run --separate-stderr "$SC" export pid --format gbench
+	[ "$status" -eq 0 ]
+	[ "${lines[2]}" = '    "date": "2026-01-01T00:00:00+00:00",' ]
+}
+
 @test "gbench: its size follows the windows, not the samples" {
 	run --separate-stderr "$SC" export "$FX/base" --format gbench
 	[ "$status" -eq 0 ]
