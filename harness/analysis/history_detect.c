@@ -6,9 +6,9 @@
  * values' ranks gives that in O(m log m), and the distances to the runs
  * after it follow from its distance to all others, which no reordering
  * changes and is worked out once. A test is then R + 1 such passes
- * (R = 999), and a split that is not significant usually stops after a few
- * dozen:
- * 200 runs and a few dozen series take milliseconds (docs/history.md). */
+ * (R = 999), and one that is not significant usually stops after a few
+ * dozen. Windows of 30 runs bound m: the cost grows with the length of a
+ * series, not with its square (docs/history.md has the timings). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -215,6 +215,32 @@ static int search(const double *y, size_t lo, size_t hi, const struct detect_opt
 	return search(y, lo, lo + at, o, g, f) || search(y, lo + at, hi, o, g, f) ? -1 : 0;
 }
 
+static size_t window_len(const struct detect_opts *o, size_t n, size_t min)
+{
+	size_t w = o->window == 0 ? n : o->window > 2 * min ? o->window : 2 * min;
+
+	return w < n ? w : n;
+}
+
+static int windows(const double *y, size_t n, const struct detect_opts *o, struct segment *g,
+		   struct found *f)
+{
+	size_t w = window_len(o, n, g->min);
+
+	for (size_t start = 0;;) {
+		size_t end = n - start > w ? start + w : n, next = start + w / 2;
+
+		if (search(y, start, end, o, g, f))
+			return -1;
+		if (end == n)
+			return 0;
+		for (size_t i = 0; i < f->n; i++)
+			if (f->v[i].at > next)
+				next = f->v[i].at;
+		start = next;
+	}
+}
+
 /* The median of x[lo..hi) with its interval, and that interval's coverage. */
 static struct est side(const double *x, size_t lo, size_t hi, double *scratch, double *level)
 {
@@ -286,7 +312,7 @@ int detect_changes(const double *x, size_t n, const struct detect_opts *o, struc
 		goto out;
 	for (size_t i = 0; i < n; i++)
 		y[i] = log(x[i]);
-	if (search(y, 0, n, o, &g, &f))
+	if (windows(y, n, o, &g, &f))
 		goto out;
 	qsort(f.v, f.n, sizeof *f.v, by_at);
 	drop_small(x, n, &f, o->threshold_pct, scratch);

@@ -14,15 +14,26 @@
  * each point, never counted as evidence of a change.
  *
  * On a series:
- * 1. the split that maximises the energy statistic Q (Székely and Rizzo's
- *    energy distance between the two sides, scaled by k(m-k)/m), with at
- *    least min_size runs on each side, so that one run alone never makes
- *    a side: a single noisy run raises no alarm;
+ * 1. the split that maximises the energy statistic Q: Székely and Rizzo's
+ *    energy distance between the runs before it and the runs after it,
+ *    scaled by their counts n m / (n + m), with at least min_size runs on
+ *    each side (one run alone never makes a side: a single noisy run
+ *    raises no alarm). The side after a split runs to the segment's end,
+ *    as in MongoDB's and Hunter's E-Divisive: a step is a lasting change.
+ *    Matteson & James also let that side end anywhere (their kappa), which
+ *    finds a level that comes and goes again; a machine's passing dips (4
+ *    runs 25% faster, when its neighbours went quiet) look exactly like
+ *    that, and a step is what a CI tracker must date and blame;
  * 2. its p-value: the share of random reorderings of the segment's runs
  *    whose best split scores as high (permutations, from a fixed seed:
  *    the same input gives the same answer); significant below alpha;
  * 3. a significant split divides the segment, and each side is searched
  *    again (the bisection of E-Divisive), until no split is significant;
+ *    this within windows of `window` runs, each starting half a window on
+ *    or at the last change found, whichever is later (as Hunter does): a
+ *    test's cost grows with the runs it reorders, a long series' ups and
+ *    downs would leave no split that tells its halves apart, and a step is
+ *    judged against the runs around it, not against months before;
  * 4. then, like Otava's minimum magnitude, a change whose step (the ratio
  *    of the medians of the segments on either side) is below the threshold
  *    is dropped and its two segments merged, the smallest first, until
@@ -42,9 +53,10 @@ struct detect_opts {
 	double alpha;		/* significance of each split (0.01) */
 	double threshold_pct;	/* the smallest step kept, % either way (5) */
 	size_t min_size;	/* runs on each side of a split, at least (2) */
+	size_t window;		/* runs searched at once (30; 0: all) */
 };
 
-#define DETECT_DEFAULTS { .alpha = 0.01, .threshold_pct = 5, .min_size = 2 }
+#define DETECT_DEFAULTS { .alpha = 0.01, .threshold_pct = 5, .min_size = 2, .window = 30 }
 
 /* Permutations of a test: enough that p can go ten times below alpha
  * (999 at alpha = 0.01: the smallest p is 1/1000). */

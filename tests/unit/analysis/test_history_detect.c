@@ -88,6 +88,42 @@ static void test_two_steps(void **state)
 	free(c);
 }
 
+/* A regression, fixed fifteen runs later, three times over: up 40% and
+ * down again, fifteen runs each. Over the whole series no split tells the
+ * halves apart (each holds both levels); in windows of 30 runs every step
+ * is found. */
+static void test_regression_and_fix(void **state)
+{
+	struct detect_opts o = DETECT_DEFAULTS;
+	double x[90];
+	struct change *c;
+	uint32_t s = 21;
+
+	for (size_t i = 0; i < 90; i++)
+		x[i] = noisy(&s, (i / 15) % 2 ? 140 : 100, 0.03);
+	assert_int_equal(detect_changes(x, 90, &o, &c), 5);
+	for (size_t i = 0; i < 5; i++)
+		assert_int_equal(c[i].at, 15 * (i + 1));
+	free(c);
+	o.window = 0;
+	assert_true(detect_changes(x, 90, &o, &c) < 5);
+	free(c);
+}
+
+/* Four runs 25% faster in the middle of twenty, then back: the machine's
+ * passing dip, no lasting step. */
+static void test_passing_dip(void **state)
+{
+	double x[20];
+	struct change *c;
+	uint32_t s = 17;
+
+	for (size_t i = 0; i < 20; i++)
+		x[i] = noisy(&s, i >= 13 && i < 17 ? 75 : 100, 0.04);
+	assert_int_equal(detect(x, 20, 5, &c), 0);
+	free(c);
+}
+
 /* One run five times slower, in the middle or last: no alarm. */
 static void test_one_outlier_is_no_change(void **state)
 {
@@ -194,6 +230,8 @@ int main(void)
 		cmocka_unit_test(test_no_change_in_noise),
 		cmocka_unit_test(test_one_step),
 		cmocka_unit_test(test_two_steps),
+		cmocka_unit_test(test_regression_and_fix),
+		cmocka_unit_test(test_passing_dip),
 		cmocka_unit_test(test_one_outlier_is_no_change),
 		cmocka_unit_test(test_threshold),
 		cmocka_unit_test(test_small_step_merged),
