@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "history_detect.h"
 #include "verdict.h"
 #include "winstats.h"
@@ -179,15 +180,8 @@ struct found {
 
 static int add_change(struct found *f, size_t at, double p)
 {
-	if (f->n == f->cap) {
-		size_t cap = f->cap ? 2 * f->cap : 8;
-		struct change *v = realloc(f->v, cap * sizeof *v);
-
-		if (!v)
-			return -1;
-		f->v = v;
-		f->cap = cap;
-	}
+	if (grow(&f->v, f->n, &f->cap, sizeof *f->v))
+		return -1;
 	f->v[f->n++] = (struct change){ .at = at, .p = p };
 	return 0;
 }
@@ -314,7 +308,8 @@ int detect_changes(const double *x, size_t n, const struct detect_opts *o, struc
 		y[i] = log(x[i]);
 	if (windows(y, n, o, &g, &f))
 		goto out;
-	qsort(f.v, f.n, sizeof *f.v, by_at);
+	if (f.n)
+		qsort(f.v, f.n, sizeof *f.v, by_at);
 	drop_small(x, n, &f, o->threshold_pct, scratch);
 	*out = f.v;
 	f.v = NULL;

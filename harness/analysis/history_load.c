@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "grow.h"
 #include "history.h"
 
 static int fail(char *err, const char *fmt, ...)
@@ -38,15 +39,8 @@ static int add_dir(struct found_dirs *d, const char *dir, const char *sub)
 {
 	char *s;
 
-	if (d->n == d->cap) {
-		size_t cap = d->cap ? 2 * d->cap : 64;
-		char **v = realloc(d->v, cap * sizeof *v);
-
-		if (!v)
-			return -1;
-		d->v = v;
-		d->cap = cap;
-	}
+	if (grow(&d->v, d->n, &d->cap, sizeof *d->v))
+		return -1;
 	if (sub ? asprintf(&s, "%s/%s", dir, sub) < 0 : !(s = strdup(dir)))
 		return -1;
 	d->v[d->n++] = s;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "history.h"
 #include "ratios.h"
 #include "winstats.h"
@@ -34,15 +35,8 @@ static struct hist_series *add_series(struct history *h, const char *name, enum 
 
 static int add_point(struct hist_series *s, size_t run, struct est v)
 {
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? 2 * s->cap : 32;
-		struct hist_point *p = realloc(s->pt, cap * sizeof *p);
-
-		if (!p)
-			return -1;
-		s->pt = p;
-		s->cap = cap;
-	}
+	if (grow(&s->pt, s->n, &s->cap, sizeof *s->pt))
+		return -1;
 	s->pt[s->n++] = (struct hist_point){ .run = run, .v = v };
 	return 0;
 }
@@ -81,20 +75,21 @@ static struct hist_series *cell_series(struct history *h, const struct cell_data
 static int cells_of(struct history *h, size_t run, size_t *last)
 {
 	const struct rundir *r = &h->rd[run];
-	double *scratch = NULL;
+	size_t most = 1;
+	double *scratch;
 	int rc = -1;
 
+	for (size_t i = 0; i < r->ncells; i++)
+		if (r->cells[i].nwin > most)
+			most = r->cells[i].nwin;
+	if (!(scratch = malloc(most * sizeof *scratch)))
+		return -1;
 	for (size_t i = 0; i < r->ncells; i++) {
 		const struct cell_data *c = &r->cells[i];
 		struct hist_series *s;
-		double *grown;
 
 		if (c->error[0] || c->refined || !(c->med.v > 0))
 			continue;
-		if (c->nwin && !(grown = realloc(scratch, c->nwin * sizeof *scratch)))
-			goto out;
-		if (c->nwin)
-			scratch = grown;
 		if (!(s = cell_series(h, c, r->use_key, last)) ||
 		    add_point(s, run, cell_figure(c, scratch)))
 			goto out;

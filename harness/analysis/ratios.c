@@ -5,6 +5,7 @@
 
 #include "bands.h"
 #include "claims.h"
+#include "grow.h"
 #include "ratios.h"
 #include "results.h"
 
@@ -36,13 +37,9 @@ int claim_ratios(const struct rundir *r, struct claim_ratio **out, size_t *n)
 
 				if (!ca || !cb || run_size_refined(r, rss[s]))
 					continue;
-				if (*n == cap) {
-					cap = cap ? 2 * cap : 16;
-					if (!(c = realloc(v, cap * sizeof *v))) {
-						free(v);
-						return -1;
-					}
-					v = c;
+				if (grow(&v, *n, &cap, sizeof *v)) {
+					free(v);
+					return -1;
 				}
 				c = &v[*n];
 				*c = (struct claim_ratio){ .a = bands[i].a, .b = bands[i].b,
