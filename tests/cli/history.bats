@@ -166,6 +166,19 @@ changed_series() {
 	[ "$(jq '[.series[] | select((.points | length) != 200)] | length' <<< "$output")" -eq 0 ]
 }
 
+@test "runs of several machines: warned about first, and a step where the machine changes says so" {
+	cp -r "$FX/step" two
+	for r in two/run-1[1-9] two/run-20; do
+		sed -i 's/^machine_id=.*/machine_id=3333cccc4444dddd/' "$r/env.txt"
+	done
+	run --separate-stderr "$SC" history two
+	[ "$status" -eq 1 ]
+	[ "${lines[1]}" = "warning: the runs come from 2 machines (machine_id): a step where the machine changes may be the machine's, not a change's" ]
+	[ "$(grep -c ' at run 11 of 20, p = 0.001, where the machine changes$' <<< "$output")" -eq 10 ]
+	run --separate-stderr "$SC" history "$FX/step"
+	refute grep -q 'machine' <<< "$output"
+}
+
 @test "bad input: one line, exit 2, nothing on stdout" {
 	expect_bad "DIR: missing" history
 	expect_bad "nowhere: No such file or directory" history nowhere
