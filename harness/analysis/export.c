@@ -32,6 +32,14 @@
  * an error are error entries in gbench and left out of the other two, with a
  * note on stderr.
  *
+ * github-action-benchmark and bencher also carry the claims: each claim
+ * ratio at each swept size as a series of its own (ratios.h), named
+ * "ratio fork-exit/vfork-exit at 0 MiB" in every run, so that a tracker
+ * charts it over time. Its value is the median of the per-round ratios and
+ * its interval theirs (paired.h); unit "x" in github-action-benchmark, the
+ * measure "ratio" in Bencher (which creates a measure it does not know).
+ * Refined sizes are left out: they differ from run to run.
+ *
  * Which machine measured goes with the figures: gbench's context carries
  * every env.txt fact, machine_id among them, and github-action-benchmark's
  * extra says "machine: <machine_id>". Bencher keeps the machine apart from
@@ -44,13 +52,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #include "cmdline.h"
 #include "export.h"
 #include "jsontext.h"
 #include "parse.h"
+#include "ratios.h"
+#include "results.h"
 #include "rundir.h"
 #include "stats.h"
 #include "winstats.h"
@@ -66,6 +75,9 @@ static const char export_usage[] =
 	"                     value = median in us, range its 95% interval\n"
 	"             bencher: Bencher Metric Format, latency in ns (median,\n"
 	"                     its 95% interval as lower_value..upper_value)\n"
+	"  github-action-benchmark and bencher add each claim ratio at each swept\n"
+	"  size as a series: \"ratio fork-exit/vfork-exit at 0 MiB\" (unit x; in\n"
+	"  Bencher the measure ratio), the median of the per-round ratios.\n"
 	"  A cell of one window has no interval: its range or bounds are left out.\n";
 
 enum export_format { F_GBENCH, F_GAB, F_BENCHER, F_NONE };	/* as formats[] */
@@ -114,24 +126,13 @@ static int parse_opts(int argc, char **argv, struct export_opts *o)
 	return 0;
 }
 
-/* When the run started, ISO 8601, from the run id's UTC stamp
- * (host-yyyymmddThhmmss); else summary.csv's modification time. */
+/* When the run started, ISO 8601 (run_started: its run id's UTC stamp,
+ * else summary.csv's modification time). */
 static void run_date(const struct rundir *r, char *buf, size_t len)
 {
-	const char *id = rundir_env(r, "run_id");
-	size_t n = id ? strlen(id) : 0;
-	struct stat st;
-	time_t t = 0;
+	time_t t;
 
-	if (n >= 15 && strspn(id + n - 15, "0123456789") == 8 && id[n - 7] == 'T' &&
-	    strspn(id + n - 6, "0123456789") == 6) {
-		const char *s = id + n - 15;
-		snprintf(buf, len, "%.4s-%.2s-%.2sT%.2s:%.2s:%.2s+00:00", s, s + 4, s + 6, s + 9,
-			 s + 11, s + 13);
-		return;
-	}
-	if (stat(r->summary_path, &st) == 0)
-		t = st.st_mtime;
+	run_started(r, &t);
 	strftime(buf, len, "%Y-%m-%dT%H:%M:%S+00:00", gmtime(&t));
 }
 
@@ -430,6 +431,61 @@ static json_t *bencher_entry(const struct cell_data *c)
 	return m ? json_pack("{s:o}", "latency", m) : NULL;
 }
 
+/* A claim ratio's entry: github-action-benchmark's, or Bencher's "ratio"
+ * measure. Its interval is that of the per-round ratios' median, left out
+ * when there is none (a single round). */
+static json_t *ratio_entry(const struct rundir *r, const struct claim_ratio *c,
+			   enum export_format fmt)
+{
+	const char *run = rundir_env(r, "run_id"), *machine = rundir_env(r, "machine_id");
+	const struct est *e = &c->p.r;
+	bool iv = isfinite(e->lo) && isfinite(e->hi) && e->lo < e->hi;
+	char range[128], extra[400];
+	json_t *m;
+
+	if (fmt == F_BENCHER) {
+		m = json_pack("{s:f}", "value", e->v);
+		if (m && iv && (json_object_set_new(m, "lower_value", json_real(e->lo)) ||
+				json_object_set_new(m, "upper_value", json_real(e->hi)))) {
+			json_decref(m);
+			return NULL;
+		}
+		return m ? json_pack("{s:o}", "ratio", m) : NULL;
+	}
+	/* 95% as the cells say it (interval_level), or the less a few rounds hold */
+	snprintf(range, sizeof range, "%.3g%% CI %.4f..%.4f", c->p.level >= 0.95 ? 95 : 100 * c->p.level,
+		 e->lo, e->hi);
+	snprintf(extra, sizeof extra, "rounds: %zu%s%.200s%s%.64s", c->p.rounds,
+		 run ? "\nrun: " : "", run ? run : "", machine ? "\nmachine: " : "",
+		 machine ? machine : "");
+	m = json_pack("{s:o, s:s, s:f}", "name", json_text(c->name), "unit", "x", "value", e->v);
+	if (m && ((iv && json_object_set_new(m, "range", json_string(range))) ||
+		  json_object_set_new(m, "extra", json_text(extra)))) {
+		json_decref(m);
+		return NULL;
+	}
+	return m;
+}
+
+static int export_ratios(const struct rundir *r, enum export_format fmt, json_t *out)
+{
+	struct claim_ratio *cr;
+	size_t n;
+	int bad = 0;
+
+	if (claim_ratios(r, &cr, &n))
+		return -1;
+	for (size_t i = 0; i < n && !bad; i++) {
+		char *key = fmt == F_GAB ? NULL : utf8_text(cr[i].name);	/* thp is a run's text */
+
+		bad = fmt == F_GAB ? json_array_append_new(out, ratio_entry(r, &cr[i], fmt))
+				   : !key || json_object_set_new(out, key, ratio_entry(r, &cr[i], fmt));
+		free(key);
+	}
+	free(cr);
+	return bad ? -1 : 0;
+}
+
 static int export_list(const struct rundir *r, enum export_format fmt)
 {
 	json_t *out = fmt == F_GAB ? json_array() : json_object();
@@ -463,6 +519,8 @@ static int export_list(const struct rundir *r, enum export_format fmt)
 		if (bad)
 			goto out;
 	}
+	if (export_ratios(r, fmt, out))
+		goto out;
 	rc = json_write_whole(out, stdout, JSON_INDENT(2) | JSON_FLAGS);
 out:
 	json_decref(out);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "methods.h"
 #include "results.h"
@@ -75,6 +76,34 @@ const char *run_name_among(const struct rundir *runs, size_t n, size_t i, char *
 	if ((k = strlen(buf)) < len)
 		snprintf(buf + k, len - k, " [%.*s]", (int)(dir + end - base), base);
 	return buf;
+}
+
+/* "yyyymmddThhmmss" at s, as a time in UTC. */
+static bool utc_stamp(const char *s, time_t *t)
+{
+	struct tm tm = { 0 };
+
+	if (strspn(s, "0123456789") != 8 || s[8] != 'T' || strspn(s + 9, "0123456789") != 6 ||
+	    sscanf(s, "%4d%2d%2dT%2d%2d%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+		   &tm.tm_min, &tm.tm_sec) != 6)
+		return false;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	*t = timegm(&tm);
+	return *t != (time_t)-1;
+}
+
+bool run_started(const struct rundir *r, time_t *t)
+{
+	const char *id = rundir_env(r, "run_id"), *s = id ? strrchr(id, 'T') : NULL;
+	struct stat st;
+
+	/* host-yyyymmddThhmmss, then -pid in runs that record their pid */
+	if (s && s - id >= 9 && s[-9] == '-' && utc_stamp(s - 8, t) &&
+	    (!s[7] || (s[7] == '-' && s[8] && strspn(s + 8, "0123456789") == strlen(s + 8))))
+		return true;
+	*t = stat(r->summary_path, &st) == 0 ? st.st_mtime : 0;
+	return false;
 }
 
 bool cell_ok(const struct cell_data *c)

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "rundir.h"
 #include "verdict.h"
@@ -23,6 +24,10 @@ const char *run_name(const struct rundir *r, char *buf, size_t len);
  * added ("vm, Linux 6.18.4 [thp-on]") when another of them reads the same. */
 const char *run_name_among(const struct rundir *runs, size_t n, size_t i, char *buf,
 			   size_t len);
+/* When the run started: the UTC stamp in its run_id (host-yyyymmddThhmmss,
+ * with -pid after it since runs record their pid), true; else false and
+ * summary.csv's modification time, or 0. */
+bool run_started(const struct rundir *r, time_t *t);
 /* The label, the kernel and the CPU: a chart's subtitle, on as many lines
  * ("\n" between them) as keep each within TITLE_WIDTH characters, which a
  * chart's title font fits across its width (a long CPU model, "AMD EPYC

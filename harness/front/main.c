@@ -9,6 +9,7 @@
 #include "env.h"
 #include "events.h"
 #include "export.h"
+#include "history.h"
 #include "meta.h"
 #include "methods.h"
 #include "report.h"
@@ -106,6 +107,8 @@ static const struct command {
 	  "verdicts on the claims, and DIR/report.md (spawncost report --help)" },
 	{ "compare", cmd_compare, "compare two runs cell by cell; exit 1 on a regression (CI gate)" },
 	{ "export", cmd_export, "a run as gbench, github-action-benchmark or bencher JSON" },
+	{ "history", cmd_history,
+	  "change points over many runs, per cell and claim ratio (spawncost history --help)" },
 	{ "topo", cmd_topo, "the CPU topology, and what --pin would pick (spawncost topo --help)" },
 	{ "meta", cmd_meta, "DIR/env.txt as DIR/meta.json, for tools" },
 };

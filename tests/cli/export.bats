@@ -26,6 +26,15 @@ FX="$BATS_TEST_DIRNAME/../fixtures/compare"
 	[ "${lines[-1]}" = "}" ]
 }
 
+@test "gbench: the date is the run's start, from its run id, with the pid runs now add after the stamp" {
+	cp -r "$FX/base" pid
+	sed -i 's/^run_id=.*/run_id=fx-20260101T000000-1234/' pid/env.txt
+	touch pid/summary.csv
+	run --separate-stderr "$SC" export pid --format gbench
+	[ "$status" -eq 0 ]
+	[ "${lines[2]}" = '    "date": "2026-01-01T00:00:00+00:00",' ]
+}
+
 @test "gbench: its size follows the windows, not the samples" {
 	run --separate-stderr "$SC" export "$FX/base" --format gbench
 	[ "$status" -eq 0 ]
@@ -113,6 +122,48 @@ FX="$BATS_TEST_DIRNAME/../fixtures/compare"
 	grep -q '"upper_value": 1918893' cell
 }
 
+@test "github-action-benchmark: each claim ratio is a series of its own, the median of the per-round ratios" {
+	run --separate-stderr "$SC" export "$FX/base" --format github-action-benchmark
+	[ "$status" -eq 0 ]
+	printf '%s\n' "$output" | grep -A5 '"name": "ratio fork-exit/vfork-exit at 0 MiB"' > ratio
+	grep -q '"unit": "x"' ratio
+	grep -q '"extra": "rounds: 10\\nrun: ' ratio
+	# the median of windows.csv's fork-exit / vfork-exit, round by round
+	want=$(awk -F, "$BY_NAME"'field("rss_mib") == 0 && field("method") == "fork-exit" { a[field("round")] = field("median_us") }
+		field("rss_mib") == 0 && field("method") == "vfork-exit" { b[field("round")] = field("median_us") }
+		END { for (r in a) print a[r] / b[r] }' "$FX/base/windows.csv" | sort -g | awk '{ x[NR] = $1 } END { printf "%.4f", (x[5] + x[6]) / 2 }')
+	got=$(sed -n 's/.*"value": \([0-9.]*\).*/\1/p' ratio)
+	[ "$(printf '%.4f' "$got")" = "$want" ]
+	grep -q '"range": "95% CI ' ratio
+}
+
+@test "bencher: each claim ratio is a benchmark with the measure ratio, its bounds the interval" {
+	run --separate-stderr "$SC" export "$FX/base" --format bencher
+	[ "$status" -eq 0 ]
+	printf '%s\n' "$output" | grep -A5 '"ratio fork-exit/vfork-exit at 0 MiB"' > ratio
+	grep -q '"ratio": {' ratio
+	grep -q '"lower_value": ' ratio
+	grep -q '"upper_value": ' ratio
+	# a pair the run lacks a cell of is no series
+	refute grep -q '"ratio fork-exec/' <<< "$output"
+}
+
+@test "claim ratios: one per pair and swept size, refined sizes left out, named the same in every run" {
+	ref="$BATS_TEST_DIRNAME/../../results/reference/refine"
+	run --separate-stderr "$SC" export "$ref" --format bencher
+	[ "$status" -eq 0 ]
+	grep -o '"ratio [^"]*"' <<< "$output" | sort > got
+	# the sizes the sweep had (refined=no), for each pair whose two cells are there
+	awk -F, "$BY_NAME"'field("refined") == "no" { m[field("method") " " field("rss_mib")] = 1 }
+		END { n = split("fork-exit/vfork-exit fork-exec/vfork-exec fork-exec/posix-spawn", p, " ")
+		      for (k in m) { split(k, mk, " "); s[mk[2]] = 1 }
+		      for (i = 1; i <= n; i++) { split(p[i], ab, "/")
+			for (r in s) if ((ab[1] " " r) in m && (ab[2] " " r) in m)
+				printf "\"ratio %s at %s MiB\"\n", p[i], r } }' "$ref/summary.csv" | sort > want
+	[ -s want ]
+	diff want got
+}
+
 @test "one window has no interval: the range and the bounds are left out, and gbench has no aggregates" {
 	cp -r "$FX/base" one
 	head -n 1 "$FX/base/windows.csv" > one/windows.csv
@@ -128,7 +179,8 @@ FX="$BATS_TEST_DIRNAME/../fixtures/compare"
 	[ "$(grep -c '"extra": "n: 40\\nwindows: 1\\n' <<< "$output")" -eq 4 ]
 	run --separate-stderr "$SC" export one --format bencher
 	[ "$status" -eq 0 ]
-	[ "$(grep -c '"value"' <<< "$output")" -eq 4 ]
+	# four cells and the claim ratio, whose one round has no interval either
+	[ "$(grep -c '"value"' <<< "$output")" -eq 5 ]
 	refute grep -q '_value' <<< "$output"
 	run --separate-stderr "$SC" export one --format gbench
 	[ "$status" -eq 0 ]

@@ -197,23 +197,26 @@ static void test_github_action_benchmark(void **state)
 	size_t i;
 
 	assert_true(json_is_array(j));
-	assert_int_equal(json_array_size(j), 4);
+	/* four cells, then the one claim ratio the run has both cells of */
+	assert_int_equal(json_array_size(j), 5);
 	json_array_foreach(j, i, e) {
 		has(e, "name", JSON_STRING);
 		has(e, "value", JSON_REAL);
 		has(e, "range", JSON_STRING);
 		has(e, "extra", JSON_STRING);
-		assert_string_equal(str(e, "unit"), "us");
-		assert_non_null(strstr(str(e, "extra"), "n: 40"));
+		assert_string_equal(str(e, "unit"), i < 4 ? "us" : "x");
+		assert_non_null(strstr(str(e, "extra"), i < 4 ? "n: 40" : "rounds: 10"));
 	}
 	e = json_array_get(j, 2);
 	assert_string_equal(str(e, "name"), "fork-exit/rss_mib:64/thp:off/pin:none");
 	assert_true(num(e, "value") == 1907.611);	/* median_us */
 	assert_string_equal(str(e, "range"), "95% CI 1900.574..1918.893");	/* ci_lo..ci_hi */
+	e = json_array_get(j, 4);
+	assert_string_equal(str(e, "name"), "ratio fork-exit/vfork-exit at 0 MiB");
 	json_decref(j);
-	/* Error cells are left out: three remain. */
+	/* Error cells are left out: three remain, and the ratio. */
 	j = export(FX "errored", "github-action-benchmark");
-	assert_int_equal(json_array_size(j), 3);
+	assert_int_equal(json_array_size(j), 4);
 	json_decref(j);
 }
 
@@ -223,9 +226,9 @@ static void test_bencher(void **state)
 	const char *name;
 
 	assert_true(json_is_object(j));
-	assert_int_equal(json_object_size(j), 4);
+	assert_int_equal(json_object_size(j), 5);
 	json_object_foreach(j, name, m) {
-		l = json_object_get(m, "latency");
+		l = json_object_get(m, strncmp(name, "ratio ", 6) ? "latency" : "ratio");
 		assert_true(json_is_object(l));
 		has(l, "value", JSON_REAL);
 		has(l, "lower_value", JSON_REAL);

@@ -1,0 +1,203 @@
+#!/usr/bin/env bats
+# spawncost history: change points over many runs. The fixtures are real
+# runs made here (summary-level files only), 20 with nothing changed and 20
+# whose last ten carry 64 MiB more in the engine (LD_PRELOADed, label
+# heavy-parent): docs/figures.md has how they were made and what was found.
+# The detector's arithmetic is tested on synthetic series in
+# tests/unit/analysis/test_history_detect.c.
+load helpers
+
+FX="$BATS_TEST_DIRNAME/../fixtures/history"
+
+# The series with a change point, one name a line, from the JSON listing.
+changed_series() {
+	jq -r '.series[] | select(.changes | length > 0) | .name' <<< "$1"
+}
+
+@test "step: the change at run-11, in the fork cells and the claim ratios, and nothing else" {
+	run --separate-stderr "$SC" history "$FX/step"
+	[ "$status" -eq 1 ]
+	[ -z "$stderr" ]
+	[ "${lines[0]%%,*}" = "history: 20 runs by time (2026-12-06 23:28 to 2026-12-06 23:31 UTC)" ]
+	# every change is at run 11, the first heavy-parent run, with run-10 before it
+	[ "$(grep -c '^  \[[0-9]*\] +[0-9.]*% \[.*\] at run 11 of 20, p = ' <<< "$output")" -eq 10 ]
+	[ "$(grep -c '^  \[' <<< "$output")" -eq 10 ]
+	[ "$(grep -c '^      before: runs 1-10, median .*, last plain \[run-10\]$' <<< "$output")" -eq 10 ]
+	[ "$(grep -c '^      after:  runs 11-20, median .*, first heavy-parent \[run-11\]$' <<< "$output")" -eq 10 ]
+	[ "${lines[-2]}" = "10 change points in 10 series (--report N: one in full)" ]
+	[ "${lines[-1]}" = "8 series, no change point" ]
+	run --separate-stderr "$SC" history "$FX/step" --format json
+	[ "$status" -eq 1 ]
+	changed_series "$output" > got
+	cat > want <<-EOF
+	fork-exec/rss_mib:0/thp:off/pin:same/ballast:anon/vmas:1
+	fork-exit/rss_mib:0/thp:off/pin:same/ballast:anon/vmas:1
+	fork-exec/rss_mib:16/thp:off/pin:same/ballast:anon/vmas:1
+	fork-exit/rss_mib:16/thp:off/pin:same/ballast:anon/vmas:1
+	ratio fork-exit/vfork-exit at 0 MiB
+	ratio fork-exit/vfork-exit at 16 MiB
+	ratio fork-exec/vfork-exec at 0 MiB
+	ratio fork-exec/vfork-exec at 16 MiB
+	ratio fork-exec/posix-spawn at 0 MiB
+	ratio fork-exec/posix-spawn at 16 MiB
+	EOF
+	diff want got
+	# fork copies 64 MiB more page tables: every one of them at least doubled
+	[ "$(jq '[.series[].changes[] | select(.step_pct < 100)] | length' <<< "$output")" -eq 0 ]
+}
+
+@test "nochange: no change point, and exit 0" {
+	run --separate-stderr "$SC" history "$FX/nochange"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	# the heading and the one line (bats leaves the blank line out)
+	[ "${#lines[@]}" -eq 2 ]
+	[ "${lines[1]}" = "18 series, no change point" ]
+}
+
+@test "a series per cell and per claim ratio at each swept size, a point per run" {
+	run --separate-stderr "$SC" history "$FX/nochange" --format json
+	[ "$status" -eq 0 ]
+	[ "$(jq '.series | length' <<< "$output")" -eq 18 ]
+	[ "$(jq '[.series[] | select(.kind == "cell")] | length' <<< "$output")" -eq 12 ]
+	[ "$(jq '[.series[] | select(.kind == "ratio" and .unit == "x")] | length' <<< "$output")" -eq 6 ]
+	[ "$(jq '[.series[] | select((.points | length) != 20)] | length' <<< "$output")" -eq 0 ]
+	# a cell's point is the median of its windows' medians, as windows.csv has them
+	want=$(awk -F, "$BY_NAME"'field("method") == "fork-exit" && field("rss_mib") == 16 { print field("median_us") }' \
+		"$FX/nochange/run-07/windows.csv" | sort -g | awk '{ x[NR] = $1 } END { printf "%.3f", (x[5] + x[6]) / 2 }')
+	got=$(jq '.series[] | select(.name | startswith("fork-exit/rss_mib:16/")) | .points[6].value' <<< "$output")
+	[ "$(printf '%.3f' "$got")" = "$want" ]
+	# the runs, in order, with their facts
+	[ "$(jq -r '.runs[0].label, .runs[19].dir' <<< "$output" | tr '\n' ' ')" = "plain $FX/nochange/run-20 " ]
+	[ "$(jq -r '.runs[0].kernel' <<< "$output")" = "6.18.44-fc-v1272" ]
+}
+
+@test "the runs may be given in any order, one by one or as folders of them" {
+	"$SC" history "$FX/step" > all || true
+	mapfile -t dirs < <(ls -d "$FX"/step/run-* | sort -r)
+	run --separate-stderr "$SC" history "${dirs[@]}"
+	[ "$status" -eq 1 ]
+	diff all <(printf '%s\n' "$output")
+	# the same answer every time: the permutations start from a fixed seed
+	"$SC" history "$FX/step" --format json > a || true
+	"$SC" history "$FX/step" --format json > b || true
+	cmp a b
+}
+
+@test "--by label: heavy-parent comes first, and the change is where plain begins" {
+	run --separate-stderr "$SC" history "$FX/step" --by label
+	[ "$status" -eq 1 ]
+	[[ "${lines[0]}" == "history: 20 runs by label "* ]]
+	[ "$(grep -c '^  \[[0-9]*\] -[0-9.]*% \[.*\] at run 11 of 20, p = ' <<< "$output")" -eq 10 ]
+	[ "$(grep -c 'first plain \[run-01\]$' <<< "$output")" -eq 10 ]
+}
+
+@test "--by commit and --by kernel: one commit, one kernel, so the order is the time's" {
+	"$SC" history "$FX/step" > by-time || true
+	for by in commit kernel; do
+		run --separate-stderr "$SC" history "$FX/step" --by "$by"
+		[ "$status" -eq 1 ]
+		diff <(tail -n +2 by-time) <(printf '%s\n' "$output" | tail -n +2)
+	done
+}
+
+@test "--threshold and --alpha: a real 4% drift of the machine is significant, and below the threshold" {
+	run --separate-stderr "$SC" history "$FX/nochange" --threshold 0
+	[ "$status" -eq 1 ]
+	[ "$(grep -c '^  \[' <<< "$output")" -eq 1 ]
+	grep -q '^  \[1\] -4\.[0-9]% \[.*\] at run 12 of 20, p = 0\.00' <<< "$output"
+	# 99999 permutations for p below 0.0001: the ten changes still are
+	run --separate-stderr "$SC" history "$FX/step" --alpha 0.0001 --format json
+	[ "$status" -eq 1 ]
+	[ "$(jq '.permutations' <<< "$output")" -eq 99999 ]
+	[ "$(jq '[.series[].changes[] | select(.p < 0.0001 and .run_after == 11)] | length' <<< "$output")" -eq 10 ]
+}
+
+@test "--report N: the robot's shape, the two runs, each series that changed there, and the command" {
+	run --separate-stderr "$SC" history "$FX/step" --report 2
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	[[ "${lines[0]}" == "spawncost history: change [2] of 10, in fork-exit/rss_mib:0/"*", between runs 10 and 11 (p = 0.001)" ]]
+	grep -q '^before: run 10 of 20: plain \[run-10\]$' <<< "$output"
+	grep -q '^after:  run 11 of 20: heavy-parent \[run-11\]$' <<< "$output"
+	grep -q '^        commit fe9d166-dirty, kernel 6.18.44-fc-v1272, label heavy-parent, machine ' <<< "$output"
+	grep -q '^ *before *%stddev *%change *after *%stddev *series' <<< "$output"
+	[ "$(grep -cE '^ +[0-9.]+(x| us) ± +[0-9.]+%  +\+[0-9.]+%  +[0-9.]+(x| us) ± +[0-9.]+%  .* \(10, 10\)$' <<< "$output")" -eq 10 ]
+	grep -q '^10 series changed at run 11$' <<< "$output"
+	# the user's command: the front end's own options and -o left out
+	grep -qx '  spawncost run --profile quick -m core -r 0,16 --label heavy-parent' <<< "$output"
+	grep -qx '  spawncost run --profile quick -m core -r 0,16 --label plain' <<< "$output"
+}
+
+@test "--report: a number the listing does not have is one line and exit 2" {
+	run --separate-stderr "$SC" history "$FX/step" --report 11
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "spawncost history: --report: no change 11 (the listing has 10)" ]
+	[ -z "$output" ]
+}
+
+@test "sizes only --refine measured make no series; every claim ratio at a swept size does" {
+	ref="$BATS_TEST_DIRNAME/../../results/reference/refine"
+	cp -r "$ref" a
+	cp -r "$ref" b
+	run --separate-stderr "$SC" history a b --format json
+	[ "$status" -eq 0 ]
+	[ "$(jq '[.series[].name | select(test("rss_mib:(2|5.75|6|6.5|7.5|8.5|9|9.5|10.75|11.5|12.25)/"))] | length' <<< "$output")" -eq 0 ]
+	[ "$(jq '[.series[].name | select(test(" at (2|5.75|6|6.5|7.5|8.5|9|9.5|10.75|11.5|12.25) MiB"))] | length' <<< "$output")" -eq 0 ]
+	jq -r '.series[].name' <<< "$output" | grep -qx 'ratio fork-exec/vfork-exec at 16 MiB'
+}
+
+@test "one run has no series to split: no change point" {
+	run --separate-stderr "$SC" history "$FX/step/run-11"
+	[ "$status" -eq 0 ]
+	[ "${lines[-1]}" = "18 series, no change point" ]
+}
+
+@test "200 runs: every series, every run" {
+	for c in 0 1 2 3 4; do
+		for r in "$FX"/nochange/run-* "$FX"/step/run-*; do
+			mkdir -p "runs/c$c-$(basename "$(dirname "$r")")-$(basename "$r")"
+			cp "$r"/* "runs/c$c-$(basename "$(dirname "$r")")-$(basename "$r")/"
+		done
+	done
+	run --separate-stderr "$SC" history runs --format json
+	[ "$status" -eq 1 ]
+	[ "$(jq '.runs | length' <<< "$output")" -eq 200 ]
+	[ "$(jq '[.series[] | select((.points | length) != 200)] | length' <<< "$output")" -eq 0 ]
+}
+
+@test "runs of several machines: warned about first, and a step where the machine changes says so" {
+	cp -r "$FX/step" two
+	for r in two/run-1[1-9] two/run-20; do
+		sed -i 's/^machine_id=.*/machine_id=3333cccc4444dddd/' "$r/env.txt"
+	done
+	run --separate-stderr "$SC" history two
+	[ "$status" -eq 1 ]
+	[ "${lines[1]}" = "warning: the runs come from 2 machines (machine_id): a step where the machine changes may be the machine's, not a change's" ]
+	[ "$(grep -c ' at run 11 of 20, p = 0.001, where the machine changes$' <<< "$output")" -eq 10 ]
+	run --separate-stderr "$SC" history "$FX/step"
+	refute grep -q 'machine' <<< "$output"
+}
+
+@test "bad input: one line, exit 2, nothing on stdout" {
+	expect_bad "DIR: missing" history
+	expect_bad "nowhere: No such file or directory" history nowhere
+	expect_bad "--by: expected time, commit, kernel or label" history "$FX/step" --by date
+	expect_bad "--alpha: " history "$FX/step" --alpha 0
+	expect_bad "--alpha: " history "$FX/step" --alpha 2
+	expect_bad "--threshold: " history "$FX/step" --threshold -1
+	expect_bad "--report: " history "$FX/step" --report 0
+	expect_bad "--format: expected text or json" history "$FX/step" --format csv
+	expect_bad "--report: prints text" history "$FX/step" --report 1 --format json
+	expect_bad "given twice" history "$FX/step/run-01" "$FX/step/run-01/"
+	expect_bad "$FX/step/run-01/env.txt: not a folder" history "$FX/step/run-01/env.txt"
+}
+
+@test "a folder with no run in it, and a run that does not add up, are refused by name" {
+	mkdir -p "$BATS_TEST_TMPDIR/empty/sub"
+	expect_bad "empty: no run in it (no summary.csv, here or in a folder under it)" history "$BATS_TEST_TMPDIR/empty"
+	mkdir -p "$BATS_TEST_TMPDIR/bad"
+	cp -r "$FX/step/run-01" "$FX/step/run-02" "$BATS_TEST_TMPDIR/bad/"
+	head -c 300 "$FX/step/run-02/summary.csv" > "$BATS_TEST_TMPDIR/bad/run-02/summary.csv"
+	expect_bad "bad/run-02/summary.csv: " history "$BATS_TEST_TMPDIR/bad"
+}
