@@ -36,7 +36,6 @@ static bool has_counter_data(const struct rundir *r, size_t k)
 const char *chart_absent(const struct rundir *r, const struct claims *c, const char *name,
 			 char *why, size_t len)
 {
-	char path[PATH_MAX + 16];
 	size_t k = 0;
 
 	if (strcmp(name, "claims") == 0 && !c->vfork_exit[0].n && !c->vfork_exec[0].n &&
@@ -45,9 +44,8 @@ const char *chart_absent(const struct rundir *r, const struct claims *c, const c
 		return why;
 	}
 	if (strcmp(name, "cdf") == 0) {
-		snprintf(path, sizeof path, "%s/samples.csv", r->dir);
-		if (access(path, R_OK)) {
-			snprintf(why, len, "the run has no samples.csv");
+		if (access(r->samples_path, R_OK)) {
+			snprintf(why, len, "the run has no samples (samples.csv.gz or samples.csv)");
 			return why;
 		}
 	}

@@ -22,7 +22,7 @@
 
 static const char report_usage[] =
 	"usage: spawncost report [--plot-data OUT] [--cdf-rss MIB] DIR...\n"
-	"  DIR                 a run folder (summary.csv, env.txt, samples.csv)\n"
+	"  DIR                 a run folder (summary.csv, env.txt, samples.csv.gz)\n"
 	"  without --plot-data write DIR/report.md (one DIR) and print the verdicts\n"
 	"  --plot-data OUT     write the tables the charts draw into the folder OUT\n"
 	"                      (several DIRs: the overlay of those runs)\n"
