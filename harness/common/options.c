@@ -302,7 +302,8 @@ enum { OPT_THP = 256, OPT_MIN_TIME, OPT_MAX_TIME, OPT_PRECISION, OPT_TARGET, OPT
        OPT_CLONE_FLAGS, OPT_THEN, OPT_TIMEOUT, OPT_BALLAST, OPT_VMAS, OPT_ROUNDS, OPT_PIN,
        OPT_CPUS, OPT_FACTS_FD, OPT_PHASES, OPT_EVENT_SPEC, OPT_FRONT, OPT_HELP,
        OPT_PATH_DIRS, OPT_FDS, OPT_THREADS, OPT_PARALLEL, OPT_SPAWNERS, OPT_OVERSUBSCRIBE,
-       OPT_SPAWNER_CPUS, OPT_REFINE, OPT_NO_REFINE, OPT_REFINE_TIME, OPT_PIN_WHY };
+       OPT_SPAWNER_CPUS, OPT_REFINE, OPT_NO_REFINE, OPT_REFINE_TIME, OPT_PIN_WHY,
+       OPT_SAMPLES, OPT_DIR_FD };
 
 /* The run's options, in one table: the parser, --help and (checked by
  * tests/cli/options.bats) man/spawncost-run.1 all follow it. An option is
@@ -371,6 +372,8 @@ static const struct opt_spec {
 		"VM,FILES,NEWPID" },
 	{ "then", OPT_THEN, "W", "what clone-custom's child does: exit (default) or exec" },
 	{ "output", 'o', "DIR", "result folder (default results/<host>-<UTC time>)" },
+	{ "samples", OPT_SAMPLES, "FORM", "how the folder keeps every sample: gz (samples.csv.gz,\n"
+		"default), plain (samples.csv) or none" },
 	{ "profile", OPT_PROFILE, "NAME", "quick (RSS 0,64), default (0,16,64,256,1024) or\n"
 		"full (adds 4096 where memory allows; THP off and on)" },
 	{ "help", OPT_HELP, NULL, "this text" },
@@ -379,6 +382,7 @@ static const struct opt_spec {
 	{ "facts-fd", OPT_FACTS_FD, "FD", NULL },
 	{ "event-spec", OPT_EVENT_SPEC, "SPECS", NULL },
 	{ "front", OPT_FRONT, "PATH", NULL },
+	{ "dir-fd", OPT_DIR_FD, "FD", NULL },
 	{ "spawner-cpus", OPT_SPAWNER_CPUS, "LIST", NULL },
 };
 
@@ -466,6 +470,8 @@ static void defaults(struct run_opts *o)
 	o->pin = "same";
 	o->pin_default = true;
 	o->facts_fd = -1;
+	o->dir_fd = -1;
+	o->samples = "gz";
 	o->refine_time = 10;
 }
 
@@ -492,9 +498,10 @@ static int take_number(int c, const char *arg, struct run_opts *o)
 		o->rounds = (unsigned)v;
 		return 0;
 	case OPT_FACTS_FD:
+	case OPT_DIR_FD:
 		if (parse_u64(arg, 0, 65535, &v, err))
-			return bad("--facts-fd", err);
-		o->facts_fd = (int)v;
+			return bad(c == OPT_DIR_FD ? "--dir-fd" : "--facts-fd", err);
+		*(c == OPT_DIR_FD ? &o->dir_fd : &o->facts_fd) = (int)v;
 		return 0;
 	case OPT_VMAS:
 		return parse_u64(arg, 1, MAX_VMAS, &o->vmas, err) ? bad("--vmas", err) : 0;
@@ -552,7 +559,7 @@ static int take(int c, const char *arg, const char *name, struct run_opts *o, st
 	case OPT_FRONT: o->front = arg; return 0;
 	case OPT_PIN_WHY: o->pin_why = arg; return 0;
 	case OPT_ROUNDS: case OPT_FACTS_FD: case OPT_VMAS: case OPT_TIMEOUT: case OPT_PATH_DIRS:
-	case 'w':
+	case OPT_DIR_FD: case 'w':
 		return take_number(c, arg, o);
 	case 'e':
 		if (!arg[0])
@@ -568,6 +575,11 @@ static int take(int c, const char *arg, const char *name, struct run_opts *o, st
 		if (!arg[0])
 			return bad("--output", "empty path");
 		o->outdir = arg;
+		return 0;
+	case OPT_SAMPLES:
+		if (strcmp(arg, "gz") && strcmp(arg, "plain") && strcmp(arg, "none"))
+			return bad("--samples", "expected gz, plain or none");
+		o->samples = arg;
 		return 0;
 	case OPT_PROFILE:
 		if (!(g->profile = find_profile(arg))) {
