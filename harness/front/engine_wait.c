@@ -38,7 +38,7 @@ static void pass_on(int sig, siginfo_t *si, void *context)
 		return;
 	if (!engine_pid)
 		stop = sig;
-	else /*MUT*/
+	else if (si->si_code != SI_KERNEL)	/* the terminal's: the engine has it */
 		kill(engine_pid, sig);
 }
 
