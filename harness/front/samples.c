@@ -27,7 +27,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,16 +38,6 @@
 #include "meta.h"
 #include "samples.h"
 
-static int say(char *why, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, len, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 /* What zlib's last failure on gz was: the system's error, or zlib's. */
 static const char *gz_why(gzFile gz)
 {
@@ -58,74 +47,70 @@ static const char *gz_why(gzFile gz)
 	return num == Z_ERRNO ? strerror(errno) : msg;
 }
 
-/* plain through zlib into o, until its end or *stop: 0, or -1 with why. */
-static int deflate_into(int in, struct outfile *o, volatile sig_atomic_t *stop, char *why,
-			size_t len)
+/* The one line of a compression that failed: -1. */
+static int kept_plain(const char *dir, const char *step, const char *why)
+{
+	fprintf(stderr, "spawncost run: samples.csv kept plain in %s: %s: %s\n", dir, step, why);
+	return -1;
+}
+
+/* in through zlib into o, until its end or *stop: NULL, or why not. */
+static const char *deflate_into(int in, struct outfile *o, volatile sig_atomic_t *stop)
 {
 	static char buf[1 << 16];
 	int fd = dup(fileno(o->f));
 	gzFile gz = fd >= 0 ? gzdopen(fd, "wb") : NULL;
+	const char *why = NULL;
 	ssize_t n;
 
 	if (!gz) {
 		if (fd >= 0)
 			close(fd);
-		return say(why, len, "%s", strerror(fd < 0 ? errno : ENOMEM));
+		return strerror(fd < 0 ? errno : ENOMEM);
 	}
-	while (!*stop && (n = read(in, buf, sizeof buf)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			say(why, len, "cannot read samples.csv: %s", strerror(errno));
-			gzclose_w(gz);
-			return -1;
-		}
-		if (gzwrite(gz, buf, (unsigned)n) != (int)n) {
-			say(why, len, "%s", gz_why(gz));
-			gzclose_w(gz);
-			return -1;
-		}
+	while (!why && !*stop && (n = read(in, buf, sizeof buf)) != 0) {
+		if (n < 0 && errno != EINTR)
+			why = strerror(errno);
+		else if (n > 0 && gzwrite(gz, buf, (unsigned)n) != (int)n)
+			why = gz_why(gz);
 	}
-	if (*stop) {
-		gzclose_w(gz);
-		return say(why, len, "interrupted while compressing");
-	}
-	if (gzflush(gz, Z_FINISH) != Z_OK) {
-		say(why, len, "%s", gz_why(gz));
-		gzclose_w(gz);
-		return -1;
-	}
-	return gzclose_w(gz) == Z_OK ? 0 : say(why, len, "%s", strerror(errno));
+	if (!why && *stop)
+		why = "interrupted";
+	if (!why && gzflush(gz, Z_FINISH) != Z_OK)
+		why = gz_why(gz);
+	if (gzclose_w(gz) != Z_OK && !why)
+		why = strerror(errno);
+	return why;
 }
 
-/* dir/samples.csv as dir/samples.csv.gz, then removed: 0, or -1 with why
- * (samples.csv is then as it was, and no samples.csv.gz is left). */
-static int gzip_samples(const char *dir, const char *plain, volatile sig_atomic_t *stop,
-			char *why, size_t len)
+/* dir/samples.csv as dir/samples.csv.gz, then removed: 0, or -1 after
+ * one line (samples.csv is then as it was, and no samples.csv.gz is left). */
+static int gzip_samples(const char *dir, const char *plain, volatile sig_atomic_t *stop)
 {
 	struct outfile o;
 	int in = open(plain, O_RDONLY | O_CLOEXEC), err;
+	const char *why;
 
 	if (in < 0)
-		return say(why, len, "cannot read it: %s", strerror(errno));
+		return kept_plain(dir, "cannot read it", strerror(errno));
 	if ((err = outfile_open(&o, dir, "samples.csv.gz"))) {
 		close(in);
-		return say(why, len, "cannot write %s/.samples.csv.gz.tmp: %s", dir, strerror(err));
+		return kept_plain(dir, "cannot write .samples.csv.gz.tmp", strerror(err));
 	}
-	if (deflate_into(in, &o, stop, why, len)) {
-		close(in);
-		outfile_abandon(&o);
-		return -1;
-	}
+	why = deflate_into(in, &o, stop);
 	close(in);
+	if (why) {
+		outfile_abandon(&o);
+		return kept_plain(dir, "cannot compress it", why);
+	}
 	/* synced before the rename, and the plain file removed only after
 	 * it: at every moment one whole copy of the samples is on disk */
 	if ((err = outfile_commit(&o)))
-		return say(why, len, "cannot write %s: %s", o.path, strerror(err));
+		return kept_plain(dir, "cannot write samples.csv.gz", strerror(err));
 	if (unlink(plain) != 0) {
 		err = errno;
 		unlink(o.path);
-		return say(why, len, "cannot remove it: %s", strerror(err));
+		return kept_plain(dir, "cannot remove it", strerror(err));
 	}
 	return 0;
 }
@@ -167,14 +152,13 @@ static void record(const char *dir, const char *form)
 
 void samples_settle(const char *dir, const char *form, volatile sig_atomic_t *stop)
 {
-	char plain[PATH_MAX + 16], why[PATH_MAX + 200];
+	char plain[PATH_MAX + 16];
 	const char *kept = form;
 
 	snprintf(plain, sizeof plain, "%s/samples.csv", dir);
 	if (access(plain, F_OK) != 0)
 		return;	/* the run kept no file (a write failed) */
-	if (strcmp(form, "gz") == 0 && gzip_samples(dir, plain, stop, why, sizeof why)) {
-		fprintf(stderr, "spawncost run: samples.csv kept plain in %s: %s\n", dir, why);
+	if (strcmp(form, "gz") == 0 && gzip_samples(dir, plain, stop)) {
 		kept = "plain";
 	} else if (strcmp(form, "none") == 0 && unlink(plain) != 0) {
 		fprintf(stderr, "spawncost run: samples.csv kept in %s: cannot remove it: %s\n", dir,

@@ -163,6 +163,10 @@ slow_target() {
 	[ "$status" -eq 143 ]
 	grep -q "interrupted by TERM: 1 cells kept in X" err
 	[ "$(awk -F, 'NR > 1' X/summary.csv | wc -l)" -eq 1 ]
+	# the samples compressed all the same (run --samples gz)
+	gzip -t X/samples.csv.gz
+	[ ! -e X/samples.csv ]
+	grep -qx 'samples=gz' X/env.txt
 	[ "$(awk -F, 'NR > 1' "$(samples_csv X)" | wc -l)" -eq 2 ]
 	[ -s X/fit.csv ]
 	[ -s X/meta.json ]
