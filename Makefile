@@ -22,8 +22,9 @@ SC_CFLAGS := -std=gnu11 -Wall -Wextra -Wshadow -Wno-unused-parameter -D_GNU_SOUR
 # every shared library mapped raises the parent's footprint, and so what
 # the 0 MiB cell's fork copies.
 LDLIBS  += -pthread -Wl,--as-needed -lm -Wl,--no-as-needed
-# Libraries of the front end only (never of spawncost-measure).
-FRONT_LDLIBS := -ljansson -lpfm -lhwloc
+# Libraries of the front end only (never of spawncost-measure); zlib
+# writes and reads samples.csv.gz (harness/front/samples.c, csvread.c).
+FRONT_LDLIBS := -ljansson -lpfm -lhwloc -lz
 
 # harness/ holds the two programs and what reads their results back, a
 # folder each; each program links exactly its folders:
@@ -265,7 +266,7 @@ FUZZ_SECONDS ?= 60
 $(B)/fuzz_csvread: tests/fuzz/fuzz_csvread.c harness/analysis/csvread.c harness/analysis/csvread.h
 	@mkdir -p $(@D)
 	clang -g -O1 -fsanitize=fuzzer,address,undefined $(INC_analysis) -o $@ \
-		tests/fuzz/fuzz_csvread.c harness/analysis/csvread.c
+		tests/fuzz/fuzz_csvread.c harness/analysis/csvread.c -lz
 
 fuzz: $(B)/fuzz_csvread
 	@mkdir -p $(B)/fuzz-corpus

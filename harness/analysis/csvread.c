@@ -1,10 +1,13 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "csvread.h"
 
@@ -177,23 +180,44 @@ int csv_parse(const char *data, size_t len, struct csv_table *t, char *err)
 	return make_table(&b, t, err, line);
 }
 
+/* What gzread found wrong in the last compressed file (SLURP_GZIP). */
+static const char *gzip_why;
+
 const char *slurp_error(int rc)
 {
+	if (rc == SLURP_GZIP)
+		return gzip_why;
 	if (rc == SLURP_OPEN && errno == EINVAL)
 		return "not a regular file";
 	return strerror(errno);
+}
+
+/* Why a gzip file could not be read to its end, or NULL: cut short (a
+ * copy interrupted, a disk that filled) is told apart from damaged. */
+static const char *gzip_fault(gzFile g)
+{
+	int num;
+
+	gzerror(g, &num);
+	if (num == Z_OK || num == Z_STREAM_END || num == Z_ERRNO)
+		return NULL;
+	return num == Z_BUF_ERROR ? "compressed data cut short (gzip -t)"
+				   : "compressed data damaged (gzip -t)";
 }
 
 int slurp_file(const char *path, char **data, size_t *len)
 {
 	/* Only a regular file, opened without blocking (a FIFO in a run
 	 * folder would hang the reader) and read no further than its size
-	 * (a file that never ends would grow memory without bound). */
+	 * (a file that never ends would grow memory without bound), or, when
+	 * it is gzip (samples.csv.gz), than SLURP_MAX of what it unpacks to.
+	 * zlib reads a plain file as it is, so every reader takes either. */
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	struct stat st;
 	size_t cap = 0, left;
 	int rc = 0, e;
-	FILE *f;
+	bool packed;
+	gzFile g;
 
 	*data = NULL;
 	*len = 0;
@@ -205,11 +229,13 @@ int slurp_file(const char *path, char **data, size_t *len)
 		errno = S_ISREG(st.st_mode) ? (st.st_size > SLURP_MAX ? EFBIG : e) : EINVAL;
 		return SLURP_OPEN;
 	}
-	left = (size_t)st.st_size;
-	if (!(f = fdopen(fd, "r"))) {
+	if (!(g = gzdopen(fd, "rb"))) {
 		close(fd);
-		return SLURP_OPEN;
+		errno = ENOMEM;
+		return SLURP_MEMORY;
 	}
+	packed = !gzdirect(g);
+	left = packed ? (size_t)SLURP_MAX + 1 : (size_t)st.st_size;
 	for (;;) {
 		/* Grown before it is full, so the NUL always has room. */
 		if (*len == cap) {
@@ -223,17 +249,26 @@ int slurp_file(const char *path, char **data, size_t *len)
 			*data = p;
 		}
 		size_t want = cap - *len < left ? cap - *len : left;
-		size_t got = want ? fread(*data + *len, 1, want, f) : 0;
+		int got = want ? gzread(g, *data + *len, want < INT_MAX ? (unsigned)want : INT_MAX)
+			       : 0;
 
-		*len += got;
-		left -= got;
+		if (got < 0) {
+			rc = (gzip_why = gzip_fault(g)) ? SLURP_GZIP : SLURP_READ;
+			break;
+		}
+		*len += (size_t)got;
+		left -= (size_t)got;
 		if (got == 0)
 			break;
 	}
-	if (!rc && ferror(f))
-		rc = SLURP_READ;
+	if (!rc && packed && !left) {
+		rc = SLURP_OPEN;	/* unpacks to more than SLURP_MAX */
+		errno = EFBIG;
+	}
+	if (!rc && (gzip_why = gzip_fault(g)))
+		rc = SLURP_GZIP;
 	e = errno;
-	fclose(f);
+	gzclose_r(g);
 	if (rc) {
 		free(*data);
 		*data = NULL;
@@ -260,6 +295,9 @@ int csv_read(const char *path, struct csv_table *t, char *err)
 		return -1;
 	case SLURP_READ:
 		snprintf(err, CSV_ERR_LEN, "read error: %s", strerror(errno));
+		return -1;
+	case SLURP_GZIP:
+		snprintf(err, CSV_ERR_LEN, "%s", slurp_error(SLURP_GZIP));
 		return -1;
 	}
 	/* A UTF-8 byte-order mark (a spreadsheet's export) is no part of the

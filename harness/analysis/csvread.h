@@ -16,7 +16,7 @@ struct csv_table {
 	char *text;	/* the unquoted fields, which header and cells point into */
 };
 
-/* Read path into t. Refuses, with a one-line reason in err: a missing or
+/* Read path (plain or gzip) into t. Refuses, with a one-line reason in err: a missing or
  * unreadable file, an empty file, a header with an empty or repeated name,
  * a row whose field count differs from the header's, an unterminated quote,
  * text after a closing quote, a NUL byte, a last line without its newline
@@ -29,17 +29,19 @@ int csv_parse(const char *data, size_t len, struct csv_table *t, char *err);
 void csv_table_free(struct csv_table *t);
 
 /* The whole of path in *data, NUL-terminated after its *len bytes (free
- * it): what csv_read and envtxt_read parse. Returns 0, or what failed with
- * errno saying why (*data is then NULL). */
-enum { SLURP_OPEN = 1, SLURP_MEMORY, SLURP_READ };
-/* The largest file a reader takes in (a run of 10^8 samples is about
- * 6 GiB of samples.csv; past this a file is refused). */
+ * it), unpacked when path is gzip (samples.csv.gz): what csv_read and
+ * envtxt_read parse. Returns 0, or what failed with errno saying why
+ * (SLURP_GZIP: slurp_error says; *data is then NULL). */
+enum { SLURP_OPEN = 1, SLURP_MEMORY, SLURP_READ, SLURP_GZIP };
+/* The largest file a reader takes in, or a gzip file unpacks to (a run of
+ * 10^8 samples is about 6 GiB of samples.csv; past this a file is
+ * refused). */
 #define SLURP_MAX (16LL << 30)
 
 int slurp_file(const char *path, char **data, size_t *len);
 
-/* Why slurp_file() failed, for a message: its errno, or "not a regular
- * file" (EINVAL from slurp_file). */
+/* Why slurp_file() failed, for a message: its errno, "not a regular
+ * file" (EINVAL from slurp_file), or what was wrong with the gzip data. */
 const char *slurp_error(int rc);
 
 /* The index of the column called name, or -1. */

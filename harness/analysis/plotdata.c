@@ -39,7 +39,6 @@ static bool has_counter_data(const struct rundir *r, size_t k)
 const char *chart_absent(const struct rundir *r, const struct claims *c, const char *name,
 			 char *why, size_t len)
 {
-	char path[PATH_MAX + 16];
 	size_t k = 0;
 
 	/* what a chart draws, not the columns the run has: a column can be
@@ -56,9 +55,8 @@ const char *chart_absent(const struct rundir *r, const struct claims *c, const c
 		return why;
 	}
 	if (strcmp(name, "cdf") == 0) {
-		snprintf(path, sizeof path, "%s/samples.csv", r->dir);
-		if (access(path, R_OK)) {
-			snprintf(why, len, "the run has no samples.csv");
+		if (access(r->samples_path, R_OK)) {
+			snprintf(why, len, "the run has no samples (samples.csv.gz or samples.csv)");
 			return why;
 		}
 	}

@@ -116,11 +116,11 @@ void distribution(struct plot *p, double rss)
 	struct csv_table t;
 	struct sorted s;
 	struct cdf_values *v;
-	char path[PATH_MAX + 16], why[CSV_ERR_LEN];
+	const char *path = p->r->samples_path;
+	char why[CSV_ERR_LEN];
 	int col[7];
 	size_t k = 0;
 
-	snprintf(path, sizeof path, "%s/samples.csv", p->r->dir);
 	if (csv_read(path, &t, why)) {
 		fprintf(stderr, "spawncost report: no cdf chart: %s: %s\n", path, why);
 		return;

@@ -24,7 +24,7 @@
 
 static const char report_usage[] =
 	"usage: spawncost report [--json | --plot-data OUT] [--cdf-rss MIB] DIR...\n"
-	"  DIR                 a run folder (summary.csv, env.txt, samples.csv)\n"
+	"  DIR                 a run folder (summary.csv, env.txt, samples.csv.gz)\n"
 	"  without --plot-data write DIR/report.md (one DIR) and print the verdicts\n"
 	"                      and each pair in one line\n"
 	"  --json              write nothing; print the run's summary, verdicts and\n"

@@ -291,7 +291,8 @@ int rundir_open(struct rundir *r, const char *dir, enum rundir_reader who, char 
 	if (who == FOR_GATE && !S_ISDIR(st.st_mode))
 		return refuse(err, "%s: not a folder (give a run folder)", dir);
 	snprintf(r->summary_path, sizeof r->summary_path, "%s/summary.csv", dir);
-	snprintf(r->samples_path, sizeof r->samples_path, "%s/samples.csv", dir);
+	if (rundir_samples_path(r, err))
+		goto fail;
 	if (csv_read(r->summary_path, &r->summary, cerr)) {
 		refuse(err, "%s: %s", r->summary_path, cerr);
 		goto fail;

@@ -1,6 +1,6 @@
 /* A run folder read back, the one reader of a run: summary.csv as cells,
  * env.txt as facts (envtxt.h), fit.csv when the run has one, and, on
- * demand, samples.csv attached to the cells: for compare and export, and
+ * demand, samples.csv (or samples.csv.gz) attached to the cells: for compare and export, and
  * for the report and the plot data, whose questions of a run are
  * results.h's. Everything goes through
  * csvread.h, and what does not add up is refused with a one-line reason
@@ -84,7 +84,8 @@ enum rundir_reader { FOR_GATE, FOR_REPORT };
 
 struct rundir {
 	char dir[PATH_MAX];
-	char summary_path[PATH_MAX + 16], samples_path[PATH_MAX + 16];
+	char summary_path[PATH_MAX + 16];
+	char samples_path[PATH_MAX + 16];	/* samples.csv.gz, else samples.csv */
 	struct csv_table summary;
 	bool has_key[NKEYS];
 	bool use_key[NKEYS];	/* the keys cells are told apart by */
@@ -109,7 +110,13 @@ int rundir_open(struct rundir *r, const char *dir, enum rundir_reader who, char 
  * them and refuse a cell that appears twice. */
 int rundir_index(struct rundir *r, const bool use[NKEYS], char *err);
 
-/* Attach dir/samples.csv to the cells. Every row must belong to a measured
+/* Where r->dir keeps its samples, into r->samples_path (rundir_open does):
+ * samples.csv.gz (a run's default), else samples.csv (--samples plain, and
+ * runs made before). A folder with both is refused: which one is the run's
+ * cannot be told. Returns 0, or -1 with the reason in err. */
+int rundir_samples_path(struct rundir *r, char *err);
+
+/* Attach the samples (samples_path) to the cells. Every row must belong to a measured
  * cell, and every measured cell must have exactly its `iterations` samples:
  * a file cut short at a row boundary is still caught. */
 int rundir_samples(struct rundir *r, char *err);

@@ -1,5 +1,6 @@
-/* A run folder's cells told apart by their keys, and samples.csv attached
- * to them, strictly (see rundir.h): what compare and export's gbench need. */
+/* A run folder's cells told apart by their keys, and samples.csv (or
+ * samples.csv.gz) attached to them, strictly (see rundir.h): what compare
+ * and export's gbench need. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -192,6 +193,24 @@ static int attach(struct rundir *r, const struct csv_table *t, const int kcol[NK
 		if (c->round_of)
 			c->round_of[c->n] = (unsigned)round;
 		c->ns[c->n++] = v;
+	}
+	return 0;
+}
+
+int rundir_samples_path(struct rundir *r, char *err)
+{
+	char plain[PATH_MAX + 16];
+
+	snprintf(plain, sizeof plain, "%s/samples.csv", r->dir);
+	snprintf(r->samples_path, sizeof r->samples_path, "%s/samples.csv.gz", r->dir);
+	if (access(r->samples_path, F_OK) != 0) {
+		snprintf(r->samples_path, sizeof r->samples_path, "%s", plain);
+		return 0;
+	}
+	if (access(plain, F_OK) == 0) {
+		snprintf(err, RUNDIR_ERR_LEN, "%s: holds both samples.csv and samples.csv.gz, "
+			 "and either may be the run's: remove the one that is not", r->dir);
+		return -1;
 	}
 	return 0;
 }

@@ -146,6 +146,8 @@ static const struct opt_spec {
 	{ "json", 0, NULL, "then the run's summary, verdicts and one-line answers as\n"
 		"one JSON document on stdout (spawncost report --json);\n"
 		"the closing table goes to stderr", FLAG(json) },
+	{ "samples", 0, "FORM", "how the folder keeps every sample: gz (samples.csv.gz,\n"
+		"default), plain (samples.csv) or none", .take = parse_samples },
 	{ "profile", 0, "NAME", "quick (RSS 0,64), default (0,16,64,256,1024) or\n"
 		"full (adds 4096 where memory allows; THP off and on)", GIVEN(profile_name) },
 	{ "help", 0, NULL, "this text", .take = take_help },
@@ -154,6 +156,7 @@ static const struct opt_spec {
 	{ "facts-fd", 0, "FD", NULL, .take = parse_facts_fd },
 	{ "event-spec", 0, "SPECS", NULL, .take = parse_specs },
 	{ "front", 0, "PATH", NULL, .take = take_front },
+	{ "dir-fd", 0, "FD", NULL, .take = parse_dir_fd },
 	{ "spawner-cpus", 0, "LIST", NULL, .take = parse_spawner_cpus },
 };
 
@@ -266,6 +269,8 @@ static void defaults(struct run_opts *o)
 	o->pin = "same";
 	o->pin_default = true;
 	o->facts_fd = -1;
+	o->dir_fd = -1;
+	o->samples = "gz";
 	o->refine_time = 10;
 }
 

@@ -58,6 +58,10 @@ struct run_opts {
 	const char *pin_why;	/* --pin-why: why the front end's pick is where
 				 * it is (harness/front/topo.h, pin_why), or NULL */
 	int facts_fd;		/* the front end's machine facts (hwloc, libpfm4), or -1 */
+	int dir_fd;		/* --dir-fd: where the engine tells the front end its
+				 * result folder (for the samples), or -1 */
+	const char *samples;	/* --samples: gz, plain or none (what the front end
+				 * does with samples.csv once the engine is gone) */
 	bool phases;		/* --phases: time the phases of each iteration */
 	unsigned path_dirs;	/* --path-dirs: empty folders before the no-op's in PATH */
 	/* The parent's shape, swept like the sizes: descriptors it holds open
@@ -100,7 +104,7 @@ int run_parse(int argc, char **argv, struct run_opts *o, bool notes);
 bool run_opt_handoff(const char *arg);
 
 /* The name of a run's file that dir already holds (summary.csv, samples.csv,
- * env.txt, ... or their temporary names), or NULL. */
+ * samples.csv.gz, env.txt, ... or their temporary names), or NULL. */
 const char *run_dir_holds(const char *dir);
 
 /* The lock file a run holds on its folder while it writes there, naming

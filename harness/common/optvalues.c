@@ -354,6 +354,14 @@ int parse_output(const char *arg, struct run_opts *o)
 	return 0;
 }
 
+int parse_samples(const char *arg, struct run_opts *o)
+{
+	if (strcmp(arg, "gz") && strcmp(arg, "plain") && strcmp(arg, "none"))
+		return opt_bad("--samples", "expected gz, plain or none");
+	o->samples = arg;
+	return 0;
+}
+
 /* The numbers, each straight into o. */
 
 int parse_rounds(const char *arg, struct run_opts *o)
@@ -411,6 +419,17 @@ int parse_facts_fd(const char *arg, struct run_opts *o)
 	if (parse_u64(arg, 0, 65535, &v, err))
 		return opt_bad("--facts-fd", err);
 	o->facts_fd = (int)v;
+	return 0;
+}
+
+int parse_dir_fd(const char *arg, struct run_opts *o)
+{
+	char err[PARSE_ERR_LEN];
+	uint64_t v;
+
+	if (parse_u64(arg, 0, 65535, &v, err))
+		return opt_bad("--dir-fd", err);
+	o->dir_fd = (int)v;
 	return 0;
 }
 

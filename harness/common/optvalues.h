@@ -33,12 +33,14 @@ int parse_pin(const char *arg, struct run_opts *o);
 int parse_cpus(const char *arg, struct run_opts *o);
 int parse_events(const char *arg, struct run_opts *o);
 int parse_output(const char *arg, struct run_opts *o);
+int parse_samples(const char *arg, struct run_opts *o);
 int parse_label(const char *arg, struct run_opts *o);
 
 /* What the front end hands the engine. */
 int parse_specs(const char *arg, struct run_opts *o);		/* --event-spec */
 int parse_spawner_cpus(const char *arg, struct run_opts *o);
 int parse_facts_fd(const char *arg, struct run_opts *o);
+int parse_dir_fd(const char *arg, struct run_opts *o);
 int take_front(const char *arg, struct run_opts *o);
 int take_pin_why(const char *arg, struct run_opts *o);
 

@@ -160,9 +160,9 @@ static int try_target(const struct run_opts *o)
  * writable folder as its nearest existing ancestor. */
 /* The files of a run, and their temporary names: a folder holding any of
  * them holds a run (or what is left of one), and is never written into. */
-static const char *const run_files[] = { "summary.csv", "samples.csv", "probes.csv", "env.txt",
-					 "meta.json", "fit.csv", "windows.csv", "report.md", "verdicts.csv",
-					 NULL };
+static const char *const run_files[] = { "summary.csv", "samples.csv", "samples.csv.gz",
+					 "probes.csv", "env.txt", "meta.json", "fit.csv", "windows.csv",
+					 "report.md", "verdicts.csv", NULL };
 
 const char *run_dir_holds(const char *dir)
 {

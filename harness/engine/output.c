@@ -88,6 +88,19 @@ void release_run_dir(struct run_files *f)
 	}
 }
 
+/* The folder, to the front end (--dir-fd): it settles samples.csv there
+ * once we are gone (harness/front/samples.c). Closed at once: a descriptor
+ * held through the sweep is one more for every child to close. */
+static void tell_front(const struct run_files *f)
+{
+	if (f->o->dir_fd < 0)
+		return;
+	if (write(f->o->dir_fd, f->dir, strlen(f->dir)) < 0)
+		fprintf(stderr, "spawncost run: note: cannot tell the front end the folder (%s): "
+				"samples.csv stays as it is\n", strerror(errno));
+	close(f->o->dir_fd);
+}
+
 /* Choose, create and claim the result folder. A folder is taken only if it
  * holds nothing of a run and no other run is writing into it: results are
  * never overwritten, and two runs never mix. */
@@ -144,6 +157,7 @@ int make_run_dir(struct run_files *f)
 		release_run_dir(f);
 		return 2;
 	}
+	tell_front(f);
 	return 0;
 }
 

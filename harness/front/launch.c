@@ -1,7 +1,7 @@
 /* The front end's `run`: check what the user asked, resolve what needs the
  * front end's libraries (--pin with hwloc; the machine facts of hwloc and
  * libpfm4), then hand the arguments to spawncost-measure, the engine that
- * does the sweep.
+ * does the sweep, and wait for it (engine_wait.c).
  *
  * Why two programs: a fork copies the parent's page tables, so everything
  * mapped into the measuring process is part of what fork-based cells time.
@@ -22,13 +22,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "engine_wait.h"
 #include "events.h"
 #include "options.h"
 #include "launch.h"
 #include "target.h"
 #include "topo.h"
 
-#define MAX_EXTRA 16
+#define MAX_EXTRA 20	/* the options pass_resolved and cmd_run_front add */
 
 /* --pin POLICY: the CPUs hwloc picks, for the engine's --cpus, and why
  * they are those, for its --pin-why. */
@@ -317,10 +318,10 @@ int cmd_run_front(int argc, char **argv)
 {
 	struct run_opts o;
 	struct resolved r;
-	char engine[PATH_MAX], fdarg[16], self[PATH_MAX];
+	char engine[PATH_MAX], fdarg[16], dirarg[16], self[PATH_MAX];
 	ssize_t len;
 	char **args;
-	int n = 0, facts, rc = run_parse(argc, argv, &o, false);
+	int n = 0, facts, dirfd, rc = run_parse(argc, argv, &o, false);
 
 	if (rc)
 		return rc == 1 ? 0 : rc;
@@ -358,14 +359,16 @@ int cmd_run_front(int argc, char **argv)
 		args[n++] = fdarg;
 	}
 	setenv("SPAWNCOST_BAR", bar_style(), 1);
-	fflush(NULL);
-	if (o.json) {
-		rc = launch_json(&o, engine, args);
-		free(args);
-		return rc;
+	/* where the engine says which folder it made: the samples are
+	 * settled there once it is gone, and --json reads the run there
+	 * (engine_wait.c) */
+	dirfd = memfd_create("spawncost-dir", 0);
+	if (dirfd >= 0) {
+		snprintf(dirarg, sizeof dirarg, "%d", dirfd);
+		args[n++] = "--dir-fd";
+		args[n++] = dirarg;
 	}
-	execv(engine, args);
-	fprintf(stderr, "spawncost run: cannot start %s: %s\n", engine, strerror(errno));
+	rc = engine_wait(engine, args, dirfd, o.samples, o.json);
 	free(args);
-	return 2;
+	return rc;
 }

@@ -63,7 +63,7 @@ flags_are() {
 	run "$SC" run --clone-flags VM,FILES,NEWUTS --then exec -r 0 -n 30 -o out
 	[ "$status" -eq 0 ]
 	[ "$(col out/summary.csv variant clone-custom 0)" = "flags=VM|FILES|NEWUTS;then=exec" ]
-	[ "$(col out/samples.csv variant clone-custom 0 | sort -u)" = "flags=VM|FILES|NEWUTS;then=exec" ]
+	[ "$(col "$(samples_csv out)" variant clone-custom 0 | sort -u)" = "flags=VM|FILES|NEWUTS;then=exec" ]
 	strace -f -qq -s 256 -e signal=none -e trace=clone,execve -o trace.txt \
 		"$BUILD/spawncost-measure" run --clone-flags VM,FILES,NEWUTS --then exec -r 0 -n 1 -w 0 -o out2 >/dev/null 2>&1 || true
 	flags_are 'flags=CLONE_VM\|CLONE_FILES\|CLONE_NEWUTS\|SIGCHLD[) ]'

@@ -39,7 +39,7 @@ load helpers
 	echo "anon $a0 -> $a256; dontfork $d0 -> $d256"
 	awk -v a="$a0" -v b="$a256" 'BEGIN { exit !(b > 3 * a) }'
 	awk -v a="$d0" -v b="$d256" 'BEGIN { exit !(b < 2 * a) }'
-	[ "$(awk -F, "$BY_NAME"' { print field("vmas") }' out/samples.csv | sort -u | tr '\n' ' ')" = "1 " ]
+	[ "$(awk -F, "$BY_NAME"' { print field("vmas") }' "$(samples_csv out)" | sort -u | tr '\n' ' ')" = "1 " ]
 }
 
 @test "every ballast kind runs, and each is resident or not as it says" {

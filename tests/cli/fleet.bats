@@ -63,7 +63,7 @@ fleet_bad() {
 		grep -q -- '--profile quick' "$dir/$h/env.txt"
 		[ "$(awk -F, "$BY_NAME"'field("iterations") != 30 { bad++ }
 			END { print NR - 1, bad + 0 }' "$dir/$h/summary.csv")" = "12 0" ]
-		[ -s "$dir/$h/samples.csv" ]
+		[ -s "$dir/$h/samples.csv.gz" ]
 		[ -s "$dir/$h/report.md" ]
 	done
 	[ "$(cat "$dir/hosts.txt")" = "$(printf 'alpha\nbeta')" ]

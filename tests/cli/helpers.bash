@@ -82,6 +82,26 @@ cell() {
 		END { if (!found && !COLUMN_FAILED_) column_error_(FILENAME ": no row with " keys) }' "$file"
 }
 
+# The samples of run folder $1 as a plain CSV file, for awk and the column
+# readers: its path on stdout. A run keeps them as samples.csv.gz (unpacked
+# here into the test's own folder, not the scratch one) or, with --samples
+# plain and in runs made before, samples.csv. A folder with neither fails
+# the test, as a missing file does the column readers.
+samples_csv() {
+	local out
+	if [ -f "$1/samples.csv.gz" ]; then
+		out=$(mktemp "$BATS_TEST_TMPDIR/samples.XXXXXX")
+		gzip -dc "$1/samples.csv.gz" > "$out" ||
+			{ echo "$1/samples.csv.gz: cannot unpack" >> "${COLUMN_ERRORS:-/dev/stderr}"; return 1; }
+		echo "$out"
+	elif [ -f "$1/samples.csv" ]; then
+		echo "$1/samples.csv"
+	else
+		echo "$1: no samples.csv.gz or samples.csv" >> "${COLUMN_ERRORS:-/dev/stderr}"
+		return 1
+	fi
+}
+
 # Column $2 of file $1's row of method $3 at rss_mib $4.
 col() {
 	cell "$1" "$2" method="$3" rss_mib="$4"

@@ -24,13 +24,14 @@ slow_target() {
 	# one run's files only: every row carries env.txt's run_id
 	id=$(sed -n 's/^run_id=//p' D/env.txt)
 	[ -n "$id" ]
-	[ -z "$(awk -F, -v id="$id" 'FNR > 1 { if ($1 != id) print }' D/summary.csv D/samples.csv)" ]
-	[ "$(awk -F, 'NR > 1' D/samples.csv | wc -l)" -eq 3 ]
+	[ -z "$(awk -F, -v id="$id" 'FNR > 1 { if ($1 != id) print }' D/summary.csv "$(samples_csv D)")" ]
+	[ "$(awk -F, 'NR > 1' "$(samples_csv D)" | wc -l)" -eq 3 ]
 	[ ! -e D/.spawncost.lock ]
 }
 
 @test "a folder holding any file of a run is never written into" {
-	for f in samples.csv env.txt meta.json fit.csv .summary.csv.tmp; do
+	for f in samples.csv samples.csv.gz .samples.csv.gz.tmp env.txt meta.json fit.csv \
+		.summary.csv.tmp; do
 		mkdir "d-$f"
 		echo keep > "d-$f/$f"
 		run --separate-stderr "$SC" run -m fork-exit -r 0 -n 5 -e none -o "d-$f"
@@ -62,9 +63,10 @@ slow_target() {
 	[ "$status" -eq 143 ]
 	grep -q "interrupted by TERM: 0 cells kept in H" err
 	grep -qx 'complete=no' H/env.txt
-	for f in summary samples probes windows fit; do
+	for f in summary probes windows fit; do
 		[ "$(wc -l < "H/$f.csv")" -eq 1 ]
 	done
+	[ "$(samples_csv H | wc -l)" -eq 1 ]
 	[ -s H/meta.json ]
 	refute sh -c 'ls -A H | grep -q tmp'
 }
@@ -82,7 +84,7 @@ slow_target() {
 		wait "$pid" || status=$?
 		[ "$status" -eq $((128 + $(kill -l "$sig"))) ]
 		grep -qx 'complete=no' "out-$sig/env.txt"
-		awk -F, 'NR == 1 { n = NF } NF != n { exit 1 }' "out-$sig/samples.csv"
+		awk -F, 'NR == 1 { n = NF } NF != n { exit 1 }' "$(samples_csv "out-$sig")"
 		refute sh -c "ls -A out-$sig | grep -q tmp"
 		refute pgrep -f "$SCRATCH/slow"
 		[[ "$(cat "err-$sig")" == *"interrupted by $sig"* ]]
@@ -105,7 +107,7 @@ slow_target() {
 		wait "$pid" || status=$?
 		[ "$status" -eq $((128 + $(kill -l "$sig"))) ] || { echo "$sig: status $status"; return 1; }
 		grep -qx 'complete=no' "out-$sig/env.txt"
-		awk -F, 'NR == 1 { n = NF } NF != n { exit 1 }' "out-$sig/samples.csv"
+		awk -F, 'NR == 1 { n = NF } NF != n { exit 1 }' "$(samples_csv "out-$sig")"
 		refute sh -c "ls -A out-$sig | grep -q tmp"
 		[ ! -e "out-$sig/.spawncost.lock" ]
 		refute pgrep -f "$SCRATCH/slow"
@@ -181,7 +183,11 @@ slow_target() {
 	[ "$status" -eq 143 ]
 	grep -q "interrupted by TERM: 1 cells kept in X" err
 	[ "$(awk -F, 'NR > 1' X/summary.csv | wc -l)" -eq 1 ]
-	[ "$(awk -F, 'NR > 1' X/samples.csv | wc -l)" -eq 2 ]
+	# the samples compressed all the same (run --samples gz)
+	gzip -t X/samples.csv.gz
+	[ ! -e X/samples.csv ]
+	grep -qx 'samples=gz' X/env.txt
+	[ "$(awk -F, 'NR > 1' "$(samples_csv X)" | wc -l)" -eq 2 ]
 	[ -s X/fit.csv ]
 	[ -s X/meta.json ]
 	refute sh -c 'ls -A X | grep -q tmp'
@@ -256,7 +262,8 @@ json_ok() {
 
 @test "export writes its whole document or nothing: no half a JSON document when a later cell fails" {
 	command -v python3 || skip "no python3 to read the JSON"
-	run "$SC" run -m fork-exit,vfork-exit -r 0 -n 5 -e none -o good
+	# plain: its samples are copied by hand below
+	run "$SC" run -m fork-exit,vfork-exit -r 0 -n 5 -e none --samples plain -o good
 	[ "$status" -eq 0 ]
 	# the second cell ended in an error whose text is not UTF-8
 	cp -r good err
@@ -295,7 +302,7 @@ json_ok() {
 @test "a FIFO or an endless file in a run folder is refused by every reader, never waited on" {
 	run "$SC" run -m fork-exit -r 0 -n 5 -e none -o good
 	[ "$status" -eq 0 ]
-	for f in summary.csv samples.csv windows.csv env.txt; do
+	for f in summary.csv samples.csv.gz windows.csv env.txt; do
 		rm -rf "fifo-$f"
 		cp -r good "fifo-$f"
 		rm "fifo-$f/$f"
@@ -368,7 +375,8 @@ json_ok() {
 }
 
 @test "report, compare and export read one grammar of numbers: what one refuses, all refuse" {
-	run "$SC" run -m fork-exit -r 0 -n 5 -e none -o good
+	# plain: its samples are made bad by hand below
+	run "$SC" run -m fork-exit -r 0 -n 5 -e none --samples plain -o good
 	[ "$status" -eq 0 ]
 	for cmd in "report good" "compare good good" "export good --format gbench"; do
 		run --separate-stderr "$SC" $cmd
@@ -470,7 +478,7 @@ json_ok() {
 	wait "$pid" || status=$?
 	[ "$status" -eq 143 ]
 	awk -F, 'NR == 1 { n = NF } NF != n { exit 1 }' out/summary.csv
-	awk -F, 'NR == 1 { n = NF } NF != n { exit 1 }' out/samples.csv
+	awk -F, 'NR == 1 { n = NF } NF != n { exit 1 }' "$(samples_csv out)"
 	refute sh -c 'ls -A out | grep -q tmp'
 	refute pgrep -f "$SCRATCH/slow"
 }

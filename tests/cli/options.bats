@@ -30,7 +30,7 @@ help_options() {
 }
 
 @test "the front end's own options are refused from users, with one line" {
-	for o in --facts-fd --front --event-spec --spawner-cpus --pin-why; do
+	for o in --facts-fd --front --event-spec --spawner-cpus --pin-why --dir-fd; do
 		run "$SC" run "$o" 3 -m fork-exit -r 0 -n 5 -o out
 		[ "$status" -eq 2 ]
 		[ "${#lines[@]}" -eq 1 ]
@@ -42,5 +42,5 @@ help_options() {
 @test "their names are not in --help" {
 	run "$SC" run --help
 	[ "$status" -eq 0 ]
-	refute grep -qE -- '--(facts-fd|front|event-spec|spawner-cpus|pin-why)' <<< "$output"
+	refute grep -qE -- '--(facts-fd|front|event-spec|spawner-cpus|pin-why|dir-fd)' <<< "$output"
 }

@@ -14,15 +14,15 @@ par() {
 		-n 100 -e none -o out
 	[ "$status" -eq 0 ]
 	[[ "$(head -1 out/summary.csv)" == *,fds,threads,parallel,spawners,throughput_per_s,* ]]
-	[[ "$(head -1 out/samples.csv)" == *,fds,threads,parallel,spawners,spawner ]]
+	[[ "$(head -1 "$(samples_csv out)")" == *,fds,threads,parallel,spawners,spawner ]]
 	[[ "$(head -1 out/probes.csv)" == *,fds,threads,parallel,spawners,spawner ]]
 	[ "$(par out/summary.csv iterations fork-exit 2)" -eq 200 ]
 	[ "$(par out/summary.csv spawners fork-exit 2)" = processes ]
 	# each spawner's own rows: 100 each
 	[ "$(awk -F, "$BY_NAME"'
-		field("parallel") == 2 && field("spawner") == 1' out/samples.csv | wc -l)" -eq 200 ]
+		field("parallel") == 2 && field("spawner") == 1' "$(samples_csv out)" | wc -l)" -eq 200 ]
 	[ "$(awk -F, "$BY_NAME"'
-		field("parallel") == 2 && field("spawner") == 0' out/samples.csv | wc -l)" -eq 200 ]
+		field("parallel") == 2 && field("spawner") == 0' "$(samples_csv out)" | wc -l)" -eq 200 ]
 	# a throughput for every cell, two spawners' more than one spawner's
 	# median allows on its own (round trips per second, summed)
 	t2=$(par out/summary.csv throughput_per_s fork-exit 2)

@@ -38,7 +38,7 @@ sum_ratio() {
 	[ "$status" -eq 0 ]
 	awk -F, "$BY_NAME"'
 		field("child_start_ns") != "" || field("exit_reap_ns") != "" || field("child_cpu") != "" { bad++ }
-		END { exit bad > 0 }' out/samples.csv
+		END { exit bad > 0 }' "$(samples_csv out)"
 	# one probe before the window, one after every 16 timed iterations but the last
 	[ "$(col out/summary.csv probes fork-exec 0)" -eq 4 ]
 	[ "$(awk -F, '$3 == "fork-exec"' out/probes.csv | wc -l)" -eq 4 ]

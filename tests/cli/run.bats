@@ -9,12 +9,12 @@ SUMMARY_HEADER="run_id,host,method,target,rss_mib,thp,pin,rss_kib,pte_kib,iterat
 	[ "$status" -eq 0 ]
 	# the core columns first, in order; counters and later issues' after them
 	[[ "$(head -1 out/summary.csv)" == "$SUMMARY_HEADER"* ]]
-	[[ "$(head -1 out/samples.csv)" == "run_id,host,method,target,rss_mib,thp,pin,iter,ns,variant,ballast,vmas,round,child_cpu,parent_cpu"* ]]
+	[[ "$(head -1 "$(samples_csv out)")" == "run_id,host,method,target,rss_mib,thp,pin,iter,ns,variant,ballast,vmas,round,child_cpu,parent_cpu"* ]]
 	[ "$(wc -l < out/summary.csv)" -eq 7 ]
 	# the count asked for is the count done
-	[ "$(wc -l < out/samples.csv)" -eq $((6 * 40 + 1)) ]
+	[ "$(wc -l < "$(samples_csv out)")" -eq $((6 * 40 + 1)) ]
 	awk -F, 'NR == 1 { n = NF } NF != n { exit 1 }' out/summary.csv
-	awk -F, 'NR == 1 { n = NF } NF != n { exit 1 }' out/samples.csv
+	awk -F, 'NR == 1 { n = NF } NF != n { exit 1 }' "$(samples_csv out)"
 	grep -qx 'complete=yes' out/env.txt
 	grep -q '^kernel_release=' out/env.txt
 	refute sh -c 'ls -A out | grep -q tmp'
@@ -90,7 +90,7 @@ SUMMARY_HEADER="run_id,host,method,target,rss_mib,thp,pin,rss_kib,pte_kib,iterat
 		[ -z "$(col out/summary.csv median_us $m 0)" ]
 	done
 	[ -z "$(col out/summary.csv error fork-exit 0)" ]
-	refute grep -q ',fork-exec,' out/samples.csv
+	refute grep -q ',fork-exec,' "$(samples_csv out)"
 }
 
 # An executable file the kernel cannot run would fail every exec of the
@@ -165,10 +165,10 @@ SUMMARY_HEADER="run_id,host,method,target,rss_mib,thp,pin,rss_kib,pte_kib,iterat
 	[ "$(col out/summary.csv rounds fork-exit 0)" -eq 4 ]
 	[ "$(col out/summary.csv iterations fork-exit 0)" -eq 31 ]
 	# 31 over 4 windows: 8, 8, 8, 7; windows of the two cells alternate
-	[ "$(awk -F, '$3 == "fork-exit" { print $13 }' out/samples.csv | uniq -c | awk '{ print $1 }' | tr '\n' ' ')" = "8 8 8 7 " ]
-	[ "$(awk -F, 'NR > 1 { print $3 }' out/samples.csv | uniq | wc -l)" -eq 8 ]
+	[ "$(awk -F, '$3 == "fork-exit" { print $13 }' "$(samples_csv out)" | uniq -c | awk '{ print $1 }' | tr '\n' ' ')" = "8 8 8 7 " ]
+	[ "$(awk -F, 'NR > 1 { print $3 }' "$(samples_csv out)" | uniq | wc -l)" -eq 8 ]
 	# iter numbers the cell's samples across its windows
-	[ "$(awk -F, '$3 == "vfork-exit" { print $8 }' out/samples.csv | tail -1)" -eq 31 ]
+	[ "$(awk -F, '$3 == "vfork-exit" { print $8 }' "$(samples_csv out)" | tail -1)" -eq 31 ]
 }
 
 @test "samples say where the parent ran; probes, pinned or not, say where the child ran" {
@@ -182,7 +182,7 @@ SUMMARY_HEADER="run_id,host,method,target,rss_mib,thp,pin,rss_kib,pte_kib,iterat
 		[ "$status" -eq 0 ]
 		# no timed child is watched (a forked child would fault on the store)
 		awk -F, "$BY_NAME"'
-			field("child_cpu") != "" || field("parent_cpu") == "" { exit 1 }' $pin/samples.csv
+			field("child_cpu") != "" || field("parent_cpu") == "" { exit 1 }' "$(samples_csv "$pin")"
 		awk -F, "$BY_NAME"'
 			field("child_cpu") == "" || field("parent_cpu") == "" { exit 1 }' $pin/probes.csv
 		[ "$(col $pin/summary.csv probes fork-exit 0)" -ge 3 ]
@@ -200,7 +200,7 @@ SUMMARY_HEADER="run_id,host,method,target,rss_mib,thp,pin,rss_kib,pte_kib,iterat
 	awk -F, -v cpu="$cpu" "$BY_NAME"'
 		field("child_cpu") != cpu || field("parent_cpu") != cpu { exit 1 }' out/probes.csv
 	awk -F, -v cpu="$cpu" "$BY_NAME"'
-		field("parent_cpu") != cpu { exit 1 }' out/samples.csv
+		field("parent_cpu") != cpu { exit 1 }' "$(samples_csv out)"
 	[ "$(col out/summary.csv child_same_cpu_pct clone-vm 0)" = "100.000" ]
 }
 
@@ -234,7 +234,7 @@ SUMMARY_HEADER="run_id,host,method,target,rss_mib,thp,pin,rss_kib,pte_kib,iterat
 	# process that made a thread forks more slowly for good. Its windows
 	# agree among themselves.
 	[ "$(awk -F, "$BY_NAME"'
-		field("method") == "pthread" { print field("fork_maps") "/" field("fork_rss_kib") }' out/samples.csv | sort -u | wc -l)" -eq 1 ]
+		field("method") == "pthread" { print field("fork_maps") "/" field("fork_rss_kib") }' "$(samples_csv out)" | sort -u | wc -l)" -eq 1 ]
 	maps=$(awk -F, "$BY_NAME"'
 		field("rss_mib") == 0 && field("method") != "pthread" { print field("fork_maps") }' out/summary.csv | sort -u)
 	echo "fork_maps: $maps"
@@ -247,7 +247,7 @@ SUMMARY_HEADER="run_id,host,method,target,rss_mib,thp,pin,rss_kib,pte_kib,iterat
 	[ "$spread" -le 8 ]
 	# and per window: samples.csv carries the same figures
 	[ "$(awk -F, "$BY_NAME"'
-		field("method") != "pthread" { print field("fork_maps") }' out/samples.csv | sort -u)" = "$maps" ]
+		field("method") != "pthread" { print field("fork_maps") }' "$(samples_csv out)" | sort -u)" = "$maps" ]
 }
 
 @test "a pthread cell leaves the engine single-threaded: its threads are made in a child" {
@@ -262,7 +262,7 @@ SUMMARY_HEADER="run_id,host,method,target,rss_mib,thp,pin,rss_kib,pte_kib,iterat
 	[ -z "$(col out/summary.csv error pthread 0)" ]
 	[ -z "$(col out/summary.csv error pthread 0)" ]
 	[ "$(col out/summary.csv probes pthread 0)" -ge 2 ]
-	[ "$(awk -F, '$3 == "pthread"' out/samples.csv | wc -l)" -eq 40 ]
+	[ "$(awk -F, '$3 == "pthread"' "$(samples_csv out)" | wc -l)" -eq 40 ]
 }
 
 @test "runs are pinned by default and say so; --pin none opts out" {
@@ -336,7 +336,7 @@ SUMMARY_HEADER="run_id,host,method,target,rss_mib,thp,pin,rss_kib,pte_kib,iterat
 	for cell in $(awk -F, 'NR > 1 { print $3 "/" $5 }' out/summary.csv); do
 		m=${cell%/*} r=${cell#*/}
 		want=$(awk -F, -v m="$m" -v r="$r" "$BY_NAME"'
-			field("method") == m && field("rss_mib") == r { print field("ns") }' out/samples.csv | sort -n |
+			field("method") == m && field("rss_mib") == r { print field("ns") }' "$(samples_csv out)" | sort -n |
 			awk 'function q(p,   h, lo) { h = (NR - 1) * p; lo = int(h)
 				return lo + 1 >= NR ? x[NR] : x[lo + 1] + (h - lo) * (x[lo + 2] - x[lo + 1]) }
 			{ x[NR] = $1; s += $1 }

@@ -51,7 +51,7 @@ more_than() {
 	run "$SC" run -m fork-exit -r 0,16 --fds 0,100 --threads 0,2 -n 20 -e none -o out
 	[ "$status" -eq 0 ]
 	[[ "$(head -1 out/summary.csv)" == *,window_spread_pct,fds,threads,* ]]
-	[[ "$(head -1 out/samples.csv)" == *,fork_maps,fork_rss_kib,fds,threads,* ]]
+	[[ "$(head -1 "$(samples_csv out)")" == *,fork_maps,fork_rss_kib,fds,threads,* ]]
 	[[ "$(head -1 out/probes.csv)" == *,exit_reap_ns,fds,threads,* ]]
 	[[ "$(head -1 out/fit.csv)" == *,points,fds,threads,* ]]
 	[ "$(tail -n +2 out/summary.csv | wc -l)" -eq 8 ]
@@ -64,7 +64,7 @@ more_than() {
 	[[ "$output" == *"fit over the parent's threads"* ]]
 	# every sample row names its cell's shape
 	[ "$(awk -F, "$BY_NAME"'
-		field("fds") == 100 && field("threads") == 2' out/samples.csv | wc -l)" -eq 40 ]
+		field("fds") == 100 && field("threads") == 2' "$(samples_csv out)" | wc -l)" -eq 40 ]
 }
 
 @test "the fits over descriptors and threads are in fit.csv, not only on the console" {
