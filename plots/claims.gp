@@ -51,8 +51,9 @@ set nonlinear x2 via bx(x) inverse xb(x)
 array cand = [0, 0.25, 0.5, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536]
 # ballast tics from lo to hi, each at least a 13th of the axis from the last
 ballast_tics = 'set xtics (); last = -1e9; do for [i=1:|cand|] { if (cand[i] >= lo && cand[i] <= hi && bx(cand[i]) - last >= (bx(hi) - bx(lo)) / 13) { set xtics add (sprintf("%g", cand[i]) cand[i]); last = bx(cand[i]) } }; set xrange [lo:hi]; set x2range [lo:hi]'
-# lo and hi: from b1 to b2 with margins of pad and padr of the axis
-set_range = 'span = bx(b2) - bx(b1); lo = xb(bx(b1) - pad * span); hi = xb(bx(b2) + padr * span)'
+# lo and hi: from b1 to b2 with margins of pad and padr of the axis (a
+# decade around a run of one size)
+set_range = 'span = bx(b2) - bx(b1); span = span > 0 ? span : 1; lo = xb(bx(b1) - pad * span); hi = xb(bx(b2) + padr * span)'
 
 set x2tics () out scale 0.6
 set for [i=1:|rss_x|] x2tics add (sprintf(rss_x[i] < 10 ? "%.1f" : "%.0f", rss_x[i]) rss_mib[i])
