@@ -198,3 +198,16 @@ VG="$BATS_TEST_DIRNAME/../../scripts/validate-gate"
 	cmp bl/summary.csv "$FX/base/summary.csv"
 	[ "$(ls -A)" = "$(printf 'bl\nshim')" ]
 }
+
+@test "validate-gate --only ab measures and reports the A/B pairs only; --only x is refused" {
+	SPAWNCOST="$FX/stub-spawncost" run --separate-stderr "$VG" \
+		--pairs 1 --only ab --out vg
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"A/B: "*" of 1 pairs flagged"* ]]
+	refute grep -q '^A/A: ' <<< "$output"
+	[ ! -e vg/aa-1-a ]
+	[ -e vg/ab-1-a ]
+	run --separate-stderr "$VG" --only x
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "validate-gate: --only: 'x' is not aa or ab" ]
+}
