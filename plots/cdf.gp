@@ -13,7 +13,7 @@ data = ARG1
 out = ARG2
 load "common.gp"
 
-set title sprintf("Distribution of the round trips at %g MiB of ballast\n", cdf_rss) . run_title
+set title sprintf("Distribution of the round trips at %g MiB of ballast\n", cdf_rss) . run_title . emulated_line
 set xlabel "round trip (µs, log scale)"
 set ylabel "fraction of samples at or below"
 set logscale x

@@ -18,7 +18,7 @@ data = ARG1
 out = ARG2
 load "common.gp"
 
-set title "Is vfork 4–5× faster than fork? fork over vfork, round by round, against the parent's memory\n" . run_title
+set title "Is vfork 4–5× faster than fork? fork over vfork, round by round, against the parent's memory\n" . run_title . emulated_line
 set xlabel "parent resident memory, VmRSS (MiB, log scale)"
 set ylabel "ratio, median of rounds (log scale), bars: 95% interval"
 @ballast_axis

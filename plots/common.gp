@@ -25,6 +25,9 @@ set_term = 'if (strlen(out) > 4 && out[strlen(out)-3:] eq ".svg") { set terminal
 @set_term
 set datafile separator comma
 load file("charts.gp")
+# An emulated run's charts say so under every title, on a line of its own
+# (charts.gp's emulated_note: scripts/kernels --emulated, docs/kernels.md).
+emulated_line = exists("emulated_note") && emulated_note ne "" ? "\n" . emulated_note : ""
 
 array palette = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", \
                  "#000000", "#882255", "#44AA99", "#999933", "#AA4499", "#6B6B6B"]

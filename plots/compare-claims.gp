@@ -14,7 +14,7 @@ data = ARG1
 out = ARG2
 load "common.gp"
 
-set title sprintf("Is vfork 4–5× faster than fork? %d runs compared", cmr_n)
+set title sprintf("Is vfork 4–5× faster than fork? %d runs compared", cmr_n) . emulated_line
 set xlabel "parent resident memory, VmRSS (MiB, log scale)"
 set ylabel "ratio, median of rounds (log scale), bars: 95% interval"
 set logscale xy

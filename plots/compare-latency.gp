@@ -14,7 +14,7 @@ data = ARG1
 out = ARG2
 load "common.gp"
 
-set title sprintf("Process creation: %d runs compared, round trip against the parent's memory", cmr_n)
+set title sprintf("Process creation: %d runs compared, round trip against the parent's memory", cmr_n) . emulated_line
 set xlabel "parent resident memory, VmRSS (MiB, log scale)"
 set ylabel "median round trip (µs, log scale), bars p10–p90"
 set logscale xy

@@ -20,7 +20,7 @@ cols = ev_n < 2 ? 1 : ev_n < 5 ? 2 : 3
 rows = int((ev_n + cols - 1) / cols)
 height = rows < 2 ? 720 : 360 * rows + 120
 @set_term
-set multiplot layout rows, cols title "Counters per operation\n" . run_title font ",17" \
+set multiplot layout rows, cols title "Counters per operation\n" . run_title . emulated_line font ",17" \
 	margins 0.08, 0.80, 0.10, 0.80 spacing 0.09, 0.16
 set xlabel "VmRSS (MiB, log)"
 set logscale x

@@ -21,7 +21,7 @@ out = ARG2
 load "common.gp"
 
 panels = (exists("cow_n") ? 1 : 0) + (exists("fit_n") ? 1 : 0)
-set multiplot layout 1, panels title "Copy-on-write: the cost per page, and fork's cost per GiB\n" . run_title font ",17" \
+set multiplot layout 1, panels title "Copy-on-write: the cost per page, and fork's cost per GiB\n" . run_title . emulated_line font ",17" \
 	margins 0.08, 0.97, 0.11, 0.80 spacing 0.10
 set key inside left top opaque box font ",11" samplen 2
 

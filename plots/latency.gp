@@ -10,7 +10,7 @@ data = ARG1
 out = ARG2
 load "common.gp"
 
-set title "Process creation: round trip against the parent's memory\n" . run_title
+set title "Process creation: round trip against the parent's memory\n" . run_title . emulated_line
 set xlabel "parent resident memory, VmRSS (MiB, log scale)"
 set ylabel "round trip (µs, log scale): median, bars p10–p90"
 @ballast_axis

@@ -15,7 +15,7 @@ data = ARG1
 out = ARG2
 load "common.gp"
 
-set multiplot layout 1, 2 title "Where a spawn's time goes: medians of each phase\n" . run_title font ",17"
+set multiplot layout 1, 2 title "Where a spawn's time goes: medians of each phase\n" . run_title . emulated_line font ",17"
 set style data histograms
 set style histogram rowstacked
 set style fill solid 0.85 border lc rgb "#ffffff"

@@ -10,7 +10,7 @@ data = ARG1
 out = ARG2
 load "common.gp"
 
-set title sprintf("Every method at the smallest parent (%g MiB of ballast)\n", bar_rss) . run_title
+set title sprintf("Every method at the smallest parent (%g MiB of ballast)\n", bar_rss) . run_title . emulated_line
 set xlabel "round trip (µs): bar to the median, whiskers p10–p90"
 set ylabel ""
 set yrange [bar_n + 0.6:0.4]

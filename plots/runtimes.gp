@@ -14,7 +14,7 @@ data = ARG1
 out = ARG2
 load "common.gp"
 
-set title "How language runtimes spawn, against their own heap\n" . run_title
+set title "How language runtimes spawn, against their own heap\n" . run_title . emulated_line
 set xlabel "resident memory of the spawning process, VmRSS (MiB, log scale)"
 set ylabel "round trip, median (µs, log scale)"
 set logscale xy

@@ -15,7 +15,7 @@ data = ARG1
 out = ARG2
 load "common.gp"
 
-set title "Spawn throughput against spawners at once\n" . run_title
+set title "Spawn throughput against spawners at once\n" . run_title . emulated_line
 set xlabel "spawners at once (--parallel N)"
 set ylabel "round trips per second, all spawners (log scale)"
 set logscale y

@@ -37,6 +37,7 @@ struct plot {
 	double bar_rss, cdf_rss, ph_rss[2];
 	size_t ph_rows[2];
 	int ev_log[MAX_COUNTERS];
+	bool emulated;		/* a run drawn was emulated: every title says so */
 };
 
 /* Cells that pass a filter, in series order (methods table order, THP off

@@ -26,6 +26,15 @@ const char *run_name_among(const struct rundir *runs, size_t n, size_t i, char *
 /* The label, the kernel and the CPU: a chart's subtitle. */
 const char *run_title(const struct rundir *r, char *buf, size_t len);
 
+/* A run scripts/kernels made under QEMU's emulator (env.txt emulated=yes):
+ * its times are QEMU's, not the hardware's (docs/kernels.md). Every output
+ * of such a run says EMULATED_NOTE. */
+#define EMULATED_NOTE "emulated under QEMU TCG: figures are not hardware figures"
+bool run_emulated(const struct rundir *r);
+/* NULL when the n runs are all emulated or none is; else, in buf, why they
+ * cannot be set against each other (compare and history refuse them). */
+const char *runs_mixed_emulation(const struct rundir *runs, size_t n, char *buf, size_t len);
+
 /* The plain cells the claims use: anonymous touched ballast, no variant,
  * no --fds or --threads, one spawner. */
 bool cell_plain(const struct cell_data *c);
