@@ -153,6 +153,29 @@ kernels_bad() {
 	[ -z "$(ls -A "$BATS_TEST_TMPDIR/t")" ]
 }
 
+@test "a signal while a guest runs: its QEMU is killed, nothing is left, the status says which" {
+	guest_run
+	mkdir "$BATS_TEST_TMPDIR/t"
+	TMPDIR="$BATS_TEST_TMPDIR/t" "$KERNELS" --emulated --guest-mem 512 --out k "$KERNEL" -- \
+		-m fork-exit -r 0 -n 100000 > out 2> err &
+	local pid=$! st=0
+	# the guest is booting a second after the script says so
+	for _ in $(seq 100); do
+		if grep -q 'booting under tcg' err; then
+			break
+		fi
+		sleep 0.1
+	done
+	sleep 1
+	kill -TERM "$pid"
+	wait "$pid" || st=$?
+	[ "$st" -eq 143 ]
+	[ "$(tail -n 1 err)" = "scripts/kernels: interrupted by TERM" ]
+	refute pgrep -f "$BATS_TEST_TMPDIR/t"
+	[ -z "$(ls -A "$BATS_TEST_TMPDIR/t")" ]
+	[ "$(ls -A)" = "$(printf 'err\nout')" ]
+}
+
 @test "bad input: one line and exit 2, before any guest boots, nothing written" {
 	kernels_bad "no kernel given" --emulated -- -r 0
 	kernels_bad "no-such-vmlinuz: no such kernel image" --emulated no-such-vmlinuz -- -r 0
