@@ -50,12 +50,7 @@ guest_run() {
 # A bad invocation of scripts/kernels: exit 2, one line on stderr holding
 # $1, nothing left in the scratch folder.
 kernels_bad() {
-	local needle="$1"; shift
-	run --separate-stderr "$KERNELS" "$@"
-	[ "$status" -eq 2 ] || { echo "status $status for: $* ($stderr)"; return 1; }
-	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ] || { echo "stderr: $stderr"; return 1; }
-	[[ "$stderr" == *"$needle"* ]] || { echo "stderr lacks '$needle': $stderr"; return 1; }
-	[ -z "$(ls -A "$SCRATCH")" ] || { echo "left files: $(ls -A "$SCRATCH")"; return 1; }
+	expect_bad_of "$KERNELS" "$@"
 }
 
 @test "one kernel under --emulated: an ordinary run folder, named by the guest's release" {
