@@ -31,7 +31,7 @@ load "common.gp"
 # (when there are crossings), and the key under them, which serves both.
 zoom = exists("clm_zoom_lo")
 key_rows = clm_n + 2
-title_lines = 2
+title_lines = emulated_line ne "" ? 3 : 2
 rest = run_title
 while (strstrt(rest, "\n") > 0) { title_lines = title_lines + 1; rest = rest[strstrt(rest, "\n") + 1:] }
 main_top = 28 * title_lines + 80

@@ -37,6 +37,9 @@ set_term = 'if (strlen(out) > 4 && out[strlen(out)-3:] eq ".svg") { set terminal
 key_tall(n) = n * 23 + 330 > height ? n * 23 + 330 : height
 set datafile separator comma
 load file("charts.gp")
+# An emulated run's charts say so under every title, on a line of its own
+# (charts.gp's emulated_note: scripts/kernels --emulated, docs/kernels.md).
+emulated_line = exists("emulated_note") && emulated_note ne "" ? "\n" . emulated_note : ""
 
 array palette = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", \
                  "#000000", "#882255", "#44AA99", "#999933", "#AA4499", "#6B6B6B"]
@@ -84,7 +87,7 @@ set tics nomirror out scale 0.6
 # wraps run_title to fit the width). Each chart draws it as a multiplot
 # title, centred on the canvas: a plot's own title is centred over its plot
 # area, which a wide key pushes to the left and off the canvas.
-heading(s) = s . "\n" . run_title
+heading(s) = s . "\n" . run_title . emulated_line
 
 # Tics 1, 2 and 5 x 10^k across a log x axis from xlo to xhi (only 10^k when
 # it spans more than xtics_span, three decades; a narrow panel sets fewer):

@@ -305,6 +305,8 @@ static int load(const struct compare_opts *o, struct rundir *runs)
 		for (size_t i = 0; i < o->ndirs; i++)
 			use[k] = use[k] && runs[i].has_key[k];
 	}
+	if (runs_mixed_emulation(runs, o->ndirs, why, sizeof why))
+		return bad_input(why);
 	for (size_t i = 0; i < o->ndirs; i++) {
 		if (rundir_index(&runs[i], use, err))
 			return bad_input(compare_ignore_why(o->ignore, err, why, sizeof why));
@@ -352,7 +354,8 @@ int cmd_compare(int argc, char **argv)
 		goto out;
 	c = (struct comparison){ .base_dir = o.dirs[0], .new_dir = o.dirs[nb], .nbases = nb,
 				 .dirs = o.dirs, .threshold_pct = o.threshold_pct, .alpha = o.alpha,
-				 .inconclusive = o.inconclusive, .use_key = runs[0].use_key };
+				 .inconclusive = o.inconclusive, .use_key = runs[0].use_key,
+				 .emulated = run_emulated(&runs[0]) };
 	rc = 2;
 	if (match(&c, runs, nb, &runs[nb]) || env_diffs(&c, &runs[0], &runs[nb]) ||
 	    compare_whole(&c, runs, nb, &runs[nb], o.allow_missing)) {

@@ -99,6 +99,7 @@ struct comparison {
 	 * differ: another machine, whose figures test no change to BASE's. */
 	const char *machine_base, *machine_new;
 	bool other_machine;
+	bool emulated;		/* every run was emulated (run_emulated) */
 	struct pair *pairs;
 	size_t npairs;
 	const struct cell_data **only_base, **only_new;

@@ -147,6 +147,8 @@ void report_text(FILE *f, const struct comparison *c)
 	char pb[32], wn[32], iv[64];
 	char tl[200];
 
+	if (c->emulated)
+		fprintf(f, "note: %s\n", EMULATED_NOTE);
 	if (c->env_missing)
 		fprintf(f, "warning: a run has no env.txt: cannot tell whether the machines match\n");
 	if (c->other_machine)
@@ -200,6 +202,8 @@ void report_markdown(FILE *f, const struct comparison *c)
 	char pb[32], iv[64];
 	char tl[200];
 
+	if (c->emulated)
+		fprintf(f, "> **%s**\n\n", EMULATED_NOTE);
 	if (c->env_missing)
 		fprintf(f, "> **Warning:** a run has no env.txt: cannot tell whether the machines "
 			   "match.\n\n");
@@ -375,6 +379,7 @@ static json_t *comparison_json(const struct comparison *c)
 	      put(o, "machine_id_new", str_or_null(c->machine_new)) ||
 	      put(o, "same_machine", c->machine_base && c->machine_new ?
 			json_boolean(!c->other_machine) : json_null()) ||
+	      put(o, "emulated", json_boolean(c->emulated)) ||
 	      put(o, "base", json_text(c->base_dir)) || put(o, "new", json_text(c->new_dir)) ||
 	      put(o, "threshold_pct", json_real(c->threshold_pct)) ||
 	      put(o, "alpha", json_real(c->alpha)) ||

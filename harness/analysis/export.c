@@ -11,7 +11,7 @@
  *   github-action-benchmark  the customSmallerIsBetter list: name, unit, value
  *                            (the median), range (its 95% interval, ci_lo..
  *                            ci_hi), extra (n, windows, p10, p90, mean, run,
- *                            machine).
+ *                            machine, and for an emulated run EMULATED_NOTE).
  *   bencher                  Bencher Metric Format: name -> {"latency":
  *                            {value, lower_value, upper_value}} = median and
  *                            its 95% interval, in nanoseconds, the unit of
@@ -396,7 +396,7 @@ static json_t *gab_entry(const struct rundir *r, const struct cell_data *c)
 {
 	const char *run = rundir_env(r, "run_id"), *machine = rundir_env(r, "machine_id");
 	double w = isfinite(c->windows) ? c->windows : (double)c->nwin;
-	char range[128], windows[32] = "", extra[640];
+	char range[128], windows[32] = "", extra[720];
 	json_t *e;
 
 	snprintf(range, sizeof range, "%.3g%% CI %.3f..%.3f", interval_level(c), c->med.lo,
@@ -404,9 +404,10 @@ static json_t *gab_entry(const struct rundir *r, const struct cell_data *c)
 	if (w > 0)
 		snprintf(windows, sizeof windows, "\nwindows: %.0f", w);
 	snprintf(extra, sizeof extra,
-		 "n: %.0f%s\np10: %.3f us\np90: %.3f us\nmean: %.3f us%s%.200s%s%.64s",
+		 "n: %.0f%s\np10: %.3f us\np90: %.3f us\nmean: %.3f us%s%.200s%s%.64s%s",
 		 c->iterations, windows, c->p10, c->p90, c->mean, run ? "\nrun: " : "",
-		 run ? run : "", machine ? "\nmachine: " : "", machine ? machine : "");
+		 run ? run : "", machine ? "\nmachine: " : "", machine ? machine : "",
+		 run_emulated(r) ? "\n" EMULATED_NOTE : "");
 	e = json_pack("{s:o, s:s, s:f}", "name", json_text(c->name), "unit", "us", "value",
 		      c->med.v);
 	if (e && ((has_interval(c) && json_object_set_new(e, "range", json_string(range))) ||
@@ -542,6 +543,10 @@ int cmd_export(int argc, char **argv)
 		rundir_free(&r);
 		return 2;
 	}
+	/* gbench's context carries emulated=yes with the other facts; Bencher's
+	 * format has no place for it */
+	if (run_emulated(&r))
+		fprintf(stderr, "spawncost export: note: %s: %s\n", o.dir, EMULATED_NOTE);
 	if (rundir_env(&r, "complete") && strcmp(rundir_env(&r, "complete"), "yes") != 0)
 		fprintf(stderr, "spawncost export: note: %s/env.txt says complete=%s: the run did "
 				"not reach its end\n", o.dir, rundir_env(&r, "complete"));

@@ -19,6 +19,7 @@
 
 #include "grow.h"
 #include "history.h"
+#include "results.h"
 
 static int fail(char *err, const char *fmt, ...)
 {
@@ -186,6 +187,10 @@ static int read_runs(struct history *h, char **dirs, size_t n, char *err)
 	for (; h->nruns < n; h->nruns++)
 		if (rundir_open(&h->rd[h->nruns], dirs[h->nruns], FOR_GATE, err))
 			return -1;
+	/* a series of emulated and real runs would read QEMU's steps as the
+	 * kernel's (as compare refuses them) */
+	if (runs_mixed_emulation(h->rd, n, err, HISTORY_ERR_LEN))
+		return -1;
 	for (int k = 0; k < NKEYS; k++) {
 		use[k] = true;
 		for (size_t i = 0; i < n; i++)

@@ -355,6 +355,7 @@ int plot_compare(const struct rundir *runs, const struct claims *const *c, size_
 
 		p->r = &runs[i];
 		p->c = c[i];
+		p->emulated |= run_emulated(p->r);
 		series_add_raw(p, &p->cmr, run_name_among(runs, n, i, label, sizeof label), 1,
 			       (int)i + 1);
 		if (sorted_cells(p, &s, plain_off_cell))

@@ -118,6 +118,7 @@ void plot_init(struct plot *p, const struct rundir *r, const struct claims *c, c
 {
 	p->r = r;
 	p->c = c;
+	p->emulated = run_emulated(r);
 	snprintf(p->out, sizeof p->out, "%s", out);
 	/* One line a chart, not a loop: each names a different member. */
 	p->lat.prefix = "lat";
@@ -309,6 +310,8 @@ int plot_finish(struct plot *p, char *err)
 		gp_string(f, run_label(p->r, label, sizeof label));
 		fputs("\nrun_title = ", f);
 		gp_string(f, run_title(p->r, label, sizeof label));
+		fputs("\nemulated_note = ", f);
+		gp_string(f, p->emulated ? EMULATED_NOTE : "");
 		fprintf(f, "\nbar_rss = %s\ncdf_rss = %s\n", num(p->bar_rss), num(p->cdf_rss));
 		fprintf(f, "ph_rss1 = %s\nph_rss2 = %s\n", num(p->ph_rss[0]), num(p->ph_rss[1]));
 		/* What the smallest parent has resident beyond its ballast: the

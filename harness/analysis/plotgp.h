@@ -42,6 +42,7 @@ struct plot {
 	size_t ph_rows[2];
 	int ev_log[MAX_COUNTERS];
 	char ev_zero[LABEL_LEN];	/* the events 0 in every cell: "cpu_migrations" */
+	bool emulated;		/* a run drawn was emulated: every title says so */
 };
 
 /* Cells that pass a filter, in series order (methods table order, THP off

@@ -39,6 +39,9 @@ static const char *const facts[] = {
 	"host", "run_id", "command", "complete", "kernel_release", "cpu_model", "cpu_count",
 	"cpus_allowed", "hypervisor", "glibc_version", "compiler", "thp_enabled", "thp_defrag",
 	"clocksource", "page_size", "mem_total_kib", "randomize_va_space", "git_revision",
+	/* a guest of scripts/kernels: how QEMU ran it, and where */
+	"emulated", "accelerator", "vm_host", "guest_kernel", "guest_cpus", "guest_mem_mib",
+	"vcpu_pins",
 };
 
 /* What the windows say of the run as a whole: how many a neighbour or the
@@ -258,6 +261,11 @@ static int write_report(const struct rundir *r, const struct claims *c)
 		return 2;
 	}
 	fprintf(o.f, "# spawncost report: %s\n\n", run_label(r, label, sizeof label));
+	if (run_emulated(r))
+		fprintf(o.f, "> **%s.** QEMU's emulator ran this run's guest (scripts/kernels "
+			     "--emulated): its times are QEMU's translation of every instruction "
+			     "and page-table walk, not the kernel's on hardware; no timing "
+			     "conclusion holds from it (docs/kernels.md).\n\n", EMULATED_NOTE);
 	fputs("Written by `spawncost report` from this folder's CSV files; `make plots` "
 	      "redraws the charts.\n\n", o.f);
 	machine(o.f, r);
@@ -420,6 +428,8 @@ int cmd_report(int argc, char **argv)
 		return rc;
 	rc = write_report(&r, c);
 	if (rc == 0) {
+		if (run_emulated(&r))
+			printf("%s\n", EMULATED_NOTE);
 		verdicts(stdout, c, false);
 		one_line(stdout, c, false);
 		fprintf(stderr, "spawncost report: wrote %s/report.md\n", r.dir);

@@ -310,3 +310,25 @@ const char *run_title(const struct rundir *r, char *buf, size_t len)
 	}
 	return buf;
 }
+
+bool run_emulated(const struct rundir *r)
+{
+	const char *e = rundir_env(r, "emulated");
+
+	return e && strcmp(e, "yes") == 0;
+}
+
+const char *runs_mixed_emulation(const struct rundir *runs, size_t n, char *buf, size_t len)
+{
+	for (size_t i = 1; i < n; i++)
+		if (run_emulated(&runs[i]) != run_emulated(&runs[0])) {
+			const struct rundir *e = run_emulated(&runs[0]) ? &runs[0] : &runs[i];
+			const struct rundir *h = e == &runs[0] ? &runs[i] : &runs[0];
+
+			snprintf(buf, len, "%s was emulated under QEMU TCG (its env.txt says "
+				 "emulated=yes) and %s was not: emulated figures are not hardware "
+				 "figures, and are not set against them", e->dir, h->dir);
+			return buf;
+		}
+	return NULL;
+}

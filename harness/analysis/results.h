@@ -35,6 +35,15 @@ bool run_started(const struct rundir *r, time_t *t);
 #define TITLE_WIDTH 80
 const char *run_title(const struct rundir *r, char *buf, size_t len);
 
+/* A run scripts/kernels made under QEMU's emulator (env.txt emulated=yes):
+ * its times are QEMU's, not the hardware's (docs/kernels.md). Every output
+ * of such a run says EMULATED_NOTE. */
+#define EMULATED_NOTE "emulated under QEMU TCG: figures are not hardware figures"
+bool run_emulated(const struct rundir *r);
+/* NULL when the n runs are all emulated or none is; else, in buf, why they
+ * cannot be set against each other (compare and history refuse them). */
+const char *runs_mixed_emulation(const struct rundir *runs, size_t n, char *buf, size_t len);
+
 /* The plain cells the claims use: anonymous touched ballast, no variant,
  * no --fds or --threads, one spawner. */
 bool cell_plain(const struct cell_data *c);

@@ -358,10 +358,12 @@ run_with() {
 }
 
 @test "every reference run compares with itself" {
-	for ref in "$BATS_TEST_DIRNAME"/../../results/reference/*/; do
+	reference_runs > refs
+	[ "$(wc -l < refs)" -gt 10 ]
+	while IFS= read -r ref; do
 		run --separate-stderr "$SC" compare "$ref" "$ref"
 		[ "$status" -eq 0 ] || { echo "$ref: status $status: $stderr"; return 1; }
-	done
+	done < refs
 }
 
 # Bad input: exit 2, one line on stderr naming the file and what is wrong.
@@ -393,3 +395,37 @@ run_with() {
 @test "alpha above 1"       { expect_bad "too large" compare "$FX/base" "$FX/base" --alpha 2; }
 @test "unknown option"      { expect_bad "unknown option" compare "$FX/base" "$FX/base" --frob; }
 @test "option without value" { expect_bad "needs a value" compare "$FX/base" "$FX/base" --alpha; }
+
+# An emulated run (scripts/kernels --emulated; tests/cli/kernels.bats boots
+# one): the base fixture whose env.txt says so.
+emulated_copy() {
+	cp -R "$FX/$1" "$2"
+	echo emulated=yes >> "$2/env.txt"
+}
+
+@test "an emulated run against a real one, among BASEs or as NEW: exit 2, one line, nothing on stdout" {
+	emulated_copy shift20 emu
+	run --separate-stderr "$SC" compare "$FX/base" emu
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "spawncost compare: emu was emulated under QEMU TCG (its env.txt says emulated=yes) and $FX/base was not: emulated figures are not hardware figures, and are not set against them" ]
+	[ -z "$output" ]
+	run --separate-stderr "$SC" compare emu "$FX/rerun" "$FX/base"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"emu was emulated under QEMU TCG"* ]]
+}
+
+@test "emulated runs against each other: compared, and every format says they are emulated" {
+	emulated_copy base a
+	emulated_copy shift20 b
+	run --separate-stderr "$SC" compare a b
+	[ "$status" -eq 1 ]
+	[ "${lines[0]}" = "note: emulated under QEMU TCG: figures are not hardware figures" ]
+	run --separate-stderr "$SC" compare a b --format markdown
+	[ "${lines[0]}" = "> **emulated under QEMU TCG: figures are not hardware figures**" ]
+	run --separate-stderr "$SC" compare a b --format json
+	grep -q '"emulated": true,' <<< "$output"
+	run --separate-stderr "$SC" compare "$FX/base" "$FX/shift20" --format json
+	grep -q '"emulated": false,' <<< "$output"
+	run "$SC" compare "$FX/base" "$FX/shift20"
+	refute grep -q emulated <<< "$output"
+}

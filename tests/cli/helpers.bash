@@ -162,11 +162,29 @@ comma() {
 	fi
 }
 
+# The reference runs (results/reference/), one folder a line: a folder of
+# scripts/kernels holds a run per kernel, which its kernels.txt names.
+reference_runs() {
+	local dir k
+	for dir in "$BATS_TEST_DIRNAME"/../../results/reference/*/; do
+		if [ -f "$dir/kernels.txt" ]; then
+			while IFS= read -r k; do printf '%s\n' "$dir$k"; done < "$dir/kernels.txt"
+		else
+			printf '%s\n' "$dir"
+		fi
+	done
+}
+
 # A bad invocation: exit 2, exactly one line on stderr containing $1, and
 # nothing written in the scratch folder.
 expect_bad() {
-	local needle="$1"; shift
-	run --separate-stderr "$SC" "$@"
+	expect_bad_of "$SC" "$@"
+}
+
+# The same of program $1 (a script of scripts/, say): expect_bad_of PROGRAM NEEDLE ARGS...
+expect_bad_of() {
+	local prog="$1" needle="$2"; shift 2
+	run --separate-stderr "$prog" "$@"
 	[ "$status" -eq 2 ] || { echo "status $status for: $*"; return 1; }
 	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ] || { echo "stderr: $stderr"; return 1; }
 	[[ "$stderr" == *"$needle"* ]] || { echo "stderr lacks '$needle': $stderr"; return 1; }

@@ -201,3 +201,12 @@ changed_series() {
 	head -c 300 "$FX/step/run-02/summary.csv" > "$BATS_TEST_TMPDIR/bad/run-02/summary.csv"
 	expect_bad "bad/run-02/summary.csv: " history "$BATS_TEST_TMPDIR/bad"
 }
+
+@test "emulated and real runs in one history: one line, exit 2 (as compare refuses them)" {
+	cp -R "$FX/nochange/run-01" real
+	cp -R "$BATS_TEST_DIRNAME/../../results/reference/kernels-emulated/6.1.0-57-amd64" emu
+	run --separate-stderr "$SC" history real emu
+	[ "$status" -eq 2 ]
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ "$stderr" == *"emu was emulated under QEMU TCG"* ]]
+}

@@ -302,6 +302,11 @@ distinct_styles() {
 	[ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
 	drawn cmp/compare-latency
 	drawn cmp/compare-claims
+	# one chart per claim's ratio, a line per run, for the pairs either run has
+	drawn cmp/compare-claim-exit
+	drawn cmp/compare-claim-exec
+	drawn cmp/compare-claim-spawn
+	grep -q 'fork-exec / posix-spawn: 2 runs compared' cmp/compare-claim-spawn.svg
 	[ "$(cat cmp/compared.txt)" = "$(printf 'a\nb')" ]
 	"$SC" report --plot-data data a b
 	grep -qxF 'array cmr_label = ["vm, Linux 6.18.44-fc-v669", "fixture, Linux 6.1.0-fixture"]' data/charts.gp
