@@ -17,7 +17,7 @@ load "common.gp"
 stats file("compare-claims.csv") using "x_mib" nooutput
 xlo = STATS_min / 1.5
 xhi = STATS_max * 1.5
-set multiplot layout 1, 1 title sprintf("Is vfork 4–5× faster than fork? %d runs compared", cmr_n) font ",17"
+set multiplot layout 1, 1 title sprintf("Is vfork 4–5× faster than fork? %d runs compared", cmr_n) . emulated_line font ",17"
 set xlabel "parent resident memory, VmRSS (MiB, log scale)"
 set ylabel "ratio, median of rounds (log scale), bars: 95% interval"
 set logscale xy

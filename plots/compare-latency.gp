@@ -20,7 +20,7 @@ height = key_tall(cmp_n + cmr_n)
 stats file("compare-latency.csv") using "x_mib" nooutput
 xlo = STATS_min / 1.5
 xhi = STATS_max * 1.5
-set multiplot layout 1, 1 title sprintf("Process creation: %d runs compared, round trip against the parent's memory", cmr_n) font ",17"
+set multiplot layout 1, 1 title sprintf("Process creation: %d runs compared, round trip against the parent's memory", cmr_n) . emulated_line font ",17"
 set xlabel "parent resident memory, VmRSS (MiB, log scale)"
 set ylabel "median round trip (µs, log scale), bars p10–p90"
 set logscale xy

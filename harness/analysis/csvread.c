@@ -205,6 +205,53 @@ static const char *gzip_fault(gzFile g)
 				   : "compressed data damaged (gzip -t)";
 }
 
+/* path opened for reading if it is a regular file of at most SLURP_MAX
+ * bytes, into *st; else -1 with errno (EINVAL: not a regular file). */
+static int open_regular(const char *path, struct stat *st)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK), e;
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode) || st->st_size > SLURP_MAX) {
+		e = errno;
+		close(fd);
+		errno = S_ISREG(st->st_mode) ? (st->st_size > SLURP_MAX ? EFBIG : e) : EINVAL;
+		return -1;
+	}
+	return fd;
+}
+
+/* g read into *data (*len bytes, room for a NUL after them), no more than
+ * *left bytes, which counts down; 0 or a SLURP_ code. */
+static int read_all(gzFile g, char **data, size_t *len, size_t *left)
+{
+	size_t cap = 0;
+
+	for (;;) {
+		/* Grown before it is full, so the NUL always has room. */
+		if (*len == cap) {
+			char *p = realloc(*data, cap = cap ? cap * 2 : 65536);
+
+			if (!p) {
+				errno = ENOMEM;
+				return SLURP_MEMORY;
+			}
+			*data = p;
+		}
+		size_t want = cap - *len < *left ? cap - *len : *left;
+		int got = want ? gzread(g, *data + *len, want < INT_MAX ? (unsigned)want : INT_MAX)
+			       : 0;
+
+		if (got < 0)
+			return (gzip_why = gzip_fault(g)) ? SLURP_GZIP : SLURP_READ;
+		*len += (size_t)got;
+		*left -= (size_t)got;
+		if (got == 0)
+			return 0;
+	}
+}
+
 int slurp_file(const char *path, char **data, size_t *len)
 {
 	/* Only a regular file, opened without blocking (a FIFO in a run
@@ -212,23 +259,16 @@ int slurp_file(const char *path, char **data, size_t *len)
 	 * (a file that never ends would grow memory without bound), or, when
 	 * it is gzip (samples.csv.gz), than SLURP_MAX of what it unpacks to.
 	 * zlib reads a plain file as it is, so every reader takes either. */
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	struct stat st;
-	size_t cap = 0, left;
-	int rc = 0, e;
+	int fd, rc, e;
+	size_t left;
 	bool packed;
 	gzFile g;
 
 	*data = NULL;
 	*len = 0;
-	if (fd < 0)
+	if ((fd = open_regular(path, &st)) < 0)
 		return SLURP_OPEN;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > SLURP_MAX) {
-		e = errno;
-		close(fd);
-		errno = S_ISREG(st.st_mode) ? (st.st_size > SLURP_MAX ? EFBIG : e) : EINVAL;
-		return SLURP_OPEN;
-	}
 	if (!(g = gzdopen(fd, "rb"))) {
 		close(fd);
 		errno = ENOMEM;
@@ -236,31 +276,7 @@ int slurp_file(const char *path, char **data, size_t *len)
 	}
 	packed = !gzdirect(g);
 	left = packed ? (size_t)SLURP_MAX + 1 : (size_t)st.st_size;
-	for (;;) {
-		/* Grown before it is full, so the NUL always has room. */
-		if (*len == cap) {
-			char *p = realloc(*data, cap = cap ? cap * 2 : 65536);
-
-			if (!p) {
-				rc = SLURP_MEMORY;
-				errno = ENOMEM;
-				break;
-			}
-			*data = p;
-		}
-		size_t want = cap - *len < left ? cap - *len : left;
-		int got = want ? gzread(g, *data + *len, want < INT_MAX ? (unsigned)want : INT_MAX)
-			       : 0;
-
-		if (got < 0) {
-			rc = (gzip_why = gzip_fault(g)) ? SLURP_GZIP : SLURP_READ;
-			break;
-		}
-		*len += (size_t)got;
-		left -= (size_t)got;
-		if (got == 0)
-			break;
-	}
+	rc = read_all(g, data, len, &left);
 	if (!rc && packed && !left) {
 		rc = SLURP_OPEN;	/* unpacks to more than SLURP_MAX */
 		errno = EFBIG;

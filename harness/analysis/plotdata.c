@@ -10,19 +10,6 @@
 #include "runtimes.h"
 #include "scaling.h"
 
-const struct chart charts[] = {
-	{ "latency", "Round trip against the parent's resident memory" },
-	{ "claims", "fork / vfork ratios against the claimed 4-5×" },
-	{ "rss0", "Every method at the smallest parent" },
-	{ "cdf", "Distribution of the samples at one parent size" },
-	{ "cow", "Copy-on-write cost per page, and fork's cost per GiB" },
-	{ "counters", "Counters per operation" },
-	{ "phases", "Where a spawn's time goes" },
-	{ "scaling", "Spawn throughput against spawners at once" },
-	{ "runtimes", "How language runtimes spawn, against their own heap" },
-};
-const size_t ncharts = sizeof charts / sizeof charts[0];
-
 /* A figure other than 0 in counter column k: a panel worth drawing. */
 static bool has_counter_data(const struct rundir *r, size_t k)
 {
@@ -36,64 +23,104 @@ static bool has_counter_data(const struct rundir *r, size_t k)
 	return false;
 }
 
+/* What each chart draws, not the columns the run has: a column can be there
+ * and empty (phases of a run without --phases). Each check gives why the
+ * run lacks it, or NULL. */
+
+static const char *no_plain_spawn(const struct rundir *r, const struct claims *c)
+{
+	if (any_cell(r, c, plain_off_cell))
+		return NULL;
+	return "no spawn measured without error (the run has only copy-on-write or runtime "
+	       "methods, or every cell failed)";
+}
+
+static const char *no_pair(const struct rundir *r, const struct claims *c)
+{
+	if (c->vfork_exit[0].n || c->vfork_exec[0].n || c->spawn[0].n)
+		return NULL;
+	return "no fork/vfork or fork-exec/posix-spawn pair ran";
+}
+
+static const char *no_samples(const struct rundir *r, const struct claims *c)
+{
+	const char *why = no_plain_spawn(r, c);
+
+	if (why || !access(r->samples_path, R_OK))
+		return why;
+	return "the run has no samples (samples.csv.gz or samples.csv)";
+}
+
+static const char *no_per_page(const struct rundir *r, const struct claims *c)
+{
+	if (any_cell(r, c, per_page_cell))
+		return NULL;
+	return "the run has no copy-on-write figures (per_page_ns: they come with the "
+	       "copy-on-write methods, -m cow)";
+}
+
+static const char *no_counts(const struct rundir *r, const struct claims *c)
+{
+	for (size_t k = 0; k < r->ncounters; k++)
+		if (has_counter_data(r, k))
+			return NULL;
+	return r->ncounters ? "every <event>_per_op cell is empty or 0: this machine could "
+			      "count none of the events"
+			    : "the run has no <event>_per_op column (counters come with "
+			      "-e/--events)";
+}
+
+static const char *no_phases(const struct rundir *r, const struct claims *c)
+{
+	if (any_cell(r, c, phase_cell))
+		return NULL;
+	return "the run has no phase figures (child_start_us, exec_us, ...: they come with "
+	       "--phases)";
+}
+
+static const char *no_spawner_series(const struct rundir *r, const struct claims *c)
+{
+	struct scale s[1];
+
+	if (scaling_series(r, s, 1))
+		return NULL;
+	return "no method ran at two numbers of spawners (they come with --parallel, e.g. "
+	       "--parallel 1,2,4)";
+}
+
+static const char *no_runtime(const struct rundir *r, const struct claims *c)
+{
+	struct rt_series s[1];
+
+	if (runtime_series(r, s, 1))
+		return NULL;
+	return "no runtime method measured (they come with -m runtimes)";
+}
+
+const struct chart charts[] = {
+	{ "latency", "Round trip against the parent's resident memory", no_plain_spawn },
+	{ "claims", "fork / vfork ratios against the claimed 4-5×", no_pair },
+	{ "rss0", "Every method at the smallest parent", no_plain_spawn },
+	{ "cdf", "Distribution of the samples at one parent size", no_samples },
+	{ "cow", "Copy-on-write cost per page, and fork's cost per GiB", no_per_page },
+	{ "counters", "Counters per operation", no_counts },
+	{ "phases", "Where a spawn's time goes", no_phases },
+	{ "scaling", "Spawn throughput against spawners at once", no_spawner_series },
+	{ "runtimes", "How language runtimes spawn, against their own heap", no_runtime },
+};
+const size_t ncharts = sizeof charts / sizeof charts[0];
+
 const char *chart_absent(const struct rundir *r, const struct claims *c, const char *name,
 			 char *why, size_t len)
 {
-	size_t k = 0;
+	for (size_t i = 0; i < ncharts; i++) {
+		const char *lacks;
 
-	/* what a chart draws, not the columns the run has: a column can be
-	 * there and empty (phases of a run without --phases) */
-	if ((!strcmp(name, "latency") || !strcmp(name, "rss0") || !strcmp(name, "cdf")) &&
-	    !any_cell(r, c, plain_off_cell)) {
-		snprintf(why, len, "no spawn measured without error (the run has only "
-				   "copy-on-write or runtime methods, or every cell failed)");
-		return why;
-	}
-	if (strcmp(name, "claims") == 0 && !c->vfork_exit[0].n && !c->vfork_exec[0].n &&
-	    !c->spawn[0].n) {
-		snprintf(why, len, "no fork/vfork or fork-exec/posix-spawn pair ran");
-		return why;
-	}
-	if (strcmp(name, "cdf") == 0) {
-		if (access(r->samples_path, R_OK)) {
-			snprintf(why, len, "the run has no samples (samples.csv.gz or samples.csv)");
-			return why;
-		}
-	}
-	if (strcmp(name, "cow") == 0 && !any_cell(r, c, per_page_cell)) {
-		snprintf(why, len, "the run has no copy-on-write figures (per_page_ns: they "
-				   "come with the copy-on-write methods, -m cow)");
-		return why;
-	}
-	if (strcmp(name, "counters") == 0) {
-		while (k < r->ncounters && !has_counter_data(r, k))
-			k++;
-		if (k == r->ncounters) {
-			snprintf(why, len, r->ncounters ? "every <event>_per_op cell is empty or 0: "
-							  "this machine could count none of the events"
-							: "the run has no <event>_per_op column (counters "
-							  "come with -e/--events)");
-			return why;
-		}
-	}
-	if (strcmp(name, "scaling") == 0) {
-		struct scale s[1];
-		if (!scaling_series(r, s, 1)) {
-			snprintf(why, len, "no method ran at two numbers of spawners (they come "
-					   "with --parallel, e.g. --parallel 1,2,4)");
-			return why;
-		}
-	}
-	if (strcmp(name, "runtimes") == 0) {
-		struct rt_series s[1];
-		if (!runtime_series(r, s, 1)) {
-			snprintf(why, len, "no runtime method measured (they come with -m runtimes)");
-			return why;
-		}
-	}
-	if (strcmp(name, "phases") == 0 && !any_cell(r, c, phase_cell)) {
-		snprintf(why, len, "the run has no phase figures (child_start_us, exec_us, ...: "
-				   "they come with --phases)");
+		if (strcmp(name, charts[i].name))
+			continue;
+		if (!(lacks = charts[i].absent(r, c)))
+			return NULL;
+		snprintf(why, len, "%s", lacks);
 		return why;
 	}
 	return NULL;

@@ -19,6 +19,8 @@
 struct chart {
 	const char *name;	/* plots/<name>.gp draws <name>.svg and .png */
 	const char *title;
+	/* why the run lacks what the chart draws, or NULL when it has it */
+	const char *(*absent)(const struct rundir *r, const struct claims *c);
 };
 
 /* The charts of one run, in the order the report shows them. */

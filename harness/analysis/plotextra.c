@@ -323,21 +323,14 @@ void phases(struct plot *p)
 
 /* Compare ------------------------------------------------------------------ */
 
-int plot_compare(const struct rundir *runs, const struct claims *const *c, size_t n,
-		 const char *out, char *err)
+/* A colour for each method of every run, in order of first sight, and a
+ * key naming those drawn: plain spawns, in some run. */
+static void compare_methods(struct plot *p, const struct rundir *runs,
+			    const struct claims *const *c, size_t n)
 {
-	struct plot *p = calloc(1, sizeof *p);
-	int rc;
-
-	if (!p) {
-		snprintf(err, PLOT_ERR_LEN, "out of memory");
-		return -1;
-	}
-	plot_init(p, &runs[0], c[0], out);
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = 0; j < runs[i].ncells; j++)
 			method_color(p, runs[i].cells[j].method);
-	/* the key names the methods drawn: plain spawns, in some run */
 	for (size_t i = 0; i < p->nmethods; i++) {
 		bool drawn = false;
 
@@ -348,6 +341,12 @@ int plot_compare(const struct rundir *runs, const struct claims *const *c, size_
 		if (drawn)
 			series_add_raw(p, &p->cmp, p->methods[i], (int)i + 1, 1);
 	}
+}
+
+/* compare-latency.csv: each run's plain medians, a dash type a run. */
+static void compare_latency(struct plot *p, const struct rundir *runs,
+			    const struct claims *const *c, size_t n)
+{
 	csv_open(p, "compare-latency.csv", "run,series,x_mib,median_us,p10_us,p90_us");
 	for (size_t i = 0; i < n; i++) {
 		struct sorted s;
@@ -367,6 +366,14 @@ int plot_compare(const struct rundir *runs, const struct claims *const *c, size_
 		free(s.c);
 	}
 	csv_close(p);
+	p->r = &runs[0];
+	p->c = c[0];
+}
+
+/* compare-claims.csv: each run's three ratio curves at its first THP
+ * setting. */
+static void compare_claims(struct plot *p, const struct claims *const *c, size_t n)
+{
 	series_add_raw(p, &p->cmq, "fork-exit / vfork-exit", 1, 1);
 	series_add_raw(p, &p->cmq, "fork-exec / vfork-exec", 2, 1);
 	series_add_raw(p, &p->cmq, "fork-exec / posix-spawn", 3, 1);
@@ -382,8 +389,22 @@ int plot_compare(const struct rundir *runs, const struct claims *const *c, size_
 				    num(cv[k]->pt[j].r.hi));
 	}
 	csv_close(p);
-	p->r = &runs[0];
-	p->c = c[0];
+}
+
+int plot_compare(const struct rundir *runs, const struct claims *const *c, size_t n,
+		 const char *out, char *err)
+{
+	struct plot *p = calloc(1, sizeof *p);
+	int rc;
+
+	if (!p) {
+		snprintf(err, PLOT_ERR_LEN, "out of memory");
+		return -1;
+	}
+	plot_init(p, &runs[0], c[0], out);
+	compare_methods(p, runs, c, n);
+	compare_latency(p, runs, c, n);
+	compare_claims(p, c, n);
 	rc = plot_finish(p, err);
 	free(p);
 	return rc;

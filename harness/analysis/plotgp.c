@@ -292,9 +292,65 @@ static void gp_names(FILE *f, const struct names *n)
 	fputs("]\n", f);
 }
 
-int plot_finish(struct plot *p, char *err)
+/* The run's names and the scalars the chart scripts place things by. */
+static void gp_scalars(FILE *f, const struct plot *p)
 {
 	char label[LABEL_LEN * 2];
+
+	fprintf(f, "# Names for the tables beside this file; written by spawncost "
+		   "report --plot-data.\nrun_label = ");
+	gp_string(f, run_label(p->r, label, sizeof label));
+	fputs("\nrun_title = ", f);
+	gp_string(f, run_title(p->r, label, sizeof label));
+	fputs("\nemulated_note = ", f);
+	gp_string(f, p->emulated ? EMULATED_NOTE : "");
+	fprintf(f, "\nbar_rss = %s\ncdf_rss = %s\n", num(p->bar_rss), num(p->cdf_rss));
+	fprintf(f, "ph_rss1 = %s\nph_rss2 = %s\n", num(p->ph_rss[0]), num(p->ph_rss[1]));
+	/* What the smallest parent has resident beyond its ballast: the
+	 * claim chart's ballast axis is log(ballast + this), where 0 MiB
+	 * has a place. */
+	if (p->c->nrss)
+		fprintf(f, "rss_base = %s\n",
+			num(fmax(0.5, run_resident(p->r, p->c->rss[0]) - p->c->rss[0])));
+	if (p->clm_zoom[0] <= p->clm_zoom[1])
+		fprintf(f, "clm_zoom_lo = %s\nclm_zoom_hi = %s\n", num(p->clm_zoom[0]),
+			num(p->clm_zoom[1]));
+}
+
+/* The counters chart: the events left out as 0, and which panels are log. */
+static void gp_events(FILE *f, const struct plot *p)
+{
+	if (*p->ev_zero) {
+		fputs("ev_zero = ", f);
+		gp_string(f, p->ev_zero);
+		fputc('\n', f);
+	}
+	if (p->ev.n) {
+		fputs("array ev_log = [", f);
+		for (size_t i = 0; i < p->ev.n; i++)
+			fprintf(f, "%s%d", i ? ", " : "", p->ev_log[i]);
+		fputs("]\n", f);
+	}
+}
+
+/* The ballast sizes of the sweep (not those run --refine added, which
+ * would crowd it), placed at their resident size: tics for the charts' top
+ * axis. */
+static void gp_rss_tics(FILE *f, const struct plot *p)
+{
+	fputs("array rss_x = [", f);
+	for (size_t i = 0, k = 0; i < p->c->nrss; i++)
+		if (!run_size_refined(p->r, p->c->rss[i]))
+			fprintf(f, "%s%s", k++ ? ", " : "", num(run_resident(p->r, p->c->rss[i])));
+	fputs("]\narray rss_mib = [", f);
+	for (size_t i = 0, k = 0; i < p->c->nrss; i++)
+		if (!run_size_refined(p->r, p->c->rss[i]))
+			fprintf(f, "%s%s", k++ ? ", " : "", num(p->c->rss[i]));
+	fputs("]\n", f);
+}
+
+int plot_finish(struct plot *p, char *err)
+{
 	const struct names *all[] = { &p->lat, &p->clm, &p->crs, &p->bar, &p->cdf,
 				      &p->cow, &p->fit, &p->cnt, &p->ev, &p->ph, &p->scl, &p->rt,
 				      &p->cmp, &p->cmr, &p->cmq };
@@ -305,50 +361,11 @@ int plot_finish(struct plot *p, char *err)
 	if (!f) {
 		fail(p, errno);
 	} else {
-		fprintf(f, "# Names for the tables beside this file; written by spawncost "
-			   "report --plot-data.\nrun_label = ");
-		gp_string(f, run_label(p->r, label, sizeof label));
-		fputs("\nrun_title = ", f);
-		gp_string(f, run_title(p->r, label, sizeof label));
-		fputs("\nemulated_note = ", f);
-		gp_string(f, p->emulated ? EMULATED_NOTE : "");
-		fprintf(f, "\nbar_rss = %s\ncdf_rss = %s\n", num(p->bar_rss), num(p->cdf_rss));
-		fprintf(f, "ph_rss1 = %s\nph_rss2 = %s\n", num(p->ph_rss[0]), num(p->ph_rss[1]));
-		/* What the smallest parent has resident beyond its ballast: the
-		 * claim chart's ballast axis is log(ballast + this), where 0 MiB
-		 * has a place. */
-		if (p->c->nrss)
-			fprintf(f, "rss_base = %s\n",
-				num(fmax(0.5, run_resident(p->r, p->c->rss[0]) - p->c->rss[0])));
-		if (p->clm_zoom[0] <= p->clm_zoom[1])
-			fprintf(f, "clm_zoom_lo = %s\nclm_zoom_hi = %s\n", num(p->clm_zoom[0]),
-				num(p->clm_zoom[1]));
+		gp_scalars(f, p);
 		for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
 			gp_names(f, all[i]);
-		if (*p->ev_zero) {
-			fputs("ev_zero = ", f);
-			gp_string(f, p->ev_zero);
-			fputc('\n', f);
-		}
-		if (p->ev.n) {
-			fputs("array ev_log = [", f);
-			for (size_t i = 0; i < p->ev.n; i++)
-				fprintf(f, "%s%d", i ? ", " : "", p->ev_log[i]);
-			fputs("]\n", f);
-		}
-		/* The ballast sizes of the sweep (not those run --refine
-		 * added, which would crowd it), placed at their resident size:
-		 * tics for the charts' top axis. */
-		fputs("array rss_x = [", f);
-		for (size_t i = 0, k = 0; i < p->c->nrss; i++)
-			if (!run_size_refined(p->r, p->c->rss[i]))
-				fprintf(f, "%s%s", k++ ? ", " : "",
-					num(run_resident(p->r, p->c->rss[i])));
-		fputs("]\narray rss_mib = [", f);
-		for (size_t i = 0, k = 0; i < p->c->nrss; i++)
-			if (!run_size_refined(p->r, p->c->rss[i]))
-				fprintf(f, "%s%s", k++ ? ", " : "", num(p->c->rss[i]));
-		fputs("]\n", f);
+		gp_events(f, p);
+		gp_rss_tics(f, p);
 		if (ferror(f))
 			fail(p, errno);
 		if (fclose(f))

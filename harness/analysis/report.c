@@ -365,7 +365,15 @@ cleanup:
 	return rc;
 }
 
-int cmd_report(int argc, char **argv)
+struct report_opts {
+	const char *out;	/* --plot-data, or NULL */
+	double cdf_rss;		/* NaN: the smallest */
+	bool json, help;
+};
+
+/* The options up to the first run folder (optind) or --help; 0, or 2 with
+ * the one line that says which option is wrong. */
+static int report_options(int argc, char **argv, struct report_opts *o)
 {
 	static const struct option opts[] = {
 		{ "plot-data", required_argument, NULL, 'p' },
@@ -374,36 +382,30 @@ int cmd_report(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	const char *out = NULL;
-	double cdf_rss = NAN;
-	bool json = false;
-	struct rundir r;
-	struct claims *c;
-	int opt, rc;
+	char perr[PARSE_ERR_LEN];
+	int opt;
 
+	*o = (struct report_opts){ .cdf_rss = NAN };
 	opterr = 0;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'p':
-			out = optarg;
+			o->out = optarg;
 			break;
-		case 'c': {
-			char perr[PARSE_ERR_LEN];
-
+		case 'c':
 			/* the one number grammar of every option (parse.c): no
 			 * inf, nan, hex or overflow */
-			if (parse_double(optarg, 0, 4194304 /* 4 TiB, as -r */, &cdf_rss, perr)) {
+			if (parse_double(optarg, 0, 4194304 /* 4 TiB, as -r */, &o->cdf_rss, perr)) {
 				fprintf(stderr, "spawncost report: --cdf-rss: %s\n", perr);
 				return 2;
 			}
 			break;
-		}
 		case 'j':
-			json = true;
+			o->json = true;
 			break;
 		case 'h':
-			fputs(report_usage, stdout);
+			o->help = true;
 			return 0;
 		default:
 			fprintf(stderr, "spawncost report: unknown option '%s' (see spawncost "
@@ -411,20 +413,33 @@ int cmd_report(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (optind >= argc || (!out && argc - optind > 1)) {
+	return 0;
+}
+
+/* One run folder unless --plot-data overlays several; --json and
+ * --plot-data write different things, so not both. */
+static int report_operands(int argc, const struct report_opts *o)
+{
+	if (optind >= argc || (!o->out && argc - optind > 1)) {
 		fprintf(stderr, "spawncost report: %s (see spawncost report --help)\n",
 			optind >= argc ? "no run folder given" : "one run folder at a time");
 		return 2;
 	}
-	if (out && json) {
+	if (o->out && o->json) {
 		fprintf(stderr, "spawncost report: --json: not with --plot-data\n");
 		return 2;
 	}
-	if (out)
-		return plot_tables(argv + optind, argc - optind, out, cdf_rss);
-	if (json)
-		return run_json("spawncost report", argv[optind], stdout);
-	if ((rc = report_load("spawncost report", argv[optind], &r, &c)))
+	return 0;
+}
+
+/* dir/report.md and verdicts.csv, and the verdicts on stdout. */
+static int report_run(const char *dir)
+{
+	struct rundir r;
+	struct claims *c;
+	int rc;
+
+	if ((rc = report_load("spawncost report", dir, &r, &c)))
 		return rc;
 	rc = write_report(&r, c);
 	if (rc == 0) {
@@ -437,4 +452,24 @@ int cmd_report(int argc, char **argv)
 	rundir_free(&r);
 	free(c);
 	return rc;
+}
+
+int cmd_report(int argc, char **argv)
+{
+	struct report_opts o;
+	int rc;
+
+	if ((rc = report_options(argc, argv, &o)))
+		return rc;
+	if (o.help) {
+		fputs(report_usage, stdout);
+		return 0;
+	}
+	if ((rc = report_operands(argc, &o)))
+		return rc;
+	if (o.out)
+		return plot_tables(argv + optind, argc - optind, o.out, o.cdf_rss);
+	if (o.json)
+		return run_json("spawncost report", argv[optind], stdout);
+	return report_run(argv[optind]);
 }
