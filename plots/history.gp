@@ -22,7 +22,8 @@
 # DATA/levels.csv: series, from_run, to_run, level: the median of the runs
 #   between two change points;
 # and DATA/charts.gp: runs_n; hs_n, hs_label, hs_ratio (1: a ratio),
-#   hs_full (1: it has a change point), hs_log (1: log scale), hs_band_lo,
+#   hs_full (1: it has a change point), hs_log (1: log scale), hs_min,
+#   hs_max (the lowest and highest ends of its intervals), hs_band_lo,
 #   hs_band_hi (the claim band, NaN: none), hs_line (the 1.1x line, NaN:
 #   none); cp_n and cp_series, cp_run (the first run of the new level),
 #   cp_step (%).
@@ -33,12 +34,10 @@ svg_size = "fixed"
 load "common.gp"
 
 unset key
-set tmargin 2
 # tics 1, 2 and 5 x 10^k across a log y axis from ylo to yhi (and 3, 4, 6, 8
 # where it spans less than a decade)
 log_ytics = 'set ytics (); do for [e=-3:6] { do for [m in "1 2 3 4 5 6 8"] { v = real(m) * 10.0**e; if (v >= ylo && v <= yhi && (yhi / ylo < 10 || strstrt("125", m))) { set ytics add (sprintf(yfmt, v) v) } } }'
 set xrange [0.5:runs_n + 0.5]
-set xlabel "run"
 unset mxtics
 unset mytics
 set grid noxtics nomxtics ytics mytics
@@ -60,12 +59,16 @@ levels_plot = 'file("levels.csv") using (this(k, "from_run") - 0.45):"level":(co
 
 do for [k=1:hs_n] {
 	width = hs_full[k] ? 760 : 560
-	height = hs_full[k] ? 330 : 250
+	height = hs_full[k] ? 330 : 210
 	out = sprintf("%s/s%d.svg", charts, k)
 	@set_term
 	unset arrow
 	unset label
 	unset object
+	# the small ones without the axis' name: the page's heading says it
+	set xlabel hs_full[k] ? "run" : ""
+	# room above for the change points' labels
+	set tmargin hs_full[k] ? 2 : 1
 	# tics every run where they fit, about 45 px apart
 	set xtics 1 + int(runs_n / (width / 45.0))
 	if (hs_log[k]) { set logscale y } else { unset logscale y; set ytics autofreq }
@@ -75,13 +78,10 @@ do for [k=1:hs_n] {
 
 	# the y range from the intervals, so that the band and the line,
 	# drawn only where they fall inside it, never stretch it
-	set autoscale y
-	stats file("points.csv") using (this(k, "run")):(lo_of(column("value"))) nooutput
-	ylo = STATS_min_y
-	stats file("points.csv") using (this(k, "run")):(hi_of(column("value"))) nooutput
-	yhi = STATS_max_y
-	pad = hs_log[k] ? (yhi / ylo) ** 0.06 : 0
-	if (hs_log[k]) { ylo = ylo / pad; yhi = yhi * pad } else { pad = (yhi - ylo) * 0.08 + yhi * 0.005; ylo = ylo - pad; yhi = yhi + pad }
+	ylo = hs_min[k]
+	yhi = hs_max[k]
+	if (hs_log[k]) { pad = (yhi / ylo) ** 0.06; ylo = ylo / pad; yhi = yhi * pad } \
+	else { pad = (yhi - ylo) * 0.08 + yhi * 0.005; ylo = ylo - pad; yhi = yhi + pad }
 	set yrange [ylo:yhi]
 	if (hs_log[k]) { @log_ytics }
 	if (hs_band_lo[k] < yhi && hs_band_hi[k] > ylo) {

@@ -90,6 +90,8 @@ static int take_opt(int opt, const char *val, void *arg)
 		break;
 	case 'o':
 		/* "page/" is page: OUT.tmp is made beside it */
+		if (!*val)
+			return bad("--html", "an empty folder name");
 		if (strlen(val) >= sizeof a->out_buf)
 			return bad("--html", "the path is too long");
 		strcpy(a->out_buf, val);

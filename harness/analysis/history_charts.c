@@ -135,6 +135,26 @@ static double wide(const struct hist_series *s)
 	return s->n && hi > 3 * lo;
 }
 
+/* The y range a chart needs: its intervals' ends (the figure where a point
+ * has none). */
+static double lowest(const struct hist_series *s)
+{
+	double v = INFINITY;
+
+	for (size_t i = 0; i < s->n; i++)
+		v = fmin(v, isfinite(s->pt[i].v.lo) ? s->pt[i].v.lo : s->pt[i].v.v);
+	return s->n ? v : NAN;
+}
+
+static double highest(const struct hist_series *s)
+{
+	double v = 0;
+
+	for (size_t i = 0; i < s->n; i++)
+		v = fmax(v, isfinite(s->pt[i].v.hi) ? s->pt[i].v.hi : s->pt[i].v.v);
+	return s->n ? v : NAN;
+}
+
 static double band_lo(const struct hist_series *s) { return shaded(s) ? shaded(s)->lo : NAN; }
 static double band_hi(const struct hist_series *s) { return shaded(s) ? shaded(s)->hi : NAN; }
 
@@ -187,6 +207,8 @@ static int names(const struct history *h, const char *dir, char *err)
 	series_array(f, h, "hs_ratio", is_ratio);
 	series_array(f, h, "hs_full", has_change);
 	series_array(f, h, "hs_log", wide);
+	series_array(f, h, "hs_min", lowest);
+	series_array(f, h, "hs_max", highest);
 	series_array(f, h, "hs_band_lo", band_lo);
 	series_array(f, h, "hs_band_hi", band_hi);
 	series_array(f, h, "hs_line", line_at);

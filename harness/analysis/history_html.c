@@ -76,7 +76,7 @@ int history_html_check(const char *out, char *err)
 	const char *why, *parent;
 
 	if (!*out)
-		return fail(err, "--html", "an empty folder name");
+		return fail(err, "OUT", "an empty folder name");
 	if (strlen(out) + sizeof "/charts/s1000000.svg" + 8 > PATH_MAX)
 		return fail(err, out, "the path is too long");
 	if ((why = unusable(out)))

@@ -30,6 +30,7 @@ static const char style[] =
 	".grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(340px,1fr));gap:.3em 1em}\n"
 	".grid.big{grid-template-columns:repeat(auto-fill,minmax(520px,1fr))}\n"
 	".grid figcaption{font-size:.85em;overflow-wrap:anywhere}\n"
+	".grid figure{display:flex;flex-direction:column}.grid figure img{margin-top:auto}\n"
 	"summary{cursor:pointer;font-weight:600}\n";
 
 /* s with & < > " escaped; with breaks, a line may break after each / (a
@@ -290,7 +291,7 @@ static void quiet_charts(FILE *f, const struct history *h)
 	if (!quiet)
 		return;
 	fprintf(f, "<h2 id=quiet>Series without a change point</h2>\n<details%s><summary>%zu "
-		"series: a chart each</summary>\n", quiet <= 12 ? " open" : "", quiet);
+		"series, a chart each (x: the run)</summary>\n", quiet <= 12 ? " open" : "", quiet);
 	chart_grid(f, h, false);
 	fputs("</details>\n", f);
 }

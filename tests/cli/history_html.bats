@@ -143,6 +143,8 @@ shows_the_step() {
 	[ "$stderr" = "spawncost history: --html: afile: exists and is not a folder" ]
 	rm afile
 	expect_bad "no/such: no such folder" history "$FX/step" --html no/such/page
+	expect_bad "--html: an empty folder name" history "$FX/step" --html ""
+	expect_bad "/nonexistent: No such file or directory" history /nonexistent --html page
 	expect_bad "--html: writes the page alone" history "$FX/step" --html page --report 1
 	expect_bad "--html: writes the page alone" history "$FX/step" --html page --format json
 }
