@@ -34,6 +34,8 @@ svg_size = "fixed"
 load "common.gp"
 
 unset key
+# the band's and the line's names readable over the points
+set style textbox opaque noborder margins 1, 1
 # tics 1, 2 and 5 x 10^k across a log y axis from ylo to yhi (and 3, 4, 6, 8
 # where it spans less than a decade)
 log_ytics = 'set ytics (); do for [e=-3:6] { do for [m in "1 2 3 4 5 6 8"] { v = real(m) * 10.0**e; if (v >= ylo && v <= yhi && (yhi / ylo < 10 || strstrt("125", m))) { set ytics add (sprintf(yfmt, v) v) } } }'
@@ -89,14 +91,14 @@ do for [k=1:hs_n] {
 			to graph 1, first (hs_band_hi[k] < yhi ? hs_band_hi[k] : yhi) behind \
 			fc rgb "#E69F00" fs transparent solid 0.25 noborder
 		set label 1 sprintf("claimed %g–%g×", hs_band_lo[k], hs_band_hi[k]) \
-			at graph 0.01, first (hs_band_lo[k] > ylo ? hs_band_lo[k] : ylo) \
-			left offset 0, 0.6 tc rgb "#8a5a00" font ",12" front
+			at graph 0.995, first (hs_band_lo[k] > ylo ? hs_band_lo[k] : ylo) \
+			right offset 0, 0.6 tc rgb "#8a5a00" font ",12" boxed front
 	}
 	if (hs_line[k] > ylo && hs_line[k] < yhi) {
 		set arrow 1 from graph 0, first hs_line[k] to graph 1, first hs_line[k] nohead \
 			lc rgb "#777777" dt 3 lw 1.5 back
-		set label 2 sprintf("%g×: as efficient", hs_line[k]) at graph 0.01, first hs_line[k] \
-			left offset 0, 0.6 tc rgb "#555555" font ",12" front
+		set label 2 sprintf("%g×: as efficient", hs_line[k]) at graph 0.995, first hs_line[k] \
+			right offset 0, 0.6 tc rgb "#555555" font ",12" boxed front
 	}
 	do for [i=1:cp_n] {
 		if (cp_series[i] == k) {

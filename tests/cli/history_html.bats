@@ -40,8 +40,10 @@ xp() {
 # for each series it changed, and the 20 runs. Says what is wrong, first.
 shows_the_step() {
 	local page="$1" n=0 ref
-	"$CHROMIUM" --headless --disable-gpu --no-sandbox --dump-dom "file://$page/index.html" \
-		> dom.html 2>/dev/null || { echo "chromium could not load $page"; return 1; }
+	# a profile of its own: nothing in $HOME, no lock shared with another
+	"$CHROMIUM" --headless --disable-gpu --no-sandbox --user-data-dir="$BATS_TEST_TMPDIR/chromium" \
+		--dump-dom "file://$page/index.html" > dom.html 2>/dev/null ||
+		{ echo "chromium could not load $page"; return 1; }
 	[ "$(xp 'string(//h1)')" = "spawncost history" ] || { echo "no page in the DOM"; return 1; }
 	# a chart per series, each drawn: an SVG that is there
 	[ "$(xp 'count(//figure/img)')" -eq 18 ] ||
