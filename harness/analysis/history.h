@@ -96,6 +96,9 @@ void history_text(FILE *f, const struct history *h);
 /* The machines the runs come from (env.txt's machine_id; runs without one
  * not counted): more than one is warned about. */
 size_t history_machines(const struct history *h);
+/* Whether runs a and b were measured on machines that differ (both known):
+ * a step between them may be the machine's. */
+bool history_other_machine(const struct history *h, size_t a, size_t b);
 int history_json(FILE *f, const struct history *h);
 
 /* --report K: change K in the kernel test robot's shape (history_report.c).

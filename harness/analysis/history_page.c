@@ -132,6 +132,8 @@ static void changes(FILE *f, const struct history *h)
 			text(f, h->runs[s->pt[c->at - 1].run].name);
 			fputs("\">", f);
 			text(f, h->runs[run].name);
+			if (history_other_machine(h, s->pt[c->at - 1].run, run))
+				fputs(" <span class=warn>(where the machine changes)</span>", f);
 			fputs("</td><td class=n>", f);
 			figure(f, s, c->before.v);
 			fputs("</td><td class=n>", f);
@@ -330,19 +332,20 @@ static void runs(FILE *f, const struct history *h)
 static void head(FILE *f, const struct history *h)
 {
 	static const char *const order[] = { "time", "commit", "kernel", "label" };
-	char a[32], b[32];
+	char a[32], b[32], runs[32], cps[48];
 
+	snprintf(runs, sizeof runs, "%zu run%s", h->nruns, h->nruns == 1 ? "" : "s");
+	snprintf(cps, sizeof cps, "%zu change point%s", h->nchanges, h->nchanges == 1 ? "" : "s");
 	fprintf(f, "<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8>\n"
 		"<meta name=viewport content=\"width=device-width, initial-scale=1\">\n"
 		"<meta name=generator content=\"spawncost history --html\">\n"
-		"<title>spawncost history: %zu runs, %zu change points</title>\n<style>\n%s</style>"
-		"</head>\n<body>\n<h1>spawncost history</h1>\n<p>%zu runs by %s, %s to %s UTC; "
-		"%zu series; <strong>%zu change point%s</strong>.</p>\n<p class=note>Change points "
-		"by E-Divisive means with a permutation test (p &lt; %g, steps of %g%% or more, at "
-		"least two runs a side): docs/history.md.</p>\n", h->nruns, h->nchanges, style,
-		h->nruns, order[h->o.by], utc(h->runs[0].start, a, sizeof a),
-		utc(h->runs[h->nruns - 1].start, b, sizeof b), h->nseries, h->nchanges,
-		h->nchanges == 1 ? "" : "s", h->o.detect.alpha, h->o.detect.threshold_pct);
+		"<title>spawncost history: %s, %s</title>\n<style>\n%s</style></head>\n<body>\n"
+		"<h1>spawncost history</h1>\n<p>%s by %s, %s to %s UTC; %zu series; "
+		"<strong>%s</strong>.</p>\n<p class=note>Change points by E-Divisive means with a "
+		"permutation test (p &lt; %g, steps of %g%% or more, at least two runs a side): "
+		"docs/history.md.</p>\n", runs, cps, style, runs, order[h->o.by],
+		utc(h->runs[0].start, a, sizeof a), utc(h->runs[h->nruns - 1].start, b, sizeof b),
+		h->nseries, cps, h->o.detect.alpha, h->o.detect.threshold_pct);
 	if (history_machines(h) > 1)
 		fprintf(f, "<p class=warn>The runs come from %zu machines (machine_id): a step where "
 			"the machine changes may be the machine's, not a change's.</p>\n",

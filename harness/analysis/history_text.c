@@ -49,8 +49,7 @@ static void side_line(FILE *f, const struct history *h, const struct hist_series
 		strcmp(what, "before:") ? "first" : "last", h->runs[run].name);
 }
 
-/* Whether runs a and b were measured on machines that differ (both known). */
-static bool other_machine(const struct history *h, size_t a, size_t b)
+bool history_other_machine(const struct history *h, size_t a, size_t b)
 {
 	return *h->runs[a].machine && *h->runs[b].machine &&
 	       strcmp(h->runs[a].machine, h->runs[b].machine) != 0;
@@ -79,7 +78,7 @@ static void change_text(FILE *f, const struct history *h, const struct hist_seri
 	fprintf(f, "  [%zu] %+.1f%% [%+.1f%%, %+.1f%%] at run %zu of %zu, p = %.3g%s\n",
 		s->first + i, 100 * (c->step.v - 1), 100 * (c->step.lo - 1),
 		100 * (c->step.hi - 1), s->pt[c->at].run + 1, h->nruns, c->p,
-		other_machine(h, s->pt[c->at - 1].run, s->pt[c->at].run)
+		history_other_machine(h, s->pt[c->at - 1].run, s->pt[c->at].run)
 			? ", where the machine changes" : "");
 	if (c->level < 0.95)
 		fprintf(f, "      (few runs a side: the interval holds %.0f%%, not 95%%)\n",

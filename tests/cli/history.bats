@@ -166,6 +166,11 @@ changed_series() {
 	[ "$(grep -c ' at run 11 of 20, p = 0.001, where the machine changes$' <<< "$output")" -eq 10 ]
 	run --separate-stderr "$SC" history "$FX/step"
 	refute grep -q 'machine' <<< "$output"
+	# the page says it too: under its heading, and at each change
+	run --separate-stderr "$SC" history two --html page
+	[ "$status" -eq 1 ]
+	grep -q '^<p class=warn>The runs come from 2 machines (machine_id)' page/index.html
+	[ "$(grep -c 'heavy-parent \[run-11\] <span class=warn>(where the machine changes)</span>' page/index.html)" -eq 10 ]
 }
 
 @test "bad input: one line, exit 2, nothing on stdout" {
