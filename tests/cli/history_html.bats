@@ -27,8 +27,11 @@ xp() {
 # for each series it changed, and the 20 runs. Says what is wrong, first.
 shows_the_step() {
 	local page="$1" n=0 ref
-	# a profile of its own: nothing in $HOME, no lock shared with another
-	"$CHROMIUM" --headless --disable-gpu --no-sandbox --user-data-dir="$BATS_TEST_TMPDIR/chromium" \
+	# a profile and a home of its own: nothing left in $HOME (it keeps
+	# folders in ~/.cache and ~/.config), no lock shared with another
+	HOME="$BATS_TEST_TMPDIR" XDG_CONFIG_HOME="$BATS_TEST_TMPDIR/config" \
+		XDG_CACHE_HOME="$BATS_TEST_TMPDIR/cache" "$CHROMIUM" --headless --disable-gpu \
+		--no-sandbox --user-data-dir="$BATS_TEST_TMPDIR/chromium" \
 		--dump-dom "file://$page/index.html" > dom.html 2>/dev/null ||
 		{ echo "chromium could not load $page"; return 1; }
 	[ "$(xp 'string(//h1)')" = "spawncost history" ] || { echo "no page in the DOM"; return 1; }
