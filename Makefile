@@ -118,6 +118,14 @@ $(B)/sysprep: scripts/sysprep
 	@mkdir -p $(@D)
 	install -m 755 $< $@
 
+# The chart scripts history --html draws with, next to the engine, where the
+# front end looks for them (make install puts them beside it too).
+PLOTS_GP := $(B)/plots/common.gp $(B)/plots/history.gp
+all: $(PLOTS_GP)
+$(PLOTS_GP): $(B)/plots/%: plots/%
+	@mkdir -p $(@D)
+	install -m 644 $< $@
+
 # The rt-* methods' drivers (bench/runtimes/<runtime>/), into
 # $(B)/runtimes/<runtime>/ where the engine looks next to the no-op. The
 # scripts are copied by `all`; the compiled drivers are built by
@@ -308,7 +316,7 @@ install: all runtime-drivers
 	install -m 755 $(B)/spawncost $(DESTDIR)$(PREFIX)/bin/spawncost
 	install -m 755 $(B)/spawncost-measure $(TARGETS) $(DESTDIR)$(PREFIX)/libexec/spawncost/
 	install -m 755 $(B)/sysprep $(DESTDIR)$(PREFIX)/libexec/spawncost/
-	cp -R $(B)/runtimes $(DESTDIR)$(PREFIX)/libexec/spawncost/
+	cp -R $(B)/runtimes $(B)/plots $(DESTDIR)$(PREFIX)/libexec/spawncost/
 	install -d $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 644 man/spawncost.1 man/spawncost-run.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 

@@ -32,7 +32,10 @@ set encoding utf8
 # for one column of them.
 width = 1200
 height = 720
-set_term = 'if (strlen(out) > 4 && out[strlen(out)-3:] eq ".svg") { set terminal svg size width,height dynamic font "DejaVu Sans,15" background "white" noenhanced } else { set terminal pngcairo size width,height font "DejaVu Sans,13" background "white" noenhanced linewidth 1.3 }; set output out'
+# An SVG scales to its window (dynamic), or has its size (svg_size = "fixed",
+# set before loading this file: a page's <img> then keeps its shape).
+if (!exists("svg_size")) svg_size = "dynamic"
+set_term = 'if (strlen(out) > 4 && out[strlen(out)-3:] eq ".svg") { set terminal svg size width,height ' . svg_size . ' font "DejaVu Sans,15" background "white" noenhanced } else { set terminal pngcairo size width,height font "DejaVu Sans,13" background "white" noenhanced linewidth 1.3 }; set output out'
 @set_term
 key_tall(n) = n * 23 + 330 > height ? n * 23 + 330 : height
 set datafile separator comma

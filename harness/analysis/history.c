@@ -6,11 +6,13 @@
 
 #include "cmdline.h"
 #include "history.h"
+#include "history_html.h"
 #include "parse.h"
 
 static const char history_usage[] =
 	"usage: spawncost history DIR... [--by time|commit|kernel|label] [--alpha A]\n"
 	"                         [--threshold PCT] [--format text|json] [--report N]\n"
+	"                         [--html OUT]\n"
 	"  DIR              run folders, or folders of them, in any order\n"
 	"  --by KEY         the order of the runs: time (default: when each started),\n"
 	"                   commit (env.txt's git_revision; commits in the order their\n"
@@ -23,6 +25,11 @@ static const char history_usage[] =
 	"                   the runs on either side, each series that changed there\n"
 	"                   with its median and %stddev on both sides and the %change,\n"
 	"                   and the command that reproduces the run after it\n"
+	"  --html OUT       a static page in the folder OUT (new, empty, or a page\n"
+	"                   written before): a chart per series with its change\n"
+	"                   points, the latest run against the one before, the\n"
+	"                   claims run by run and every run's machine and kernel;\n"
+	"                   prints OUT/index.html\n"
 	"One series per cell and per claim ratio at each swept size, one point per run:\n"
 	"its median of windows' medians. Change points: E-Divisive with means and a\n"
 	"permutation test (Matteson & James 2014, as Apache Otava/Hunter), at least 2\n"
@@ -37,6 +44,8 @@ struct history_args {
 	struct hist_opts o;
 	enum history_format format;
 	size_t report;		/* --report N, 0: none */
+	const char *html;	/* --html OUT: out_buf, or NULL */
+	char out_buf[PATH_MAX];
 };
 
 static int bad(const char *what, const char *why)
@@ -79,6 +88,17 @@ static int take_opt(int opt, const char *val, void *arg)
 			return bad("--report", err);
 		a->report = (size_t)n;
 		break;
+	case 'o':
+		/* "page/" is page: OUT.tmp is made beside it */
+		if (!*val)
+			return bad("--html", "an empty folder name");
+		if (strlen(val) >= sizeof a->out_buf)
+			return bad("--html", "the path is too long");
+		strcpy(a->out_buf, val);
+		for (size_t end = strlen(a->out_buf); end > 1 && a->out_buf[end - 1] == '/'; end--)
+			a->out_buf[end - 1] = '\0';
+		a->html = a->out_buf;
+		break;
 	}
 	return 0;
 }
@@ -91,12 +111,14 @@ static int parse_args(int argc, char **argv, struct history_args *a)
 		{ "threshold", required_argument, NULL, 't' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "report", required_argument, NULL, 'r' },
+		{ "html", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const struct cmd_line cl = { .name = "history", .usage = history_usage,
 				     .longopts = longopts, .operands = a->dirs,
 				     .max_operands = (size_t)argc };
+	char err[HTML_ERR_LEN];
 	int rc;
 
 	if ((rc = cmd_options(argc, argv, &cl, take_opt, a)))
@@ -107,6 +129,11 @@ static int parse_args(int argc, char **argv, struct history_args *a)
 		return bad("DIR", "missing: give run folders, or folders of them");
 	if (a->report && a->format == F_JSON)
 		return bad("--report", "prints text: leave out --format json");
+	if (a->html && (a->report || a->format == F_JSON))
+		return bad("--html", "writes the page alone: leave out --report and --format json");
+	/* before any folder is read: a bad OUT is said at once */
+	if (a->html && history_html_check(a->html, err))
+		return cmd_bad("history", "--html", err);
 	return 0;
 }
 
@@ -171,7 +198,15 @@ int cmd_history(int argc, char **argv)
 		fprintf(stderr, "spawncost history: %s\n", err);
 		return 2;
 	}
-	if (a.report) {
+	if (a.html) {
+		char herr[HTML_ERR_LEN];
+
+		if ((rc = history_html(&h, a.html, herr)))
+			fprintf(stderr, "spawncost history: --html: %s\n", herr);
+		else
+			printf("%s/index.html\n", a.html);
+		rc = rc ? 2 : h.nchanges ? 1 : 0;
+	} else if (a.report) {
 		rc = history_report(stdout, &h, a.report);
 	} else if (a.format == F_JSON) {
 		if ((rc = history_json(stdout, &h)))

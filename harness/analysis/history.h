@@ -48,6 +48,7 @@ struct hist_series {
 				 * or the ratio's (ratio fork-exit/vfork-exit at 0 MiB) */
 	enum hist_kind kind;
 	const struct cell_data *cell;	/* a cell: its first one (its keys) */
+	const char *a, *b;	/* a ratio: a / b, as bands[] name them */
 	struct hist_point *pt;	/* in run order; a run without the figure has none */
 	size_t n, cap;
 	struct change *cp;	/* change points; .at, .lo, .hi index pt */
@@ -92,6 +93,12 @@ int history_series(struct history *h, char *err);
 /* The listing (history_text.c): text, or one JSON document written whole
  * (0, -1 out of memory, -2 when f did not take it). */
 void history_text(FILE *f, const struct history *h);
+/* The machines the runs come from (env.txt's machine_id; runs without one
+ * not counted): more than one is warned about. */
+size_t history_machines(const struct history *h);
+/* Whether runs a and b were measured on machines that differ (both known):
+ * a step between them may be the machine's. */
+bool history_other_machine(const struct history *h, size_t a, size_t b);
 int history_json(FILE *f, const struct history *h);
 
 /* --report K: change K in the kernel test robot's shape (history_report.c).

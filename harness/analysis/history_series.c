@@ -115,8 +115,11 @@ static int ratios_of(struct history *h, size_t run, size_t first_ratio)
 		for (size_t j = first_ratio; j < h->nseries && !s; j++)
 			if (strcmp(h->series[j].name, cr[i].name) == 0)
 				s = &h->series[j];
-		if ((!s && !(s = add_series(h, cr[i].name, SERIES_RATIO, NULL))) ||
-		    add_point(s, run, cr[i].p.r)) {
+		if (!s && (s = add_series(h, cr[i].name, SERIES_RATIO, NULL))) {
+			s->a = cr[i].a;
+			s->b = cr[i].b;
+		}
+		if (!s || add_point(s, run, cr[i].p.r)) {
 			free(cr);
 			return -1;
 		}

@@ -49,16 +49,13 @@ static void side_line(FILE *f, const struct history *h, const struct hist_series
 		strcmp(what, "before:") ? "first" : "last", h->runs[run].name);
 }
 
-/* Whether runs a and b were measured on machines that differ (both known). */
-static bool other_machine(const struct history *h, size_t a, size_t b)
+bool history_other_machine(const struct history *h, size_t a, size_t b)
 {
 	return *h->runs[a].machine && *h->runs[b].machine &&
 	       strcmp(h->runs[a].machine, h->runs[b].machine) != 0;
 }
 
-/* The machines the runs come from (env.txt's machine_id; runs without one
- * not counted). */
-static size_t machines(const struct history *h)
+size_t history_machines(const struct history *h)
 {
 	size_t n = 0;
 
@@ -81,7 +78,7 @@ static void change_text(FILE *f, const struct history *h, const struct hist_seri
 	fprintf(f, "  [%zu] %+.1f%% [%+.1f%%, %+.1f%%] at run %zu of %zu, p = %.3g%s\n",
 		s->first + i, 100 * (c->step.v - 1), 100 * (c->step.lo - 1),
 		100 * (c->step.hi - 1), s->pt[c->at].run + 1, h->nruns, c->p,
-		other_machine(h, s->pt[c->at - 1].run, s->pt[c->at].run)
+		history_other_machine(h, s->pt[c->at - 1].run, s->pt[c->at].run)
 			? ", where the machine changes" : "");
 	if (c->level < 0.95)
 		fprintf(f, "      (few runs a side: the interval holds %.0f%%, not 95%%)\n",
@@ -101,9 +98,9 @@ void history_text(FILE *f, const struct history *h)
 		utc(h->runs[h->nruns - 1].start, b, sizeof b), h->nseries, h->o.detect.alpha,
 		h->o.detect.threshold_pct);
 	/* as compare warns: a step between machines may be the machine's */
-	if (machines(h) > 1)
+	if (history_machines(h) > 1)
 		fprintf(f, "warning: the runs come from %zu machines (machine_id): a step where the "
-			"machine changes may be the machine's, not a change's\n", machines(h));
+			"machine changes may be the machine's, not a change's\n", history_machines(h));
 	for (size_t k = 0; k < h->nseries; k++) {
 		const struct hist_series *s = &h->series[k];
 
@@ -207,7 +204,7 @@ int history_json(FILE *f, const struct history *h)
 	}
 	o = json_pack("{s:s, s:f, s:f, s:I, s:I, s:I, s:I, s:I, s:o, s:o}", "by",
 		      order_names[h->o.by], "alpha", h->o.detect.alpha, "threshold_pct",
-		      h->o.detect.threshold_pct, "machines", (json_int_t)machines(h),
+		      h->o.detect.threshold_pct, "machines", (json_int_t)history_machines(h),
 		      "permutations", (json_int_t)detect_permutations(h->o.detect.alpha),
 		      "changes", (json_int_t)h->nchanges, "series_without_change",
 		      (json_int_t)quiet, "exit_status", (json_int_t)(h->nchanges ? 1 : 0), "runs",

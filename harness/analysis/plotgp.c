@@ -258,8 +258,7 @@ const char *approx(double v)
 	return b;
 }
 
-/* A gnuplot string: backslash and double quote escaped. */
-static void gp_string(FILE *f, const char *s)
+void gp_string(FILE *f, const char *s)
 {
 	fputc('"', f);
 	for (; *s; s++) {

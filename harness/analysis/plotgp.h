@@ -79,6 +79,9 @@ const char *num(double v);
 /* An interpolated size, rounded for a label: "0.5", "12", "230". */
 const char *approx(double v);
 
+/* s as a gnuplot string: quoted, backslash and double quote escaped. */
+void gp_string(FILE *f, const char *s);
+
 /* Write charts.gp; 0, or -1 with the first failure in err. */
 int plot_finish(struct plot *p, char *err);
 

@@ -98,6 +98,10 @@ load helpers
 	[ "$(col out/summary.csv target fork-exec 0)" = static ]
 	[ -f "$SCRATCH/prefix/share/man/man1/spawncost.1" ]
 	[ -f "$SCRATCH/prefix/share/man/man1/spawncost-run.1" ]
+	# history --html's chart scripts, found beside the engine
+	run "$SCRATCH/prefix/bin/spawncost" history --html page "$BATS_TEST_DIRNAME/../fixtures/history/step"
+	[ "$status" -eq 1 ]
+	[ -s page/charts/s1.svg ]
 }
 
 @test "the man pages render without a warning" {

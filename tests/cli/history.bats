@@ -29,19 +29,8 @@ changed_series() {
 	run --separate-stderr "$SC" history "$FX/step" --format json
 	[ "$status" -eq 1 ]
 	changed_series "$output" > got
-	cat > want <<-EOF
-	fork-exec/rss_mib:0/thp:off/pin:same/ballast:anon/vmas:1
-	fork-exit/rss_mib:0/thp:off/pin:same/ballast:anon/vmas:1
-	fork-exec/rss_mib:16/thp:off/pin:same/ballast:anon/vmas:1
-	fork-exit/rss_mib:16/thp:off/pin:same/ballast:anon/vmas:1
-	ratio fork-exit/vfork-exit at 0 MiB
-	ratio fork-exit/vfork-exit at 16 MiB
-	ratio fork-exec/vfork-exec at 0 MiB
-	ratio fork-exec/vfork-exec at 16 MiB
-	ratio fork-exec/posix-spawn at 0 MiB
-	ratio fork-exec/posix-spawn at 16 MiB
-	EOF
-	diff want got
+	# the series the step changed, in the listing's order
+	diff "$FX/step-changed.txt" got
 	# fork copies 64 MiB more page tables: every one of them at least doubled
 	[ "$(jq '[.series[].changes[] | select(.step_pct < 100)] | length' <<< "$output")" -eq 0 ]
 }
@@ -177,6 +166,11 @@ changed_series() {
 	[ "$(grep -c ' at run 11 of 20, p = 0.001, where the machine changes$' <<< "$output")" -eq 10 ]
 	run --separate-stderr "$SC" history "$FX/step"
 	refute grep -q 'machine' <<< "$output"
+	# the page says it too: under its heading, and at each change
+	run --separate-stderr "$SC" history two --html page
+	[ "$status" -eq 1 ]
+	grep -q '^<p class=warn>The runs come from 2 machines (machine_id)' page/index.html
+	[ "$(grep -c 'heavy-parent \[run-11\] <span class=warn>(where the machine changes)</span>' page/index.html)" -eq 10 ]
 }
 
 @test "bad input: one line, exit 2, nothing on stdout" {
