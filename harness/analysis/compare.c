@@ -337,6 +337,23 @@ static int refuse_one_sided(const struct comparison *c, const struct rundir *b,
 	return 0;
 }
 
+/* The comparison on stdout in the format asked for: 0, or 2 after one line
+ * on stderr. */
+static int write_report(const struct comparison *c, enum compare_format format)
+{
+	int rc;
+
+	if (format == F_MARKDOWN) {
+		report_markdown(stdout, c);
+	} else if (format != F_JSON) {
+		report_text(stdout, c);
+	} else if ((rc = report_json(stdout, c))) {
+		bad_input(rc == -1 ? "out of memory: nothing was written" : "cannot write the output");
+		return 2;
+	}
+	return 0;
+}
+
 int cmd_compare(int argc, char **argv)
 {
 	struct compare_opts o;
@@ -375,18 +392,8 @@ int cmd_compare(int argc, char **argv)
 		bad_input("out of memory");
 		goto out;
 	}
-	if (o.format == F_JSON) {
-		if ((rc = report_json(stdout, &c))) {
-			bad_input(rc == -1 ? "out of memory: nothing was written"
-					   : "cannot write the output");
-			rc = 2;
-			goto out;
-		}
-	} else if (o.format == F_MARKDOWN) {
-		report_markdown(stdout, &c);
-	} else {
-		report_text(stdout, &c);
-	}
+	if ((rc = write_report(&c, o.format)))
+		goto out;
 	rc = comparison_status(&c);
 	/* why the gate fails when no cell says so, for whoever reads the log */
 	if (c.partial && !c.allow_missing)
