@@ -364,22 +364,28 @@ int parse_samples(const char *arg, struct run_opts *o)
 
 /* The numbers, each straight into o. */
 
-int parse_rounds(const char *arg, struct run_opts *o)
+/* A whole number from lo to hi for option name into *v; 0, or 2 after
+ * one line on stderr. */
+static int number(const char *name, const char *arg, uint64_t lo, uint64_t hi, uint64_t *v)
 {
 	char err[PARSE_ERR_LEN];
-	uint64_t v;
 
-	if (parse_u64(arg, 1, MAX_ROUNDS, &v, err))
-		return opt_bad("--rounds", err);
-	o->rounds = (unsigned)v;
-	return 0;
+	return parse_u64(arg, lo, hi, v, err) ? opt_bad(name, err) : 0;
+}
+
+int parse_rounds(const char *arg, struct run_opts *o)
+{
+	uint64_t v;
+	int rc = number("--rounds", arg, 1, MAX_ROUNDS, &v);
+
+	if (!rc)
+		o->rounds = (unsigned)v;
+	return rc;
 }
 
 int parse_vmas(const char *arg, struct run_opts *o)
 {
-	char err[PARSE_ERR_LEN];
-
-	return parse_u64(arg, 1, MAX_VMAS, &o->vmas, err) ? opt_bad("--vmas", err) : 0;
+	return number("--vmas", arg, 1, MAX_VMAS, &o->vmas);
 }
 
 int parse_timeout(const char *arg, struct run_opts *o)
@@ -392,45 +398,40 @@ int parse_timeout(const char *arg, struct run_opts *o)
 
 int parse_path_dirs(const char *arg, struct run_opts *o)
 {
-	char err[PARSE_ERR_LEN];
 	uint64_t v;
+	int rc = number("--path-dirs", arg, 0, MAX_PATH_DIRS, &v);
 
-	if (parse_u64(arg, 0, MAX_PATH_DIRS, &v, err))
-		return opt_bad("--path-dirs", err);
-	o->path_dirs = (unsigned)v;
-	return 0;
+	if (!rc)
+		o->path_dirs = (unsigned)v;
+	return rc;
 }
 
 int parse_warmup(const char *arg, struct run_opts *o)
 {
-	char err[PARSE_ERR_LEN];
-
-	return parse_u64(arg, 0, MAX_ITERATIONS, &o->budget.warmup, err) ? opt_bad("--warmup", err)
-									     : 0;
+	return number("--warmup", arg, 0, MAX_ITERATIONS, &o->budget.warmup);
 }
 
 /* What the front end hands the engine. */
 
+/* A descriptor the front end left open for the engine. */
+static int descriptor(const char *name, const char *arg, int *fd)
+{
+	uint64_t v;
+	int rc = number(name, arg, 0, 65535, &v);
+
+	if (!rc)
+		*fd = (int)v;
+	return rc;
+}
+
 int parse_facts_fd(const char *arg, struct run_opts *o)
 {
-	char err[PARSE_ERR_LEN];
-	uint64_t v;
-
-	if (parse_u64(arg, 0, 65535, &v, err))
-		return opt_bad("--facts-fd", err);
-	o->facts_fd = (int)v;
-	return 0;
+	return descriptor("--facts-fd", arg, &o->facts_fd);
 }
 
 int parse_dir_fd(const char *arg, struct run_opts *o)
 {
-	char err[PARSE_ERR_LEN];
-	uint64_t v;
-
-	if (parse_u64(arg, 0, 65535, &v, err))
-		return opt_bad("--dir-fd", err);
-	o->dir_fd = (int)v;
-	return 0;
+	return descriptor("--dir-fd", arg, &o->dir_fd);
 }
 
 int take_front(const char *arg, struct run_opts *o)
