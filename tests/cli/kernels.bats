@@ -205,6 +205,7 @@ kernels_bad() {
 	command -v qemu-system-x86_64 >/dev/null || skip "no QEMU here"
 	run --separate-stderr "$KERNELS" --guest-mem 512 "$BATS_TEST_FILENAME" -- -r 0
 	[[ "$stderr" == *"KVM cannot run guests here"* ]] || skip "KVM runs guests here"
+	printf 'stderr: %s\n' "$stderr"	# shown when a line below fails
 	[ "$status" -eq 2 ]
 	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
 	[[ "$stderr" == *"--emulated runs them under QEMU's emulator"* ]]
