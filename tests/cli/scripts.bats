@@ -204,7 +204,9 @@ VG="$BATS_TEST_DIRNAME/../../scripts/validate-gate"
 		--pairs 1 --only ab --out vg
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"A/B: "*" of 1 pairs flagged"* ]]
+	[[ "$output" == *"validate-gate: "*", 1 A/B pairs, pinned"* ]]
 	refute grep -q '^A/A: ' <<< "$output"
+	refute grep -q 'A/A pairs' <<< "$output"
 	[ ! -e vg/aa-1-a ]
 	[ -e vg/ab-1-a ]
 	run --separate-stderr "$VG" --only x
