@@ -91,6 +91,7 @@ pin_vcpus() {
 # when it does not reach the init within --boot-timeout, with the console's
 # last lines.
 boot_guest() {
+	: > "$work/qemu.log"	# read below before QEMU's redirection may make it
 	# shellcheck disable=SC2086 # qemu_accel is several options
 	"$qemu" -name spawncost-guest,debug-threads=on -machine pc $qemu_accel \
 		-smp "$cpus" -m "$mem" -nodefaults -no-reboot -display none \

@@ -190,19 +190,23 @@ kvm_runs() {
 	# mov al, 1; out 0xf4, al; hlt - at 0xffff0 of a 64 KiB BIOS
 	{ head -c 65520 /dev/zero; printf '\260\001\346\364\364'; head -c 11 /dev/zero; } \
 		> "$work/probe.bin"
+	# the log is made here: QEMU's own redirection comes when the shell's
+	# child gets to it, maybe after the first grep below
+	: > "$work/probe.log"
 	"$qemu" -accel kvm -cpu host -nodefaults -display none -no-reboot -bios "$work/probe.bin" \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 > "$work/probe.log" 2>&1 &
-	probe=$!
+	qpid=$!	# the cleanup's to kill, should the script be stopped now
 	t=0
 	# a KVM internal error pauses the guest, and QEMU waits: 5 s at most
-	while kill -0 "$probe" 2>/dev/null && [ "$t" -lt 50 ] &&
+	while kill -0 "$qpid" 2>/dev/null && [ "$t" -lt 50 ] &&
 		! grep -q 'KVM internal error' "$work/probe.log"; do
 		sleep 0.1
 		t=$((t + 1))
 	done
-	kill "$probe" 2>/dev/null || :
+	kill "$qpid" 2>/dev/null || :
 	status=0
-	wait "$probe" || status=$?
+	wait "$qpid" || status=$?
+	qpid=""
 	[ "$status" -ne 3 ] || return 0
 	if grep -q 'KVM internal error' "$work/probe.log"; then
 		kvm_why="/dev/kvm opens, but a guest stops at \"KVM internal error\" (nested KVM?)"

@@ -267,3 +267,45 @@ fixture_kernels() {
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == "kernels-compare: kernels.txt names one run: nothing to set it beside" ]]
 }
+
+# QEMU is tests/fixtures/kernels/qemu from here on: no guest runs, and each
+# "kernel" is a text file saying what its guest does (the fake's comment).
+fake_qemu() {
+	[ "$(uname -m)" = x86_64 ] || skip "an x86-64 host only"
+	command -v cpio >/dev/null || skip "no cpio here"
+	command -v busybox >/dev/null || skip "no busybox here"
+	export SPAWNCOST_QEMU="$ROOT/tests/fixtures/kernels/qemu"
+}
+
+# The KVM probe runs only where this user may open /dev/kvm.
+kvm_opens() {
+	[[ -c /dev/kvm && -r /dev/kvm && -w /dev/kvm ]] || skip "no /dev/kvm this user may open: no KVM probe runs"
+}
+
+@test "a signal during the KVM probe: the probe's QEMU is killed too" {
+	fake_qemu
+	kvm_opens
+	echo "ok 6.1.0-fake $FX/base" > k1
+	mkdir t
+	FAKE_QEMU_PROBE=pause TMPDIR="$SCRATCH/t" "$KERNELS" --guest-mem 512 --out out k1 -- -r 0 > o 2> e &
+	local pid=$! st=0
+	for _ in $(seq 100); do
+		if pgrep -f "$SCRATCH/t/.*/probe.bin" > /dev/null; then
+			break
+		fi
+		sleep 0.1
+	done
+	kill -TERM "$pid"
+	wait "$pid" || st=$?
+	[ "$st" -eq 143 ]
+	refute pgrep -f "$SCRATCH/t"
+	[ -z "$(ls -A t)" ]
+}
+
+@test "the KVM probe's refusal is one line, even when QEMU's shell is late to make its log" {
+	fake_qemu
+	kvm_opens
+	command -v cc >/dev/null || skip "no cc here"
+	cc -shared -fPIC -o "$BATS_TEST_TMPDIR/slowlog.so" "$ROOT/tests/fixtures/kernels/slowlog.c" -ldl
+	LD_PRELOAD="$BATS_TEST_TMPDIR/slowlog.so" kernels_bad "KVM cannot run guests here (fake: KVM runs no guest here)" --guest-mem 512 "$BATS_TEST_FILENAME" -- -r 0
+}
