@@ -163,6 +163,7 @@ run_kernel() {
 		note "$name: $line"
 	done
 	[ ! -e "$partial/$name" ] || name="$name-$k"
+	current=$name	# half-written until run_kernel returns
 	unpack "$serial" "$partial/$name" ||
 		die "$kernel_what: the run folder did not come back whole over the serial line"
 	cp "$work/console.txt" "$partial/console/$name.log"

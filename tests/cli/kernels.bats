@@ -282,6 +282,68 @@ kvm_opens() {
 	[[ -c /dev/kvm && -r /dev/kvm && -w /dev/kvm ]] || skip "no /dev/kvm this user may open: no KVM probe runs"
 }
 
+@test "a kernel that fails after another ran: the run that ended is kept, the failed one is not" {
+	fake_qemu
+	echo "ok 6.1.0-fake $FX/base" > k1
+	# its run comes back, and spawncost report refuses it: half-written
+	echo "ok 6.2.0-fake $FX/malformed" > k2
+	echo "status 2 6.3.0-fake $FX/base" > k3
+	run --separate-stderr "$KERNELS" --emulated --guest-mem 512 --out out k1 k2 -- -r 0
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"scripts/kernels: k2: spawncost report failed"* ]]
+	[ "${stderr##*$'\n'}" = "scripts/kernels: kept the kernels that ran to their end in out: 6.1.0-fake" ]
+	[ "$(cat out/kernels.txt)" = 6.1.0-fake ]
+	[ "$(ls out)" = "$(printf '6.1.0-fake\nconsole\nkernels.txt')" ]
+	[ "$(ls out/console)" = 6.1.0-fake.log ]
+	[ -s out/6.1.0-fake/report.md ]
+	grep -qx emulated=yes out/6.1.0-fake/env.txt
+	[ "$(ls -A)" = "$(printf 'k1\nk2\nk3\nout')" ]
+	# a run that ended in an error is not kept either
+	run --separate-stderr "$KERNELS" --emulated --guest-mem 512 --out out2 k1 k3 -- -r 0
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"scripts/kernels: k3: the run ended with status 2"* ]]
+	[ "$(cat out2/kernels.txt)" = 6.1.0-fake ]
+	[ ! -e out2/6.3.0-fake ]
+}
+
+@test "a signal during the second kernel: the first kernel's run is kept, the second's QEMU is killed" {
+	fake_qemu
+	echo "ok 6.1.0-fake $FX/base" > k1
+	echo "stall 6.2.0-fake" > k2
+	mkdir t
+	TMPDIR="$SCRATCH/t" "$KERNELS" --emulated --guest-mem 512 --out out k1 k2 -- -r 0 > o 2> e &
+	local pid=$! st=0
+	for _ in $(seq 100); do
+		if grep -rqs '^spawncost-guest: up 6.2.0-fake' t; then
+			break
+		fi
+		sleep 0.1
+	done
+	kill -TERM "$pid"
+	wait "$pid" || st=$?
+	cat e
+	[ "$st" -eq 143 ]
+	[ "$(tail -n 1 e)" = "scripts/kernels: kept the kernels that ran to their end in out: 6.1.0-fake" ]
+	[ "$(cat out/kernels.txt)" = 6.1.0-fake ]
+	[ "$(ls out)" = "$(printf '6.1.0-fake\nconsole\nkernels.txt')" ]
+	[ -s out/6.1.0-fake/meta.json ]
+	refute pgrep -f "$SCRATCH/t"
+	[ -z "$(ls -A t)" ]
+	[ "$(ls -A)" = "$(printf 'e\nk1\nk2\no\nout\nt')" ]
+}
+
+@test "kernel images and --out with spaces in their paths" {
+	fake_qemu
+	mkdir "my kernels"
+	echo "ok 6.1.0-fake $FX/base" > "my kernels/k 1"
+	echo "ok 6.2.0-fake $FX/kernel" > "my kernels/k 2"
+	run --separate-stderr "$KERNELS" --emulated --guest-mem 512 --out "my out" "my kernels/k 1" "my kernels/k 2" -- -r 0
+	echo "$stderr"
+	[ "$status" -eq 0 ]
+	[ -s "my out/kernels.md" ]
+	grep -qx 'guest_kernel=my kernels/k 2' "my out/6.2.0-fake/env.txt"
+}
+
 @test "a signal during the KVM probe: the probe's QEMU is killed too" {
 	fake_qemu
 	kvm_opens
