@@ -257,7 +257,7 @@ fixture_kernels() {
 	grep -q "$NOTE" d/charts/compare-latency.svg
 }
 
-@test "kernels-compare: a folder without kernels.txt, or with one run, is one line and exit 2" {
+@test "kernels-compare: a folder without kernels.txt, with one run, or naming no run folder is one line and exit 2" {
 	run --separate-stderr "$KCOMPARE" .
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == "kernels-compare: .: no kernels.txt (a folder scripts/kernels wrote)" ]]
@@ -266,6 +266,11 @@ fixture_kernels() {
 	run --separate-stderr "$KCOMPARE" d
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == "kernels-compare: kernels.txt names one run: nothing to set it beside" ]]
+	rm d/6.8.0-fx/summary.csv
+	printf '6.1.0-fx\n6.8.0-fx\n' > d/kernels.txt
+	run --separate-stderr "$KCOMPARE" d
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "kernels-compare: d/6.8.0-fx: not a run folder (no summary.csv)" ]
 }
 
 # QEMU is tests/fixtures/kernels/qemu from here on: no guest runs, and each
