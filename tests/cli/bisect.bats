@@ -197,6 +197,18 @@ error_cell() {
 	[ "$stderr" = "bisect: --cell vfork-exit/rss_mib:0/thp:off/pin:same/ballast:anon/vmas:1: BAD/GOOD has no interval (an error, or too few windows, at an end)" ]
 }
 
+@test "--run with a quote left open stops the bisection (128) with one line, before any build" {
+	stub_sc
+	run --separate-stderr "$BISECT" --good "$STEP/run-01" --bad "$STEP/run-11" --build 'touch built' \
+		--run "-m 'fork-exec"
+	[ "$status" -eq 128 ]
+	[ "$stderr" = "bisect: --run -m 'fork-exec: not shell words (a quote left open?)" ]
+	[ ! -e built ]
+	run --separate-stderr "$BISECT" --good "$STEP/run-01" --bad "$STEP/run-11" --run '-m fork-exec -ox'
+	[ "$status" -eq 128 ]
+	[ "$stderr" = "bisect: --run: leave out -o (the script says where each run goes)" ]
+}
+
 # Run folder $1: $2's, but for method $4, whose rows are $3's.
 mixed() {
 	mkdir "$1"
