@@ -209,6 +209,23 @@ error_cell() {
 	[ "$stderr" = "bisect: --run: leave out -o (the script says where each run goes)" ]
 }
 
+@test "--out: a commit measured before keeps that run, and the new one goes beside it" {
+	command -v git || skip "no git"
+	stub_sc
+	make_repo
+	local head
+	head=$(git -C repo rev-parse --short HEAD)
+	mkdir -p "out dir/$head"
+	cp "$STEP/run-02/summary.csv" "out dir/$head/"
+	cd repo
+	STUB_NEW="$STEP/run-12" run --separate-stderr "$BISECT" --good "$STEP/run-01" --bad "$STEP/run-11" \
+		--build true --out "../out dir"
+	cd ..
+	[ "$status" -eq 1 ]
+	cmp "$STEP/run-02/summary.csv" "out dir/$head/summary.csv"
+	cmp "$STEP/run-12/summary.csv" "out dir/$head-2/summary.csv"
+}
+
 # Run folder $1: $2's, but for method $4, whose rows are $3's.
 mixed() {
 	mkdir "$1"
