@@ -209,6 +209,15 @@ error_cell() {
 	[ "$stderr" = "bisect: --run: leave out -o (the script says where each run goes)" ]
 }
 
+@test "ends compare refuses: one line naming them and compare's reason, status 128" {
+	cp -R "$STEP/run-01" good
+	echo emulated=yes >> good/env.txt
+	run --separate-stderr "$BISECT" --good good --bad "$STEP/run-11"
+	[ "$status" -eq 128 ]
+	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
+	[[ "$stderr" == "bisect: spawncost compare good $STEP/run-11: "*"emulated under QEMU TCG"* ]]
+}
+
 @test "--out: a commit measured before keeps that run, and the new one goes beside it" {
 	command -v git || skip "no git"
 	stub_sc
