@@ -376,3 +376,21 @@ kvm_opens() {
 	cc -shared -fPIC -o "$BATS_TEST_TMPDIR/slowlog.so" "$ROOT/tests/fixtures/kernels/slowlog.c" -ldl
 	LD_PRELOAD="$BATS_TEST_TMPDIR/slowlog.so" kernels_bad "KVM cannot run guests here (fake: KVM runs no guest here)" --guest-mem 512 "$BATS_TEST_FILENAME" -- -r 0
 }
+
+@test "a guest that fails is never a result: no init in time, stopped before the run ended, its run cut short on the way back" {
+	fake_qemu
+	echo hang > hang
+	echo "crash 6.1.0-fake" > crash
+	echo "cut 6.1.0-fake $FX/base" > cut
+	run --separate-stderr "$KERNELS" --emulated --guest-mem 512 --boot-timeout 1 --out out hang -- -r 0
+	[ "$status" -eq 2 ]
+	[ "${stderr##*$'\n'}" = "scripts/kernels: hang: did not start the init in 1 s (the console's last lines above)" ]
+	[[ "$stderr" == *"  console: Linux version fake"* ]]
+	run --separate-stderr "$KERNELS" --emulated --guest-mem 512 --out out crash -- -r 0
+	[ "$status" -eq 2 ]
+	[ "${stderr##*$'\n'}" = "scripts/kernels: crash: the guest stopped before the run ended (the console's last lines above)" ]
+	run --separate-stderr "$KERNELS" --emulated --guest-mem 512 --out out cut -- -r 0
+	[ "$status" -eq 2 ]
+	[ "${stderr##*$'\n'}" = "scripts/kernels: cut: the run folder did not come back whole over the serial line" ]
+	[ "$(ls -A)" = "$(printf 'crash\ncut\nhang')" ]
+}
