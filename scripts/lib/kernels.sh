@@ -149,8 +149,11 @@ check_tools() {
 		die "no busybox here: scripts/deps --kernels installs busybox-static"
 	! ldd "$busybox" >/dev/null 2>&1 ||
 		die "$busybox is not static: scripts/deps --kernels installs busybox-static"
-	for t in cpio gzip taskset; do
-		command -v "$t" >/dev/null 2>&1 || die "no $t here: scripts/deps --kernels installs it"
+	command -v cpio >/dev/null 2>&1 || die "no cpio here: scripts/deps --kernels installs it"
+	# in every distribution's base, and so not in scripts/deps
+	for t in gzip:gzip taskset:util-linux; do
+		command -v "${t%:*}" >/dev/null 2>&1 ||
+			die "no ${t%:*} here: install the distribution's ${t#*:} package"
 	done
 	for f in spawncost spawncost-measure spawncost-noop spawncost-chain spawncost-noop-dyn \
 		spawncost-stamp sysprep; do

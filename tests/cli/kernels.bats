@@ -394,3 +394,16 @@ kvm_opens() {
 	[ "${stderr##*$'\n'}" = "scripts/kernels: cut: the run folder did not come back whole over the serial line" ]
 	[ "$(ls -A)" = "$(printf 'crash\ncut\nhang')" ]
 }
+
+@test "a tool scripts/deps does not install is named with its package: exit 2, one line" {
+	fake_qemu
+	local path="$BATS_TEST_TMPDIR/path" f
+	mkdir "$path"
+	for f in /usr/local/bin/* /usr/bin/* /bin/*; do
+		if [ ! -e "$path/${f##*/}" ]; then
+			ln -s "$f" "$path/${f##*/}"
+		fi
+	done
+	rm "$path/taskset"
+	PATH="$path" kernels_bad "no taskset here: install the distribution's util-linux package" --emulated --guest-mem 512 "$BATS_TEST_FILENAME" -- -r 0
+}
