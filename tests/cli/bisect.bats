@@ -265,3 +265,15 @@ mixed() {
 	STUB_NEW="$STEP/run-02" run --separate-stderr "$BISECT" --good "$STEP/run-11" --bad "$STEP/run-01" --build true
 	[ "$status" -eq 1 ]
 }
+
+@test "under a decimal-comma locale, the same verdicts from the same figures" {
+	stub_sc
+	comma_locale
+	local c_err
+	STUB_NEW="$STEP/run-12" run --separate-stderr "$BISECT" --good "$STEP/run-01" --bad "$STEP/run-11" --build true
+	[ "$status" -eq 1 ]
+	c_err=$(grep -v 'measuring' <<< "$stderr")
+	STUB_NEW="$STEP/run-12" run --separate-stderr comma "$BISECT" --good "$STEP/run-01" --bad "$STEP/run-11" --build true
+	[ "$status" -eq 1 ]
+	[ "$(grep -v 'measuring' <<< "$stderr")" = "$c_err" ]
+}
