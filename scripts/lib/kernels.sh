@@ -223,12 +223,14 @@ kvm_runs() {
 # plan_pins: pins ("0:3 1:2": vCPU i on host CPU c) and rest (the host CPUs
 # left to QEMU's other threads, "" when none is).
 plan_pins() {
-	allowed=$(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' /proc/self/status | cpu_list)
+	allowed=$(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' /proc/self/status | cpu_list) ||
+		die "cannot read the CPUs this process may use (/proc/self/status)"
 	if [ -n "$host_cpus" ]; then
 		case $host_cpus in
 		*[!0-9,-]* | "" | ,* | *, | *,,* | -* | *-) die "--host-cpus $host_cpus: not a CPU list (as 0-3,6)" ;;
 		esac
-		chosen=$(printf '%s\n' "$host_cpus" | cpu_list)
+		chosen=$(printf '%s\n' "$host_cpus" | cpu_list) ||
+			die "--host-cpus $host_cpus: not a CPU list (as 0-3,6)"
 		for c in $chosen; do
 			case " $(echo $allowed) " in *" $c "*) ;; *) die "--host-cpus $host_cpus: CPU $c is not one this process may use ($(echo $allowed))" ;; esac
 		done
@@ -248,10 +250,15 @@ plan_pins() {
 	done
 }
 
-# A CPU list ("0-3,6") on stdin as one CPU a line.
+# A CPU list ("0-3,6") on stdin as one CPU a line; status 1 when it is not
+# one (a range downwards, 3-1, too).
 cpu_list() {
 	tr ',' '\n' | awk -F- '
-		/^[0-9]+(-[0-9]+)?$/ { hi = NF > 1 ? $2 : $1; for (c = $1; c <= hi; c++) print c; next }
+		/^[0-9]+(-[0-9]+)?$/ && (NF == 1 || $2 + 0 >= $1 + 0) {
+			hi = NF > 1 ? $2 : $1
+			for (c = $1; c <= hi; c++) print c
+			next
+		}
 		NF { bad = 1 }
-		END { exit bad }' || die "not a CPU list (as 0-3,6)"
+		END { exit bad }'
 }

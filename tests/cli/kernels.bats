@@ -192,6 +192,7 @@ kernels_bad() {
 	n=$(nproc)
 	kernels_bad "--guest-cpus $((n + 1)): one host CPU per vCPU, and $n are given or allowed" --emulated --guest-cpus $((n + 1)) --guest-mem 512 "$image" -- -r 0
 	kernels_bad "--host-cpus 0-: not a CPU list (as 0-3,6)" --emulated --host-cpus 0- --guest-mem 512 "$image" -- -r 0
+	kernels_bad "--host-cpus 3-1: not a CPU list (as 0-3,6)" --emulated --host-cpus 3-1 --guest-mem 512 "$image" -- -r 0
 	kernels_bad "--host-cpus 4096: CPU 4096 is not one this process may use" --emulated --host-cpus 4096 --guest-mem 512 "$image" -- -r 0
 }
 
