@@ -283,6 +283,22 @@ fake_qemu() {
 	export SPAWNCOST_QEMU="$ROOT/tests/fixtures/kernels/qemu"
 }
 
+# SIGTERM to background job $1 once "$@" holds (10 s at most); its status
+# in st.
+term_once() {
+	local pid=$1
+	shift
+	for _ in $(seq 100); do
+		if "$@" > /dev/null; then
+			break
+		fi
+		sleep 0.1
+	done
+	kill -TERM "$pid"
+	st=0
+	wait "$pid" || st=$?
+}
+
 # The KVM probe runs only where this user may open /dev/kvm.
 kvm_opens() {
 	[[ -c /dev/kvm && -r /dev/kvm && -w /dev/kvm ]] || skip "no /dev/kvm this user may open: no KVM probe runs"
@@ -318,15 +334,7 @@ kvm_opens() {
 	echo "stall 6.2.0-fake" > k2
 	mkdir t
 	TMPDIR="$SCRATCH/t" "$KERNELS" --emulated --guest-mem 512 --out out k1 k2 -- -r 0 > o 2> e &
-	local pid=$! st=0
-	for _ in $(seq 100); do
-		if grep -rqs '^spawncost-guest: up 6.2.0-fake' t; then
-			break
-		fi
-		sleep 0.1
-	done
-	kill -TERM "$pid"
-	wait "$pid" || st=$?
+	term_once $! grep -rqs '^spawncost-guest: up 6.2.0-fake' t
 	cat e
 	[ "$st" -eq 143 ]
 	[ "$(tail -n 1 e)" = "scripts/kernels: kept the kernels that ran to their end in out: 6.1.0-fake" ]
@@ -356,15 +364,7 @@ kvm_opens() {
 	echo "ok 6.1.0-fake $FX/base" > k1
 	mkdir t
 	FAKE_QEMU_PROBE=pause TMPDIR="$SCRATCH/t" "$KERNELS" --guest-mem 512 --out out k1 -- -r 0 > o 2> e &
-	local pid=$! st=0
-	for _ in $(seq 100); do
-		if pgrep -f "$SCRATCH/t/.*/probe.bin" > /dev/null; then
-			break
-		fi
-		sleep 0.1
-	done
-	kill -TERM "$pid"
-	wait "$pid" || st=$?
+	term_once $! pgrep -f "$SCRATCH/t/.*/probe.bin"
 	[ "$st" -eq 143 ]
 	refute pgrep -f "$SCRATCH/t"
 	[ -z "$(ls -A t)" ]
