@@ -408,3 +408,23 @@ kvm_opens() {
 	rm "$path/taskset"
 	PATH="$path" kernels_bad "no taskset here: install the distribution's util-linux package" --emulated --guest-mem 512 "$BATS_TEST_FILENAME" -- -r 0
 }
+
+@test "a QEMU that ends before its guest runs says why, not that its threads could not be pinned" {
+	fake_qemu
+	echo refuse > refuse
+	echo "stall 6.1.0-fake" > stall
+	run --separate-stderr "$KERNELS" --emulated --guest-mem 512 --out out refuse -- -r 0
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"  qemu: qemu-system-x86_64: fake: cannot set up guest memory 'pc.ram'"* ]]
+	[ "${stderr##*$'\n'}" = "scripts/kernels: refuse: QEMU failed (its output and the console's last lines above)" ]
+	refute grep -q 'cannot open' <<< "$stderr"
+	# QEMU ends between the look at its threads and their pinning
+	mkdir bin
+	printf '#!/bin/sh\nfor a; do pid=$a; done\nkill -KILL "$pid"\necho "taskset: failed: No such process" >&2\nexit 1\n' > bin/taskset
+	chmod +x bin/taskset
+	PATH="$SCRATCH/bin:$PATH" run --separate-stderr "$KERNELS" --emulated --guest-mem 512 --out out stall -- -r 0
+	[ "$status" -eq 2 ]
+	refute grep -q 'pin\|taskset' <<< "$stderr"
+	[ "${stderr##*$'\n'}" = "scripts/kernels: stall: QEMU failed (its output and the console's last lines above)" ]
+	[ "$(ls -A)" = "$(printf 'bin\nrefuse\nstall')" ]
+}
