@@ -64,16 +64,18 @@ guest_files() {
 # i/TCG") onto its host CPU, the other threads onto the rest. The threads
 # are made before the guest runs its first instruction, so they are pinned
 # long before the sweep starts.
+# A QEMU that ends (a kernel it cannot load, memory it cannot have) is no
+# pinning problem: boot_guest says why it ended.
 pin_vcpus() {
 	t=0
 	while [ "$(cat /proc/"$1"/task/*/comm 2>/dev/null | grep -c '^CPU [0-9]*/')" -lt "$cpus" ]; do
-		kill -0 "$1" 2>/dev/null || return 0	# it ended: boot_guest says why
+		! ended "$1" || return 0
 		[ "$t" -lt 100 ] || die "QEMU made no vCPU threads in 10 s"
 		sleep 0.1
 		t=$((t + 1))
 	done
-	[ -z "$rest" ] || taskset -a -p -c "$rest" "$1" >/dev/null ||
-		die "cannot pin QEMU's threads to CPUs $rest"
+	[ -z "$rest" ] || taskset -a -p -c "$rest" "$1" >/dev/null 2>&1 ||
+		ended "$1" || die "cannot pin QEMU's threads to CPUs $rest"
 	for task in /proc/"$1"/task/*; do
 		comm=$(cat "$task/comm" 2>/dev/null) || continue
 		case $comm in
@@ -81,16 +83,30 @@ pin_vcpus() {
 			v=${comm#CPU }
 			v=${v%%/*}
 			c=$(printf '%s\n' $pins | sed -n "s/^$v://p")
-			taskset -p -c "$c" "${task##*/}" >/dev/null ||
-				die "cannot pin vCPU $v to CPU $c" ;;
+			taskset -p -c "$c" "${task##*/}" >/dev/null 2>&1 ||
+				ended "$1" || die "cannot pin vCPU $v to CPU $c" ;;
 		esac
 	done
+}
+
+# Has process $1 ended? A child of ours that ended stays a zombie, which
+# kill -0 still finds, until it is waited for.
+ended() {
+	case $(sed -n 's/^State:[[:space:]]*\(.\).*/\1/p' "/proc/$1/status" 2>/dev/null) in
+	"" | Z | X) return 0 ;;
+	esac
+	return 1
 }
 
 # boot_guest IMAGE INITRD CONSOLE SERIAL: run the guest to its end. Dies
 # when it does not reach the init within --boot-timeout, with the console's
 # last lines.
 boot_guest() {
+	# read below, maybe before QEMU (or the shell's child) has made them, or
+	# when QEMU ended before it opened them
+	: > "$work/qemu.log"
+	: > "$3"
+	: > "$4"
 	# shellcheck disable=SC2086 # qemu_accel is several options
 	"$qemu" -name spawncost-guest,debug-threads=on -machine pc $qemu_accel \
 		-smp "$cpus" -m "$mem" -nodefaults -no-reboot -display none \
@@ -162,6 +178,7 @@ run_kernel() {
 		note "$name: $line"
 	done
 	[ ! -e "$partial/$name" ] || name="$name-$k"
+	current=$name	# half-written until run_kernel returns
 	unpack "$serial" "$partial/$name" ||
 		die "$kernel_what: the run folder did not come back whole over the serial line"
 	cp "$work/console.txt" "$partial/console/$name.log"

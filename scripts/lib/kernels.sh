@@ -149,8 +149,11 @@ check_tools() {
 		die "no busybox here: scripts/deps --kernels installs busybox-static"
 	! ldd "$busybox" >/dev/null 2>&1 ||
 		die "$busybox is not static: scripts/deps --kernels installs busybox-static"
-	for t in cpio gzip taskset; do
-		command -v "$t" >/dev/null 2>&1 || die "no $t here: scripts/deps --kernels installs it"
+	command -v cpio >/dev/null 2>&1 || die "no cpio here: scripts/deps --kernels installs it"
+	# in every distribution's base, and so not in scripts/deps
+	for t in gzip:gzip taskset:util-linux; do
+		command -v "${t%:*}" >/dev/null 2>&1 ||
+			die "no ${t%:*} here: install the distribution's ${t#*:} package"
 	done
 	for f in spawncost spawncost-measure spawncost-noop spawncost-chain spawncost-noop-dyn \
 		spawncost-stamp sysprep; do
@@ -190,19 +193,23 @@ kvm_runs() {
 	# mov al, 1; out 0xf4, al; hlt - at 0xffff0 of a 64 KiB BIOS
 	{ head -c 65520 /dev/zero; printf '\260\001\346\364\364'; head -c 11 /dev/zero; } \
 		> "$work/probe.bin"
+	# the log is made here: QEMU's own redirection comes when the shell's
+	# child gets to it, maybe after the first grep below
+	: > "$work/probe.log"
 	"$qemu" -accel kvm -cpu host -nodefaults -display none -no-reboot -bios "$work/probe.bin" \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 > "$work/probe.log" 2>&1 &
-	probe=$!
+	qpid=$!	# the cleanup's to kill, should the script be stopped now
 	t=0
 	# a KVM internal error pauses the guest, and QEMU waits: 5 s at most
-	while kill -0 "$probe" 2>/dev/null && [ "$t" -lt 50 ] &&
+	while kill -0 "$qpid" 2>/dev/null && [ "$t" -lt 50 ] &&
 		! grep -q 'KVM internal error' "$work/probe.log"; do
 		sleep 0.1
 		t=$((t + 1))
 	done
-	kill "$probe" 2>/dev/null || :
+	kill "$qpid" 2>/dev/null || :
 	status=0
-	wait "$probe" || status=$?
+	wait "$qpid" || status=$?
+	qpid=""
 	[ "$status" -ne 3 ] || return 0
 	if grep -q 'KVM internal error' "$work/probe.log"; then
 		kvm_why="/dev/kvm opens, but a guest stops at \"KVM internal error\" (nested KVM?)"
@@ -216,12 +223,14 @@ kvm_runs() {
 # plan_pins: pins ("0:3 1:2": vCPU i on host CPU c) and rest (the host CPUs
 # left to QEMU's other threads, "" when none is).
 plan_pins() {
-	allowed=$(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' /proc/self/status | cpu_list)
+	allowed=$(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' /proc/self/status | cpu_list) ||
+		die "cannot read the CPUs this process may use (/proc/self/status)"
 	if [ -n "$host_cpus" ]; then
 		case $host_cpus in
 		*[!0-9,-]* | "" | ,* | *, | *,,* | -* | *-) die "--host-cpus $host_cpus: not a CPU list (as 0-3,6)" ;;
 		esac
-		chosen=$(printf '%s\n' "$host_cpus" | cpu_list)
+		chosen=$(printf '%s\n' "$host_cpus" | cpu_list) ||
+			die "--host-cpus $host_cpus: not a CPU list (as 0-3,6)"
 		for c in $chosen; do
 			case " $(echo $allowed) " in *" $c "*) ;; *) die "--host-cpus $host_cpus: CPU $c is not one this process may use ($(echo $allowed))" ;; esac
 		done
@@ -241,10 +250,15 @@ plan_pins() {
 	done
 }
 
-# A CPU list ("0-3,6") on stdin as one CPU a line.
+# A CPU list ("0-3,6") on stdin as one CPU a line; status 1 when it is not
+# one (a range downwards, 3-1, too).
 cpu_list() {
 	tr ',' '\n' | awk -F- '
-		/^[0-9]+(-[0-9]+)?$/ { hi = NF > 1 ? $2 : $1; for (c = $1; c <= hi; c++) print c; next }
+		/^[0-9]+(-[0-9]+)?$/ && (NF == 1 || $2 + 0 >= $1 + 0) {
+			hi = NF > 1 ? $2 : $1
+			for (c = $1; c <= hi; c++) print c
+			next
+		}
 		NF { bad = 1 }
-		END { exit bad }' || die "not a CPU list (as 0-3,6)"
+		END { exit bad }'
 }

@@ -192,6 +192,7 @@ kernels_bad() {
 	n=$(nproc)
 	kernels_bad "--guest-cpus $((n + 1)): one host CPU per vCPU, and $n are given or allowed" --emulated --guest-cpus $((n + 1)) --guest-mem 512 "$image" -- -r 0
 	kernels_bad "--host-cpus 0-: not a CPU list (as 0-3,6)" --emulated --host-cpus 0- --guest-mem 512 "$image" -- -r 0
+	kernels_bad "--host-cpus 3-1: not a CPU list (as 0-3,6)" --emulated --host-cpus 3-1 --guest-mem 512 "$image" -- -r 0
 	kernels_bad "--host-cpus 4096: CPU 4096 is not one this process may use" --emulated --host-cpus 4096 --guest-mem 512 "$image" -- -r 0
 }
 
@@ -257,7 +258,7 @@ fixture_kernels() {
 	grep -q "$NOTE" d/charts/compare-latency.svg
 }
 
-@test "kernels-compare: a folder without kernels.txt, or with one run, is one line and exit 2" {
+@test "kernels-compare: a folder without kernels.txt, with one run, or naming no run folder is one line and exit 2" {
 	run --separate-stderr "$KCOMPARE" .
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == "kernels-compare: .: no kernels.txt (a folder scripts/kernels wrote)" ]]
@@ -266,4 +267,164 @@ fixture_kernels() {
 	run --separate-stderr "$KCOMPARE" d
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == "kernels-compare: kernels.txt names one run: nothing to set it beside" ]]
+	rm d/6.8.0-fx/summary.csv
+	printf '6.1.0-fx\n6.8.0-fx\n' > d/kernels.txt
+	run --separate-stderr "$KCOMPARE" d
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "kernels-compare: d/6.8.0-fx: not a run folder (no summary.csv)" ]
+}
+
+# QEMU is tests/fixtures/kernels/qemu from here on: no guest runs, and each
+# "kernel" is a text file saying what its guest does (the fake's comment).
+fake_qemu() {
+	[ "$(uname -m)" = x86_64 ] || skip "an x86-64 host only"
+	command -v cpio >/dev/null || skip "no cpio here"
+	command -v busybox >/dev/null || skip "no busybox here"
+	export SPAWNCOST_QEMU="$ROOT/tests/fixtures/kernels/qemu"
+}
+
+# SIGTERM to background job $1 once "$@" holds (10 s at most); its status
+# in st.
+term_once() {
+	local pid=$1
+	shift
+	for _ in $(seq 100); do
+		if "$@" > /dev/null; then
+			break
+		fi
+		sleep 0.1
+	done
+	kill -TERM "$pid"
+	st=0
+	wait "$pid" || st=$?
+}
+
+# The KVM probe runs only where this user may open /dev/kvm.
+kvm_opens() {
+	[[ -c /dev/kvm && -r /dev/kvm && -w /dev/kvm ]] || skip "no /dev/kvm this user may open: no KVM probe runs"
+}
+
+@test "a kernel that fails after another ran: the run that ended is kept, the failed one is not" {
+	fake_qemu
+	echo "ok 6.1.0-fake $FX/base" > k1
+	# its run comes back, and spawncost report refuses it: half-written
+	echo "ok 6.2.0-fake $FX/malformed" > k2
+	echo "status 2 6.3.0-fake $FX/base" > k3
+	run --separate-stderr "$KERNELS" --emulated --guest-mem 512 --out out k1 k2 -- -r 0
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"scripts/kernels: k2: spawncost report failed"* ]]
+	[ "${stderr##*$'\n'}" = "scripts/kernels: kept the kernels that ran to their end in out: 6.1.0-fake" ]
+	[ "$(cat out/kernels.txt)" = 6.1.0-fake ]
+	[ "$(ls out)" = "$(printf '6.1.0-fake\nconsole\nkernels.txt')" ]
+	[ "$(ls out/console)" = 6.1.0-fake.log ]
+	[ -s out/6.1.0-fake/report.md ]
+	grep -qx emulated=yes out/6.1.0-fake/env.txt
+	[ "$(ls -A)" = "$(printf 'k1\nk2\nk3\nout')" ]
+	# a run that ended in an error is not kept either
+	run --separate-stderr "$KERNELS" --emulated --guest-mem 512 --out out2 k1 k3 -- -r 0
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"scripts/kernels: k3: the run ended with status 2"* ]]
+	[ "$(cat out2/kernels.txt)" = 6.1.0-fake ]
+	[ ! -e out2/6.3.0-fake ]
+}
+
+@test "a signal during the second kernel: the first kernel's run is kept, the second's QEMU is killed" {
+	fake_qemu
+	echo "ok 6.1.0-fake $FX/base" > k1
+	echo "stall 6.2.0-fake" > k2
+	mkdir t
+	TMPDIR="$SCRATCH/t" "$KERNELS" --emulated --guest-mem 512 --out out k1 k2 -- -r 0 > o 2> e &
+	term_once $! grep -rqs '^spawncost-guest: up 6.2.0-fake' t
+	cat e
+	[ "$st" -eq 143 ]
+	[ "$(tail -n 1 e)" = "scripts/kernels: kept the kernels that ran to their end in out: 6.1.0-fake" ]
+	[ "$(cat out/kernels.txt)" = 6.1.0-fake ]
+	[ "$(ls out)" = "$(printf '6.1.0-fake\nconsole\nkernels.txt')" ]
+	[ -s out/6.1.0-fake/meta.json ]
+	refute pgrep -f "$SCRATCH/t"
+	[ -z "$(ls -A t)" ]
+	[ "$(ls -A)" = "$(printf 'e\nk1\nk2\no\nout\nt')" ]
+}
+
+@test "kernel images and --out with spaces in their paths" {
+	fake_qemu
+	mkdir "my kernels"
+	echo "ok 6.1.0-fake $FX/base" > "my kernels/k 1"
+	echo "ok 6.2.0-fake $FX/kernel" > "my kernels/k 2"
+	run --separate-stderr "$KERNELS" --emulated --guest-mem 512 --out "my out" "my kernels/k 1" "my kernels/k 2" -- -r 0
+	echo "$stderr"
+	[ "$status" -eq 0 ]
+	[ -s "my out/kernels.md" ]
+	grep -qx 'guest_kernel=my kernels/k 2' "my out/6.2.0-fake/env.txt"
+}
+
+@test "a signal during the KVM probe: the probe's QEMU is killed too" {
+	fake_qemu
+	kvm_opens
+	echo "ok 6.1.0-fake $FX/base" > k1
+	mkdir t
+	FAKE_QEMU_PROBE=pause TMPDIR="$SCRATCH/t" "$KERNELS" --guest-mem 512 --out out k1 -- -r 0 > o 2> e &
+	term_once $! pgrep -f "$SCRATCH/t/.*/probe.bin"
+	[ "$st" -eq 143 ]
+	refute pgrep -f "$SCRATCH/t"
+	[ -z "$(ls -A t)" ]
+}
+
+@test "the KVM probe's refusal is one line, even when QEMU's shell is late to make its log" {
+	fake_qemu
+	kvm_opens
+	command -v cc >/dev/null || skip "no cc here"
+	cc -shared -fPIC -o "$BATS_TEST_TMPDIR/slowlog.so" "$ROOT/tests/fixtures/kernels/slowlog.c" -ldl
+	LD_PRELOAD="$BATS_TEST_TMPDIR/slowlog.so" kernels_bad "KVM cannot run guests here (fake: KVM runs no guest here)" --guest-mem 512 "$BATS_TEST_FILENAME" -- -r 0
+}
+
+@test "a guest that fails is never a result: no init in time, stopped before the run ended, its run cut short on the way back" {
+	fake_qemu
+	echo hang > hang
+	echo "crash 6.1.0-fake" > crash
+	echo "cut 6.1.0-fake $FX/base" > cut
+	run --separate-stderr "$KERNELS" --emulated --guest-mem 512 --boot-timeout 1 --out out hang -- -r 0
+	[ "$status" -eq 2 ]
+	[ "${stderr##*$'\n'}" = "scripts/kernels: hang: did not start the init in 1 s (the console's last lines above)" ]
+	[[ "$stderr" == *"  console: Linux version fake"* ]]
+	run --separate-stderr "$KERNELS" --emulated --guest-mem 512 --out out crash -- -r 0
+	[ "$status" -eq 2 ]
+	[ "${stderr##*$'\n'}" = "scripts/kernels: crash: the guest stopped before the run ended (the console's last lines above)" ]
+	run --separate-stderr "$KERNELS" --emulated --guest-mem 512 --out out cut -- -r 0
+	[ "$status" -eq 2 ]
+	[ "${stderr##*$'\n'}" = "scripts/kernels: cut: the run folder did not come back whole over the serial line" ]
+	[ "$(ls -A)" = "$(printf 'crash\ncut\nhang')" ]
+}
+
+@test "a tool scripts/deps does not install is named with its package: exit 2, one line" {
+	fake_qemu
+	local path="$BATS_TEST_TMPDIR/path" f
+	mkdir "$path"
+	for f in /usr/local/bin/* /usr/bin/* /bin/*; do
+		if [ ! -e "$path/${f##*/}" ]; then
+			ln -s "$f" "$path/${f##*/}"
+		fi
+	done
+	rm "$path/taskset"
+	PATH="$path" kernels_bad "no taskset here: install the distribution's util-linux package" --emulated --guest-mem 512 "$BATS_TEST_FILENAME" -- -r 0
+}
+
+@test "a QEMU that ends before its guest runs says why, not that its threads could not be pinned" {
+	fake_qemu
+	echo refuse > refuse
+	echo "stall 6.1.0-fake" > stall
+	run --separate-stderr "$KERNELS" --emulated --guest-mem 512 --out out refuse -- -r 0
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"  qemu: qemu-system-x86_64: fake: cannot set up guest memory 'pc.ram'"* ]]
+	[ "${stderr##*$'\n'}" = "scripts/kernels: refuse: QEMU failed (its output and the console's last lines above)" ]
+	refute grep -q 'cannot open' <<< "$stderr"
+	# QEMU ends between the look at its threads and their pinning
+	mkdir bin
+	printf '#!/bin/sh\nfor a; do pid=$a; done\nkill -KILL "$pid"\necho "taskset: failed: No such process" >&2\nexit 1\n' > bin/taskset
+	chmod +x bin/taskset
+	PATH="$SCRATCH/bin:$PATH" run --separate-stderr "$KERNELS" --emulated --guest-mem 512 --out out stall -- -r 0
+	[ "$status" -eq 2 ]
+	refute grep -q 'pin\|taskset' <<< "$stderr"
+	[ "${stderr##*$'\n'}" = "scripts/kernels: stall: QEMU failed (its output and the console's last lines above)" ]
+	[ "$(ls -A)" = "$(printf 'bin\nrefuse\nstall')" ]
 }

@@ -60,6 +60,11 @@ same_in_both() {
 	cp "$BATS_TEST_DIRNAME/../fixtures/machines/b/"* fl/a/
 	printf 'a\n' > fl/hosts.txt
 	same_in_both "$ROOT/scripts/fleet/table" fl
+	mkdir k
+	cp -R "$FX/base" k/a
+	cp -R "$FX/shift20" k/b
+	printf 'a\nb\n' > k/kernels.txt
+	same_in_both "$ROOT/scripts/kernels-compare" k
 	# validate-gate writes its folder once: the two runs get one each
 	SPAWNCOST="$FX/stub-spawncost" run --separate-stderr "$ROOT/scripts/validate-gate" --pairs 1 --out vg
 	[ "$status" -eq 0 ]
