@@ -49,8 +49,6 @@ struct pair {
 	double windows_needed;	/* inconclusive: windows a side that would
 				 * likely decide (INFINITY: none would) */
 	double window_sd;	/* its windows' spread within a run, log units */
-	double own_move;	/* how far it may move between runs on its own,
-				 * from the other cells (log units; see gate.c) */
 	double p_beyond, p_beyond_adj;	/* one-sided p of its ratio past the
 				 * threshold, and adjusted over the cells (Holm) */
 	double instr_ratio;	/* instructions_per_op NEW/BASE, NaN when not
@@ -122,9 +120,9 @@ struct comparison {
 	 * beyond the machine's drift, and its shift is not taken out. */
 	double base_spread;
 	/* How far cells move between runs on their own, beyond the run's
-	 * shift, in log units (a random-effects estimate from every swept
-	 * cell; NaN with fewer than BETWEEN_MIN_CELLS; see gate.c). Each
-	 * cell's interval carries the figure of the others (own_move). */
+	 * shift, as a multiple of their windows' spread within a run (a
+	 * random-effects estimate from every swept cell; NaN with fewer than
+	 * BETWEEN_MIN_CELLS; see gate.c). Every cell's interval carries it. */
 	double between;
 	size_t nbetween;
 	/* Several BASE runs: each one's level against them all, taken out of

@@ -113,12 +113,11 @@ static void bases_line(FILE *f, const struct comparison *c, const char *prefix)
  * on their own between runs, which every interval carries. */
 static void shift_line(FILE *f, const struct comparison *c, const char *prefix)
 {
-	if (isfinite(c->between))
+	if (isfinite(c->between) && c->between > 0)
 		fprintf(f, "%scells moved between the runs on their own, beyond the run's shift, by "
-			   "about %.1f%% (root mean square over %zu cells, less their windows' "
-			   "noise): each cell's interval carries the others' figure, and the "
-			   "verdicts are adjusted over the cells (Holm)\n",
-			prefix, (exp(c->between) - 1) * 100, c->nbetween);
+			   "about %.2f times their windows' spread (from %zu cells): every "
+			   "interval carries it, and verdicts are adjusted over the cells (Holm)\n",
+			prefix, c->between, c->nbetween);
 	if (c->shift_kept)
 		fprintf(f, "%sNEW moved as a whole beyond the BASE runs' own spread (%.1f%%) by more "
 			   "than the threshold: its cells are judged as measured, not against the "
@@ -337,8 +336,6 @@ static json_t *pair_json(const struct pair *p, const bool use[NKEYS])
 				? json_real(p->instr_ratio) : json_null()) ||
 		      put(o, "decided_by", json_string("time")) ||
 		      put(o, "note", str_or_null(p->why[0] ? p->why : NULL)) ||
-		      put(o, "between_runs_pct", isfinite(p->own_move)
-				? json_real((exp(p->own_move) - 1) * 100) : json_null()) ||
 		      put(o, "p_beyond_threshold", num_or_null(p->p_beyond)) ||
 		      put(o, "p_beyond_threshold_adjusted", num_or_null(p->p_beyond_adj));
 	}
@@ -402,7 +399,7 @@ static json_t *comparison_json(const struct comparison *c)
 				? json_real(exp(c->base_spread)) : json_null()) ||
 	      put(o, "run_shift_kept", json_boolean(c->shift_kept)) ||
 	      put(o, "base_run_levels", levels(c)) ||
-	      put(o, "between_runs", json_null()) ||	/* a multiple of window spreads once */
+	      put(o, "between_runs", isfinite(c->between) ? json_real(c->between) : json_null()) ||
 	      put(o, "between_runs_cells", json_integer((json_int_t)c->nbetween)) ||
 	      put(o, "inconclusive_policy", json_string(c->inconclusive == INCONCLUSIVE_FAIL
 							? "fail" : "pass")) ||
@@ -414,8 +411,6 @@ static json_t *comparison_json(const struct comparison *c)
 	      put(o, "missing_in_new", names(c->missing, c->nmissing)) ||
 	      put(o, "allow_missing", json_boolean(c->allow_missing)) ||
 	      put(o, "incomplete_base_runs", json_texts(c->incomplete_base, c->nincomplete_bases)) ||
-	      put(o, "between_runs_pct", isfinite(c->between)
-				? json_real((exp(c->between) - 1) * 100) : json_null()) ||
 	      report_runs_json(o, c);
 	if (bad) {
 		json_decref(o);

@@ -387,81 +387,60 @@ static double window_sd(const struct pair *p, size_t nbases)
 	return n >= 4 ? 1.4826 * median_of(x, n) : NAN;
 }
 
-/* Whether a cell tells how far cells move between runs: swept, with an
- * interval on both sides and a window spread. */
-static bool moves_count(const struct pair *p)
-{
-	return p->verdict < V_ERROR_NEW && p->ratio > 0 && !refined(p) && p->window_sd > 0 &&
-	       p->win_base >= 2 && p->win_new >= 2;
-}
-
-/* The variance of the log ratio of the two sides' medians that the
- * windows' own noise explains: a median of n draws varies as 1.25^2/n
- * times their variance. */
-static double median_noise(const struct pair *p)
-{
-	return 1.5625 * p->window_sd * p->window_sd *
-	       (1.0 / (double)p->win_base + 1.0 / (double)p->win_new);
-}
-
 /* How far a cell moves between runs on its own. Two runs of the same
  * command differ by more than their windows say: the machine's level moves
- * (the run's shift, taken out above), and so does each cell, one more than
- * another. Within a run its windows share one parent, one memory layout,
- * one state of the host; the next run draws another. fork at 256 MiB read
- * +14% and +16% against the run's shift in one of five default runs and
- * -6% and -10% in another, while each run's windows were 6-7% apart and
- * the vfork cells beside them agreed within 2%: cells with tight windows
- * can move most. One pair of runs cannot see that for one cell, but the
- * swept cells together can: the root mean square of their moves against
- * the shift, less what their medians' own noise explains (never below 0),
- * as a random-effects meta-analysis takes the between-study variance out
- * of the spread of the studies. Each cell's own figure (p->own_move) leaves
- * the cell out, so that a cell that changed does not hide its change in
- * the widening it gets; c->between is the figure over all of them. Every
- * interval is widened by 1.96 times its cell's figure (widen), and the
- * verdicts adjusted over the cells (beyond_threshold). */
+ * (the run's shift, taken out above), and so, less, does each cell, one
+ * more than another (fork-exec at 256 MiB read 9.4 and 11.7 ms in two runs
+ * minutes apart whose other cells agreed; its windows' intervals were
+ * 5-10% wide, its windows 40-50% apart). One pair of runs cannot see that
+ * for one cell, but the swept cells together can. The model: a cell moves
+ * between runs by a multiple of its windows' own spread within a run (the
+ * cells that wobble within a run wobble between runs), the multiple the
+ * same for every cell. It is estimated from the cells' moves against the
+ * run's shift, each in units of its window spread: their robust spread
+ * (1.4826 x MAD), less what the two runs' medians' own noise explains
+ * (1.25 x sqrt(1/nb + 1/nn) windows' spreads), never below 0, as a
+ * random-effects meta-analysis takes the between-study variance out of
+ * the spread of the studies. A cell that changed stands out of the others
+ * and moves the median and the MAD little. c->between is that multiple;
+ * each cell's interval is widened by 1.96 times it times its own spread. */
 static void between_runs(struct comparison *c)
 {
-	double ss = 0, noise = 0;
+	double z[4096], dev[4096], noise = 0;
 	size_t n = 0;
 
 	c->between = NAN;
 	c->nbetween = 0;
-	for (size_t i = 0; i < c->npairs; i++) {
+	for (size_t i = 0; i < c->npairs && n < sizeof z / sizeof z[0]; i++) {
 		struct pair *p = &c->pairs[i];
 
-		p->own_move = NAN;
-		p->window_sd = p->verdict < V_ERROR_NEW && p->ratio > 0 ? window_sd(p, c->nbases)
-									  : NAN;
-		if (!moves_count(p))
+		p->window_sd = NAN;
+		if (p->verdict >= V_ERROR_NEW || !(p->ratio > 0))
 			continue;
-		ss += pow(log(p->ratio / c->common), 2);
-		noise += median_noise(p);
+		p->window_sd = window_sd(p, c->nbases);
+		if (refined(p) || !(p->window_sd > 0) || p->win_base < 2 || p->win_new < 2)
+			continue;
+		z[n] = log(p->ratio / c->common) / p->window_sd;
+		noise += 1.5625 * (1.0 / (double)p->win_base + 1.0 / (double)p->win_new);
 		n++;
 	}
 	if (n < BETWEEN_MIN_CELLS)
 		return;
-	c->between = sqrt(fmax(0, (ss - noise) / (double)n));
+	memcpy(dev, z, n * sizeof *z);
+	double mid = median_of(dev, n);
+	for (size_t i = 0; i < n; i++)
+		dev[i] = fabs(z[i] - mid);
+	double mad = 1.4826 * median_of(dev, n);
+	c->between = sqrt(fmax(0, mad * mad - noise / (double)n));
 	c->nbetween = n;
-	for (size_t i = 0; i < c->npairs; i++) {
-		struct pair *p = &c->pairs[i];
-
-		if (p->verdict >= V_ERROR_NEW)
-			continue;
-		p->own_move = c->between;
-		if (moves_count(p))
-			p->own_move = sqrt(fmax(0, (ss - pow(log(p->ratio / c->common), 2) - noise +
-						    median_noise(p)) / (double)(n - 1)));
-	}
 }
 
 /* The pair's interval widened by the cell's own movement between runs,
  * added to its windows' in quadrature on each side, and its verdict taken
  * again on it. */
-static void widen(struct pair *p)
+static void widen(const struct comparison *c, struct pair *p)
 {
-	double b = 1.959964 * p->own_move, l = log(p->ratio);
+	double b = 1.959964 * c->between * p->window_sd, l = log(p->ratio);
 
 	if (p->verdict >= V_ERROR_NEW || !(b > 0) || !(p->lo > 0))
 		return;
@@ -530,9 +509,9 @@ static double p_beyond(const struct comparison *c, const struct pair *p, double 
  * the cells (Holm). The U test asks whether the windows moved at all; this
  * asks whether they moved past the line, with the cells' movement between
  * runs in it. A 95% interval clearing the line is a one-sided 2.5% test of
- * one cell; over 30 cells, some cell of two identical runs clears it in
- * one comparison in seven (on the VM, fork-exec at 256 MiB, +11% against
- * its run, three times in twenty). */
+ * one cell: with exact intervals, some cell of 30 would clear it in half
+ * the comparisons of identical runs (on the VM, fork-exec at 256 MiB, +11%
+ * against its run, did in three of twenty). */
 static void beyond_threshold(struct comparison *c, double bar)
 {
 	double p[4096];
@@ -641,7 +620,7 @@ void compare_judge_run(struct comparison *c)
 	between_runs(c);
 	holm(c);
 	for (size_t i = 0; i < c->npairs; i++) {
-		widen(&c->pairs[i]);
+		widen(c, &c->pairs[i]);
 		judge_again(c, &c->pairs[i]);
 		judge_against_run(c, &c->pairs[i], bar);
 	}

@@ -92,8 +92,7 @@ static void test_cell_against_the_run_is_not_no_change(void **state)
 /* Five BASE runs, one of them made while the machine was 10% slower as a
  * whole; NEW at the others' level with one cell 12% slower. The slow run's
  * level is found and taken out, so the slow cell is a regression and the
- * others are not flagged (with one cell of six moved, the others' moves
- * between runs are not shown to be within the threshold). */
+ * others no change. */
 static void test_base_levels_taken_out(void **state)
 {
 	struct comparison c;
@@ -109,17 +108,15 @@ static void test_base_levels_taken_out(void **state)
 	assert_true(fabs(c.base_level[0] - 1.0) < 0.01);
 	assert_true(fabs(log(c.base_spread) - log(log(1.10))) < 0.1);
 	assert_int_equal(pairs[1].verdict, V_REGRESSION);
-	assert_int_not_equal(pairs[0].verdict, V_REGRESSION);
-	assert_int_not_equal(pairs[0].verdict, V_IMPROVEMENT);
-	assert_int_not_equal(pairs[4].verdict, V_REGRESSION);
-	assert_int_not_equal(pairs[4].verdict, V_IMPROVEMENT);
+	assert_int_equal(pairs[0].verdict, V_SAME);
+	assert_int_equal(pairs[4].verdict, V_SAME);
 }
 
-/* Cells move between runs on their own: here every cell moved +-8%
- * between the runs, beyond what its windows' noise explains. A cell that
- * moved +20% is then not told apart from that with one run a side:
- * inconclusive, not a regression (its windows' interval alone would call
- * it one). */
+/* Cells that wobble within a run move between runs too: here every cell
+ * moved +-8% on its own between the runs, beyond what its windows' noise
+ * explains. A cell that moved +20% is then not told apart from that with
+ * one run a side: inconclusive, not a regression (its windows' interval
+ * alone would call it one). */
 static void test_cells_moving_between_runs_widen_intervals(void **state)
 {
 	struct comparison c;
@@ -130,7 +127,7 @@ static void test_cells_moving_between_runs_widen_intervals(void **state)
 		fill_wide(1, i, 100.0 * (double)(i + 1) * (i == 0 ? 1.20 : i % 2 ? 1.08 : 0.92));
 	}
 	decide(&c, pairs, 1);
-	assert_true(c.between > 0.05);
+	assert_true(c.between > 0.5);
 	assert_int_equal(pairs[0].verdict, V_INCONCLUSIVE);
 }
 
@@ -175,23 +172,24 @@ static void test_base_levels_take_every_cell(void **state)
 	free(runs);
 }
 
-/* A cell that changed does not hide its change in the widening it gets:
- * its interval carries how far the other cells moved (here not at all),
- * while the figure over all cells carries its move too. */
-static void test_a_change_does_not_widen_its_own_interval(void **state)
+/* A change to several cells (a heavier parent: every fork cell dearer)
+ * is found in each: how far cells move between runs on their own comes
+ * from the cells' robust spread, which the changed ones do not blow up
+ * (a root mean square over the cells made 4 of 12 fork cells 3-16 times
+ * dearer inconclusive, with every interval [0.07, 12]). */
+static void test_a_change_to_several_cells_is_found(void **state)
 {
 	struct comparison c;
 	struct pair pairs[NCELLS];
 
 	for (size_t i = 0; i < NCELLS; i++) {
 		fill(0, i, 100.0 * (double)(i + 1));
-		fill(1, i, 100.0 * (double)(i + 1) * (i == 2 ? 1.5 : 1.0));
+		fill(1, i, 100.0 * (double)(i + 1) * (i < 2 ? 4.0 : 1.0));
 	}
 	decide(&c, pairs, 1);
-	assert_true(c.between > 0.1);
-	assert_true(pairs[2].own_move == 0);
-	assert_true(pairs[0].own_move > 0.1);
-	assert_int_equal(pairs[2].verdict, V_REGRESSION);
+	assert_int_equal(pairs[0].verdict, V_REGRESSION);
+	assert_int_equal(pairs[1].verdict, V_REGRESSION);
+	assert_int_equal(pairs[2].verdict, V_SAME);
 }
 
 /* The verdicts are adjusted over the cells: a cell whose 95% interval
@@ -230,7 +228,7 @@ int main(void)
 		cmocka_unit_test(test_one_base_has_no_levels),
 		cmocka_unit_test(test_cells_moving_between_runs_widen_intervals),
 		cmocka_unit_test(test_base_levels_take_every_cell),
-		cmocka_unit_test(test_a_change_does_not_widen_its_own_interval),
+		cmocka_unit_test(test_a_change_to_several_cells_is_found),
 		cmocka_unit_test(test_verdicts_adjusted_over_the_cells),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
