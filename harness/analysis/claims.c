@@ -261,15 +261,21 @@ void claims_compute(const struct rundir *r, struct claims *c)
 			cheapest_at(r, cv, c->rss[i]);
 		curve_finish(cv);
 
-		/* Claim 4 against the smallest parent fork-exit ran with. */
+		/* Claim 4 against the smallest parent fork-exit ran with, at
+		 * the sweep's sizes: its ratio pairs two cells round by round,
+		 * and a refined size's windows were taken during the search,
+		 * beside vfork-exit at that size, not beside the smallest
+		 * parent's (its round r is another moment than theirs) */
 		cv = &c->copies[t];
 		curve_init(cv, "fork-exit", "fork-exit", thp, 0, AS_EFFICIENT);
-		while (first < c->nrss && !run_cell(r, "fork-exit", c->rss[first], thp))
+		while (first < c->nrss && (!run_cell(r, "fork-exit", c->rss[first], thp) ||
+					   run_size_refined(r, c->rss[first])))
 			first++;
 		cv->ref_rss = first < c->nrss ? c->rss[first] : NAN;
 		for (size_t i = first + 1; i < c->nrss; i++)
-			add_point(r, cv, c->rss[i], run_cell(r, "fork-exit", c->rss[i], thp),
-				  run_cell(r, "fork-exit", c->rss[first], thp));
+			if (!run_size_refined(r, c->rss[i]))
+				add_point(r, cv, c->rss[i], run_cell(r, "fork-exit", c->rss[i], thp),
+					  run_cell(r, "fork-exit", c->rss[first], thp));
 		curve_finish(cv);
 		growth_of(r, thp, &c->growth[t]);
 	}

@@ -86,6 +86,22 @@ wcol() {
 	[[ "$(echo "$row" | cut -d, -f11)" =~ ^(holds|does\ not\ hold|undecided)$ ]]
 }
 
+@test "a ratio of two parent sizes is paired only at the sweep's sizes, never at a refined one" {
+	# a refined size's windows were taken during --refine's search, beside
+	# vfork-exit at that size: round r of it is not round r of 0 MiB
+	cp -r "$BATS_TEST_DIRNAME/../../results/reference/default" ref
+	"$SC" report ref >/dev/null 2>&1
+	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "refined") c = i; next }
+		$c == "yes" { print $5 + 0 }' ref/summary.csv | sort -u > refined
+	[ -s refined ]
+	awk -F, '$1 == 4 { print $4 + 0 }' ref/verdicts.csv | sort -u > claim4
+	[ -s claim4 ]
+	[ -z "$(comm -12 refined claim4)" ]
+	# the pairs measured side by side keep their refined sizes
+	awk -F, '$1 == 1 { print $4 + 0 }' ref/verdicts.csv | sort -u > claim1
+	[ -n "$(comm -12 refined claim1)" ]
+}
+
 @test "two runs at once on one CPU both say they were contended" {
 	skip_if_sanitized
 	cpu=$(($(nproc) - 1))
