@@ -124,6 +124,41 @@ static void test_passing_dip(void **state)
 	free(c);
 }
 
+/* The same dip where a window of 30 runs ends (runs 25-28 of 60): that
+ * window alone would read it as a step up at its end, and the next window
+ * (starting at that "change") as a step back down at its start. Runs
+ * 29-60 show it did not last: no change point, as in mid-window. */
+static void test_passing_dip_at_window_edge(void **state)
+{
+	double x[60];
+	struct change *c;
+	uint32_t s = 17;
+
+	for (size_t i = 0; i < 60; i++)
+		x[i] = noisy(&s, i >= 24 && i < 28 ? 130 : 100, 0.04);
+	assert_int_equal(detect(x, 60, 5, &c), 0);
+	free(c);
+	for (size_t i = 0; i < 60; i++)
+		x[i] = noisy(&s, i >= 39 && i < 43 ? 75 : 100, 0.04);
+	assert_int_equal(detect(x, 60, 5, &c), 0);
+	free(c);
+}
+
+/* A lasting step anywhere in the second half of the first window is found
+ * once, at its run: the next window sees it with runs on both sides. */
+static void test_step_late_in_a_window(void **state)
+{
+	double x[60];
+	struct change *c;
+
+	for (size_t at = 15; at <= 28; at++) {
+		series(x, 60, at, 1.3, 0.04, (uint32_t)at);
+		assert_int_equal(detect(x, 60, 5, &c), 1);
+		assert_int_equal(c[0].at, at);
+		free(c);
+	}
+}
+
 /* One run five times slower, in the middle or last: no alarm. */
 static void test_one_outlier_is_no_change(void **state)
 {
@@ -232,6 +267,8 @@ int main(void)
 		cmocka_unit_test(test_two_steps),
 		cmocka_unit_test(test_regression_and_fix),
 		cmocka_unit_test(test_passing_dip),
+		cmocka_unit_test(test_passing_dip_at_window_edge),
+		cmocka_unit_test(test_step_late_in_a_window),
 		cmocka_unit_test(test_one_outlier_is_no_change),
 		cmocka_unit_test(test_threshold),
 		cmocka_unit_test(test_small_step_merged),
