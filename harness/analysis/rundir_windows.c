@@ -48,6 +48,14 @@ static int attach(struct rundir *r, const struct csv_table *t, const char *path,
 			: ci >= 0 && field_parse(csv_cell(t, row, ci), FIELD_COUNT, &iters, perr)
 				? "iterations" : NULL;
 
+		/* a window has round trips, and each takes time: a median of 0
+		 * would be a run infinitely fast to every ratio and log after */
+		if (!bad && !(med > 0)) {
+			bad = "median_us";
+			snprintf(perr, sizeof perr, "'%s' is no window's time (above 0)",
+				 csv_cell(t, row, cm));
+		}
+
 		if (bad) {
 			snprintf(err, RUNDIR_ERR_LEN, "%s: %s %s at line %zu", path, bad, perr,
 				 row + 2);

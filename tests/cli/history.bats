@@ -196,6 +196,19 @@ changed_series() {
 	expect_bad "bad/run-02/summary.csv: " history "$BATS_TEST_TMPDIR/bad"
 }
 
+@test "a window's median of 0 us is a damaged windows.csv, never a run infinitely fast" {
+	cp -r "$FX/step" zero
+	{
+		head -n 1 "$FX/step/run-05/windows.csv"
+		awk -F, -v OFS=, "$BY_NAME"'NR > 1 { set("median_us", "0.000"); print }' "$FX/step/run-05/windows.csv"
+	} > zero/run-05/windows.csv
+	run --separate-stderr "$SC" history zero
+	[ "$status" -eq 2 ]
+	[ -z "$output" ]
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ "$stderr" == "spawncost history: zero/run-05/windows.csv: median_us "*" at line 2" ]]
+}
+
 @test "emulated and real runs in one history: one line, exit 2 (as compare refuses them)" {
 	cp -R "$FX/nochange/run-01" real
 	cp -R "$BATS_TEST_DIRNAME/../../results/reference/kernels-emulated/6.1.0-57-amd64" emu
