@@ -175,6 +175,37 @@ static void test_one_outlier_is_no_change(void **state)
 	free(c);
 }
 
+/* Even where a split of one run would pass the test (--alpha 0.2: it
+ * scores p = 0.09), one run alone is no side. */
+static void test_one_run_is_no_side(void **state)
+{
+	struct detect_opts o = DETECT_DEFAULTS;
+	double x[20];
+	struct change *c;
+
+	o.alpha = 0.2;
+	series(x, 20, 20, 1, 0.05, 11);
+	x[19] *= 5;
+	assert_int_equal(detect_changes(x, 20, &o, &c), 0);
+	free(c);
+}
+
+/* Up 100% at 10, then down to 130 at 20: the first split is the larger
+ * step, and the second is found in the runs after it. */
+static void test_step_after_the_first_split(void **state)
+{
+	double x[30];
+	struct change *c;
+	uint32_t s = 3;
+
+	for (size_t i = 0; i < 30; i++)
+		x[i] = noisy(&s, i < 10 ? 100 : i < 20 ? 200 : 130, 0.03);
+	assert_int_equal(detect(x, 30, 5, &c), 2);
+	assert_int_equal(c[0].at, 10);
+	assert_int_equal(c[1].at, 20);
+	free(c);
+}
+
 /* A real shift of 3% on a quiet series is significant, and below the
  * default threshold: dropped at 5%, kept at 1%. */
 static void test_threshold(void **state)
@@ -249,6 +280,8 @@ static void test_sides_exact(void **state)
 	assert_true(c[0].after.v == 204.5);
 	assert_true(c[0].step.v == 204.5 / 104.5);
 	assert_true(c[0].step.lo == 201.0 / 108 && c[0].step.hi == 208.0 / 101);
+	/* both sides' intervals hold together: 1 - 2 * 11/1024 each, squared */
+	assert_true(fabs(c[0].level - 0.978515625 * 0.978515625) < 1e-12);
 	free(c);
 }
 
@@ -270,6 +303,8 @@ int main(void)
 		cmocka_unit_test(test_passing_dip_at_window_edge),
 		cmocka_unit_test(test_step_late_in_a_window),
 		cmocka_unit_test(test_one_outlier_is_no_change),
+		cmocka_unit_test(test_one_run_is_no_side),
+		cmocka_unit_test(test_step_after_the_first_split),
 		cmocka_unit_test(test_threshold),
 		cmocka_unit_test(test_small_step_merged),
 		cmocka_unit_test(test_too_short),
