@@ -9,6 +9,12 @@ load helpers
 
 FX="$BATS_TEST_DIRNAME/../fixtures/history"
 
+# File $1's header and the rows the awk condition $2 keeps (field("name")).
+rows_where() {
+	head -n 1 "$1"
+	awk -F, "$BY_NAME$2" "$1"
+}
+
 # The series with a change point, one name a line, from the JSON listing.
 changed_series() {
 	jq -r '.series[] | select(.changes | length > 0) | .name' <<< "$1"
@@ -135,17 +141,11 @@ changed_series() {
 		awk -F, -v OFS=, "$BY_NAME"'field("method") == "fork-exit" && field("rss_mib") == 0 {
 			set("error", "ENOMEM") } { print }' "$FX/step/run-05/summary.csv"
 	} > hole/run-05/summary.csv
-	{
-		head -n 1 "$FX/step/run-05/windows.csv"
-		awk -F, "$BY_NAME"'!(field("method") == "fork-exit" && field("rss_mib") == 0)' \
-			"$FX/step/run-05/windows.csv"
-	} > hole/run-05/windows.csv
+	rows_where "$FX/step/run-05/windows.csv" '!(field("method") == "fork-exit" && field("rss_mib") == 0)' \
+		> hole/run-05/windows.csv
 	# run 11, the first heavy one: no fork-exec at all
 	for f in summary windows; do
-		{
-			head -n 1 "$FX/step/run-11/$f.csv"
-			awk -F, "$BY_NAME"'field("method") != "fork-exec"' "$FX/step/run-11/$f.csv"
-		} > "hole/run-11/$f.csv"
+		rows_where "$FX/step/run-11/$f.csv" 'field("method") != "fork-exec"' > "hole/run-11/$f.csv"
 	done
 	run --separate-stderr "$SC" history hole --format json
 	[ "$status" -eq 1 ]
@@ -306,10 +306,7 @@ changed_series() {
 
 @test "a window's median of 0 us is a damaged windows.csv, never a run infinitely fast" {
 	cp -r "$FX/step" zero
-	{
-		head -n 1 "$FX/step/run-05/windows.csv"
-		awk -F, -v OFS=, "$BY_NAME"'NR > 1 { set("median_us", "0.000"); print }' "$FX/step/run-05/windows.csv"
-	} > zero/run-05/windows.csv
+	with_columns "$FX/step/run-05/windows.csv" median_us 0.000 > zero/run-05/windows.csv
 	run --separate-stderr "$SC" history zero
 	[ "$status" -eq 2 ]
 	[ -z "$output" ]

@@ -110,18 +110,28 @@ static void test_regression_and_fix(void **state)
 	free(c);
 }
 
+/* The changes found in n runs at 100 (noise 4%), those from..to-1 at
+ * level instead. */
+static int dip(size_t n, size_t from, size_t to, double level, uint32_t *s)
+{
+	double x[60];
+	struct change *c;
+	int k;
+
+	for (size_t i = 0; i < n; i++)
+		x[i] = noisy(s, i >= from && i < to ? level : 100, 0.04);
+	k = detect(x, n, 5, &c);
+	free(c);
+	return k;
+}
+
 /* Four runs 25% faster in the middle of twenty, then back: the machine's
  * passing dip, no lasting step. */
 static void test_passing_dip(void **state)
 {
-	double x[20];
-	struct change *c;
 	uint32_t s = 17;
 
-	for (size_t i = 0; i < 20; i++)
-		x[i] = noisy(&s, i >= 13 && i < 17 ? 75 : 100, 0.04);
-	assert_int_equal(detect(x, 20, 5, &c), 0);
-	free(c);
+	assert_int_equal(dip(20, 13, 17, 75, &s), 0);
 }
 
 /* The same dip where a window of 30 runs ends (runs 25-28 of 60): that
@@ -130,18 +140,10 @@ static void test_passing_dip(void **state)
  * 29-60 show it did not last: no change point, as in mid-window. */
 static void test_passing_dip_at_window_edge(void **state)
 {
-	double x[60];
-	struct change *c;
 	uint32_t s = 17;
 
-	for (size_t i = 0; i < 60; i++)
-		x[i] = noisy(&s, i >= 24 && i < 28 ? 130 : 100, 0.04);
-	assert_int_equal(detect(x, 60, 5, &c), 0);
-	free(c);
-	for (size_t i = 0; i < 60; i++)
-		x[i] = noisy(&s, i >= 39 && i < 43 ? 75 : 100, 0.04);
-	assert_int_equal(detect(x, 60, 5, &c), 0);
-	free(c);
+	assert_int_equal(dip(60, 24, 28, 130, &s), 0);
+	assert_int_equal(dip(60, 39, 43, 75, &s), 0);
 }
 
 /* A lasting step anywhere in the second half of the first window is found
