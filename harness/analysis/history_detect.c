@@ -222,13 +222,23 @@ static int windows(const double *y, size_t n, const struct detect_opts *o, struc
 	size_t w = window_len(o, n, g->min);
 
 	for (size_t start = 0;;) {
-		size_t end = n - start > w ? start + w : n, next = start + w / 2;
+		size_t end = n - start > w ? start + w : n, next = start + w / 2, had = f->n,
+		       keep = had;
 
 		if (search(y, start, end, o, g, f))
 			return -1;
 		if (end == n)
 			return 0;
-		for (size_t i = 0; i < f->n; i++)
+		/* A window short of the newest run is no series' end: a split in
+		 * its last runs ends there by our cut, not the runs' (a passing
+		 * dip at that edge would read as a step). Only the changes with
+		 * half a window after them stay; the next window, half a window
+		 * on, sees the others with runs on both sides. */
+		for (size_t i = had; i < f->n; i++)
+			if (f->v[i].at < next + g->min)
+				f->v[keep++] = f->v[i];
+		f->n = keep;
+		for (size_t i = had; i < f->n; i++)
 			if (f->v[i].at > next)
 				next = f->v[i].at;
 		start = next;

@@ -33,7 +33,12 @@
  *    or at the last change found, whichever is later (as Hunter does): a
  *    test's cost grows with the runs it reorders, a long series' ups and
  *    downs would leave no split that tells its halves apart, and a step is
- *    judged against the runs around it, not against months before;
+ *    judged against the runs around it, not against months before. A
+ *    window that stops short of the newest run keeps only the changes with
+ *    about half a window of runs after them (the next window judges the
+ *    others): its end is our cut, not the series', and a passing dip there
+ *    would read as a step up at its end and one down where the next
+ *    window starts;
  * 4. then, like Otava's minimum magnitude, a change whose step (the ratio
  *    of the medians of the segments on either side) is below the threshold
  *    is dropped and its two segments merged, the smallest first, until

@@ -73,12 +73,16 @@ static const char *unusable(const char *dir)
 int history_html_check(const char *out, char *err)
 {
 	char tmp[PATH_MAX + 8], copy[PATH_MAX];
-	const char *why, *parent;
+	const char *why, *parent, *last;
 
 	if (!*out)
 		return fail(err, "OUT", "an empty folder name");
 	if (strlen(out) + sizeof "/charts/s1000000.svg" + 8 > PATH_MAX)
 		return fail(err, out, "the path is too long");
+	/* OUT.tmp, made beside OUT and renamed over it, would be inside it */
+	last = strrchr(out, '/') ? strrchr(out, '/') + 1 : out;
+	if (strcmp(last, ".") == 0 || strcmp(last, "..") == 0)
+		return fail(err, out, "name the folder itself, not . or ..");
 	if ((why = unusable(out)))
 		return fail(err, out, why);
 	snprintf(copy, sizeof copy, "%s", out);

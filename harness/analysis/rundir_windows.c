@@ -20,6 +20,18 @@ static double pct(const struct csv_table *t, size_t row, int col)
 	return bad ? NAN : v;
 }
 
+/* A window has round trips, and each takes time: a median of 0 would be a
+ * run infinitely fast to every ratio and logarithm after. */
+static int window_median(const char *s, double *med, char *perr)
+{
+	if (field_parse(s, FIELD_FIGURE, med, perr))
+		return -1;
+	if (*med > 0)
+		return 0;
+	snprintf(perr, PARSE_ERR_LEN, "'%s' is no window's time (above 0)", s);
+	return -1;
+}
+
 static int attach(struct rundir *r, const struct csv_table *t, const char *path, char *err)
 {
 	int kcol[NKEYS], cr = csv_col(t, "round"), cm = csv_col(t, "median_us"),
@@ -44,7 +56,7 @@ static int attach(struct rundir *r, const struct csv_table *t, const char *path,
 		}
 		const char *bad =
 			parse_u64(csv_cell(t, row, cr), 1, 1000000, &round, perr) ? "round"
-			: field_parse(csv_cell(t, row, cm), FIELD_FIGURE, &med, perr) ? "median_us"
+			: window_median(csv_cell(t, row, cm), &med, perr) ? "median_us"
 			: ci >= 0 && field_parse(csv_cell(t, row, ci), FIELD_COUNT, &iters, perr)
 				? "iterations" : NULL;
 

@@ -9,6 +9,12 @@ load helpers
 
 FX="$BATS_TEST_DIRNAME/../fixtures/history"
 
+# File $1's header and the rows the awk condition $2 keeps (field("name")).
+rows_where() {
+	head -n 1 "$1"
+	awk -F, "$BY_NAME$2" "$1"
+}
+
 # The series with a change point, one name a line, from the JSON listing.
 changed_series() {
 	jq -r '.series[] | select(.changes | length > 0) | .name' <<< "$1"
@@ -33,6 +39,10 @@ changed_series() {
 	diff "$FX/step-changed.txt" got
 	# fork copies 64 MiB more page tables: every one of them at least doubled
 	[ "$(jq '[.series[].changes[] | select(.step_pct < 100)] | length' <<< "$output")" -eq 0 ]
+	[ "$(jq '[.series[].changes[] | select(.run_before == 10 and .run_after == 11)] | length' <<< "$output")" -eq 10 ]
+	# each step inside its interval, from the ten runs on each side
+	[ "$(jq '[.series[].changes[] | select(.step_lo_pct < .step_pct and .step_pct < .step_hi_pct)] | length' <<< "$output")" -eq 10 ]
+	[ "$(jq '[.series[].changes[] | select(.before.runs == 10 and .after.runs == 10)] | length' <<< "$output")" -eq 10 ]
 }
 
 @test "nochange: no change point, and exit 0" {
@@ -90,6 +100,99 @@ changed_series() {
 	done
 }
 
+@test "--by kernel and --by label go in version order, --by commit in the order each commit first came" {
+	for i in 1 2 3 4; do
+		cp -r "$FX/nochange/run-0$i" "r$i"
+	done
+	# by time: r1 r2 r3 r4
+	for kv in "r1 6.12" "r2 6.6" "r3 6.10" "r4 6.9"; do
+		set -- $kv
+		sed -i "s/^kernel_release=.*/kernel_release=$2/; s/^label=.*/label=v$2/" "$1/env.txt"
+	done
+	run --separate-stderr "$SC" history r1 r2 r3 r4 --by kernel --format json
+	[ "$status" -eq 0 ]
+	[ "$(jq -r '[.runs[].kernel] | join(" ")' <<< "$output")" = "6.6 6.9 6.10 6.12" ]
+	run --separate-stderr "$SC" history r1 r2 r3 r4 --by label --format json
+	[ "$(jq -r '[.runs[].label] | join(" ")' <<< "$output")" = "v6.6 v6.9 v6.10 v6.12" ]
+	# commit c ran first and last, a second, b third: c, c, a, b (not by name)
+	for kv in "r1 c" "r2 a" "r3 b" "r4 c"; do
+		set -- $kv
+		sed -i "s/^git_revision=.*/git_revision=$2/" "$1/env.txt"
+	done
+	run --separate-stderr "$SC" history r4 r3 r2 r1 --by commit --format json
+	[ "$(jq -r '[.runs[] | "\(.commit)\(.dir)"] | join(" ")' <<< "$output")" = "cr1 cr4 ar2 br3" ]
+}
+
+@test "two runs that started the same second go by folder, whichever order they are given in" {
+	cp -r "$FX/step/run-01" a
+	cp -r "$FX/step/run-12" b
+	cp "$FX/step/run-01/env.txt" b/env.txt
+	"$SC" history a b --format json > ab || true
+	"$SC" history b a --format json > ba || true
+	cmp ab ba
+	[ "$(jq -r '[.runs[].dir] | join(" ")' ab)" = "a b" ]
+}
+
+@test "a cell in error, or missing, has no point: the change is dated by the runs that have one" {
+	cp -r "$FX/step" hole
+	# run 5: fork-exit at 0 MiB in error (its row keeps a median), its windows gone
+	{
+		head -n 1 "$FX/step/run-05/summary.csv"
+		awk -F, -v OFS=, "$BY_NAME"'field("method") == "fork-exit" && field("rss_mib") == 0 {
+			set("error", "ENOMEM") } { print }' "$FX/step/run-05/summary.csv"
+	} > hole/run-05/summary.csv
+	rows_where "$FX/step/run-05/windows.csv" '!(field("method") == "fork-exit" && field("rss_mib") == 0)' \
+		> hole/run-05/windows.csv
+	# run 11, the first heavy one: no fork-exec at all
+	for f in summary windows; do
+		rows_where "$FX/step/run-11/$f.csv" 'field("method") != "fork-exec"' > "hole/run-11/$f.csv"
+	done
+	run --separate-stderr "$SC" history hole --format json
+	[ "$status" -eq 1 ]
+	[ "$(jq '[.series[] | select(.name | startswith("fork-exit/rss_mib:0/")) | .points[].run] | index(5)' <<< "$output")" = null ]
+	[ "$(jq '[.series[] | select(.name == "ratio fork-exit/vfork-exit at 0 MiB") | .points[].run] | index(5)' <<< "$output")" = null ]
+	[ "$(jq '[.series[] | select(.name | startswith("fork-exit/rss_mib:0/")) | .points | length] | .[0]' <<< "$output")" -eq 19 ]
+	# fork-exec and its ratios step at run 12, the first heavy run that has them
+	[ "$(jq '[.series[].changes[] | select(.run_before == 10 and .run_after == 12)] | length' <<< "$output")" -eq 6 ]
+	[ "$(jq '[.series[].changes[] | select(.run_before == 10 and .run_after == 11)] | length' <<< "$output")" -eq 4 ]
+	run --separate-stderr "$SC" history hole
+	[ "$(grep -c '^  \[[0-9]*\] +[0-9.]*% \[.*\] at run 12 of 20, p = ' <<< "$output")" -eq 6 ]
+	# --report of a change at run 11 lists the four series that changed there, not those at 12
+	n=$(jq '[.series[].changes[] | select(.run_after == 11)][0].number' <<< "$("$SC" history hole --format json)")
+	run --separate-stderr "$SC" history hole --report "$n"
+	[ "$status" -eq 0 ]
+	grep -qx '4 series changed at run 11' <<< "$output"
+	refute grep -q 'fork-exec' <<< "$output"
+}
+
+@test "a run without a key column (made before it) still joins every series, on the keys all runs have" {
+	cp -r "$FX/step" older
+	for f in summary windows; do
+		awk -F, -v OFS=, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "vmas") c = i }
+			{ for (i = c; i < NF; i++) $i = $(i + 1); NF--; print }' \
+			"$FX/step/run-20/$f.csv" > "older/run-20/$f.csv"
+	done
+	refute grep -q vmas older/run-20/summary.csv
+	run --separate-stderr "$SC" history older --format json
+	[ "$status" -eq 1 ]
+	[ "$(jq '.series | length' <<< "$output")" -eq 18 ]
+	[ "$(jq '[.series[] | select((.points | length) != 20)] | length' <<< "$output")" -eq 0 ]
+	[ "$(jq -r '.series[0].name' <<< "$output")" = "fork-exec/rss_mib:0/thp:off/pin:same/ballast:anon" ]
+}
+
+@test "a change with six runs a side says its interval holds less than 95%" {
+	mkdir six
+	for r in 05 06 07 08 09 10 11 12 13 14 15 16; do
+		cp -r "$FX/step/run-$r" six/
+	done
+	run --separate-stderr "$SC" history six
+	[ "$status" -eq 1 ]
+	# each side's range holds its median with 1 - 2/64: both together, 93.8%
+	[ "$(grep -c '^      (few runs a side: the interval holds 94%, not 95%)$' <<< "$output")" -eq 10 ]
+	run --separate-stderr "$SC" history "$FX/step"
+	refute grep -q 'few runs a side' <<< "$output"
+}
+
 @test "--threshold and --alpha: a real 4% drift of the machine is significant, and below the threshold" {
 	run --separate-stderr "$SC" history "$FX/nochange" --threshold 0
 	[ "$status" -eq 1 ]
@@ -113,6 +216,11 @@ changed_series() {
 	grep -q '^ *before *%stddev *%change *after *%stddev *series' <<< "$output"
 	[ "$(grep -cE '^ +[0-9.]+(x| us) ± +[0-9.]+%  +\+[0-9.]+%  +[0-9.]+(x| us) ± +[0-9.]+%  .* \(10, 10\)$' <<< "$output")" -eq 10 ]
 	grep -q '^10 series changed at run 11$' <<< "$output"
+	# %stddev: the sample standard deviation of the runs' figures, as % of their mean
+	want=$("$SC" history "$FX/step" --format json | jq -r '.series[] | select(.name | startswith("fork-exit/rss_mib:0/")) |
+		.points[:10] | map(.value) | (add / length) as $m | (map((. - $m) * (. - $m)) | add / (length - 1) | sqrt) / $m * 100' |
+		xargs printf '%.1f')
+	grep -qE "^ +200\.3 us ± +$want%  +\+1432\.8%  .* fork-exit/rss_mib:0/" <<< "$output"
 	# the user's command: the front end's own options and -o left out
 	grep -qx '  spawncost run --profile quick -m core -r 0,16 --label heavy-parent' <<< "$output"
 	grep -qx '  spawncost run --profile quick -m core -r 0,16 --label plain' <<< "$output"
@@ -194,6 +302,16 @@ changed_series() {
 	cp -r "$FX/step/run-01" "$FX/step/run-02" "$BATS_TEST_TMPDIR/bad/"
 	head -c 300 "$FX/step/run-02/summary.csv" > "$BATS_TEST_TMPDIR/bad/run-02/summary.csv"
 	expect_bad "bad/run-02/summary.csv: " history "$BATS_TEST_TMPDIR/bad"
+}
+
+@test "a window's median of 0 us is a damaged windows.csv, never a run infinitely fast" {
+	cp -r "$FX/step" zero
+	with_columns "$FX/step/run-05/windows.csv" median_us 0.000 > zero/run-05/windows.csv
+	run --separate-stderr "$SC" history zero
+	[ "$status" -eq 2 ]
+	[ -z "$output" ]
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ "$stderr" == "spawncost history: zero/run-05/windows.csv: median_us "*" at line 2" ]]
 }
 
 @test "emulated and real runs in one history: one line, exit 2 (as compare refuses them)" {

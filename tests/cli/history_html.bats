@@ -136,6 +136,24 @@ shows_the_step() {
 	[ "$stderr" = "spawncost history: --html: afile: exists and is not a folder" ]
 	rm afile
 	expect_bad "no/such: no such folder" history "$FX/step" --html no/such/page
+	# . or .. as the folder: OUT.tmp, made beside OUT, would be inside it
+	"$SC" history "$FX/nochange" --html page
+	run --separate-stderr "$SC" history "$FX/step" --html page/.
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "spawncost history: --html: page/.: name the folder itself, not . or .." ]
+	grep -q 'no change point' page/index.html
+	[ "$(ls -A)" = page ]
+	cd page
+	run --separate-stderr "$SC" history "$FX/step" --html ..
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "spawncost history: --html: ..: name the folder itself, not . or .." ]
+	rm -r ./* .spawncost-history
+	run --separate-stderr "$SC" history "$FX/step" --html .
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "spawncost history: --html: .: name the folder itself, not . or .." ]
+	[ -z "$(ls -A)" ]
+	cd "$SCRATCH"
+	rm -r page
 	expect_bad "--html: an empty folder name" history "$FX/step" --html ""
 	expect_bad "/nonexistent: No such file or directory" history /nonexistent --html page
 	expect_bad "--html: writes the page alone" history "$FX/step" --html page --report 1

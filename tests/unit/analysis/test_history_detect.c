@@ -110,18 +110,55 @@ static void test_regression_and_fix(void **state)
 	free(c);
 }
 
+/* The changes found in n runs at 100 (noise 4%), those from..to-1 at
+ * level instead. */
+static int dip(size_t n, size_t from, size_t to, double level, uint32_t *s)
+{
+	double x[60];
+	struct change *c;
+	int k;
+
+	for (size_t i = 0; i < n; i++)
+		x[i] = noisy(s, i >= from && i < to ? level : 100, 0.04);
+	k = detect(x, n, 5, &c);
+	free(c);
+	return k;
+}
+
 /* Four runs 25% faster in the middle of twenty, then back: the machine's
  * passing dip, no lasting step. */
 static void test_passing_dip(void **state)
 {
-	double x[20];
-	struct change *c;
 	uint32_t s = 17;
 
-	for (size_t i = 0; i < 20; i++)
-		x[i] = noisy(&s, i >= 13 && i < 17 ? 75 : 100, 0.04);
-	assert_int_equal(detect(x, 20, 5, &c), 0);
-	free(c);
+	assert_int_equal(dip(20, 13, 17, 75, &s), 0);
+}
+
+/* The same dip where a window of 30 runs ends (runs 25-28 of 60): that
+ * window alone would read it as a step up at its end, and the next window
+ * (starting at that "change") as a step back down at its start. Runs
+ * 29-60 show it did not last: no change point, as in mid-window. */
+static void test_passing_dip_at_window_edge(void **state)
+{
+	uint32_t s = 17;
+
+	assert_int_equal(dip(60, 24, 28, 130, &s), 0);
+	assert_int_equal(dip(60, 39, 43, 75, &s), 0);
+}
+
+/* A lasting step anywhere in the second half of the first window is found
+ * once, at its run: the next window sees it with runs on both sides. */
+static void test_step_late_in_a_window(void **state)
+{
+	double x[60];
+	struct change *c;
+
+	for (size_t at = 15; at <= 28; at++) {
+		series(x, 60, at, 1.3, 0.04, (uint32_t)at);
+		assert_int_equal(detect(x, 60, 5, &c), 1);
+		assert_int_equal(c[0].at, at);
+		free(c);
+	}
 }
 
 /* One run five times slower, in the middle or last: no alarm. */
@@ -137,6 +174,37 @@ static void test_one_outlier_is_no_change(void **state)
 	series(x, 20, 20, 1, 0.05, 11);
 	x[19] *= 5;
 	assert_int_equal(detect(x, 20, 5, &c), 0);
+	free(c);
+}
+
+/* Even where a split of one run would pass the test (--alpha 0.2: it
+ * scores p = 0.09), one run alone is no side. */
+static void test_one_run_is_no_side(void **state)
+{
+	struct detect_opts o = DETECT_DEFAULTS;
+	double x[20];
+	struct change *c;
+
+	o.alpha = 0.2;
+	series(x, 20, 20, 1, 0.05, 11);
+	x[19] *= 5;
+	assert_int_equal(detect_changes(x, 20, &o, &c), 0);
+	free(c);
+}
+
+/* Up 100% at 10, then down to 130 at 20: the first split is the larger
+ * step, and the second is found in the runs after it. */
+static void test_step_after_the_first_split(void **state)
+{
+	double x[30];
+	struct change *c;
+	uint32_t s = 3;
+
+	for (size_t i = 0; i < 30; i++)
+		x[i] = noisy(&s, i < 10 ? 100 : i < 20 ? 200 : 130, 0.03);
+	assert_int_equal(detect(x, 30, 5, &c), 2);
+	assert_int_equal(c[0].at, 10);
+	assert_int_equal(c[1].at, 20);
 	free(c);
 }
 
@@ -214,6 +282,8 @@ static void test_sides_exact(void **state)
 	assert_true(c[0].after.v == 204.5);
 	assert_true(c[0].step.v == 204.5 / 104.5);
 	assert_true(c[0].step.lo == 201.0 / 108 && c[0].step.hi == 208.0 / 101);
+	/* both sides' intervals hold together: 1 - 2 * 11/1024 each, squared */
+	assert_true(fabs(c[0].level - 0.978515625 * 0.978515625) < 1e-12);
 	free(c);
 }
 
@@ -232,7 +302,11 @@ int main(void)
 		cmocka_unit_test(test_two_steps),
 		cmocka_unit_test(test_regression_and_fix),
 		cmocka_unit_test(test_passing_dip),
+		cmocka_unit_test(test_passing_dip_at_window_edge),
+		cmocka_unit_test(test_step_late_in_a_window),
 		cmocka_unit_test(test_one_outlier_is_no_change),
+		cmocka_unit_test(test_one_run_is_no_side),
+		cmocka_unit_test(test_step_after_the_first_split),
 		cmocka_unit_test(test_threshold),
 		cmocka_unit_test(test_small_step_merged),
 		cmocka_unit_test(test_too_short),
