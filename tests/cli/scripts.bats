@@ -213,3 +213,10 @@ VG="$BATS_TEST_DIRNAME/../../scripts/validate-gate"
 	[ "$status" -eq 2 ]
 	[ "$stderr" = "validate-gate: --only: 'x' is not aa or ab" ]
 }
+
+@test "validate-gate -o is --out, as calibrate's -o" {
+	SPAWNCOST="$FX/stub-spawncost" run --separate-stderr "$VG" --pairs 1 --only aa -o vg
+	[ "$status" -eq 0 ]
+	[ -e vg/aa-1-a ]
+	[ -e vg/summary.txt ]
+}
