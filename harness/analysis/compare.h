@@ -53,7 +53,7 @@ struct pair {
 				 * threshold, and adjusted over the cells (Holm) */
 	double instr_ratio;	/* instructions_per_op NEW/BASE, NaN when not
 				 * counted on both sides */
-	char why[160];		/* a note on the verdict, or "" */
+	char why[320];		/* a note on the verdict, or "" */
 	const char *base_error;	/* the error of a BASE run's cell (its run left
 				 * out of the comparison), or NULL */
 };

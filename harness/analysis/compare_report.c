@@ -68,7 +68,7 @@ static const char *verdict_note(const struct pair *p, char *buf, size_t len)
 
 static void window_notes(FILE *f, const struct comparison *c, const char *prefix)
 {
-	char nb[160];
+	char nb[sizeof ((struct pair *)0)->why];
 
 	for (size_t i = 0; i < c->npairs; i++) {
 		const struct pair *p = &c->pairs[i];

@@ -533,11 +533,13 @@ static void beyond_threshold(struct comparison *c, double bar)
 		q->p_beyond_adj = p[i];
 		if ((q->verdict == V_REGRESSION || q->verdict == V_IMPROVEMENT) &&
 		    !(p[i] < c->alpha)) {
+			size_t at_end = strlen(q->why);	/* after a note it had (instructions') */
+
 			q->verdict = V_INCONCLUSIVE;
-			snprintf(q->why, sizeof q->why, "past the threshold with p = %.2g one-sided, "
-				 "%.2g adjusted over the %zu cells (Holm), not below alpha",
-				 q->p_beyond, p[i], m);
-			q->windows_needed = INFINITY;
+			snprintf(q->why + at_end, sizeof q->why - at_end, "%spast the threshold with "
+				 "p = %.2g one-sided, %.2g adjusted over the %zu cells (Holm), not "
+				 "below alpha: more windows or BASE runs may decide it",
+				 at_end ? "; " : "", q->p_beyond, p[i], m);
 		}
 	}
 }
