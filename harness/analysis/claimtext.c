@@ -102,6 +102,16 @@ static bool same_segment(const struct curve *cv, size_t i, size_t j, enum claim_
 	       (strcmp(cv->na[i], cv->na[j]) == 0 && strcmp(cv->nb[i], cv->nb[j]) == 0);
 }
 
+/* Whether --refine searches this curve's crossings: the pairs of the bands
+ * table (bands.h). "fork copies nothing" and the cheapest clone are not. */
+static bool searched(const struct curve *cv)
+{
+	for (size_t i = 0; i < NBANDS; i++)
+		if (strcmp(bands[i].a, cv->a) == 0 && strcmp(bands[i].b, cv->b) == 0)
+			return true;
+	return false;
+}
+
 /* "; crosses 5× between 0.5 and 0.75 MiB (measured)", or where no measured
  * sizes bracket it closely, the interpolated size and why it is only that. */
 static void crossing_text(FILE *f, const struct curve *cv, size_t k, const char *refine)
@@ -117,6 +127,9 @@ static void crossing_text(FILE *f, const struct curve *cv, size_t k, const char 
 		fig(cv->cross[k].rss_mib), b->from, b->to);
 	if (b->kind == BR_UNDECIDED)
 		fputs("the intervals there straddle the line", f);
+	else if (!searched(cv))
+		fputs("no size between was measured; --refine does not search this claim, "
+		      "sizes between in -r do", f);
 	else if (!refine)
 		fputs("no size between was measured; run --refine does", f);
 	else if (strcmp(refine, "time") == 0)

@@ -84,6 +84,24 @@ setup_file() {
 	[[ "$output" == *"(interpolated between 5.25 and 16 MiB: no size between was measured; run --refine does)"* ]]
 }
 
+@test "a claim --refine does not search never sends the reader to --refine" {
+	# "fork copies nothing" (fork-exit against the smallest parent) crosses
+	# 1.10x between 1 and 16 MiB; --refine searches only the bands' pairs
+	mkdir run
+	{
+		echo "run_id,host,method,target,rss_mib,thp,pin,rss_kib,iterations,median_us,p10_us,p90_us,ci_lo_us,ci_hi_us,error,refined"
+		echo "r,h,fork-exit,static,0,off,none,2000,100,100,90,110,99.9,100.1,,no"
+		echo "r,h,fork-exit,static,1,off,none,3000,100,104,95,115,103.9,104.1,,no"
+		echo "r,h,fork-exit,static,16,off,none,18000,100,300,290,310,299,301,,no"
+	} > run/summary.csv
+	for refine in 'refine=no' 'refine=yes\nrefine_stopped=converged'; do
+		printf "run_id=r\n$refine\n" > run/env.txt
+		run "$SC" report run
+		[ "$status" -eq 0 ]
+		[[ "$output" == *"(interpolated between 1 and 16 MiB: no size between was measured; --refine does not search this claim, sizes between in -r do)"* ]]
+	done
+}
+
 @test "bad --refine and --refine-time are one line and exit 2" {
 	expect_bad "--refine-time" run -m core -r 0,16 --refine --refine-time 0
 	expect_bad "--refine-time" run -m core -r 0,16 --refine --refine-time -1
