@@ -134,6 +134,21 @@ wcol() {
 	printf '%s\n' "$output" | grep -q '^compare: 2 ordered pairs (A/A)'
 }
 
+@test "scripts/calibrate --runs reads the folders and writes none of them" {
+	fx="$BATS_TEST_DIRNAME/../fixtures/history/nochange"
+	cp -R "$fx/run-01" "$fx/run-02" "$fx/run-03" .
+	# a verdicts.csv made by another spawncost: taken again, not trusted
+	printf 'claim,pair,thp,rss_mib,ratio,ratio_lo,ratio_hi,round_lo,round_hi,rounds,status\n' > run-02/verdicts.csv
+	find run-01 run-02 run-03 -type f -exec md5sum {} + | sort > before
+	run --separate-stderr "$BATS_TEST_DIRNAME/../../scripts/calibrate" --runs run-01 run-02 run-03
+	[ "$status" -eq 0 ]
+	printf '%s\n' "$output" | grep -Eq '^verdicts: [1-9][0-9]* claim points; flips between decided sides: 0;'
+	# every run's verdicts counted, run-02's too: points x 3 (point, run) verdicts
+	printf '%s\n' "$output" | awk '/^verdicts: / { n = $2; sub(/.* of /, ""); exit !($1 == 3 * n) }'
+	find run-01 run-02 run-03 -type f -exec md5sum {} + | sort > after
+	cmp before after
+}
+
 @test "scripts/calibrate: bad input is one line and exit 2" {
 	run --separate-stderr "$BATS_TEST_DIRNAME/../../scripts/calibrate" -k 1
 	[ "$status" -eq 2 ]
