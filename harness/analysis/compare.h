@@ -115,10 +115,17 @@ struct comparison {
 	double common;
 	size_t ncommon;
 	/* Several BASE runs: how far their own shared shifts spread (the
-	 * largest |log shift| of one BASE run against them all); a NEW run
-	 * that moved further than that, by more than the threshold, moved
-	 * beyond the machine's drift, and its shift is not taken out. */
+	 * largest |log shift| of one BASE run against them all), and their
+	 * log levels' mean and standard deviation over nlevels runs: where
+	 * the machine puts a next run. A NEW run past the threshold beyond
+	 * that (p < alpha, Student's t) moved beyond the machine's drift, and
+	 * its shift is not taken out (gate.c). */
 	double base_spread;
+	double base_level_mean, base_level_sd;
+	size_t nlevels;
+	/* With the shift kept: the 95% half-width, in log units, of where a
+	 * next run's level falls, which every cell's interval then carries. */
+	double level_halfwidth;
 	/* How far cells move between runs on their own, beyond the run's
 	 * shift, as a multiple of their windows' spread within a run (a
 	 * random-effects estimate from every swept cell; NaN with fewer than
@@ -128,7 +135,7 @@ struct comparison {
 	/* Several BASE runs: each one's level against them all, taken out of
 	 * its windows before they are pooled (compare_base_levels); 1 else. */
 	double base_level[COMPARE_MAX_BASES];
-	bool shift_kept;	/* NEW's shift exceeded the BASE runs' own */
+	bool shift_kept;	/* NEW's shift lies beyond the BASE runs' drift */
 	size_t regressions, improvements, same, inconclusives, errors;	/* errors: new in NEW */
 	/* Is NEW a whole run (compare_whole)? complete_new: its env.txt's
 	 * complete= ("yes"; "no": cut short, or still going), NULL when not

@@ -119,9 +119,11 @@ static void shift_line(FILE *f, const struct comparison *c, const char *prefix)
 			   "interval carries it, and verdicts are adjusted over the cells (Holm)\n",
 			prefix, c->between, c->nbetween);
 	if (c->shift_kept)
-		fprintf(f, "%sNEW moved as a whole beyond the BASE runs' own spread (%.1f%%) by more "
-			   "than the threshold: its cells are judged as measured, not against the "
-			   "run's shift\n", prefix, (exp(c->base_spread) - 1) * 100);
+		fprintf(f, "%sNEW moved as a whole beyond the BASE runs' own spread by more than the "
+			   "threshold (p < alpha: their %zu levels put a next run within %.1f%% of "
+			   "their middle, 95%%): its cells are judged as measured, not against the "
+			   "run's shift, each interval carrying that spread\n", prefix, c->nlevels,
+			(exp(c->level_halfwidth) - 1) * 100);
 	else if (c->ncommon && fabs(log(c->common)) > log(1 + c->threshold_pct / 100))
 		fprintf(f, "%sthe whole run moved by %+.1f%% (the median over %zu cells): a cell that "
 			   "moved with it cannot be told from the machine's drift%s\n", prefix,
@@ -411,6 +413,10 @@ static json_t *comparison_json(const struct comparison *c)
 	      put(o, "missing_in_new", names(c->missing, c->nmissing)) ||
 	      put(o, "allow_missing", json_boolean(c->allow_missing)) ||
 	      put(o, "incomplete_base_runs", json_texts(c->incomplete_base, c->nincomplete_bases)) ||
+	      put(o, "base_run_level_sd", isfinite(c->base_level_sd)
+				? json_real(exp(c->base_level_sd)) : json_null()) ||
+	      put(o, "run_level_halfwidth", c->shift_kept
+				? json_real(exp(c->level_halfwidth)) : json_null()) ||
 	      report_runs_json(o, c);
 	if (bad) {
 		json_decref(o);

@@ -279,20 +279,24 @@ static double run_median(const struct cell_data *c)
 
 /* Each BASE run's level: how its swept cells stand, as a whole, against
  * the BASE runs together (for each cell, its median in that run over the
- * median of the runs' medians; the median of those over the cells). A BASE
- * run made in a slow minute has every cell some percent up: its windows are
- * divided by its level before they are pooled, as NEW's shift is taken out
- * in compare_judge_run, so that the pool and its bootstrap carry how each
- * cell varies between runs, not how the machine did. base_spread is the
- * largest |log level|. With one BASE run, or fewer than COMMON_MIN_CELLS
+ * geometric mean of the runs' medians; the median of those over the
+ * cells). A BASE run made in a slow minute has every cell some percent up:
+ * its windows are divided by its level before they are pooled, as NEW's
+ * shift is taken out in compare_judge_run, so that the pool and its
+ * bootstrap carry how each cell varies between runs, not how the machine
+ * did. base_spread is the largest |log level|; base_level_mean and
+ * base_level_sd, the log levels' mean and standard deviation (nlevels - 1
+ * degrees of freedom). With one BASE run, or fewer than COMMON_MIN_CELLS
  * cells in every run, the levels are 1 and base_spread NaN. Returns 0, or
  * -1 when memory could not be had (the levels are then 1). */
 int compare_base_levels(struct comparison *c)
 {
 	double *logs;	/* run k's at logs[k * npairs]: a cell adds one to each run */
+	double level[COMPARE_MAX_BASES], sum = 0, ss = 0;
 	size_t n[COMPARE_MAX_BASES] = { 0 };
 
-	c->base_spread = NAN;
+	c->base_spread = c->base_level_mean = c->base_level_sd = NAN;
+	c->nlevels = 0;
 	for (size_t k = 0; k < COMPARE_MAX_BASES; k++)
 		c->base_level[k] = 1;
 	if (c->nbases < 2 || c->npairs < COMMON_MIN_CELLS)
@@ -302,20 +306,26 @@ int compare_base_levels(struct comparison *c)
 		return -1;
 	for (size_t i = 0; i < c->npairs; i++) {
 		const struct pair *p = &c->pairs[i];
-		double m[COMPARE_MAX_BASES];
+		double m[COMPARE_MAX_BASES], ref = 0;
 		size_t nm = 0;
 
 		if (p->verdict >= V_ERROR_NEW || refined(p))
 			continue;
-		for (size_t k = 0; k < c->nbases; k++)
-			if (p->bases[k])
-				m[nm++] = run_median(p->bases[k]);
+		for (size_t k = 0; k < c->nbases; k++) {
+			m[k] = p->bases[k] ? run_median(p->bases[k]) : 0;
+			if (m[k] > 0) {
+				ref += log(m[k]);
+				nm++;
+			}
+		}
 		if (nm < 2)
 			continue;
-		double ref = median_of(m, nm);
+		ref /= (double)nm;	/* the runs' mean log median: a median of three
+					 * is one of them, each run's level 0 in a third
+					 * of the cells, and a level of 0 for every run */
 		for (size_t k = 0; k < c->nbases; k++)
-			if (p->bases[k] && ref > 0)
-				logs[k * c->npairs + n[k]++] = log(run_median(p->bases[k]) / ref);
+			if (m[k] > 0)
+				logs[k * c->npairs + n[k]++] = log(m[k]) - ref;
 	}
 	for (size_t k = 0; k < c->nbases; k++) {
 		if (n[k] < COMMON_MIN_CELLS)
@@ -324,15 +334,34 @@ int compare_base_levels(struct comparison *c)
 		c->base_level[k] = exp(l);
 		if (isnan(c->base_spread) || fabs(l) > c->base_spread)
 			c->base_spread = fabs(l);
+		level[c->nlevels++] = l;
+		sum += l;
 	}
 	free(logs);
+	if (c->nlevels < 2)
+		return 0;
+	c->base_level_mean = sum / (double)c->nlevels;
+	for (size_t k = 0; k < c->nlevels; k++)
+		ss += pow(level[k] - c->base_level_mean, 2);
+	c->base_level_sd = sqrt(ss / (double)(c->nlevels - 1));
 	return 0;
 }
 
 /* The shift the whole run shares: the median ratio over the swept cells
  * (c->common, 1 with fewer than COMMON_MIN_CELLS), and whether several
  * BASE runs say it is beyond the machine's drift (c->shift_kept; then it
- * is not taken out). */
+ * is not taken out).
+ *
+ * K BASE runs show where the machine puts a run's level: a next run's
+ * falls within t(K-1) s sqrt(1 + 1/K) of their mean (s: the levels'
+ * standard deviation; a prediction interval). NEW's shift is kept only
+ * when it lies past the threshold beyond that, one-sided at p < alpha;
+ * its cells are then judged as measured, each interval carrying the 95%
+ * half-width of that prediction (level_halfwidth), since NEW's own level
+ * is one draw of the machine's. The largest BASE level, the rule before,
+ * kept the shift of 3 in 49 identical runs on the VM: five calm BASE runs
+ * within 1.8% of each other, then a run 8.9% slower as a whole, judged
+ * as measured, made a cell at +10% a regression. */
 static void run_shift(struct comparison *c, double bar)
 {
 	double logs[4096];
@@ -349,13 +378,21 @@ static void run_shift(struct comparison *c, double bar)
 		c->common = exp(median_of(logs, n));
 		c->ncommon = n;
 	}
-	/* several BASE runs show how far the machine moves between runs: a
-	 * NEW run that moved further, by more than the threshold, is not the
-	 * machine's drift, and its cells are judged as they are */
-	c->shift_kept = c->ncommon && c->nbases > 1 && isfinite(c->base_spread) &&
-			fabs(log(c->common)) > c->base_spread + log(bar);
-	if (c->shift_kept)
+	c->shift_kept = false;
+	c->level_halfwidth = NAN;
+	if (!c->ncommon || c->nlevels < 2 || !isfinite(c->base_level_sd))
+		return;
+	double scale = c->base_level_sd * sqrt(1 + 1 / (double)c->nlevels);
+	double past = fabs(log(c->common) - c->base_level_mean) - log(bar);
+	unsigned df = (unsigned)c->nlevels - 1;
+
+	double t = c->alpha < 0.5 ? t_quantile(1 - c->alpha, df) : 0;	/* one-sided */
+
+	c->shift_kept = past > t * scale;
+	if (c->shift_kept) {
 		c->common = 1;
+		c->level_halfwidth = t_quantile(0.975, df) * scale;
+	}
 }
 
 /* The spread of a cell's windows within a run, in log units: the robust
@@ -435,13 +472,15 @@ static void between_runs(struct comparison *c)
 	c->nbetween = n;
 }
 
-/* The pair's interval widened by the cell's own movement between runs,
- * added to its windows' in quadrature on each side, and its verdict taken
- * again on it. */
+/* The pair's interval widened by the cell's own movement between runs
+ * and, with NEW's shift kept, by where the machine may put a run's level,
+ * added to its windows' in quadrature on each side. */
 static void widen(const struct comparison *c, struct pair *p)
 {
 	double b = 1.959964 * c->between * p->window_sd, l = log(p->ratio);
 
+	if (c->shift_kept && !refined(p))
+		b = hypot(isfinite(b) ? b : 0, c->level_halfwidth);
 	if (p->verdict >= V_ERROR_NEW || !(b > 0) || !(p->lo > 0))
 		return;
 	p->lo = exp(l - sqrt(pow(l - log(p->lo), 2) + b * b));
