@@ -127,6 +127,7 @@ wcol() {
 	printf '%s\n' "$output" | grep -Eq "^intervals: 2 cells over 1 consecutive pairs: run i's interval holds run i\+1's median in [0-2] of 2 \([0-9]+%\); the two intervals overlap in [0-2] of 2"
 	printf '%s\n' "$output" | grep -Eq '^compare: 2 ordered pairs \(A/A\): [0-2] exit 1 \(false alarms\); over 4 cell comparisons: [0-9]+ regression, [0-9]+ improvement, [0-9]+ inconclusive, [0-9]+ no change$'
 	printf '%s\n' "$output" | grep -Eq '^verdicts: 1 claim points; flips between decided sides: [01]; undecided in [0-2] of 2 '
+	printf '%s\n' "$output" | grep -qx 'compare (several BASE): none (it takes 3 runs or more)'
 	[ -s cal/calibrate.txt ]
 	# the same figures from the folders, without measuring again
 	run --separate-stderr "$BATS_TEST_DIRNAME/../../scripts/calibrate" --runs cal/run-1 cal/run-2
@@ -143,6 +144,8 @@ wcol() {
 	run --separate-stderr "$BATS_TEST_DIRNAME/../../scripts/calibrate" --runs run-01 run-02 run-03
 	[ "$status" -eq 0 ]
 	printf '%s\n' "$output" | grep -Eq '^verdicts: [1-9][0-9]* claim points; flips between decided sides: 0;'
+	# run-03 against run-01 and run-02: a baseline of several runs
+	printf '%s\n' "$output" | grep -qx 'compare (several BASE): each run from the third on against all the runs before it: 0 of 1 exit 1 (false alarms)'
 	# every run's verdicts counted, run-02's too: points x 3 (point, run) verdicts
 	printf '%s\n' "$output" | awk '/^verdicts: / { n = $2; sub(/.* of /, ""); exit !($1 == 3 * n) }'
 	find run-01 run-02 run-03 -type f -exec md5sum {} + | sort > after
