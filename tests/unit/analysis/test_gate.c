@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -270,6 +271,123 @@ static void test_a_change_to_every_cell_past_the_base_runs_is_found(void **state
 		assert_int_equal(pairs[i].verdict, V_REGRESSION);
 }
 
+/* The same BASE run given twice (or runs whose levels are all alike) shows
+ * no spread of the machine's, which is not a spread of 0: NEW 30% slower
+ * as a whole is then taken out as against one BASE run, its cells
+ * inconclusive. A spread of 0 kept the shift past the threshold alone,
+ * and failed the gate on a drift one BASE run calls inconclusive. */
+static void test_base_runs_alike_keep_no_shift(void **state)
+{
+	struct comparison c;
+	struct pair pairs[NCELLS];
+
+	for (size_t i = 0; i < NCELLS; i++) {
+		fill(0, i, 100.0 * (double)(i + 1));
+		cells[1][i] = cells[0][i];
+		fill(2, i, 100.0 * (double)(i + 1) * 1.30);
+	}
+	decide(&c, pairs, 2);
+	assert_int_equal(c.nlevels, 2);
+	assert_false(c.shift_kept);
+	for (size_t i = 0; i < NCELLS; i++)
+		assert_int_equal(pairs[i].verdict, V_INCONCLUSIVE);
+}
+
+/* Calm BASE runs, then NEW moved as a whole by factor, half its cells
+ * tight (windows +-1%) and half wobbling (+-10%). */
+static void mixed_run(struct comparison *c, struct pair *pairs, double factor)
+{
+	for (size_t r = 0; r < 6; r++)
+		for (size_t i = 0; i < NCELLS; i++) {
+			double v = 100.0 * (double)(i + 1) * (r < 5 ? calm[r] : factor);
+
+			if (i < NCELLS / 2)
+				fill(r, i, v);
+			else
+				fill_wide(r, i, v);
+		}
+	decide(c, pairs, 5);
+}
+
+/* NEW 30% slower, or 30% faster, as a whole than calm BASE runs: the
+ * shift is kept either way, and how far cells move between runs on their
+ * own is measured against it, not against no shift (which read the kept
+ * shift as tight cells moving 35 times their windows' spread and wobbling
+ * ones 3.5 times, and widened the wobbling ones' intervals past any
+ * verdict). Every cell is a regression, or, faster, an improvement; c.common
+ * is the shift as measured, which the report prints. */
+static void test_a_faster_run_mirrors_a_slower_one(void **state)
+{
+	struct comparison c;
+	struct pair pairs[NCELLS];
+
+	mixed_run(&c, pairs, 1.30);
+	assert_true(c.shift_kept);
+	assert_true(c.between < 0.5);
+	assert_true(fabs(c.common - 1.30) < 0.02);
+	for (size_t i = 0; i < NCELLS; i++)
+		assert_int_equal(pairs[i].verdict, V_REGRESSION);
+	mixed_run(&c, pairs, 1 / 1.30);
+	assert_true(c.shift_kept);
+	assert_true(c.between < 0.5);
+	assert_true(fabs(c.common - 1 / 1.30) < 0.02);
+	for (size_t i = 0; i < NCELLS; i++)
+		assert_int_equal(pairs[i].verdict, V_IMPROVEMENT);
+}
+
+/* k BASE runs at factors f (times fill's 0.01% a run), each of the first
+ * three also 2u up in two cells of six and u down in the four others
+ * (u = 0 for none), so that every run's level, the median over its cells,
+ * is u down: their levels' mean is -u, not 0. NEW is at a level (against
+ * the BASE runs' geometric mean, as theirs are) sign (edge + past) from
+ * that mean, edge being the threshold plus t s sqrt(1 + 1/k), s the
+ * levels' standard deviation over k - 1, t Student's one-tailed at
+ * 1 - alpha with k - 1 degrees of freedom, from the printed tables. Is
+ * NEW's shift kept? */
+static bool kept_at(const double *f, size_t k, double u, double t, double sign, double past)
+{
+	struct comparison c;
+	struct pair pairs[NCELLS];
+	double l[MAXRUNS], at = 0, ss = 0;
+
+	for (size_t r = 0; r < k; r++)
+		at += (l[r] = log(f[r] * (1 + 0.0001 * (double)r))) / (double)k;
+	for (size_t r = 0; r < k; r++)
+		ss += (l[r] - at) * (l[r] - at);
+	double edge = log(1.05) + t * sqrt(ss / (double)(k - 1)) * sqrt(1 + 1 / (double)k);
+	double g = exp(at - u + sign * (edge + past)) / (1 + 0.0001 * (double)k);
+
+	for (size_t r = 0; r <= k; r++)
+		for (size_t i = 0; i < NCELLS; i++)
+			fill(r, i, 100.0 * (double)(i + 1) *
+				   (r == k ? g : f[r] * exp((i / 2 == r ? 2 : -1) * u)));
+	decide(&c, pairs, k);
+	return c.shift_kept;
+}
+
+static void test_the_shift_is_kept_past_the_prediction(void **state)
+{
+	/* five calm runs: t(0.99, 4) = 3.747 */
+	assert_false(kept_at(calm, 5, 0, 3.747, 1, -0.002));
+	assert_true(kept_at(calm, 5, 0, 3.747, 1, 0.002));
+	assert_false(kept_at(calm, 5, 0, 3.747, -1, -0.002));
+	assert_true(kept_at(calm, 5, 0, 3.747, -1, 0.002));
+}
+
+/* Three runs whose levels' mean is 5% down (u = 0.05): NEW is measured
+ * from that mean, and on the scale of the levels: against the pooled
+ * BASE windows' median it read 0.5% lower here, and the edge moved by as
+ * much. t(0.99, 2) = 6.965. */
+static void test_the_shift_is_measured_from_the_levels_mean(void **state)
+{
+	const double three[] = { 1.01, 1.0, 0.99 };
+
+	assert_false(kept_at(three, 3, 0.05, 6.965, 1, -0.002));
+	assert_true(kept_at(three, 3, 0.05, 6.965, 1, 0.002));
+	assert_false(kept_at(three, 3, 0.05, 6.965, -1, -0.002));
+	assert_true(kept_at(three, 3, 0.05, 6.965, -1, 0.002));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -283,6 +401,10 @@ int main(void)
 		cmocka_unit_test(test_verdicts_adjusted_over_the_cells),
 		cmocka_unit_test(test_a_drift_past_calm_base_runs_is_no_regression),
 		cmocka_unit_test(test_a_change_to_every_cell_past_the_base_runs_is_found),
+		cmocka_unit_test(test_base_runs_alike_keep_no_shift),
+		cmocka_unit_test(test_a_faster_run_mirrors_a_slower_one),
+		cmocka_unit_test(test_the_shift_is_kept_past_the_prediction),
+		cmocka_unit_test(test_the_shift_is_measured_from_the_levels_mean),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
