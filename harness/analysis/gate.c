@@ -34,6 +34,7 @@
 
 #include "compare.h"
 #include "stats.h"
+#include "student.h"
 #include "winstats.h"
 
 /* The medians of a cell's windows, divided by its run's level, appended to
