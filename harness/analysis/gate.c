@@ -492,13 +492,14 @@ static void between_runs(struct comparison *c)
 }
 
 /* The pair's interval widened by the cell's own movement between runs
- * and, with NEW's shift kept, by where the machine may put a run's level,
- * added to its windows' in quadrature on each side. */
+ * and, with NEW's shift kept, by where the machine may put a run's level
+ * (a refined size's too: NEW's level is one draw for every cell), added
+ * to its windows' in quadrature on each side. */
 static void widen(const struct comparison *c, struct pair *p)
 {
 	double b = 1.959964 * c->between * p->window_sd, l = log(p->ratio);
 
-	if (c->shift_kept && !refined(p))
+	if (c->shift_kept)
 		b = hypot(isfinite(b) ? b : 0, c->level_halfwidth);
 	if (p->verdict >= V_ERROR_NEW || !(b > 0) || !(p->lo > 0))
 		return;

@@ -388,6 +388,26 @@ static void test_the_shift_is_measured_from_the_levels_mean(void **state)
 	assert_true(kept_at(three, 3, 0.05, 6.965, -1, 0.002));
 }
 
+/* With the shift kept, NEW's level is one draw of the machine's for every
+ * cell, a refined size's too: its interval carries that spread like the
+ * others', and a refined cell 2% up while the rest moved 30% is not "no
+ * change" on its windows' interval alone. */
+static void test_a_refined_cell_carries_the_kept_spread(void **state)
+{
+	struct comparison c;
+	struct pair pairs[NCELLS];
+
+	for (size_t r = 0; r < 6; r++)
+		for (size_t i = 0; i < NCELLS; i++)
+			fill(r, i, 100.0 * (double)(i + 1) *
+				   (r < 5 ? calm[r] : i == 0 ? 1.02 : 1.30));
+	cells[5][0].refined = true;
+	decide(&c, pairs, 5);
+	assert_true(c.shift_kept);
+	assert_true(pairs[0].hi > 1.05);
+	assert_int_equal(pairs[0].verdict, V_INCONCLUSIVE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -405,6 +425,7 @@ int main(void)
 		cmocka_unit_test(test_a_faster_run_mirrors_a_slower_one),
 		cmocka_unit_test(test_the_shift_is_kept_past_the_prediction),
 		cmocka_unit_test(test_the_shift_is_measured_from_the_levels_mean),
+		cmocka_unit_test(test_a_refined_cell_carries_the_kept_spread),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
