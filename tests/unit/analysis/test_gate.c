@@ -231,16 +231,28 @@ static void test_verdicts_adjusted_over_the_cells(void **state)
  * measured, +9% to +10%, and one was a regression in identical runs. */
 static const double calm[] = { 0.985, 0.993, 1.018, 1.008, 1.0 };
 
+/* Runs 0-4 at those levels, then NEW (run 5) moved by rest, its cell 0 by
+ * first; with wobbling, the last half of the cells' windows spread +-10%
+ * (fill_wide), the others +-1%. */
+static void fill_calm(double rest, double first, bool wobbling)
+{
+	for (size_t r = 0; r < 6; r++)
+		for (size_t i = 0; i < NCELLS; i++) {
+			double v = 100.0 * (double)(i + 1) * (r < 5 ? calm[r] : i ? rest : first);
+
+			if (wobbling && i >= NCELLS / 2)
+				fill_wide(r, i, v);
+			else
+				fill(r, i, v);
+		}
+}
+
 static void test_a_drift_past_calm_base_runs_is_no_regression(void **state)
 {
 	struct comparison c;
 	struct pair pairs[NCELLS];
 
-	for (size_t k = 0; k < 5; k++)
-		for (size_t i = 0; i < NCELLS; i++)
-			fill(k, i, 100.0 * (double)(i + 1) * calm[k]);
-	for (size_t i = 0; i < NCELLS; i++)
-		fill(5, i, 100.0 * (double)(i + 1) * 1.09 * (i == 0 ? 1.01 : 1.0));
+	fill_calm(1.09, 1.09 * 1.01, false);
 	decide(&c, pairs, 5);
 	assert_int_equal(c.nlevels, 5);
 	assert_true(c.base_level_sd > 0.01);
@@ -258,11 +270,7 @@ static void test_a_change_to_every_cell_past_the_base_runs_is_found(void **state
 	struct comparison c;
 	struct pair pairs[NCELLS];
 
-	for (size_t k = 0; k < 5; k++)
-		for (size_t i = 0; i < NCELLS; i++)
-			fill(k, i, 100.0 * (double)(i + 1) * calm[k]);
-	for (size_t i = 0; i < NCELLS; i++)
-		fill(5, i, 100.0 * (double)(i + 1) * 1.30);
+	fill_calm(1.30, 1.30, false);
 	decide(&c, pairs, 5);
 	assert_true(c.shift_kept);
 	assert_true(c.level_halfwidth > 0.02);
@@ -293,22 +301,6 @@ static void test_base_runs_alike_keep_no_shift(void **state)
 		assert_int_equal(pairs[i].verdict, V_INCONCLUSIVE);
 }
 
-/* Calm BASE runs, then NEW moved as a whole by factor, half its cells
- * tight (windows +-1%) and half wobbling (+-10%). */
-static void mixed_run(struct comparison *c, struct pair *pairs, double factor)
-{
-	for (size_t r = 0; r < 6; r++)
-		for (size_t i = 0; i < NCELLS; i++) {
-			double v = 100.0 * (double)(i + 1) * (r < 5 ? calm[r] : factor);
-
-			if (i < NCELLS / 2)
-				fill(r, i, v);
-			else
-				fill_wide(r, i, v);
-		}
-	decide(c, pairs, 5);
-}
-
 /* NEW 30% slower, or 30% faster, as a whole than calm BASE runs: the
  * shift is kept either way, and how far cells move between runs on their
  * own is measured against it, not against no shift (which read the kept
@@ -321,13 +313,15 @@ static void test_a_faster_run_mirrors_a_slower_one(void **state)
 	struct comparison c;
 	struct pair pairs[NCELLS];
 
-	mixed_run(&c, pairs, 1.30);
+	fill_calm(1.30, 1.30, true);
+	decide(&c, pairs, 5);
 	assert_true(c.shift_kept);
 	assert_true(c.between < 0.5);
 	assert_true(fabs(c.common - 1.30) < 0.02);
 	for (size_t i = 0; i < NCELLS; i++)
 		assert_int_equal(pairs[i].verdict, V_REGRESSION);
-	mixed_run(&c, pairs, 1 / 1.30);
+	fill_calm(1 / 1.30, 1 / 1.30, true);
+	decide(&c, pairs, 5);
 	assert_true(c.shift_kept);
 	assert_true(c.between < 0.5);
 	assert_true(fabs(c.common - 1 / 1.30) < 0.02);
@@ -397,10 +391,7 @@ static void test_a_refined_cell_carries_the_kept_spread(void **state)
 	struct comparison c;
 	struct pair pairs[NCELLS];
 
-	for (size_t r = 0; r < 6; r++)
-		for (size_t i = 0; i < NCELLS; i++)
-			fill(r, i, 100.0 * (double)(i + 1) *
-				   (r < 5 ? calm[r] : i == 0 ? 1.02 : 1.30));
+	fill_calm(1.30, 1.02, false);
 	cells[5][0].refined = true;
 	decide(&c, pairs, 5);
 	assert_true(c.shift_kept);
