@@ -289,7 +289,7 @@ static double run_median(const struct cell_data *c)
  * base_level_sd, the log levels' mean and standard deviation (nlevels - 1
  * degrees of freedom). new_level is NEW's, over the same cells against
  * the same reference, so that it is on the levels' scale: against the
- * pooled windows' median instead (NEW's shift), it read 0.2-3.7% off on
+ * pooled windows' median instead (NEW's shift), it read up to 3.7% off on
  * the VM, as much as three of the levels' standard deviations. With one
  * BASE run, or fewer than COMMON_MIN_CELLS cells in every run, the levels
  * are 1, base_spread NaN and nlevels 0. Returns 0, or -1 when memory
