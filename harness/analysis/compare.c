@@ -38,7 +38,10 @@ static const char compare_usage[] =
 	"over runs and windows, widened by how far cells moved between the runs on\n"
 	"their own) lies above 1 + PCT/100, beyond the shift the whole run shares, by\n"
 	"p < A over the cells; it did not change when that interval lies within the\n"
-	"threshold both ways; else it is inconclusive, and a note says why.\n"
+	"threshold both ways; else it is inconclusive, and a note says why. With several\n"
+	"BASE runs, NEW's shift as a whole is kept, its cells judged as measured, when it\n"
+	"lies past the threshold beyond where their levels put a next run (Student's t,\n"
+	"p < A).\n"
 	"Exit 0: no regression, 1: at least one (or a cell that errs in NEW only, NEW\n"
 	"incomplete or lacking cells of BASE, or an inconclusive cell with --inconclusive\n"
 	"fail), 2: bad input.\n";

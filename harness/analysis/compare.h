@@ -111,17 +111,19 @@ struct comparison {
 	/* How the run as a whole moved: the median ratio over the swept cells
 	 * (COMMON_MIN_CELLS or more; else 1 and ncommon 0). A shift every cell
 	 * shares is the machine's or a change to every cell, which the windows
-	 * of one run cannot tell apart. */
+	 * of one run cannot tell apart. It is taken out of every cell unless
+	 * shift_kept, and is the shift as measured either way. */
 	double common;
 	size_t ncommon;
 	/* Several BASE runs: how far their own shared shifts spread (the
 	 * largest |log shift| of one BASE run against them all), and their
 	 * log levels' mean and standard deviation over nlevels runs: where
-	 * the machine puts a next run. A NEW run past the threshold beyond
-	 * that (p < alpha, Student's t) moved beyond the machine's drift, and
-	 * its shift is not taken out (gate.c). */
+	 * the machine puts a next run. new_level is NEW's log level measured
+	 * as theirs are (NaN without them). A NEW run past the threshold
+	 * beyond that (p < alpha, Student's t) moved beyond the machine's
+	 * drift, and its shift is not taken out (gate.c). */
 	double base_spread;
-	double base_level_mean, base_level_sd;
+	double base_level_mean, base_level_sd, new_level;
 	size_t nlevels;
 	/* With the shift kept: the 95% half-width, in log units, of where a
 	 * next run's level falls, which every cell's interval then carries. */

@@ -120,10 +120,11 @@ static void shift_line(FILE *f, const struct comparison *c, const char *prefix)
 			prefix, c->between, c->nbetween);
 	if (c->shift_kept)
 		fprintf(f, "%sNEW moved as a whole beyond the BASE runs' own spread by more than the "
-			   "threshold (p < alpha: their %zu levels put a next run within %.1f%% of "
-			   "their middle, 95%%): its cells are judged as measured, not against the "
-			   "run's shift, each interval carrying that spread\n", prefix, c->nlevels,
-			(exp(c->level_halfwidth) - 1) * 100);
+			   "threshold: %+.1f%% (the median over %zu cells), where their %zu levels "
+			   "put a next run within %.1f%% of their middle (95%%; p < alpha): its cells "
+			   "are judged as measured, not against the run's shift, each interval "
+			   "carrying that spread\n", prefix, (c->common - 1) * 100, c->ncommon,
+			c->nlevels, (exp(c->level_halfwidth) - 1) * 100);
 	else if (c->ncommon && fabs(log(c->common)) > log(1 + c->threshold_pct / 100))
 		fprintf(f, "%sthe whole run moved by %+.1f%% (the median over %zu cells): a cell that "
 			   "moved with it cannot be told from the machine's drift%s\n", prefix,

@@ -34,6 +34,7 @@
 
 #include "compare.h"
 #include "stats.h"
+#include "student.h"
 #include "winstats.h"
 
 /* The medians of a cell's windows, divided by its run's level, appended to
@@ -286,27 +287,31 @@ static double run_median(const struct cell_data *c)
  * bootstrap carry how each cell varies between runs, not how the machine
  * did. base_spread is the largest |log level|; base_level_mean and
  * base_level_sd, the log levels' mean and standard deviation (nlevels - 1
- * degrees of freedom). With one BASE run, or fewer than COMMON_MIN_CELLS
- * cells in every run, the levels are 1 and base_spread NaN. Returns 0, or
- * -1 when memory could not be had (the levels are then 1). */
+ * degrees of freedom). new_level is NEW's, over the same cells against
+ * the same reference, so that it is on the levels' scale: against the
+ * pooled windows' median instead (NEW's shift), it read up to 3.7% off on
+ * the VM, as much as three of the levels' standard deviations. With one
+ * BASE run, or fewer than COMMON_MIN_CELLS cells in every run, the levels
+ * are 1, base_spread NaN and nlevels 0. Returns 0, or -1 when memory
+ * could not be had (the levels are then 1). */
 int compare_base_levels(struct comparison *c)
 {
-	double *logs;	/* run k's at logs[k * npairs]: a cell adds one to each run */
+	double *logs;	/* run k's at logs[k * npairs], NEW's at k = nbases */
 	double level[COMPARE_MAX_BASES], sum = 0, ss = 0;
-	size_t n[COMPARE_MAX_BASES] = { 0 };
+	size_t n[COMPARE_MAX_BASES + 1] = { 0 };
 
-	c->base_spread = c->base_level_mean = c->base_level_sd = NAN;
+	c->base_spread = c->base_level_mean = c->base_level_sd = c->new_level = NAN;
 	c->nlevels = 0;
 	for (size_t k = 0; k < COMPARE_MAX_BASES; k++)
 		c->base_level[k] = 1;
 	if (c->nbases < 2 || c->npairs < COMMON_MIN_CELLS)
 		return 0;
-	logs = malloc(c->nbases * c->npairs * sizeof *logs);
+	logs = malloc((c->nbases + 1) * c->npairs * sizeof *logs);
 	if (!logs)
 		return -1;
 	for (size_t i = 0; i < c->npairs; i++) {
 		const struct pair *p = &c->pairs[i];
-		double m[COMPARE_MAX_BASES], ref = 0;
+		double m[COMPARE_MAX_BASES + 1], ref = 0;
 		size_t nm = 0;
 
 		if (p->verdict >= V_ERROR_NEW || refined(p))
@@ -323,7 +328,8 @@ int compare_base_levels(struct comparison *c)
 		ref /= (double)nm;	/* the runs' mean log median: a median of three
 					 * is one of them, each run's level 0 in a third
 					 * of the cells, and a level of 0 for every run */
-		for (size_t k = 0; k < c->nbases; k++)
+		m[c->nbases] = run_median(p->nw);
+		for (size_t k = 0; k <= c->nbases; k++)
 			if (m[k] > 0)
 				logs[k * c->npairs + n[k]++] = log(m[k]) - ref;
 	}
@@ -337,6 +343,8 @@ int compare_base_levels(struct comparison *c)
 		level[c->nlevels++] = l;
 		sum += l;
 	}
+	if (n[c->nbases] >= COMMON_MIN_CELLS)
+		c->new_level = median_of(logs + c->nbases * c->npairs, n[c->nbases]);
 	free(logs);
 	if (c->nlevels < 2)
 		return 0;
@@ -350,18 +358,21 @@ int compare_base_levels(struct comparison *c)
 /* The shift the whole run shares: the median ratio over the swept cells
  * (c->common, 1 with fewer than COMMON_MIN_CELLS), and whether several
  * BASE runs say it is beyond the machine's drift (c->shift_kept; then it
- * is not taken out).
+ * is not taken out, see taken_out).
  *
  * K BASE runs show where the machine puts a run's level: a next run's
  * falls within t(K-1) s sqrt(1 + 1/K) of their mean (s: the levels'
  * standard deviation; a prediction interval). NEW's shift is kept only
- * when it lies past the threshold beyond that, one-sided at p < alpha;
- * its cells are then judged as measured, each interval carrying the 95%
- * half-width of that prediction (level_halfwidth), since NEW's own level
- * is one draw of the machine's. The largest BASE level, the rule before,
- * kept the shift of 3 in 49 identical runs on the VM: five calm BASE runs
- * within 1.8% of each other, then a run 8.9% slower as a whole, judged
- * as measured, made a cell at +10% a regression. */
+ * when its level lies past the threshold beyond that, one-sided at
+ * p < alpha; its cells are then judged as measured, each interval
+ * carrying the 95% half-width of that prediction (level_halfwidth), since
+ * NEW's own level is one draw of the machine's. The largest BASE level,
+ * the rule before, kept the shift of 3 in 64 compares of identical runs
+ * against five on the VM: five calm BASE runs within 1.8% of each other,
+ * then a run 8.9% slower as a whole, judged as measured, made a cell at
+ * +10% a regression. Levels all alike (s = 0: one run given twice) say
+ * nothing of the drift, not that there is none: the shift is taken out,
+ * as with one BASE run. */
 static void run_shift(struct comparison *c, double bar)
 {
 	double logs[4096];
@@ -380,19 +391,27 @@ static void run_shift(struct comparison *c, double bar)
 	}
 	c->shift_kept = false;
 	c->level_halfwidth = NAN;
-	if (!c->ncommon || c->nlevels < 2 || !isfinite(c->base_level_sd))
+	if (!c->ncommon || c->nlevels < 2 || !(c->base_level_sd > 0) || !isfinite(c->new_level))
 		return;
 	double scale = c->base_level_sd * sqrt(1 + 1 / (double)c->nlevels);
-	double past = fabs(log(c->common) - c->base_level_mean) - log(bar);
+	double past = fabs(c->new_level - c->base_level_mean) - log(bar);
 	unsigned df = (unsigned)c->nlevels - 1;
 
 	double t = c->alpha < 0.5 ? t_quantile(1 - c->alpha, df) : 0;	/* one-sided */
 
 	c->shift_kept = past > t * scale;
-	if (c->shift_kept) {
-		c->common = 1;
+	if (c->shift_kept)
 		c->level_halfwidth = t_quantile(0.975, df) * scale;
-	}
+}
+
+/* The shift taken out of every cell: the run's, unless it was kept (then
+ * none). How far cells move between runs on their own is measured against
+ * the run's shift either way: against none, a kept shift of 30% read as
+ * tight cells moving 35 times their windows' spread, and wobbling ones 3.5
+ * times, and left the wobbling ones inconclusive. */
+static double taken_out(const struct comparison *c)
+{
+	return c->shift_kept ? 1 : c->common;
 }
 
 /* The spread of a cell's windows within a run, in log units: the robust
@@ -473,13 +492,14 @@ static void between_runs(struct comparison *c)
 }
 
 /* The pair's interval widened by the cell's own movement between runs
- * and, with NEW's shift kept, by where the machine may put a run's level,
- * added to its windows' in quadrature on each side. */
+ * and, with NEW's shift kept, by where the machine may put a run's level
+ * (a refined size's too: NEW's level is one draw for every cell), added
+ * to its windows' in quadrature on each side. */
 static void widen(const struct comparison *c, struct pair *p)
 {
 	double b = 1.959964 * c->between * p->window_sd, l = log(p->ratio);
 
-	if (c->shift_kept && !refined(p))
+	if (c->shift_kept)
 		b = hypot(isfinite(b) ? b : 0, c->level_halfwidth);
 	if (p->verdict >= V_ERROR_NEW || !(b > 0) || !(p->lo > 0))
 		return;
@@ -533,8 +553,8 @@ static void holm(struct comparison *c)
  * interval's half on that side as 1.96 standard errors. */
 static double p_beyond(const struct comparison *c, const struct pair *p, double bar)
 {
-	double l = log(p->ratio), up = log(bar * fmax(1, c->common)),
-	       down = log(fmin(1, c->common) / bar);
+	double l = log(p->ratio), up = log(bar * fmax(1, taken_out(c))),
+	       down = log(fmin(1, taken_out(c)) / bar);
 	double se_lo = (l - log(p->lo)) / 1.959964, se_hi = (log(p->hi) - l) / 1.959964;
 	double pu = se_lo > 0 ? 0.5 * erfc((l - up) / se_lo / M_SQRT2) : l > up ? 0 : 1;
 	double pd = se_hi > 0 ? 0.5 * erfc((down - l) / se_hi / M_SQRT2) : l < down ? 0 : 1;
@@ -602,23 +622,24 @@ static void judge_again(const struct comparison *c, struct pair *p)
 static void judge_against_run(const struct comparison *c, struct pair *p, double bar)
 {
 	bool up = p->verdict == V_REGRESSION, down = p->verdict == V_IMPROVEMENT;
+	double common = taken_out(c);
 
 	if (p->verdict >= V_ERROR_NEW)
 		return;
 	/* moved with the run, and the run moved less than the threshold:
 	 * neither the run's part nor the cell's own part is a change */
 	if (p->verdict == V_INCONCLUSIVE && !p->why[0] && !refined(p) && c->ncommon &&
-	    c->common <= bar && c->common >= 1 / bar && p->lo / c->common >= 1 / bar &&
-	    p->hi / c->common <= bar) {
+	    common <= bar && common >= 1 / bar && p->lo / common >= 1 / bar &&
+	    p->hi / common <= bar) {
 		p->verdict = V_SAME;
 		p->windows_needed = NAN;
 		return;
 	}
 	if (p->verdict == V_INCONCLUSIVE && !p->why[0] && c->ncommon &&
-	    (c->common > bar || c->common < 1 / bar)) {
+	    (common > bar || common < 1 / bar)) {
 		snprintf(p->why, sizeof p->why, "the whole run moved by %+.1f%% (median of %zu "
 			 "cells): more windows do not tell the machine from a change; more BASE "
-			 "runs do", (c->common - 1) * 100, c->ncommon);
+			 "runs do", (common - 1) * 100, c->ncommon);
 		p->windows_needed = INFINITY;
 		return;
 	}
@@ -626,12 +647,12 @@ static void judge_against_run(const struct comparison *c, struct pair *p, double
 	 * way: against the run, the cell moved, and by how much the windows
 	 * cannot tell apart from the machine's drift */
 	if (p->verdict == V_SAME && !refined(p) && c->ncommon &&
-	    (p->lo / c->common < 1 / bar || p->hi / c->common > bar)) {
+	    (p->lo / common < 1 / bar || p->hi / common > bar)) {
 		p->verdict = V_INCONCLUSIVE;
 		snprintf(p->why, sizeof p->why, "within the threshold, but the run moved by "
 			 "%+.1f%% (median of %zu cells): against it, this cell moved %+.1f%%; "
-			 "more BASE runs tell", (c->common - 1) * 100, c->ncommon,
-			 (p->ratio / c->common - 1) * 100);
+			 "more BASE runs tell", (common - 1) * 100, c->ncommon,
+			 (p->ratio / common - 1) * 100);
 		p->windows_needed = INFINITY;
 		return;
 	}
@@ -639,12 +660,12 @@ static void judge_against_run(const struct comparison *c, struct pair *p, double
 		p->verdict = V_INCONCLUSIVE;
 		snprintf(p->why, sizeof p->why, "a refined size: its windows were taken back to "
 			 "back by --refine, not spread over the run");
-	} else if ((up && !(p->lo > bar * fmax(1, c->common))) ||
-		   (down && !(p->hi < fmin(1, c->common) / bar))) {
+	} else if ((up && !(p->lo > bar * fmax(1, common))) ||
+		   (down && !(p->hi < fmin(1, common) / bar))) {
 		p->verdict = V_INCONCLUSIVE;
 		snprintf(p->why, sizeof p->why, "the whole run moved by %+.1f%% (median of %zu "
 			 "cells): the machine, or a change to every cell; more BASE runs tell",
-			 (c->common - 1) * 100, c->ncommon);
+			 (common - 1) * 100, c->ncommon);
 	}
 }
 

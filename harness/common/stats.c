@@ -1,5 +1,5 @@
-/* Order statistics, moments, Student's t, the percentile bootstrap, and a
- * least-squares line. */
+/* Order statistics, moments, the percentile bootstrap, and a least-squares
+ * line. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,47 +36,6 @@ double quantile_sorted_d(const double *x, size_t n, double q)
 	if (lo + 1 >= n)
 		return x[n - 1];
 	return x[lo] + (h - (double)lo) * (x[lo + 1] - x[lo]);
-}
-
-/* P(|T| <= t) for Student's t with df (1 or more) degrees of freedom, in
- * theta = atan(t / sqrt(df)): the finite sums of Abramowitz and Stegun,
- * 26.7.3 (df odd) and 26.7.4 (df even). */
-static double t_within(double theta, unsigned df)
-{
-	double c2 = cos(theta) * cos(theta), term, sum;
-
-	if (df % 2 == 0) {	/* sin(theta) (1 + c2/2 + 1.3/(2.4) c2^2 + ...) */
-		term = sum = 1;
-		for (unsigned k = 2; k < df; k += 2) {
-			term *= c2 * (double)(k - 1) / (double)k;
-			sum += term;
-		}
-		return sin(theta) * sum;
-	}
-	if (df == 1)
-		return 2 * theta / M_PI;
-	term = sum = cos(theta);	/* cos + 2/3 cos^3 + 2.4/(3.5) cos^5 + ... */
-	for (unsigned k = 3; k < df; k += 2) {
-		term *= c2 * (double)(k - 1) / (double)k;
-		sum += term;
-	}
-	return 2 / M_PI * (theta + sin(theta) * sum);
-}
-
-double t_quantile(double p, unsigned df)
-{
-	double lo = 0, hi = M_PI / 2;
-
-	if (!(p > 0.5 && p < 1) || df == 0)
-		return NAN;
-	for (int i = 0; i < 100; i++) {	/* bisection in theta */
-		double mid = (lo + hi) / 2;
-		if (t_within(mid, df) < 2 * p - 1)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	return sqrt((double)df) * tan((lo + hi) / 2);
 }
 
 /* splitmix64: small, fast, and good enough to draw resampling indices. */

@@ -30,10 +30,6 @@ void stats_compute(uint64_t *x, size_t n, struct stats *s);
 double quantile_sorted(const uint64_t *x, size_t n, double q);
 double quantile_sorted_d(const double *x, size_t n, double q);
 
-/* The p quantile (0.5 < p < 1) of Student's t with df degrees of freedom
- * (t_quantile(0.975, 4) = 2.776); NaN for p outside that or df 0. */
-double t_quantile(double p, unsigned df);
-
 /* The percentile bootstrap, whatever the statistic: nboot draws of
  * draw(arg, &state), state starting at seed, and the q_lo and q_hi
  * quantiles of the draws into lo and hi. Returns 0, or -1 when memory could

@@ -72,6 +72,19 @@ verdict() {
 	[ "$(verdict "$SLOW")" = "regression" ]
 	[[ "$output" == *"NEW moved as a whole beyond the BASE runs' own spread"* ]]
 	[[ "$output" == *"4 regressions"* ]]
+	# how far it moved, in the text and the JSON alike (+10%, not the 1 left in)
+	[[ "$output" == *"beyond the BASE runs' own spread by more than the threshold: +10."*"% (the median over 4 cells)"* ]]
+	run --separate-stderr "$SC" compare "$FX/base" "$FX/rerun" "$FX/identical" "$FX/allslow10" --format json
+	[[ "$output" == *'"run_shift": 1.10'* ]]
+	[[ "$output" == *'"run_shift_kept": true,'* ]]
+}
+
+@test "one BASE run given twice is one BASE run: a whole run 10% slower stays inconclusive" {
+	run "$SC" compare "$FX/base" "$FX/base" "$FX/allslow10"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"4 inconclusive"* ]]
+	[[ "$output" == *"the whole run moved by +10."* ]]
+	refute grep -q "NEW moved as a whole beyond" <<< "$output"
 }
 
 @test "a cell that erred in one of several BASE runs is judged on the others" {

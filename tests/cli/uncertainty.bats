@@ -145,11 +145,28 @@ wcol() {
 	[ "$status" -eq 0 ]
 	printf '%s\n' "$output" | grep -Eq '^verdicts: [1-9][0-9]* claim points; flips between decided sides: 0;'
 	# run-03 against run-01 and run-02: a baseline of several runs
-	printf '%s\n' "$output" | grep -qx 'compare (several BASE): each run from the third on against all the runs before it: 0 of 1 exit 1 (false alarms)'
+	printf '%s\n' "$output" | grep -qx 'compare (several BASE): each run from the third on against up to 5 runs just before it: 0 of 1 exit 1 (false alarms)'
 	# every run's verdicts counted, run-02's too: points x 3 (point, run) verdicts
 	printf '%s\n' "$output" | awk '/^verdicts: / { n = $2; sub(/.* of /, ""); exit !($1 == 3 * n) }'
 	find run-01 run-02 run-03 -type f -exec md5sum {} + | sort > after
 	cmp before after
+}
+
+@test "scripts/calibrate: each run against the five runs just before it at most, however many there are" {
+	# compare takes 32 BASE runs: all the runs before the 34th of -k 50 were
+	# one too many, and calibrate died after measuring them all
+	for i in 1 2 3 4 5 6 7 8; do cp -R "$BATS_TEST_DIRNAME/../fixtures/compare/base" "r$i"; done
+	printf '#!/bin/sh\n[ "$1" != compare ] || echo "$*" >> "%s/compares"\nexec "%s" "$@"\n' \
+		"$PWD" "$SC" > sc
+	chmod +x sc
+	SPAWNCOST="$PWD/sc" run --separate-stderr "$BATS_TEST_DIRNAME/../../scripts/calibrate" \
+		--runs r1 r2 r3 r4 r5 r6 r7 r8
+	[ "$status" -eq 0 ]
+	printf '%s\n' "$output" | grep -qx 'compare (several BASE): each run from the third on against up to 5 runs just before it: 0 of 6 exit 1 (false alarms)'
+	grep -qx 'compare r1 r2 r3' compares
+	grep -qx 'compare r2 r3 r4 r5 r6 r7' compares
+	grep -qx 'compare r3 r4 r5 r6 r7 r8' compares
+	refute grep -q 'compare r1 r2 r3 r4 r5 r6 r7' compares
 }
 
 @test "scripts/calibrate: bad input is one line and exit 2" {

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -230,16 +231,28 @@ static void test_verdicts_adjusted_over_the_cells(void **state)
  * measured, +9% to +10%, and one was a regression in identical runs. */
 static const double calm[] = { 0.985, 0.993, 1.018, 1.008, 1.0 };
 
+/* Runs 0-4 at those levels, then NEW (run 5) moved by rest, its cell 0 by
+ * first; with wobbling, the last half of the cells' windows spread +-10%
+ * (fill_wide), the others +-1%. */
+static void fill_calm(double rest, double first, bool wobbling)
+{
+	for (size_t r = 0; r < 6; r++)
+		for (size_t i = 0; i < NCELLS; i++) {
+			double v = 100.0 * (double)(i + 1) * (r < 5 ? calm[r] : i ? rest : first);
+
+			if (wobbling && i >= NCELLS / 2)
+				fill_wide(r, i, v);
+			else
+				fill(r, i, v);
+		}
+}
+
 static void test_a_drift_past_calm_base_runs_is_no_regression(void **state)
 {
 	struct comparison c;
 	struct pair pairs[NCELLS];
 
-	for (size_t k = 0; k < 5; k++)
-		for (size_t i = 0; i < NCELLS; i++)
-			fill(k, i, 100.0 * (double)(i + 1) * calm[k]);
-	for (size_t i = 0; i < NCELLS; i++)
-		fill(5, i, 100.0 * (double)(i + 1) * 1.09 * (i == 0 ? 1.01 : 1.0));
+	fill_calm(1.09, 1.09 * 1.01, false);
 	decide(&c, pairs, 5);
 	assert_int_equal(c.nlevels, 5);
 	assert_true(c.base_level_sd > 0.01);
@@ -257,17 +270,133 @@ static void test_a_change_to_every_cell_past_the_base_runs_is_found(void **state
 	struct comparison c;
 	struct pair pairs[NCELLS];
 
-	for (size_t k = 0; k < 5; k++)
-		for (size_t i = 0; i < NCELLS; i++)
-			fill(k, i, 100.0 * (double)(i + 1) * calm[k]);
-	for (size_t i = 0; i < NCELLS; i++)
-		fill(5, i, 100.0 * (double)(i + 1) * 1.30);
+	fill_calm(1.30, 1.30, false);
 	decide(&c, pairs, 5);
 	assert_true(c.shift_kept);
 	assert_true(c.level_halfwidth > 0.02);
 	assert_true(pairs[0].hi / pairs[0].lo > exp(2 * c.level_halfwidth));
 	for (size_t i = 0; i < NCELLS; i++)
 		assert_int_equal(pairs[i].verdict, V_REGRESSION);
+}
+
+/* The same BASE run given twice (or runs whose levels are all alike) shows
+ * no spread of the machine's, which is not a spread of 0: NEW 30% slower
+ * as a whole is then taken out as against one BASE run, its cells
+ * inconclusive. A spread of 0 kept the shift past the threshold alone,
+ * and failed the gate on a drift one BASE run calls inconclusive. */
+static void test_base_runs_alike_keep_no_shift(void **state)
+{
+	struct comparison c;
+	struct pair pairs[NCELLS];
+
+	for (size_t i = 0; i < NCELLS; i++) {
+		fill(0, i, 100.0 * (double)(i + 1));
+		cells[1][i] = cells[0][i];
+		fill(2, i, 100.0 * (double)(i + 1) * 1.30);
+	}
+	decide(&c, pairs, 2);
+	assert_int_equal(c.nlevels, 2);
+	assert_false(c.shift_kept);
+	for (size_t i = 0; i < NCELLS; i++)
+		assert_int_equal(pairs[i].verdict, V_INCONCLUSIVE);
+}
+
+/* NEW 30% slower, or 30% faster, as a whole than calm BASE runs: the
+ * shift is kept either way, and how far cells move between runs on their
+ * own is measured against it, not against no shift (which read the kept
+ * shift as tight cells moving 35 times their windows' spread and wobbling
+ * ones 3.5 times, and widened the wobbling ones' intervals past any
+ * verdict). Every cell is a regression, or, faster, an improvement; c.common
+ * is the shift as measured, which the report prints. */
+static void test_a_faster_run_mirrors_a_slower_one(void **state)
+{
+	struct comparison c;
+	struct pair pairs[NCELLS];
+
+	fill_calm(1.30, 1.30, true);
+	decide(&c, pairs, 5);
+	assert_true(c.shift_kept);
+	assert_true(c.between < 0.5);
+	assert_true(fabs(c.common - 1.30) < 0.02);
+	for (size_t i = 0; i < NCELLS; i++)
+		assert_int_equal(pairs[i].verdict, V_REGRESSION);
+	fill_calm(1 / 1.30, 1 / 1.30, true);
+	decide(&c, pairs, 5);
+	assert_true(c.shift_kept);
+	assert_true(c.between < 0.5);
+	assert_true(fabs(c.common - 1 / 1.30) < 0.02);
+	for (size_t i = 0; i < NCELLS; i++)
+		assert_int_equal(pairs[i].verdict, V_IMPROVEMENT);
+}
+
+/* k BASE runs at factors f (times fill's 0.01% a run), each of the first
+ * three also 2u up in two cells of six and u down in the four others
+ * (u = 0 for none), so that every run's level, the median over its cells,
+ * is u down: their levels' mean is -u, not 0. NEW is at a level (against
+ * the BASE runs' geometric mean, as theirs are) sign (edge + past) from
+ * that mean, edge being the threshold plus t s sqrt(1 + 1/k), s the
+ * levels' standard deviation over k - 1, t Student's one-tailed at
+ * 1 - alpha with k - 1 degrees of freedom, from the printed tables. Is
+ * NEW's shift kept? */
+static bool kept_at(const double *f, size_t k, double u, double t, double sign, double past)
+{
+	struct comparison c;
+	struct pair pairs[NCELLS];
+	double l[MAXRUNS], at = 0, ss = 0;
+
+	for (size_t r = 0; r < k; r++)
+		at += (l[r] = log(f[r] * (1 + 0.0001 * (double)r))) / (double)k;
+	for (size_t r = 0; r < k; r++)
+		ss += (l[r] - at) * (l[r] - at);
+	double edge = log(1.05) + t * sqrt(ss / (double)(k - 1)) * sqrt(1 + 1 / (double)k);
+	double g = exp(at - u + sign * (edge + past)) / (1 + 0.0001 * (double)k);
+
+	for (size_t r = 0; r <= k; r++)
+		for (size_t i = 0; i < NCELLS; i++)
+			fill(r, i, 100.0 * (double)(i + 1) *
+				   (r == k ? g : f[r] * exp((i / 2 == r ? 2 : -1) * u)));
+	decide(&c, pairs, k);
+	return c.shift_kept;
+}
+
+static void test_the_shift_is_kept_past_the_prediction(void **state)
+{
+	/* five calm runs: t(0.99, 4) = 3.747 */
+	assert_false(kept_at(calm, 5, 0, 3.747, 1, -0.002));
+	assert_true(kept_at(calm, 5, 0, 3.747, 1, 0.002));
+	assert_false(kept_at(calm, 5, 0, 3.747, -1, -0.002));
+	assert_true(kept_at(calm, 5, 0, 3.747, -1, 0.002));
+}
+
+/* Three runs whose levels' mean is 5% down (u = 0.05): NEW is measured
+ * from that mean, and on the scale of the levels: against the pooled
+ * BASE windows' median it read 0.5% lower here, and the edge moved by as
+ * much. t(0.99, 2) = 6.965. */
+static void test_the_shift_is_measured_from_the_levels_mean(void **state)
+{
+	const double three[] = { 1.01, 1.0, 0.99 };
+
+	assert_false(kept_at(three, 3, 0.05, 6.965, 1, -0.002));
+	assert_true(kept_at(three, 3, 0.05, 6.965, 1, 0.002));
+	assert_false(kept_at(three, 3, 0.05, 6.965, -1, -0.002));
+	assert_true(kept_at(three, 3, 0.05, 6.965, -1, 0.002));
+}
+
+/* With the shift kept, NEW's level is one draw of the machine's for every
+ * cell, a refined size's too: its interval carries that spread like the
+ * others', and a refined cell 2% up while the rest moved 30% is not "no
+ * change" on its windows' interval alone. */
+static void test_a_refined_cell_carries_the_kept_spread(void **state)
+{
+	struct comparison c;
+	struct pair pairs[NCELLS];
+
+	fill_calm(1.30, 1.02, false);
+	cells[5][0].refined = true;
+	decide(&c, pairs, 5);
+	assert_true(c.shift_kept);
+	assert_true(pairs[0].hi > 1.05);
+	assert_int_equal(pairs[0].verdict, V_INCONCLUSIVE);
 }
 
 int main(void)
@@ -283,6 +412,11 @@ int main(void)
 		cmocka_unit_test(test_verdicts_adjusted_over_the_cells),
 		cmocka_unit_test(test_a_drift_past_calm_base_runs_is_no_regression),
 		cmocka_unit_test(test_a_change_to_every_cell_past_the_base_runs_is_found),
+		cmocka_unit_test(test_base_runs_alike_keep_no_shift),
+		cmocka_unit_test(test_a_faster_run_mirrors_a_slower_one),
+		cmocka_unit_test(test_the_shift_is_kept_past_the_prediction),
+		cmocka_unit_test(test_the_shift_is_measured_from_the_levels_mean),
+		cmocka_unit_test(test_a_refined_cell_carries_the_kept_spread),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
