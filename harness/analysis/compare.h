@@ -126,8 +126,11 @@ struct comparison {
 	double base_level_mean, base_level_sd, new_level;
 	size_t nlevels;
 	/* With the shift kept: the 95% half-width, in log units, of where a
-	 * next run's level falls, which every cell's interval then carries. */
-	double level_halfwidth;
+	 * next run's level falls, which every cell's interval then carries.
+	 * keep_bound: how far NEW's level must lie from the BASE levels' mean
+	 * for its shift to be kept, in log units (NaN when they cannot say:
+	 * one BASE run, levels all alike, too few cells). */
+	double level_halfwidth, keep_bound;
 	/* How far cells move between runs on their own, beyond the run's
 	 * shift, as a multiple of their windows' spread within a run (a
 	 * random-effects estimate from every swept cell; NaN with fewer than

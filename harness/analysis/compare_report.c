@@ -125,12 +125,20 @@ static void shift_line(FILE *f, const struct comparison *c, const char *prefix)
 			   "are judged as measured, not against the run's shift, each interval "
 			   "carrying that spread\n", prefix, (c->common - 1) * 100, c->ncommon,
 			c->nlevels, (exp(c->level_halfwidth) - 1) * 100);
-	else if (c->ncommon && fabs(log(c->common)) > log(1 + c->threshold_pct / 100))
+	else if (c->ncommon && fabs(log(c->common)) > log(1 + c->threshold_pct / 100)) {
 		fprintf(f, "%sthe whole run moved by %+.1f%% (the median over %zu cells): a cell that "
-			   "moved with it cannot be told from the machine's drift%s\n", prefix,
-			(c->common - 1) * 100, c->ncommon,
-			c->nbases > 1 ? ", which the BASE runs also show" :
-					"; several BASE runs can tell");
+			   "moved with it cannot be told from the machine's drift", prefix,
+			(c->common - 1) * 100, c->ncommon);
+		if (c->nbases < 2)
+			fputs("; several BASE runs can tell\n", f);
+		else if (isfinite(c->keep_bound))
+			fprintf(f, ", as far as the BASE runs tell: their %zu levels would keep a "
+				   "shift only %.1f%% or more from their middle (p < alpha)\n",
+				c->nlevels, (exp(c->keep_bound) - 1) * 100);
+		else
+			fputs("; the BASE runs' levels cannot tell (all alike, or too few cells "
+			      "in them)\n", f);
+	}
 }
 
 /* What an inconclusive cell does to the exit status. */
@@ -418,6 +426,8 @@ static json_t *comparison_json(const struct comparison *c)
 				? json_real(exp(c->base_level_sd)) : json_null()) ||
 	      put(o, "run_level_halfwidth", c->shift_kept
 				? json_real(exp(c->level_halfwidth)) : json_null()) ||
+	      put(o, "run_keep_bound", isfinite(c->keep_bound)
+				? json_real(exp(c->keep_bound)) : json_null()) ||
 	      report_runs_json(o, c);
 	if (bad) {
 		json_decref(o);

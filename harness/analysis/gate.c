@@ -390,16 +390,15 @@ static void run_shift(struct comparison *c, double bar)
 		c->ncommon = n;
 	}
 	c->shift_kept = false;
-	c->level_halfwidth = NAN;
+	c->level_halfwidth = c->keep_bound = NAN;
 	if (!c->ncommon || c->nlevels < 2 || !(c->base_level_sd > 0) || !isfinite(c->new_level))
 		return;
 	double scale = c->base_level_sd * sqrt(1 + 1 / (double)c->nlevels);
-	double past = fabs(c->new_level - c->base_level_mean) - log(bar);
 	unsigned df = (unsigned)c->nlevels - 1;
-
 	double t = c->alpha < 0.5 ? t_quantile(1 - c->alpha, df) : 0;	/* one-sided */
 
-	c->shift_kept = past > t * scale;
+	c->keep_bound = log(bar) + t * scale;
+	c->shift_kept = fabs(c->new_level - c->base_level_mean) > c->keep_bound;
 	if (c->shift_kept)
 		c->level_halfwidth = t_quantile(0.975, df) * scale;
 }

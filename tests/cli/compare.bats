@@ -85,6 +85,21 @@ verdict() {
 	[[ "$output" == *"4 inconclusive"* ]]
 	[[ "$output" == *"the whole run moved by +10."* ]]
 	refute grep -q "NEW moved as a whole beyond" <<< "$output"
+	[[ "$output" == *"drift; the BASE runs' levels cannot tell (all alike, or too few cells in them)"* ]]
+}
+
+@test "two BASE runs that differ: the shift they would keep is said, in the text and the JSON" {
+	run "$SC" compare "$FX/base" "$FX/rerun" "$FX/allslow10"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"4 inconclusive"* ]]
+	[[ "$output" == *"drift, as far as the BASE runs tell: their 2 levels would keep a shift only "*"% or more from their middle (p < alpha)"* ]]
+	refute grep -q "NEW moved as a whole beyond" <<< "$output"
+	run --separate-stderr "$SC" compare "$FX/base" "$FX/rerun" "$FX/allslow10" --format json
+	[[ "$output" == *'"run_keep_bound": 1.'* ]]
+	[[ "$output" == *'"run_shift_kept": false,'* ]]
+	# one BASE run: nothing to bound it by
+	run --separate-stderr "$SC" compare "$FX/base" "$FX/allslow10" --format json
+	[[ "$output" == *'"run_keep_bound": null'* ]]
 }
 
 @test "a cell that erred in one of several BASE runs is judged on the others" {
