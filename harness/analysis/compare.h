@@ -116,7 +116,8 @@ struct comparison {
 	double common;
 	size_t ncommon;
 	/* Several BASE runs: how far their own shared shifts spread (the
-	 * largest |log shift| of one BASE run against them all), and their
+	 * largest |log shift| of one BASE run against them all; reported
+	 * only, the levels' mean and deviation decide), and their
 	 * log levels' mean and standard deviation over nlevels runs: where
 	 * the machine puts a next run. new_level is NEW's log level measured
 	 * as theirs are (NaN without them). A NEW run past the threshold
