@@ -41,7 +41,8 @@ static const char compare_usage[] =
 	"threshold both ways; else it is inconclusive, and a note says why. With several\n"
 	"BASE runs, NEW's shift as a whole is kept, its cells judged as measured, when it\n"
 	"lies past the threshold beyond where their levels put a next run (Student's t,\n"
-	"p < A).\n"
+	"p < A) and its instructions per op, where both runs counted them, moved past\n"
+	"the threshold with it; else a host that turned slow could be the cause.\n"
 	"Exit 0: no regression, 1: at least one (or a cell that errs in NEW only, NEW\n"
 	"incomplete or lacking cells of BASE, or an inconclusive cell with --inconclusive\n"
 	"fail), 2: bad input.\n";

@@ -141,7 +141,14 @@ struct comparison {
 	/* Several BASE runs: each one's level against them all, taken out of
 	 * its windows before they are pooled (compare_base_levels); 1 else. */
 	double base_level[COMPARE_MAX_BASES];
-	bool shift_kept;	/* NEW's shift lies beyond the BASE runs' drift */
+	bool shift_kept;	/* NEW's shift lies beyond the BASE runs' drift, and
+				 * its instructions per op moved with it */
+	/* NEW's level lay past the BASE runs' prediction, but nothing that
+	 * does not drift moved with it (gate.c): taken out all the same.
+	 * instr_shift: the instructions per op's shift over the same cells
+	 * (NaN where fewer than COMMON_MIN_CELLS counted them in both). */
+	bool shift_unwitnessed;
+	double instr_shift;
 	size_t regressions, improvements, same, inconclusives, errors;	/* errors: new in NEW */
 	/* Is NEW a whole run (compare_whole)? complete_new: its env.txt's
 	 * complete= ("yes"; "no": cut short, or still going), NULL when not

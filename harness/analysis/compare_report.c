@@ -121,16 +121,28 @@ static void shift_line(FILE *f, const struct comparison *c, const char *prefix)
 	if (c->shift_kept)
 		fprintf(f, "%sNEW moved as a whole beyond the BASE runs' own spread by more than the "
 			   "threshold: %+.1f%% (the median over %zu cells), where their %zu levels "
-			   "put a next run within %.1f%% of their middle (95%%; p < alpha): its cells "
-			   "are judged as measured, not against the run's shift, each interval "
-			   "carrying that spread\n", prefix, (c->common - 1) * 100, c->ncommon,
-			c->nlevels, (exp(c->level_halfwidth) - 1) * 100);
+			   "put a next run within %.1f%% of their middle (95%%; p < alpha), and its "
+			   "instructions per op moved %+.1f%% with it: its cells are judged as "
+			   "measured, not against the run's shift, each interval carrying that "
+			   "spread\n", prefix, (c->common - 1) * 100, c->ncommon,
+			c->nlevels, (exp(c->level_halfwidth) - 1) * 100, (c->instr_shift - 1) * 100);
 	else if (c->ncommon && fabs(log(c->common)) > log(1 + c->threshold_pct / 100)) {
 		fprintf(f, "%sthe whole run moved by %+.1f%% (the median over %zu cells): a cell that "
 			   "moved with it cannot be told from the machine's drift", prefix,
 			(c->common - 1) * 100, c->ncommon);
 		if (c->nbases < 2)
 			fputs("; several BASE runs can tell\n", f);
+		else if (c->shift_unwitnessed && isfinite(c->instr_shift))
+			fprintf(f, ": past where the %zu BASE runs put a next run (%.1f%% from their "
+				   "middle, p < alpha), but instructions per op moved only %+.1f%%: a "
+				   "host that turned slow or fast between them and NEW does the same\n",
+				c->nlevels, (exp(c->keep_bound) - 1) * 100, (c->instr_shift - 1) * 100);
+		else if (c->shift_unwitnessed)
+			fprintf(f, ": past where the %zu BASE runs put a next run (%.1f%% from their "
+				   "middle, p < alpha), but no instructions were counted to say it was "
+				   "NEW's (no PMU, or no privilege): a host that turned slow or fast "
+				   "between them and NEW does the same\n",
+				c->nlevels, (exp(c->keep_bound) - 1) * 100);
 		else if (isfinite(c->keep_bound))
 			fprintf(f, ", as far as the BASE runs tell: their %zu levels would keep a "
 				   "shift only %.1f%% or more from their middle (p < alpha)\n",
@@ -428,6 +440,9 @@ static json_t *comparison_json(const struct comparison *c)
 				? json_real(exp(c->level_halfwidth)) : json_null()) ||
 	      put(o, "run_keep_bound", isfinite(c->keep_bound)
 				? json_real(exp(c->keep_bound)) : json_null()) ||
+	      put(o, "run_shift_instructions", isfinite(c->instr_shift)
+				? json_real(c->instr_shift) : json_null()) ||
+	      put(o, "run_shift_unwitnessed", json_boolean(c->shift_unwitnessed)) ||
 	      report_runs_json(o, c);
 	if (bad) {
 		json_decref(o);

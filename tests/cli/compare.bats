@@ -66,17 +66,59 @@ verdict() {
 	[[ "$output" == *'"regressions": 1,'* ]]
 }
 
-@test "several BASE runs that agree: a whole run 10% slower is beyond their spread, and regresses" {
-	run "$SC" compare "$FX/base" "$FX/rerun" "$FX/identical" "$FX/allslow10"
+# Folder $1 copied to $2, every cell of its summary.csv with instructions
+# per op $3 (a run made where the PMU counts them).
+counted() {
+	cp -R "$1" "$2"
+	awk -F, -v OFS=, -v v="$3" 'NR == 1 { print $0, "instructions_per_op"; next }
+		{ print $0, v }' "$1/summary.csv" > "$2/summary.csv"
+}
+
+@test "several BASE runs that agree, a whole run 10% slower, its instructions up too: it regresses" {
+	for r in base rerun identical; do
+		counted "$FX/$r" "$r" 1000
+	done
+	counted "$FX/allslow10" slow 1120
+	run "$SC" compare base rerun identical slow
 	[ "$status" -eq 1 ]
 	[ "$(verdict "$SLOW")" = "regression" ]
 	[[ "$output" == *"NEW moved as a whole beyond the BASE runs' own spread"* ]]
 	[[ "$output" == *"4 regressions"* ]]
 	# how far it moved, in the text and the JSON alike (+10%, not the 1 left in)
 	[[ "$output" == *"beyond the BASE runs' own spread by more than the threshold: +10."*"% (the median over 4 cells)"* ]]
-	run --separate-stderr "$SC" compare "$FX/base" "$FX/rerun" "$FX/identical" "$FX/allslow10" --format json
+	[[ "$output" == *"and its instructions per op moved +12.0% with it"* ]]
+	run --separate-stderr "$SC" compare base rerun identical slow --format json
 	[[ "$output" == *'"run_shift": 1.10'* ]]
 	[[ "$output" == *'"run_shift_kept": true,'* ]]
+	[[ "$output" == *'"run_shift_instructions": 1.12'* ]]
+	[[ "$output" == *'"run_shift_unwitnessed": false'* ]]
+}
+
+@test "several BASE runs that agree, a whole run 10% slower, nothing counted: a host that turned slow, inconclusive" {
+	run "$SC" compare "$FX/base" "$FX/rerun" "$FX/identical" "$FX/allslow10"
+	[ "$status" -eq 0 ]
+	[ "$(verdict "$SLOW")" = "inconclusive" ]
+	[[ "$output" == *"4 inconclusive"* ]]
+	refute grep -q "NEW moved as a whole beyond" <<< "$output"
+	[[ "$output" == *"past where the 3 BASE runs put a next run ("*"% from their middle, p < alpha), but no instructions were counted to say it was NEW's"* ]]
+	[[ "$output" == *"instructions counted in both runs would tell"* ]]
+	run --separate-stderr "$SC" compare "$FX/base" "$FX/rerun" "$FX/identical" "$FX/allslow10" --format json
+	[[ "$output" == *'"run_shift_kept": false,'* ]]
+	[[ "$output" == *'"run_shift_instructions": null'* ]]
+	[[ "$output" == *'"run_shift_unwitnessed": true'* ]]
+	run "$SC" compare "$FX/base" "$FX/rerun" "$FX/identical" "$FX/allslow10" --inconclusive fail
+	[ "$status" -eq 1 ]
+}
+
+@test "several BASE runs, a whole run 10% slower whose instructions did not move: the machine's, inconclusive" {
+	for r in base rerun identical allslow10; do
+		counted "$FX/$r" "$r" 1000
+	done
+	run "$SC" compare base rerun identical allslow10
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"4 inconclusive"* ]]
+	[[ "$output" == *"but instructions per op moved only +0.0%"* ]]
+	[[ "$output" == *"its instructions per op did not move with it"* ]]
 }
 
 @test "one BASE run given twice is one BASE run: a whole run 10% slower stays inconclusive" {

@@ -42,13 +42,18 @@ static void fill_wide(size_t r, size_t i, double v)
 		wins[r][i][w].median_us = v * (1 + 0.05 * ((double)((w * 7 + r * 3) % 5) - 2));
 }
 
+/* Every cell's instructions per op, NEW over BASE, as compare reads them
+ * from summary.csv; 0 for runs that counted none (no PMU). */
+static double counted;
+
 /* Runs 0..nbases-1 are BASE, run nbases NEW; the gate as compare runs it. */
 static void decide(struct comparison *c, struct pair *pairs, size_t nbases)
 {
 	*c = (struct comparison){ .nbases = nbases, .threshold_pct = 5, .alpha = 0.01,
 				  .pairs = pairs, .npairs = NCELLS };
 	for (size_t i = 0; i < NCELLS; i++) {
-		pairs[i] = (struct pair){ .base = &cells[0][i], .nw = &cells[nbases][i] };
+		pairs[i] = (struct pair){ .base = &cells[0][i], .nw = &cells[nbases][i],
+					  .instr_ratio = counted };
 		for (size_t k = 0; k < nbases; k++)
 			pairs[i].bases[k] = &cells[k][i];
 	}
@@ -262,16 +267,22 @@ static void test_a_drift_past_calm_base_runs_is_no_regression(void **state)
 	assert_int_equal(pairs[0].verdict, V_INCONCLUSIVE);
 }
 
-/* The same BASE runs, NEW 30% slower as a whole: far past where they put
- * a next run, so the shift is kept and every cell is a regression, its
- * interval carrying where the machine may put a run's level. */
+/* The same BASE runs, NEW 30% slower as a whole, and its instructions per
+ * op 20% up: far past where they put a next run, and the count that does
+ * not drift moved too, so the shift is kept and every cell is a
+ * regression, its interval carrying where the machine may put a run's
+ * level. */
 static void test_a_change_to_every_cell_past_the_base_runs_is_found(void **state)
 {
 	struct comparison c;
 	struct pair pairs[NCELLS];
 
 	fill_calm(1.30, 1.30, false);
+	counted = 1.20;
 	decide(&c, pairs, 5);
+	counted = 0;
+	assert_false(c.shift_unwitnessed);
+	assert_true(fabs(c.instr_shift - 1.20) < 1e-9);
 	assert_true(c.shift_kept);
 	assert_true(c.level_halfwidth > 0.02);
 	assert_true(pairs[0].hi / pairs[0].lo > exp(2 * c.level_halfwidth));
@@ -314,6 +325,7 @@ static void test_a_faster_run_mirrors_a_slower_one(void **state)
 	struct pair pairs[NCELLS];
 
 	fill_calm(1.30, 1.30, true);
+	counted = 1.30;
 	decide(&c, pairs, 5);
 	assert_true(c.shift_kept);
 	assert_true(c.between < 0.5);
@@ -321,7 +333,9 @@ static void test_a_faster_run_mirrors_a_slower_one(void **state)
 	for (size_t i = 0; i < NCELLS; i++)
 		assert_int_equal(pairs[i].verdict, V_REGRESSION);
 	fill_calm(1 / 1.30, 1 / 1.30, true);
+	counted = 1 / 1.30;
 	decide(&c, pairs, 5);
+	counted = 0;
 	assert_true(c.shift_kept);
 	assert_true(c.between < 0.5);
 	assert_true(fabs(c.common - 1 / 1.30) < 0.02);
@@ -355,7 +369,9 @@ static bool kept_at(const double *f, size_t k, double u, double t, double sign, 
 		for (size_t i = 0; i < NCELLS; i++)
 			fill(r, i, 100.0 * (double)(i + 1) *
 				   (r == k ? g : f[r] * exp((i / 2 == r ? 2 : -1) * u)));
+	counted = sign > 0 ? 1.5 : 1 / 1.5;	/* moved with it: the prediction decides */
 	decide(&c, pairs, k);
+	counted = 0;
 	return c.shift_kept;
 }
 
@@ -393,10 +409,70 @@ static void test_a_refined_cell_carries_the_kept_spread(void **state)
 
 	fill_calm(1.30, 1.02, false);
 	cells[5][0].refined = true;
+	counted = 1.30;
 	decide(&c, pairs, 5);
+	counted = 0;
 	assert_true(c.shift_kept);
 	assert_true(pairs[0].hi > 1.05);
 	assert_int_equal(pairs[0].verdict, V_INCONCLUSIVE);
+}
+
+/* The same five calm BASE runs, then NEW 30% slower as a whole, as the
+ * VM made one after four calm runs when its host turned slow: past where
+ * the BASE runs put a next run, but with no instructions counted (no PMU)
+ * nothing says it was NEW's. The shift is taken out: no cell is a
+ * regression, each inconclusive and saying what would tell. */
+static void test_a_shift_no_count_witnessed_is_taken_out(void **state)
+{
+	struct comparison c;
+	struct pair pairs[NCELLS];
+
+	fill_calm(1.30, 1.30, false);
+	decide(&c, pairs, 5);
+	assert_true(isfinite(c.keep_bound));
+	assert_true(fabs(c.new_level - c.base_level_mean) > c.keep_bound);
+	assert_false(c.shift_kept);
+	assert_true(c.shift_unwitnessed);
+	assert_true(isnan(c.instr_shift));
+	for (size_t i = 0; i < NCELLS; i++)
+		assert_int_equal(pairs[i].verdict, V_INCONCLUSIVE);
+	assert_non_null(strstr(pairs[1].why, "instructions counted in both runs would tell"));
+}
+
+/* Counted, but the instructions per op did not move past the threshold
+ * (+2%), or moved against the time (-10%): the machine's, not NEW's. */
+static void test_a_shift_its_instructions_do_not_follow_is_taken_out(void **state)
+{
+	const double moved[] = { 1.02, 0.90 };
+	struct comparison c;
+	struct pair pairs[NCELLS];
+
+	for (size_t k = 0; k < 2; k++) {
+		fill_calm(1.30, 1.30, false);
+		counted = moved[k];
+		decide(&c, pairs, 5);
+		counted = 0;
+		assert_false(c.shift_kept);
+		assert_true(c.shift_unwitnessed);
+		for (size_t i = 0; i < NCELLS; i++)
+			assert_int_equal(pairs[i].verdict, V_INCONCLUSIVE);
+		assert_non_null(strstr(pairs[1].why, "its instructions per op did not move with it"));
+	}
+}
+
+/* A run 30% slower as a whole, taken out, still shows the one cell that
+ * moved 50% beyond it. */
+static void test_one_cell_beyond_a_shift_taken_out_is_found(void **state)
+{
+	struct comparison c;
+	struct pair pairs[NCELLS];
+
+	fill_calm(1.30, 1.30 * 1.5, false);
+	decide(&c, pairs, 5);
+	assert_false(c.shift_kept);
+	assert_int_equal(pairs[0].verdict, V_REGRESSION);
+	for (size_t i = 1; i < NCELLS; i++)
+		assert_int_equal(pairs[i].verdict, V_INCONCLUSIVE);
 }
 
 int main(void)
@@ -417,6 +493,9 @@ int main(void)
 		cmocka_unit_test(test_the_shift_is_kept_past_the_prediction),
 		cmocka_unit_test(test_the_shift_is_measured_from_the_levels_mean),
 		cmocka_unit_test(test_a_refined_cell_carries_the_kept_spread),
+		cmocka_unit_test(test_a_shift_no_count_witnessed_is_taken_out),
+		cmocka_unit_test(test_a_shift_its_instructions_do_not_follow_is_taken_out),
+		cmocka_unit_test(test_one_cell_beyond_a_shift_taken_out_is_found),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
