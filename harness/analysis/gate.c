@@ -355,21 +355,22 @@ int compare_base_levels(struct comparison *c)
 	return 0;
 }
 
-/* How NEW's instructions per op moved as a whole against the first
- * BASE run's: the median ratio over the cells whose time makes the run's
- * shift, where both counted them (NaN in fewer than COMMON_MIN_CELLS). */
-static double instructions_shift(const struct comparison *c)
+/* The log ratios NEW/BASE of the swept cells (measured in both, not
+ * refined) into logs[] (up to 4096): their time's, or, with instructions,
+ * their instructions per op's where both runs counted them (against the
+ * first BASE run's). Returns how many. */
+static size_t swept_logs(const struct comparison *c, double *logs, bool instructions)
 {
-	double logs[4096];
 	size_t n = 0;
 
-	for (size_t i = 0; i < c->npairs && n < sizeof logs / sizeof logs[0]; i++) {
+	for (size_t i = 0; i < c->npairs && n < 4096; i++) {
 		const struct pair *p = &c->pairs[i];
-		if (p->verdict < V_ERROR_NEW && !refined(p) && p->ratio > 0 &&
-		    p->instr_ratio > 0 && isfinite(p->instr_ratio))
-			logs[n++] = log(p->instr_ratio);
+		double r = instructions ? p->instr_ratio : p->ratio;
+
+		if (p->verdict < V_ERROR_NEW && !refined(p) && p->ratio > 0 && r > 0 && isfinite(r))
+			logs[n++] = log(r);
 	}
-	return n >= COMMON_MIN_CELLS ? exp(median_of(logs, n)) : NAN;
+	return n;
 }
 
 /* The shift the whole run shares: the median ratio over the swept cells
@@ -405,13 +406,8 @@ static double instructions_shift(const struct comparison *c)
 static void run_shift(struct comparison *c, double bar)
 {
 	double logs[4096];
-	size_t n = 0;
+	size_t n = swept_logs(c, logs, false), ni;
 
-	for (size_t i = 0; i < c->npairs && n < sizeof logs / sizeof logs[0]; i++) {
-		const struct pair *p = &c->pairs[i];
-		if (p->verdict < V_ERROR_NEW && !refined(p) && p->ratio > 0)
-			logs[n++] = log(p->ratio);
-	}
 	c->common = 1;
 	c->ncommon = 0;
 	if (n >= COMMON_MIN_CELLS) {
@@ -420,7 +416,9 @@ static void run_shift(struct comparison *c, double bar)
 	}
 	c->shift_kept = c->shift_unwitnessed = false;
 	c->level_halfwidth = c->keep_bound = NAN;
-	c->instr_shift = c->ncommon ? instructions_shift(c) : NAN;
+	ni = c->ncommon ? swept_logs(c, logs, true) : 0;
+	/* how NEW's instructions per op moved as a whole: NaN in too few cells */
+	c->instr_shift = ni >= COMMON_MIN_CELLS ? exp(median_of(logs, ni)) : NAN;
 	if (!c->ncommon || c->nlevels < 2 || !(c->base_level_sd > 0) || !isfinite(c->new_level))
 		return;
 	double scale = c->base_level_sd * sqrt(1 + 1 / (double)c->nlevels);
